@@ -1,0 +1,414 @@
+package dev.hydra.event;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import dev.hydra.forge.RepoRef;
+import dev.hydra.json.Json;
+import dev.hydra.text.Texts;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Parses a workflow event payload of either forge into a {@link ForgeEvent}.
+ *
+ * <p>Only the fields Hydra uses are read; everything else is ignored, so newer forge versions do
+ * not break parsing. A field Hydra needs that is missing or of the wrong type is an error naming
+ * the field, never a silent default.
+ */
+public final class EventParser {
+
+  private static final String FIX_PAYLOAD =
+      "pass the file Actions wrote to GITHUB_EVENT_PATH for this event";
+
+  private EventParser() {}
+
+  /**
+   * Parses a payload.
+   *
+   * @param name the event name ({@code GITHUB_EVENT_NAME})
+   * @param payload the payload as UTF-8 JSON
+   * @param fallbackRepository the repository from {@code GITHUB_REPOSITORY}, used when the payload
+   *     has none (GitHub's {@code schedule} payload carries only the cron line)
+   * @return the normalised event
+   * @throws InvalidEventException when the payload is not JSON, not an object, or lacks a field
+   *     this event needs
+   */
+  public static ForgeEvent parse(
+      EventName name, byte[] payload, Optional<RepoRef> fallbackRepository)
+      throws InvalidEventException {
+    Map<?, ?> root = readTree(payload);
+    Reader in = new Reader(name, root);
+    String rawAction = in.optionalText("action").orElse("");
+    EventAction action = EventAction.normalise(rawAction);
+    RepoRef repository = in.repository(fallbackRepository);
+    String defaultBranch = in.optionalText("repository.default_branch").orElse("");
+    String sender = in.firstText("sender.login", "sender.username").orElse("");
+
+    return switch (name) {
+      case ISSUES -> {
+        if (action == EventAction.NONE) {
+          throw in.missing("action");
+        }
+        yield new ForgeEvent(
+            name,
+            action,
+            rawAction,
+            repository,
+            defaultBranch,
+            sender,
+            in.label(),
+            in.issue(),
+            null,
+            null);
+      }
+      case PULL_REQUEST -> {
+        if (action == EventAction.NONE) {
+          throw in.missing("action");
+        }
+        yield new ForgeEvent(
+            name,
+            action,
+            rawAction,
+            repository,
+            defaultBranch,
+            sender,
+            in.label(),
+            null,
+            in.pullRequest(),
+            null);
+      }
+      case PUSH ->
+          new ForgeEvent(
+              name,
+              EventAction.NONE,
+              "",
+              repository,
+              defaultBranch,
+              sender,
+              null,
+              null,
+              null,
+              in.requiredText("ref"));
+      case WORKFLOW_DISPATCH, SCHEDULE ->
+          new ForgeEvent(
+              name,
+              EventAction.NONE,
+              "",
+              repository,
+              defaultBranch,
+              sender,
+              null,
+              null,
+              null,
+              in.optionalText("ref").orElse(null));
+    };
+  }
+
+  private static Map<?, ?> readTree(byte[] payload) throws InvalidEventException {
+    if (isBlank(payload)) {
+      throw new InvalidEventException("event payload is empty; " + FIX_PAYLOAD);
+    }
+    Object root;
+    try {
+      root = Json.lite().anyFrom(payload);
+    } catch (JacksonException e) {
+      JsonLocation at = e.getLocation();
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String detail = e.getOriginalMessage();
+      throw new InvalidEventException(
+          "event payload is not valid JSON"
+              + where
+              + ": "
+              + Texts.escape(detail == null ? e.getClass().getSimpleName() : detail, 160)
+              + "; "
+              + FIX_PAYLOAD,
+          e);
+    } catch (IOException e) {
+      throw new InvalidEventException(
+          "event payload cannot be read: " + Texts.escape(String.valueOf(e.getMessage()), 160), e);
+    }
+    if (root instanceof Map<?, ?> map) {
+      return map;
+    }
+    throw new InvalidEventException(
+        "event payload must be a JSON object, got " + kind(root) + "; " + FIX_PAYLOAD);
+  }
+
+  private static boolean isBlank(byte[] payload) {
+    for (byte b : payload) {
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String kind(@Nullable Object node) {
+    if (node == null) {
+      return "null";
+    }
+    if (node instanceof Map) {
+      return "an object";
+    }
+    if (node instanceof List || node instanceof Object[]) {
+      return "an array";
+    }
+    if (node instanceof Boolean) {
+      return "a boolean";
+    }
+    if (node instanceof Number) {
+      return "a number";
+    }
+    if (node instanceof CharSequence) {
+      return "a string";
+    }
+    return "a value";
+  }
+
+  /** Marks a path that is absent or JSON null. */
+  private static final Object MISSING = new Object();
+
+  /** Typed access to the payload's fields, with errors that name the dotted path. */
+  private static final class Reader {
+    private final EventName name;
+    private final Map<?, ?> root;
+
+    Reader(EventName name, Map<?, ?> root) {
+      this.name = name;
+      this.root = root;
+    }
+
+    RepoRef repository(Optional<RepoRef> fallback) throws InvalidEventException {
+      Optional<String> fullName = optionalText("repository.full_name");
+      if (fullName.isEmpty()) {
+        Optional<String> owner = firstText("repository.owner.login", "repository.owner.username");
+        Optional<String> repoName = optionalText("repository.name");
+        if (owner.isPresent() && repoName.isPresent()) {
+          fullName = Optional.of(owner.get() + "/" + repoName.get());
+        }
+      }
+      if (fullName.isEmpty()) {
+        return fallback.orElseThrow(
+            () ->
+                new InvalidEventException(
+                    name
+                        + " payload has no repository.full_name and GITHUB_REPOSITORY is not set; "
+                        + FIX_PAYLOAD
+                        + ", or set GITHUB_REPOSITORY=owner/name"));
+      }
+      try {
+        return RepoRef.parse(fullName.get());
+      } catch (IllegalArgumentException e) {
+        throw new InvalidEventException(
+            "field `repository.full_name` of the " + name + " payload: " + e.getMessage());
+      }
+    }
+
+    @Nullable String label() throws InvalidEventException {
+      Object label = at("label");
+      if (label == MISSING) {
+        return null;
+      }
+      if (!(label instanceof Map)) {
+        throw wrongType("label", "an object", label);
+      }
+      return requiredText("label.name");
+    }
+
+    IssueSnapshot issue() throws InvalidEventException {
+      requireObject("issue");
+      return new IssueSnapshot(
+          positiveInt("issue.number"),
+          optionalText("issue.title").orElse(""),
+          optionalText("issue.body").orElse(""),
+          isOpen("issue.state"),
+          firstText("issue.user.login", "issue.user.username").orElse(""),
+          labelNames("issue.labels"),
+          at("issue.pull_request") != MISSING);
+    }
+
+    PullRequestSnapshot pullRequest() throws InvalidEventException {
+      requireObject("pull_request");
+      return new PullRequestSnapshot(
+          positiveInt("pull_request.number"),
+          optionalText("pull_request.title").orElse(""),
+          optionalText("pull_request.body").orElse(""),
+          isOpen("pull_request.state"),
+          optionalBoolean("pull_request.merged"),
+          optionalBoolean("pull_request.draft"),
+          requiredText("pull_request.head.ref"),
+          optionalText("pull_request.head.sha").orElse(""),
+          optionalText("pull_request.head.repo.full_name").orElse(""),
+          requiredText("pull_request.base.ref"),
+          labelNames("pull_request.labels"));
+    }
+
+    private boolean isOpen(String path) throws InvalidEventException {
+      String state = requiredText(path);
+      return switch (state) {
+        case "open" -> true;
+        case "closed" -> false;
+        default ->
+            throw new InvalidEventException(
+                "field `"
+                    + path
+                    + "` of the "
+                    + name
+                    + " payload must be `open` or `closed`, got "
+                    + Texts.quote(state)
+                    + "; "
+                    + FIX_PAYLOAD);
+      };
+    }
+
+    private List<String> labelNames(String path) throws InvalidEventException {
+      Object labels = at(path);
+      if (labels == MISSING) {
+        return List.of();
+      }
+      if (!(labels instanceof List<?> list)) {
+        throw wrongType(path, "an array of labels", labels);
+      }
+      List<String> names = new ArrayList<>(list.size());
+      for (int i = 0; i < list.size(); i++) {
+        Object label = list.get(i);
+        String item = path + "[" + i + "]";
+        if (!(label instanceof Map<?, ?> map)) {
+          throw wrongType(item, "a label object", label);
+        }
+        Object labelName = map.get("name");
+        if (!(labelName instanceof String text)) {
+          throw labelName == null
+              ? missing(item + ".name")
+              : wrongType(item + ".name", "a string", labelName);
+        }
+        names.add(text);
+      }
+      return names;
+    }
+
+    private void requireObject(String path) throws InvalidEventException {
+      Object node = at(path);
+      if (node == MISSING) {
+        throw missing(path);
+      }
+      if (!(node instanceof Map)) {
+        throw wrongType(path, "an object", node);
+      }
+    }
+
+    private int positiveInt(String path) throws InvalidEventException {
+      Object node = at(path);
+      if (node == MISSING) {
+        throw missing(path);
+      }
+      if ((node instanceof Integer || node instanceof Long || node instanceof BigInteger)
+          && ((Number) node).longValue() >= 1
+          && ((Number) node).longValue() <= Integer.MAX_VALUE
+          && !(node instanceof BigInteger big && big.bitLength() > 31)) {
+        return ((Number) node).intValue();
+      }
+      throw wrongType(path, "a positive whole number", node);
+    }
+
+    private boolean optionalBoolean(String path) throws InvalidEventException {
+      Object node = at(path);
+      if (node == MISSING) {
+        return false;
+      }
+      if (!(node instanceof Boolean bool)) {
+        throw wrongType(path, "true or false", node);
+      }
+      return bool;
+    }
+
+    String requiredText(String path) throws InvalidEventException {
+      Object node = at(path);
+      if (node == MISSING) {
+        throw missing(path);
+      }
+      if (!(node instanceof String text)) {
+        throw wrongType(path, "a string", node);
+      }
+      return text;
+    }
+
+    Optional<String> optionalText(String path) throws InvalidEventException {
+      Object node = at(path);
+      if (node == MISSING) {
+        return Optional.empty();
+      }
+      if (!(node instanceof String text)) {
+        throw wrongType(path, "a string", node);
+      }
+      return Optional.of(text);
+    }
+
+    Optional<String> firstText(String... paths) throws InvalidEventException {
+      for (String path : paths) {
+        Optional<String> text = optionalText(path);
+        if (text.isPresent()) {
+          return text;
+        }
+      }
+      return Optional.empty();
+    }
+
+    // Walks a dotted path; any step that is absent, null or not an object ends in MISSING.
+    private Object at(String path) {
+      Object node = root;
+      int start = 0;
+      while (true) {
+        int dot = path.indexOf('.', start);
+        String part = dot < 0 ? path.substring(start) : path.substring(start, dot);
+        if (!(node instanceof Map<?, ?> map)) {
+          return MISSING;
+        }
+        Object next = map.get(part);
+        if (next == null) {
+          return MISSING;
+        }
+        if (dot < 0) {
+          return next;
+        }
+        node = next;
+        start = dot + 1;
+      }
+    }
+
+    InvalidEventException missing(String path) {
+      return new InvalidEventException(
+          name
+              + " payload has no field `"
+              + path
+              + "`; "
+              + FIX_PAYLOAD
+              + " (is --event-name right for this file?)");
+    }
+
+    private InvalidEventException wrongType(String path, String expected, Object got) {
+      String value =
+          got instanceof String || got instanceof Number || got instanceof Boolean
+              ? " " + Texts.quote(String.valueOf(got))
+              : "";
+      return new InvalidEventException(
+          "field `"
+              + path
+              + "` of the "
+              + name
+              + " payload must be "
+              + expected
+              + ", got "
+              + kind(got)
+              + value
+              + "; "
+              + FIX_PAYLOAD);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/** The forge port (GitHub, Forgejo) and the values it speaks in. */
+@NullMarked
+package dev.hydra.forge;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,315 @@
+package dev.hydra.route;
+
+import dev.hydra.config.ForgeSelection;
+import dev.hydra.event.EventAction;
+import dev.hydra.event.ForgeEvent;
+import dev.hydra.event.IssueSnapshot;
+import dev.hydra.event.PullRequestSnapshot;
+import dev.hydra.label.LabelScheme;
+import dev.hydra.label.MetadataLabel;
+import dev.hydra.text.Texts;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Answers the question asked on every forge event: should a stage run, which one, and why.
+ *
+ * <p>A pure function of the event and the label scheme; it reads nothing else. The decision is
+ * taken from the payload, which may be stale (a re-run replays an old payload): the stage itself
+ * re-reads the live issue before any side effect.
+ */
+public final class Router {
+
+  private Router() {}
+
+  /**
+   * Routes an event.
+   *
+   * @param event the normalised event
+   * @param labels the label scheme in force
+   * @param forge the forge and how it was chosen
+   * @return the decision, always with a reason
+   */
+  public static RouteDecision route(ForgeEvent event, LabelScheme labels, ForgeSelection forge) {
+    Builder out = new Builder(event, labels, forge);
+    return switch (event.name()) {
+      case ISSUES -> issues(event, labels, out);
+      case PULL_REQUEST -> pullRequest(event, out);
+      case PUSH -> push(event, out);
+      case WORKFLOW_DISPATCH ->
+          out.run(
+              PipelineStage.IMAGE,
+              "manual run" + onRef(event),
+              "workflow_dispatch runs the image workflow: build and push the persona images");
+      case SCHEDULE ->
+          out.run(
+              PipelineStage.IMAGE,
+              "scheduled run",
+              "schedule runs the image workflow: rebuild the persona images");
+    };
+  }
+
+  private static RouteDecision issues(ForgeEvent event, LabelScheme labels, Builder out) {
+    IssueSnapshot issue = event.issueSnapshot().orElseThrow();
+    out.issue = issue.number();
+    String trigger = "`" + labels.trigger() + "`";
+    if (issue.pullRequest()) {
+      return out.skip(
+          "issue #" + issue.number() + " is a pull request",
+          "labels on pull requests do not start builds; only an issue labelled "
+              + trigger
+              + " does",
+          "apply " + trigger + " to the issue the pull request implements");
+    }
+    if (event.action() != EventAction.LABELED) {
+      return out.skip(
+          event.describe() + " on issue #" + issue.number(),
+          event.describe()
+              + " does not start a stage; a build starts when "
+              + trigger
+              + " is added to an open issue",
+          null);
+    }
+    Optional<String> added = event.changedLabel();
+    String who = event.sender().isEmpty() ? "" : " by @" + event.sender();
+    if (added.isPresent()) {
+      String label = added.get();
+      String seen = "label " + Texts.quote(label) + " added" + who + " to issue #" + issue.number();
+      if (!labels.isTrigger(label)) {
+        if (labels.isPipelineLabel(label)) {
+          return out.skip(
+              seen,
+              "label "
+                  + Texts.quote(label)
+                  + " is one of Hydra's own state labels; only "
+                  + trigger
+                  + " starts a build",
+              null);
+        }
+        if (isMetadata(labels, label)) {
+          return out.skip(
+              seen,
+              "label "
+                  + Texts.quote(label)
+                  + " is a metadata label; only "
+                  + trigger
+                  + " starts a build",
+              null);
+        }
+        LabelScheme.Mismatch mismatch = labels.whyNotTrigger(label);
+        return out.skip(seen, mismatch.reason(), mismatch.fix());
+      }
+      return buildIfReady(issue, labels, out, seen, "the trigger label " + trigger + " was added");
+    }
+    // No `label` field: Forgejo Actions before v9.0.2 and every Forgejo webhook. Which label
+    // changed
+    // is unknown (older Forgejo even reports removals as label_updated), so decide from the
+    // issue's label set: the trigger is on it and no stage label is.
+    String seen =
+        event.describe()
+            + who
+            + " on issue #"
+            + issue.number()
+            + " without a `label` field; labels now: "
+            + list(issue.labels());
+    if (!issue.labels().contains(labels.trigger())) {
+      for (String label : issue.labels()) {
+        if (!labels.isPipelineLabel(label) && !isMetadata(labels, label)) {
+          LabelScheme.Mismatch mismatch = labels.whyNotTrigger(label);
+          if (mismatch.nearMiss()) {
+            return out.skip(seen, mismatch.reason(), mismatch.fix());
+          }
+        }
+      }
+      return out.skip(
+          seen,
+          "the trigger label "
+              + trigger
+              + " is not on issue #"
+              + issue.number()
+              + " ("
+              + labels.describe()
+              + ")",
+          "apply " + trigger + " to the issue");
+    }
+    return buildIfReady(
+        issue,
+        labels,
+        out,
+        seen,
+        "the trigger label "
+            + trigger
+            + " is on the issue and the payload does not say which"
+            + " label was added");
+  }
+
+  private static RouteDecision buildIfReady(
+      IssueSnapshot issue, LabelScheme labels, Builder out, String seen, String because) {
+    if (!issue.open()) {
+      return out.skip(
+          seen,
+          "issue #" + issue.number() + " is closed",
+          "reopen the issue, then remove and re-apply `" + labels.trigger() + "`");
+    }
+    List<String> inPipeline =
+        issue.labels().stream().filter(labels::isPipelineLabel).collect(Collectors.toList());
+    if (!inPipeline.isEmpty()) {
+      return out.skip(
+          seen,
+          "issue #" + issue.number() + " is already in the pipeline (" + list(inPipeline) + ")",
+          "wait for the pipeline to finish; after needs-input, a person applies `"
+              + labels.name(dev.hydra.label.Stage.RETRY, dev.hydra.label.StageState.QUEUED)
+              + "` or `"
+              + labels.name(dev.hydra.label.Stage.REBUILD, dev.hydra.label.StageState.QUEUED)
+              + "`");
+    }
+    return out.run(
+        PipelineStage.BUILD,
+        seen,
+        because + " and issue #" + issue.number() + " is open and not yet in the pipeline");
+  }
+
+  private static RouteDecision pullRequest(ForgeEvent event, Builder out) {
+    PullRequestSnapshot pr = event.pullRequestSnapshot().orElseThrow();
+    out.pullRequest = pr.number();
+    String head = Texts.quote(pr.headRef());
+    String seen = event.describe() + " for PR #" + pr.number() + " from " + head;
+    Optional<HydraBranch> branch = HydraBranch.parse(pr.headRef());
+    if (branch.isEmpty()) {
+      return out.skip(
+          seen,
+          "head branch "
+              + head
+              + " is not a Hydra branch (hydra/<issue>-<slug>); only Hydra's PRs are reviewed",
+          null);
+    }
+    out.issue = branch.get().issue();
+    EventAction action = event.action();
+    if (action != EventAction.OPENED
+        && action != EventAction.SYNCHRONIZE
+        && action != EventAction.REOPENED) {
+      return out.skip(
+          seen,
+          event.describe()
+              + " does not start reviews; they run when a hydra/* PR is opened, synchronized or"
+              + " reopened",
+          null);
+    }
+    if (!pr.open()) {
+      return out.skip(seen, "PR #" + pr.number() + " is closed", "reopen the PR to review it");
+    }
+    String own = event.repository().fullName();
+    if (!pr.headRepository().isEmpty() && !pr.headRepository().equalsIgnoreCase(own)) {
+      return out.skip(
+          seen + " in " + Texts.quote(pr.headRepository()),
+          "PR #"
+              + pr.number()
+              + " comes from another repository; Hydra reviews only branches its"
+              + " Builder pushed to "
+              + own,
+          null);
+    }
+    return out.run(
+        PipelineStage.REVIEW,
+        seen,
+        "head branch " + head + " is Hydra's branch for issue #" + branch.get().issue());
+  }
+
+  private static RouteDecision push(ForgeEvent event, Builder out) {
+    String ref = event.gitRef().orElse("");
+    String seen = "push to " + Texts.quote(ref);
+    if (ref.startsWith("refs/tags/")) {
+      return out.run(PipelineStage.IMAGE, seen, "a tag push builds and pushes the persona images");
+    }
+    String branch = ref.startsWith("refs/heads/") ? ref.substring("refs/heads/".length()) : "";
+    if (branch.isEmpty()) {
+      return out.skip(seen, "push to " + Texts.quote(ref) + " is neither a branch nor a tag", null);
+    }
+    if (event.defaultBranch().isEmpty()) {
+      return out.run(
+          PipelineStage.IMAGE,
+          seen,
+          "a push builds the persona images; the payload does not name the default branch, so the"
+              + " workflow's on.push.branches filter decides");
+    }
+    if (!branch.equals(event.defaultBranch())) {
+      return out.skip(
+          seen,
+          "pushes build images only on the default branch `"
+              + event.defaultBranch()
+              + "` and on tags",
+          null);
+    }
+    return out.run(
+        PipelineStage.IMAGE,
+        seen,
+        "a push to the default branch builds and pushes the persona images");
+  }
+
+  private static boolean isMetadata(LabelScheme labels, String label) {
+    for (MetadataLabel metadata : MetadataLabel.values()) {
+      if (labels.name(metadata).equals(label)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String onRef(ForgeEvent event) {
+    return event.gitRef().map(ref -> " on " + Texts.quote(ref)).orElse("");
+  }
+
+  private static String list(List<String> labels) {
+    if (labels.isEmpty()) {
+      return "none";
+    }
+    return labels.stream().map(Texts::quote).collect(Collectors.joining(", "));
+  }
+
+  /** Collects the fields every decision shares. */
+  private static final class Builder {
+    private final ForgeEvent event;
+    private final LabelScheme labels;
+    private final ForgeSelection forge;
+    @Nullable Integer issue;
+    @Nullable Integer pullRequest;
+
+    Builder(ForgeEvent event, LabelScheme labels, ForgeSelection forge) {
+      this.event = event;
+      this.labels = labels;
+      this.forge = forge;
+    }
+
+    RouteDecision run(PipelineStage stage, String seen, String reason) {
+      return decide(Decision.RUN, stage, seen, reason, null);
+    }
+
+    RouteDecision skip(String seen, String reason, @Nullable String fix) {
+      return decide(Decision.SKIP, null, seen, reason, fix);
+    }
+
+    private RouteDecision decide(
+        Decision decision,
+        @Nullable PipelineStage stage,
+        String seen,
+        String reason,
+        @Nullable String fix) {
+      return new RouteDecision(
+          decision,
+          stage,
+          forge,
+          event.repository(),
+          event.describe(),
+          issue,
+          pullRequest,
+          labels.trigger(),
+          event.changedLabel().orElse(null),
+          event.sender(),
+          seen,
+          reason,
+          fix);
+    }
+  }
+}

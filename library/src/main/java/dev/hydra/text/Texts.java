@@ -1,0 +1,124 @@
+package dev.hydra.text;
+
+/**
+ * Renders untrusted text so that it can be shown to a person without changing what the output
+ * means.
+ *
+ * <p>Issue titles, label names and branch names come from people Hydra does not trust. When such a
+ * value is quoted in a message it must not be able to start a new log line (and so a new workflow
+ * command such as {@code ::add-mask::}), hide characters with bidi overrides or zero-width marks,
+ * or flood the log. {@link #quote} therefore escapes every control, format and non-ASCII-space
+ * character as {@code \\uXXXX}, and truncates long values.
+ */
+public final class Texts {
+
+  /** Longest untrusted value shown in full; longer values are cut with an ellipsis. */
+  public static final int MAX_SHOWN = 80;
+
+  private Texts() {}
+
+  /** Quotes a value in backticks, escaped and truncated as described on the class. */
+  public static String quote(String value) {
+    return "`" + escape(value, MAX_SHOWN) + "`";
+  }
+
+  /**
+   * Escapes control, format, surrogate and unusual space characters as {@code \\uXXXX} and cuts the
+   * result after {@code maxCodePoints} code points.
+   */
+  public static String escape(String value, int maxCodePoints) {
+    StringBuilder out = new StringBuilder(Math.min(value.length(), maxCodePoints) + 8);
+    int shown = 0;
+    for (int i = 0; i < value.length(); ) {
+      int cp = value.codePointAt(i);
+      int width = Character.charCount(cp);
+      if (shown == maxCodePoints) {
+        out.append("…(").append(value.codePointCount(i, value.length())).append(" more)");
+        break;
+      }
+      if (cp == '\\') {
+        out.append("\\\\");
+      } else if (cp == '`') {
+        out.append("\\u0060");
+      } else if (needsEscape(cp)) {
+        if (cp > 0xFFFF) {
+          out.append(String.format("\\U%08X", cp));
+        } else {
+          out.append(String.format("\\u%04X", cp));
+        }
+      } else {
+        out.appendCodePoint(cp);
+      }
+      shown++;
+      i += width;
+    }
+    return out.toString();
+  }
+
+  /**
+   * Keeps text on one line: line breaks and other control characters become {@code \\uXXXX}; all
+   * else is left as it is. For text assembled from values already passed through {@link #quote}.
+   */
+  public static String oneLine(String value) {
+    StringBuilder out = new StringBuilder(value.length());
+    value
+        .codePoints()
+        .forEach(
+            cp -> {
+              int type = Character.getType(cp);
+              if (cp < 0x20
+                  || cp == 0x7F
+                  || type == Character.CONTROL
+                  || type == Character.LINE_SEPARATOR
+                  || type == Character.PARAGRAPH_SEPARATOR) {
+                out.append(String.format("\\u%04X", cp));
+              } else {
+                out.appendCodePoint(cp);
+              }
+            });
+    return out.toString();
+  }
+
+  /** True when the text contains only printable ASCII (space to tilde). */
+  public static boolean isPrintableAscii(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c > 0x7E) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Describes the first character of a value that is not printable ASCII, for example {@code U+0435
+   * CYRILLIC SMALL LETTER IE at position 3}, or returns an empty string when there is none.
+   */
+  public static String firstNonAscii(String value) {
+    for (int i = 0; i < value.length(); ) {
+      int cp = value.codePointAt(i);
+      if (cp < 0x20 || cp > 0x7E) {
+        String name = Character.getName(cp);
+        return String.format(
+            "U+%04X %s at position %d",
+            cp, name == null ? "(unassigned)" : name, value.codePointCount(0, i) + 1);
+      }
+      i += Character.charCount(cp);
+    }
+    return "";
+  }
+
+  private static boolean needsEscape(int cp) {
+    int type = Character.getType(cp);
+    return cp < 0x20
+        || cp == 0x7F
+        || type == Character.CONTROL
+        || type == Character.FORMAT
+        || type == Character.SURROGATE
+        || type == Character.PRIVATE_USE
+        || type == Character.UNASSIGNED
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR
+        || (type == Character.SPACE_SEPARATOR && cp != ' ');
+  }
+}

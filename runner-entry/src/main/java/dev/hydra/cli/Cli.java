@@ -1,0 +1,194 @@
+package dev.hydra.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.help.HelpFormatter;
+import org.apache.commons.cli.help.TextHelpAppendable;
+
+/**
+ * The {@code hydra} command line: finds the subcommand, parses its options with commons-cli, runs
+ * it and maps the outcome to an exit code. Holds no business rules.
+ */
+final class Cli {
+
+  static final String NAME = "hydra";
+
+  private static final String EXIT_CODES =
+      String.join(
+          System.lineSeparator(),
+          "Exit codes:",
+          "  0   success (a decision to skip is a success)",
+          "  1   the stage ran and failed",
+          "  2   bad input: options, event payload or configuration; nothing was changed",
+          " 70   internal error: run again with --stacktrace and report it");
+
+  private final List<CliCommand> commands;
+  private final Map<String, String> env;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  Cli(List<CliCommand> commands, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    this.commands = List.copyOf(commands);
+    this.env = Map.copyOf(env);
+    this.out = out;
+    this.err = err;
+  }
+
+  /** The commands of {@code hydra}. */
+  static List<CliCommand> defaultCommands() {
+    return List.of(new RouteCommand(), new ExplainCommand());
+  }
+
+  /** Runs one command line and returns the exit code. */
+  int run(String[] argv) {
+    ErrorReporter reporter = new ErrorReporter(env, err, hasFlag(argv, "--stacktrace"));
+    String command = NAME;
+    try {
+      CommandLine global = parse(NAME, globalOptions(), argv, true);
+      List<String> rest = global.getArgList();
+      if (global.hasOption("version")) {
+        out.println(Version.text());
+        return ExitCodes.OK;
+      }
+      if (rest.isEmpty() || global.hasOption("help")) {
+        if (rest.isEmpty() && !global.hasOption("help")) {
+          throw new UsageException(NAME, "no command given; choose one of " + commandNames());
+        }
+        printRootHelp();
+        return ExitCodes.OK;
+      }
+      CliCommand cmd = find(rest.get(0));
+      command = NAME + " " + cmd.name();
+      Options options = withCommonOptions(cmd.options());
+      String[] cmdArgs = rest.subList(1, rest.size()).toArray(new String[0]);
+      CommandLine parsed = parse(command, options, cmdArgs, false);
+      if (parsed.hasOption("help")) {
+        printCommandHelp(cmd, options);
+        return ExitCodes.OK;
+      }
+      if (!parsed.getArgList().isEmpty()) {
+        throw new UsageException(
+            command,
+            "unexpected argument " + dev.hydra.text.Texts.quote(parsed.getArgList().get(0)));
+      }
+      Logging.configure(verbosity(global) + verbosity(parsed));
+      return cmd.run(new Invocation(command, parsed, env, out, err));
+    } catch (Exception e) {
+      return reporter.report(command, e);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private CliCommand find(String name) throws UsageException {
+    for (CliCommand cmd : commands) {
+      if (cmd.name().equals(name)) {
+        return cmd;
+      }
+    }
+    throw new UsageException(
+        NAME,
+        "unknown command "
+            + dev.hydra.text.Texts.quote(name)
+            + "; choose one of "
+            + commandNames());
+  }
+
+  private String commandNames() {
+    List<String> names = new ArrayList<>();
+    for (CliCommand cmd : commands) {
+      names.add(cmd.name());
+    }
+    return String.join(", ", names);
+  }
+
+  private static CommandLine parse(String command, Options options, String[] args, boolean stop)
+      throws UsageException {
+    try {
+      return DefaultParser.builder()
+          .setAllowPartialMatching(false)
+          .setStripLeadingAndTrailingQuotes(false)
+          .get()
+          .parse(options, args, stop);
+    } catch (ParseException e) {
+      throw new UsageException(command, String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static Options globalOptions() {
+    return new Options()
+        .addOption(Option.builder("h").longOpt("help").desc("Show this help.").get())
+        .addOption(Option.builder("V").longOpt("version").desc("Print the version.").get())
+        .addOption(
+            Option.builder()
+                .longOpt("stacktrace")
+                .desc("Print the stack trace of an error, not only its message.")
+                .get())
+        .addOption(
+            Option.builder("v")
+                .longOpt("verbose")
+                .desc("More log output on stderr (-v info, -v -v debug).")
+                .get());
+  }
+
+  private static Options withCommonOptions(Options own) {
+    Options all = new Options();
+    for (Option option : own.getOptions()) {
+      all.addOption(option);
+    }
+    for (Option option : globalOptions().getOptions()) {
+      if (!option.getLongOpt().equals("version")) {
+        all.addOption(option);
+      }
+    }
+    return all;
+  }
+
+  private static int verbosity(CommandLine parsed) {
+    int level = 0;
+    for (Option option : parsed.getOptions()) {
+      if ("verbose".equals(option.getLongOpt())) {
+        level++;
+      }
+    }
+    return level;
+  }
+
+  private static boolean hasFlag(String[] argv, String flag) {
+    return Arrays.asList(argv).contains(flag);
+  }
+
+  private void printRootHelp() throws IOException {
+    out.println("Usage: " + NAME + " [--help] [--version] COMMAND [OPTIONS]");
+    out.println();
+    out.println(
+        "Hydra: a label-driven pipeline in which AI coding agents build and review issues on"
+            + " GitHub and Forgejo under human rules.");
+    out.println();
+    out.println("Commands:");
+    for (CliCommand cmd : commands) {
+      out.printf("  %-10s %s%n", cmd.name(), cmd.summary());
+    }
+    out.println();
+    out.println("Run '" + NAME + " COMMAND --help' for a command's options.");
+    out.println();
+    out.println(EXIT_CODES);
+  }
+
+  private void printCommandHelp(CliCommand cmd, Options options) throws IOException {
+    HelpFormatter help =
+        HelpFormatter.builder().setHelpAppendable(new TextHelpAppendable(out)).get();
+    help.setSyntaxPrefix("Usage: ");
+    help.printHelp(NAME + " " + cmd.name(), cmd.description(), options, EXIT_CODES, true);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.hydra.cli;
+
+/**
+ * The exit codes of every {@code hydra} command, documented in {@code docs/cli.md}.
+ *
+ * <p>A skip is not a failure: {@code route} and {@code explain} exit 0 whatever they decide.
+ */
+final class ExitCodes {
+  /** Success, including a decision to skip. */
+  static final int OK = 0;
+
+  /** The stage ran and failed for a reason the operator must see. */
+  static final int STAGE_FAILED = 1;
+
+  /** Bad input: options, event payload or configuration. Nothing was changed anywhere. */
+  static final int USAGE = 2;
+
+  /** A bug in Hydra: an unexpected exception. Run again with --stacktrace and report it. */
+  static final int INTERNAL = 70;
+
+  private ExitCodes() {}
+}

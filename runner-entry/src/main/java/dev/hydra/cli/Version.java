@@ -1,0 +1,31 @@
+package dev.hydra.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/** The version Maven wrote into {@code version.properties} at build time. */
+final class Version {
+
+  private Version() {}
+
+  static String text() {
+    Properties props = new Properties();
+    try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        props.load(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return "hydra "
+        + props.getProperty("version", "unknown")
+        + System.lineSeparator()
+        + "Java "
+        + System.getProperty("java.version")
+        + " ("
+        + System.getProperty("java.vendor")
+        + ")";
+  }
+}
