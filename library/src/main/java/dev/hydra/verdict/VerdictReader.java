@@ -1,0 +1,164 @@
+package dev.hydra.verdict;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.hydra.json.Json;
+import dev.hydra.label.Stage;
+import dev.hydra.text.Texts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Finds and validates the verdict in a stage container's output.
+ *
+ * <p>The contract: the <em>last</em> stdout line starting with {@value #PREFIX} carries the verdict
+ * as compact JSON. Earlier such lines are ignored (an agent quoting the format in its own output
+ * cannot pre-empt the entrypoint's final word). Anything else — no such line, a line that is not
+ * JSON, a verdict that breaks {@code verdict-v1.schema.json}, or one for another stage — is a
+ * failure with a reason, never a pass.
+ */
+public final class VerdictReader {
+
+  /** The marker that starts the verdict line. */
+  public static final String PREFIX = "HYDRA-VERDICT ";
+
+  /** The schema, as a classpath resource beside this class. */
+  public static final String SCHEMA_RESOURCE = "verdict-v1.schema.json";
+
+  /** Longest verdict line accepted. */
+  public static final int MAX_LINE = 1 << 20;
+
+  private static final int MAX_ERRORS_SHOWN = 5;
+
+  private VerdictReader() {}
+
+  /**
+   * Reads the verdict of a stage from its output lines.
+   *
+   * @param expected the stage that ran
+   * @param stdout the container's stdout, line by line
+   * @return the validated verdict
+   * @throws InvalidVerdictException when there is no usable verdict for {@code expected}
+   */
+  public static Verdict read(Stage expected, Iterable<String> stdout)
+      throws InvalidVerdictException {
+    String last = null;
+    for (String line : stdout) {
+      if (line.startsWith(PREFIX)) {
+        last = line;
+      }
+    }
+    if (last == null) {
+      throw new InvalidVerdictException(
+          "the "
+              + expected.id()
+              + " container printed no line starting with `HYDRA-VERDICT `;"
+              + " the image must end with its verdict (see verdict-v1.schema.json)");
+    }
+    return parse(expected, last.substring(PREFIX.length()));
+  }
+
+  /**
+   * Validates one verdict object.
+   *
+   * @param expected the stage that ran
+   * @param json the JSON after the marker
+   * @return the verdict
+   * @throws InvalidVerdictException when it is not JSON, breaks the schema, or names another stage
+   */
+  public static Verdict parse(Stage expected, String json) throws InvalidVerdictException {
+    if (json.length() > MAX_LINE) {
+      throw new InvalidVerdictException(
+          "the " + expected.id() + " verdict is larger than " + (MAX_LINE >> 10) + " KiB");
+    }
+    JsonNode node;
+    try {
+      node = Json.mapper().readTree(json);
+    } catch (JacksonException e) {
+      throw new InvalidVerdictException(
+          "the "
+              + expected.id()
+              + " verdict is not valid JSON: "
+              + Texts.escape(String.valueOf(e.getOriginalMessage()), 160),
+          e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new InvalidVerdictException("the " + expected.id() + " verdict must be a JSON object");
+    }
+    List<Error> errors = Schemas.VERDICT.validate(node);
+    if (!errors.isEmpty()) {
+      String shown =
+          errors.stream()
+              .limit(MAX_ERRORS_SHOWN)
+              .map(e -> Texts.escape(e.getMessage(), 200))
+              .collect(Collectors.joining("; "));
+      String more =
+          errors.size() > MAX_ERRORS_SHOWN
+              ? " (+" + (errors.size() - MAX_ERRORS_SHOWN) + " more)"
+              : "";
+      throw new InvalidVerdictException(
+          "the " + expected.id() + " verdict breaks verdict-v1.schema.json: " + shown + more);
+    }
+    Stage stage = Stage.fromId(node.get("stage").asText()).orElseThrow();
+    if (stage != expected) {
+      throw new InvalidVerdictException(
+          "the " + expected.id() + " container reported a verdict for stage " + stage.id());
+    }
+    Verdict.BuilderResult builder = null;
+    if (node.has("branch")) {
+      builder =
+          new Verdict.BuilderResult(
+              node.get("branch").asText(),
+              node.get("pr_title").asText(),
+              node.get("pr_body").asText());
+    }
+    return new Verdict(
+        stage,
+        node.get("outcome").asText().equals("pass"),
+        node.get("summary").asText(),
+        findings(node.get("findings")),
+        findings(node.get("fixes_applied")),
+        findings(node.get("unfixed")),
+        node.get("turns").asInt(),
+        node.get("cost_usd").asDouble(),
+        builder);
+  }
+
+  private static List<Finding> findings(JsonNode array) {
+    List<Finding> out = new ArrayList<>(array.size());
+    for (JsonNode f : array) {
+      out.add(
+          new Finding(
+              Severity.valueOf(f.get("severity").asText()),
+              f.get("file").asText(),
+              f.get("line").asInt(),
+              f.get("rule").asText(),
+              f.get("message").asText()));
+    }
+    return out;
+  }
+
+  /** The schema, loaded once on first use. */
+  private static final class Schemas {
+    static final Schema VERDICT = load();
+
+    private static Schema load() {
+      try (InputStream in = VerdictReader.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+        if (in == null) {
+          throw new IllegalStateException(SCHEMA_RESOURCE + " is missing from the jar");
+        }
+        return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}
