@@ -1,0 +1,171 @@
+package dev.hydra.agent;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an agent stage with Claude token rotation (SPEC §6, issue 4).
+ *
+ * <ul>
+ *   <li>account limit → the token is exhausted until its reset; the stage is run again with the
+ *       next token;
+ *   <li>bad credential → the token is quarantined, said loudly, and the next token is tried (it is
+ *       not a rate limit, and it is never retried);
+ *   <li>provider overload → back off and retry the same token, a bounded number of times;
+ *   <li>anything else ends the stage: completed, budget exhausted, or failed.
+ * </ul>
+ *
+ * <p>Every retry either removes a token from rotation or counts against the overload limit, so the
+ * loop always ends; when no token is left the stage fails with "rate-limited on all accounts, next
+ * reset at …".
+ */
+public final class TokenRotation {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TokenRotation.class);
+
+  /** Runs the stage once with the named token. */
+  @FunctionalInterface
+  public interface StageAttempt {
+    /**
+     * Runs the agent with one token.
+     *
+     * @param tokenName the name of the Claude token to use
+     * @return how the run ended
+     * @throws InterruptedException when the runner is interrupted
+     */
+    AgentOutcome run(String tokenName) throws InterruptedException;
+  }
+
+  /** Waits; a port so that tests never sleep. */
+  @FunctionalInterface
+  public interface Sleeper {
+    /** Waits for the duration. */
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  /** The result of the whole rotation. */
+  public enum Status {
+    /** The agent completed with a result. */
+    COMPLETED,
+    /** Every token is exhausted or quarantined. */
+    ALL_TOKENS_UNAVAILABLE,
+    /** The stage failed for a reason rotation cannot fix. */
+    FAILED
+  }
+
+  /**
+   * One run of the stage.
+   *
+   * @param token the token's name
+   * @param outcome how it ended
+   */
+  public record Attempt(String token, AgentOutcome outcome) {}
+
+  /**
+   * What happened.
+   *
+   * @param status the result
+   * @param attempts every run, in order
+   * @param message one line for the issue and the log
+   */
+  public record Result(Status status, List<Attempt> attempts, String message) {
+    public Result {
+      attempts = List.copyOf(attempts);
+    }
+
+    /** How the last run ended, when there was one. */
+    public Optional<AgentOutcome> last() {
+      return attempts.isEmpty()
+          ? Optional.empty()
+          : Optional.of(attempts.get(attempts.size() - 1).outcome());
+    }
+  }
+
+  private final ClaudeTokenPool pool;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final int maxOverloadRetries;
+  private final Duration overloadBackoff;
+
+  /**
+   * Creates a rotation.
+   *
+   * @param pool the tokens and what is known about them
+   * @param clock the clock
+   * @param sleeper how to wait between overload retries
+   * @param maxOverloadRetries how often an overloaded run is retried on the same token
+   * @param overloadBackoff the first back-off; it doubles per retry
+   */
+  public TokenRotation(
+      ClaudeTokenPool pool,
+      Clock clock,
+      Sleeper sleeper,
+      int maxOverloadRetries,
+      Duration overloadBackoff) {
+    if (maxOverloadRetries < 0) {
+      throw new IllegalArgumentException("maxOverloadRetries must not be negative");
+    }
+    this.pool = pool;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.maxOverloadRetries = maxOverloadRetries;
+    this.overloadBackoff = overloadBackoff;
+  }
+
+  /**
+   * Runs the stage, rotating tokens as the outcomes require.
+   *
+   * @throws InterruptedException when interrupted while running or waiting
+   */
+  public Result run(StageAttempt attempt) throws InterruptedException {
+    List<Attempt> attempts = new ArrayList<>();
+    int overloads = 0;
+    while (true) {
+      Instant now = clock.instant();
+      Optional<String> next = pool.next(now);
+      if (next.isEmpty()) {
+        String when =
+            pool.nextReset(now).map(t -> ", next reset at " + t).orElse(", none will reset");
+        return new Result(
+            Status.ALL_TOKENS_UNAVAILABLE,
+            attempts,
+            "rate-limited on all accounts" + when + " (" + pool.describe(now) + ")");
+      }
+      String token = next.get();
+      LOG.info("running the agent with Claude token {}", token);
+      AgentOutcome outcome = attempt.run(token);
+      attempts.add(new Attempt(token, outcome));
+      if (outcome instanceof AgentOutcome.AccountLimit limit) {
+        pool.markExhausted(token, limit.resetsAt(), clock.instant());
+        LOG.warn("Claude token {}: {}; trying the next token", token, outcome.describe());
+      } else if (outcome instanceof AgentOutcome.BadCredential bad) {
+        pool.quarantine(token, bad.evidence());
+        LOG.error(
+            "Claude token {} was refused ({}); it is quarantined until it is replaced",
+            token,
+            bad.evidence());
+      } else if (outcome instanceof AgentOutcome.Overloaded) {
+        if (overloads == maxOverloadRetries) {
+          return new Result(
+              Status.FAILED,
+              attempts,
+              "the provider stayed overloaded after " + (overloads + 1) + " attempts");
+        }
+        Duration wait = overloadBackoff.multipliedBy(1L << Math.min(overloads, 10));
+        overloads++;
+        LOG.warn("provider overloaded; retrying token {} in {}", token, wait);
+        sleeper.sleep(wait);
+      } else if (outcome instanceof AgentOutcome.Completed) {
+        return new Result(Status.COMPLETED, attempts, outcome.describe());
+      } else {
+        return new Result(Status.FAILED, attempts, outcome.describe());
+      }
+    }
+  }
+}
