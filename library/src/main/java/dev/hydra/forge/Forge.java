@@ -1,0 +1,156 @@
+package dev.hydra.forge;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What Hydra does on a forge, as one persona with that persona's token.
+ *
+ * <p>An instance is bound to one API endpoint and one token; every call carries that token and no
+ * other, and a request to any host but the configured one is refused before it is sent. All types
+ * are Hydra's own records: GitHub's and Forgejo's client types stay inside their adapters. Failures
+ * are {@link ForgeException}s whose messages name the persona, the repository and the fix.
+ */
+public interface Forge {
+
+  /** Which forge this is. */
+  ForgeType type();
+
+  /** The persona whose token this instance uses, for messages ({@code builder}, …). */
+  String persona();
+
+  /**
+   * The login the token belongs to.
+   *
+   * @throws ForgeException when the token is refused or the forge cannot be reached
+   */
+  String currentUser() throws ForgeException;
+
+  /**
+   * The token's own access to the repository. A persona token with admin rights is refused by
+   * {@code hydra doctor}: least privilege.
+   *
+   * @throws ForgeException when the repository cannot be read
+   */
+  Permission tokenPermission(RepoRef repo) throws ForgeException;
+
+  /**
+   * The access of a user to the repository, as the forge computes it (repository, team and
+   * organisation grants). On GitHub this is the legacy {@code permission} field ({@code role_name}
+   * proves nothing: custom roles can carry any name).
+   *
+   * @param login the user who, for example, applied an authority label
+   * @throws ForgeException when the forge will not say (on Forgejo only admins may ask; see the
+   *     adapter's documentation for how Hydra asks instead)
+   */
+  Permission userPermission(RepoRef repo, String login) throws ForgeException;
+
+  /**
+   * Reads an issue as it is now.
+   *
+   * @throws ForgeNotFoundException when there is no such issue
+   * @throws ForgeException on any other failure
+   */
+  Issue issue(RepoRef repo, int number) throws ForgeException;
+
+  /**
+   * Who applied a label to an issue most recently, from the issue's event history.
+   *
+   * @return the login, or empty when the history shows no such label being added
+   * @throws ForgeException when the history cannot be read
+   */
+  Optional<String> lastLabeledBy(RepoRef repo, int issue, String label) throws ForgeException;
+
+  /**
+   * Replaces the issue's labels with exactly {@code labels}, in as few requests as the forge
+   * allows. Callers compute the set from a fresh read of the issue ({@code LabelPlan}).
+   *
+   * @throws ForgeException when a label does not exist in the repository or the write fails
+   */
+  void setLabels(RepoRef repo, int issue, Set<String> labels) throws ForgeException;
+
+  /**
+   * The repository's labels, for seeding.
+   *
+   * @throws ForgeException when they cannot be listed
+   */
+  List<LabelSpec> labels(RepoRef repo) throws ForgeException;
+
+  /**
+   * Creates a label, or updates its colour and description when it exists.
+   *
+   * @return true when it was created, false when it existed (and was updated if different)
+   * @throws ForgeException when the label cannot be written
+   */
+  boolean upsertLabel(RepoRef repo, LabelSpec label) throws ForgeException;
+
+  /**
+   * Adds a comment to an issue or pull request.
+   *
+   * @throws ForgeException when it cannot be posted
+   */
+  Comment comment(RepoRef repo, int issue, String body) throws ForgeException;
+
+  /**
+   * Finds the first comment on an issue whose body contains {@code marker} (Hydra's hidden marker
+   * of its progress comment) and whose author is {@code author}.
+   *
+   * @return the comment, or empty when there is none
+   * @throws ForgeException when comments cannot be listed
+   */
+  Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author)
+      throws ForgeException;
+
+  /**
+   * Replaces a comment's body (the progress comment is edited in place, never posted twice).
+   *
+   * @throws ForgeException when it cannot be edited
+   */
+  void editComment(RepoRef repo, long commentId, String body) throws ForgeException;
+
+  /**
+   * Finds the open pull request whose head is {@code branch} in the repository itself.
+   *
+   * @return the pull request, or empty when there is none
+   * @throws ForgeException when pull requests cannot be listed
+   */
+  Optional<PullRequest> findPullRequest(RepoRef repo, String branch) throws ForgeException;
+
+  /**
+   * Opens a draft pull request; when one already exists for the head branch, returns it instead (a
+   * re-run must not fail or open a second one).
+   *
+   * @throws ForgeException when it can neither be created nor found
+   */
+  PullRequest openDraftPullRequest(RepoRef repo, NewPullRequest request) throws ForgeException;
+
+  /**
+   * Marks a draft pull request ready for review.
+   *
+   * @throws ForgeException when it cannot be changed
+   */
+  void markReadyForReview(RepoRef repo, PullRequest pullRequest) throws ForgeException;
+
+  /**
+   * Merges a pull request at exactly {@code headSha}, honouring branch protection (never with an
+   * administrator bypass).
+   *
+   * @throws ForgeException when the forge refuses, for example because protection requires more
+   */
+  void merge(RepoRef repo, int pullRequest, String headSha) throws ForgeException;
+
+  /**
+   * Posts a review with inline comments.
+   *
+   * @throws ForgeException when it cannot be posted
+   */
+  void review(RepoRef repo, int pullRequest, Review review) throws ForgeException;
+
+  /**
+   * Sets a status on a commit.
+   *
+   * @throws ForgeException when it cannot be set
+   */
+  void commitStatus(RepoRef repo, String sha, CommitStatus status) throws ForgeException;
+}
