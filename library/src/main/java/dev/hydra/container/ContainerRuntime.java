@@ -1,0 +1,44 @@
+package dev.hydra.container;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs stage containers. Implementations: {@code docker.DockerCliRuntime}; Kubernetes later.
+ *
+ * <p>No code path leaves a container behind: a container is removed when it exits, when its
+ * deadline passes, when the runner is interrupted or terminated, and — for runners that crashed —
+ * by {@link #sweepExpired} at the next start.
+ */
+public interface ContainerRuntime {
+
+  /**
+   * Runs a container to completion, streaming its output line by line.
+   *
+   * @param spec what to run
+   * @param stdout receives each stdout line as it arrives
+   * @param stderr receives each stderr line as it arrives
+   * @return how it ended, including a timeout
+   * @throws ContainerException when the container could not be started (image missing, daemon
+   *     unreachable)
+   * @throws InterruptedException when the runner is interrupted; the container is removed first
+   */
+  ContainerResult run(ContainerSpec spec, Consumer<String> stdout, Consumer<String> stderr)
+      throws ContainerException, InterruptedException;
+
+  /**
+   * Creates the dedicated network when it does not exist.
+   *
+   * @throws ContainerException when it can neither be found nor created
+   */
+  void ensureNetwork(String name) throws ContainerException;
+
+  /**
+   * Removes every Hydra container whose deadline has passed.
+   *
+   * @return the names removed
+   * @throws ContainerException when containers cannot be listed
+   */
+  List<String> sweepExpired(Instant now) throws ContainerException;
+}

@@ -1,0 +1,138 @@
+package dev.hydra.container;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything needed to start one stage container, with the hardening of SPEC §5 built in: a
+ * read-only root, tmpfs {@code /tmp} and {@code /workspace}, no new privileges, all capabilities
+ * dropped except the few the entrypoint needs, CPU, memory and PID limits, a dedicated network, and
+ * a wall-clock deadline.
+ *
+ * @param image the image reference
+ * @param name the unique container name ({@code hydra-<stage>-<issue>-<random>})
+ * @param network the dedicated network
+ * @param cpus CPU limit
+ * @param memoryBytes memory limit (swap is limited to the same, so no swap)
+ * @param pidsLimit process limit (fork-bomb backstop)
+ * @param tmpBytes size of the {@code /tmp} tmpfs
+ * @param workspaceBytes size of the {@code /workspace} tmpfs
+ * @param capAdd capabilities added back after {@code --cap-drop ALL}
+ * @param env plain environment variables (never secrets)
+ * @param secretEnv secret environment variables, passed through an env-file readable only by the
+ *     runner and deleted afterwards, never on a command line
+ * @param mounts host directories mounted into the container
+ * @param labels Hydra labels on the container, so it can be found and swept
+ * @param timeout the wall-clock limit
+ */
+public record ContainerSpec(
+    String image,
+    String name,
+    String network,
+    double cpus,
+    long memoryBytes,
+    int pidsLimit,
+    long tmpBytes,
+    long workspaceBytes,
+    Set<String> capAdd,
+    Map<String, String> env,
+    Map<String, String> secretEnv,
+    List<Mount> mounts,
+    Map<String, String> labels,
+    Duration timeout) {
+
+  /** Label present on every container Hydra starts. */
+  public static final String MANAGED_LABEL = "hydra.managed";
+
+  /** Label holding the epoch second after which the container may be swept. */
+  public static final String DEADLINE_LABEL = "hydra.deadline";
+
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+  private static final Pattern ENV = Pattern.compile("[A-Z_][A-Z0-9_]*");
+  private static final Pattern CAP = Pattern.compile("[A-Z_]+");
+  private static final Set<String> ALLOWED_CAPS =
+      Set.of("NET_ADMIN", "NET_RAW", "SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE", "FOWNER");
+
+  public ContainerSpec {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("invalid container name: " + name);
+    }
+    if (!NAME.matcher(network).matches()) {
+      throw new IllegalArgumentException("invalid network name: " + network);
+    }
+    if (image.isBlank()
+        || image.startsWith("-")
+        || image.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException("invalid image reference: " + image);
+    }
+    if (cpus <= 0 || memoryBytes <= 0 || pidsLimit <= 0 || tmpBytes <= 0 || workspaceBytes <= 0) {
+      throw new IllegalArgumentException("resource limits must be positive");
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive");
+    }
+    for (String cap : capAdd) {
+      if (!CAP.matcher(cap).matches() || !ALLOWED_CAPS.contains(cap)) {
+        throw new IllegalArgumentException(
+            "capability " + cap + " is not one a stage entrypoint may need: " + ALLOWED_CAPS);
+      }
+    }
+    for (String key : env.keySet()) {
+      requireEnvName(key);
+    }
+    for (String key : secretEnv.keySet()) {
+      requireEnvName(key);
+      if (env.containsKey(key)) {
+        throw new IllegalArgumentException(key + " is both a plain and a secret variable");
+      }
+    }
+    for (Map.Entry<String, String> e : secretEnv.entrySet()) {
+      if (e.getValue().indexOf('\n') >= 0 || e.getValue().indexOf('\r') >= 0) {
+        throw new IllegalArgumentException(
+            "secret " + e.getKey() + " contains a line break; an env-file cannot carry it");
+      }
+    }
+    capAdd = Set.copyOf(capAdd);
+    env = Map.copyOf(env);
+    secretEnv = Map.copyOf(secretEnv);
+    mounts = List.copyOf(mounts);
+    labels = Map.copyOf(labels);
+  }
+
+  /** The labels put on the container: the caller's plus the managed marker and the deadline. */
+  public Map<String, String> allLabels(Instant start) {
+    Map<String, String> all = new LinkedHashMap<>(labels);
+    all.put(MANAGED_LABEL, "true");
+    all.put(DEADLINE_LABEL, Long.toString(start.plus(timeout).getEpochSecond()));
+    return all;
+  }
+
+  private static void requireEnvName(String key) {
+    if (!ENV.matcher(key).matches()) {
+      throw new IllegalArgumentException("invalid environment variable name: " + key);
+    }
+  }
+
+  @Override
+  public String toString() {
+    // Never print secret values: a record's default toString would.
+    return "ContainerSpec[image="
+        + image
+        + ", name="
+        + name
+        + ", network="
+        + network
+        + ", env="
+        + env.keySet()
+        + ", secretEnv="
+        + secretEnv.keySet()
+        + ", timeout="
+        + timeout
+        + "]";
+  }
+}

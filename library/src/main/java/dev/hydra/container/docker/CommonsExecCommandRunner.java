@@ -1,0 +1,83 @@
+package dev.hydra.container.docker;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecuteResultHandler;
+import org.apache.commons.exec.DefaultExecutor;
+import org.apache.commons.exec.ExecuteWatchdog;
+import org.apache.commons.exec.LogOutputStream;
+import org.apache.commons.exec.PumpStreamHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link CommandRunner} on commons-exec: argument lists, a watchdog, line-by-line streaming. */
+public final class CommonsExecCommandRunner implements CommandRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CommonsExecCommandRunner.class);
+
+  @Override
+  public Result run(List<String> argv, Duration timeout) throws IOException, InterruptedException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = execute(argv, timeout, new PumpStreamHandler(out, err)).exitCode();
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public Streamed stream(
+      List<String> argv, Duration timeout, Consumer<String> stdout, Consumer<String> stderr)
+      throws IOException, InterruptedException {
+    try (LineStream out = new LineStream(stdout);
+        LineStream err = new LineStream(stderr)) {
+      return execute(argv, timeout, new PumpStreamHandler(out, err));
+    }
+  }
+
+  private static Streamed execute(List<String> argv, Duration timeout, PumpStreamHandler streams)
+      throws IOException, InterruptedException {
+    LOG.debug("exec {}", argv);
+    CommandLine command = new CommandLine(argv.get(0));
+    for (String arg : argv.subList(1, argv.size())) {
+      command.addArgument(arg, false); // no quoting: each element is one argument as it is
+    }
+    ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
+    DefaultExecutor executor = DefaultExecutor.builder().setExecuteStreamHandler(streams).get();
+    executor.setWatchdog(watchdog);
+    executor.setExitValues(null); // a non-zero exit is a result, not an exception
+    DefaultExecuteResultHandler handler = new DefaultExecuteResultHandler();
+    executor.execute(command, handler);
+    try {
+      handler.waitFor();
+    } catch (InterruptedException e) {
+      watchdog.destroyProcess();
+      throw e;
+    }
+    if (handler.getException() != null && handler.getExitValue() == Integer.MIN_VALUE) {
+      throw new IOException(
+          "cannot run " + argv.get(0) + ": " + handler.getException().getMessage(),
+          handler.getException());
+    }
+    return new Streamed(handler.getExitValue(), watchdog.killedProcess());
+  }
+
+  /** Hands complete lines to a consumer, as UTF-8. */
+  private static final class LineStream extends LogOutputStream {
+    private final Consumer<String> sink;
+
+    LineStream(Consumer<String> sink) {
+      super(0, StandardCharsets.UTF_8);
+      this.sink = sink;
+    }
+
+    @Override
+    protected void processLine(String line, int logLevel) {
+      sink.accept(line);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.hydra.container.docker;
+
+import dev.hydra.container.ContainerSpec;
+import dev.hydra.container.Mount;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Builds the argv of every {@code docker} call Hydra makes: pure, and asserted by tests. */
+final class DockerArgs {
+
+  private DockerArgs() {}
+
+  /**
+   * {@code docker run} for a stage. Every variable, plain or secret, goes through the env-file:
+   * nothing but names and limits reaches the command line, which any user can read in {@code ps}.
+   */
+  static List<String> run(String docker, ContainerSpec spec, Path envFile, Instant start) {
+    List<String> argv = new ArrayList<>();
+    argv.add(docker);
+    argv.add("run");
+    argv.add("--rm");
+    argv.add("--name");
+    argv.add(spec.name());
+    argv.add("--init");
+    argv.add("--read-only");
+    argv.add("--tmpfs");
+    argv.add("/tmp:rw,nosuid,nodev,size=" + spec.tmpBytes());
+    argv.add("--tmpfs");
+    argv.add("/workspace:rw,nosuid,nodev,size=" + spec.workspaceBytes());
+    argv.add("--security-opt");
+    argv.add("no-new-privileges");
+    argv.add("--cap-drop");
+    argv.add("ALL");
+    for (String cap : new TreeSet<>(spec.capAdd())) {
+      argv.add("--cap-add");
+      argv.add(cap);
+    }
+    argv.add("--cpus");
+    argv.add(Double.toString(spec.cpus()));
+    argv.add("--memory");
+    argv.add(Long.toString(spec.memoryBytes()));
+    argv.add("--memory-swap");
+    argv.add(Long.toString(spec.memoryBytes()));
+    argv.add("--pids-limit");
+    argv.add(Integer.toString(spec.pidsLimit()));
+    argv.add("--network");
+    argv.add(spec.network());
+    argv.add("--stop-timeout");
+    argv.add("5");
+    for (Map.Entry<String, String> label : spec.allLabels(start).entrySet()) {
+      argv.add("--label");
+      argv.add(label.getKey() + "=" + label.getValue());
+    }
+    argv.add("--env-file");
+    argv.add(envFile.toString());
+    for (Mount mount : spec.mounts()) {
+      argv.add("--mount");
+      argv.add(
+          "type=bind,source="
+              + mount.source()
+              + ",target="
+              + mount.target()
+              + (mount.readOnly() ? ",readonly" : ""));
+    }
+    argv.add("--");
+    argv.add(spec.image());
+    return argv;
+  }
+
+  static List<String> removeForce(String docker, String name) {
+    return List.of(docker, "rm", "--force", "--volumes", "--", name);
+  }
+
+  static List<String> kill(String docker, String name) {
+    return List.of(docker, "kill", "--", name);
+  }
+
+  static List<String> networkInspect(String docker, String network) {
+    return List.of(docker, "network", "inspect", "--format", "{{.Name}}", "--", network);
+  }
+
+  static List<String> networkCreate(String docker, String network) {
+    return List.of(
+        docker,
+        "network",
+        "create",
+        "--driver",
+        "bridge",
+        "--label",
+        ContainerSpec.MANAGED_LABEL + "=true",
+        "--",
+        network);
+  }
+
+  static List<String> listManaged(String docker) {
+    return List.of(
+        docker,
+        "ps",
+        "--all",
+        "--no-trunc",
+        "--filter",
+        "label=" + ContainerSpec.MANAGED_LABEL + "=true",
+        "--format",
+        "{{.Names}}\t{{.Label \"" + ContainerSpec.DEADLINE_LABEL + "\"}}");
+  }
+}

@@ -1,0 +1,284 @@
+package dev.hydra.container.docker;
+
+import dev.hydra.container.ContainerException;
+import dev.hydra.container.ContainerResult;
+import dev.hydra.container.ContainerRuntime;
+import dev.hydra.container.ContainerSpec;
+import dev.hydra.text.Texts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs stage containers with the {@code docker} CLI.
+ *
+ * <p>Killing {@code docker run} does not stop its container (moby/moby#3793), so every path ends
+ * with an explicit {@code docker rm --force} of the uniquely named container: normal exit (a no-op
+ * after {@code --rm}), the deadline, an interrupt, and — through a shutdown hook — SIGINT/SIGTERM
+ * of the runner. A runner killed outright leaves its container to {@link #sweepExpired}, which
+ * removes containers whose {@code hydra.deadline} label has passed.
+ *
+ * <p>Secrets and every other variable reach the container through an env-file created readable by
+ * the runner only, in a private directory, and deleted when the run ends. {@code docker inspect}
+ * still shows a container's environment to anyone who can talk to the daemon; the stage therefore
+ * gets only its own persona's token and one Claude credential, and the container lives only for the
+ * stage.
+ */
+public final class DockerCliRuntime implements ContainerRuntime {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DockerCliRuntime.class);
+
+  /** Time for {@code docker run} to create and start the container, on top of the stage timeout. */
+  static final Duration START_GRACE = Duration.ofSeconds(60);
+
+  private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
+  private static final int STDERR_TAIL = 20;
+
+  private static final Set<String> ACTIVE = ConcurrentHashMap.newKeySet();
+  private static volatile boolean hookInstalled;
+
+  private final CommandRunner runner;
+  private final String docker;
+  private final Path secretsDir;
+  private final Clock clock;
+
+  /**
+   * Creates the runtime.
+   *
+   * @param runner runs commands
+   * @param docker the docker CLI, {@code docker} on PATH unless configured
+   * @param secretsDir a directory only the runner can read, for env-files
+   * @param clock the clock for deadlines
+   */
+  public DockerCliRuntime(CommandRunner runner, String docker, Path secretsDir, Clock clock) {
+    this.runner = runner;
+    this.docker = docker;
+    this.secretsDir = secretsDir;
+    this.clock = clock;
+  }
+
+  /** Creates the runtime with a fresh private directory for env-files under the system temp. */
+  public static DockerCliRuntime create(Clock clock) throws IOException {
+    Path dir =
+        Files.createTempDirectory(
+            "hydra-secrets-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    return new DockerCliRuntime(new CommonsExecCommandRunner(), "docker", dir, clock);
+  }
+
+  @Override
+  public ContainerResult run(ContainerSpec spec, Consumer<String> stdout, Consumer<String> stderr)
+      throws ContainerException, InterruptedException {
+    installShutdownHook();
+    Instant start = clock.instant();
+    Path envFile = writeEnvFile(spec);
+    Deque<String> errTail = new ArrayDeque<>();
+    Consumer<String> err =
+        line -> {
+          synchronized (errTail) {
+            if (errTail.size() == STDERR_TAIL) {
+              errTail.removeFirst();
+            }
+            errTail.addLast(line);
+          }
+          stderr.accept(line);
+        };
+    ACTIVE.add(spec.name());
+    boolean removed = false;
+    try {
+      List<String> argv = DockerArgs.run(docker, spec, envFile, start);
+      LOG.info("starting container {} from {}", spec.name(), spec.image());
+      CommandRunner.Streamed streamed;
+      try {
+        streamed = runner.stream(argv, spec.timeout().plus(START_GRACE), stdout, err);
+      } catch (IOException e) {
+        throw new ContainerException(
+            "cannot run '" + docker + " run': " + e.getMessage() + "; is Docker installed?", e);
+      }
+      Duration took = Duration.between(start, clock.instant());
+      boolean timedOut = streamed.timedOut() || took.compareTo(spec.timeout()) > 0;
+      if (timedOut) {
+        LOG.warn("container {} passed its deadline of {}; killing it", spec.name(), spec.timeout());
+        quietly(DockerArgs.kill(docker, spec.name()));
+      }
+      removeContainer(spec.name());
+      removed = true;
+      if (!timedOut && streamed.exitCode() == 125) {
+        throw new ContainerException(
+            "'docker run' failed for image " + spec.image() + ": " + tail(errTail));
+      }
+      return new ContainerResult(
+          timedOut ? ContainerResult.KILLED : streamed.exitCode(), timedOut, took);
+    } finally {
+      if (!removed) {
+        removeContainer(spec.name());
+      }
+      ACTIVE.remove(spec.name());
+      deleteQuietly(envFile);
+    }
+  }
+
+  @Override
+  public void ensureNetwork(String name) throws ContainerException {
+    CommandRunner.Result inspect = call(DockerArgs.networkInspect(docker, name));
+    if (inspect.exitCode() == 0) {
+      return;
+    }
+    CommandRunner.Result create = call(DockerArgs.networkCreate(docker, name));
+    if (create.exitCode() != 0 && !create.stderr().contains("already exists")) {
+      throw new ContainerException(
+          "'docker network create " + name + "' failed: " + create.stderr().strip());
+    }
+  }
+
+  @Override
+  public List<String> sweepExpired(Instant now) throws ContainerException {
+    CommandRunner.Result list = call(DockerArgs.listManaged(docker));
+    if (list.exitCode() != 0) {
+      throw new ContainerException("'docker ps' failed: " + list.stderr().strip());
+    }
+    List<String> removed = new ArrayList<>();
+    for (String line : list.stdout().split("\n", -1)) {
+      int tab = line.indexOf('\t');
+      if (tab <= 0) {
+        continue;
+      }
+      String name = line.substring(0, tab);
+      long deadline;
+      try {
+        deadline = Long.parseLong(line.substring(tab + 1).strip());
+      } catch (NumberFormatException e) {
+        continue; // not a deadline Hydra wrote; leave it to a person
+      }
+      if (deadline < now.getEpochSecond() && !ACTIVE.contains(name)) {
+        LOG.warn("removing container {}: its deadline passed", name);
+        removeContainer(name);
+        removed.add(name);
+      }
+    }
+    return removed;
+  }
+
+  private Path writeEnvFile(ContainerSpec spec) throws ContainerException {
+    StringBuilder body = new StringBuilder();
+    for (Map.Entry<String, String> e : spec.env().entrySet()) {
+      body.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+    }
+    for (Map.Entry<String, String> e : spec.secretEnv().entrySet()) {
+      body.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+    }
+    Path file = secretsDir.resolve(spec.name() + ".env");
+    try {
+      Files.createDirectories(secretsDir);
+      try {
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createFile(file);
+      }
+      Files.writeString(file, body, StandardCharsets.UTF_8);
+      return file;
+    } catch (FileAlreadyExistsException e) {
+      throw new ContainerException("a container named " + spec.name() + " is already running", e);
+    } catch (IOException e) {
+      deleteQuietly(file);
+      throw new ContainerException(
+          "cannot write the env-file for " + spec.name() + " in " + secretsDir + ": " + e, e);
+    }
+  }
+
+  private void removeContainer(String name) {
+    try {
+      CommandRunner.Result r = runner.run(DockerArgs.removeForce(docker, name), CLI_TIMEOUT);
+      if (r.exitCode() != 0 && !r.stderr().contains("No such container")) {
+        LOG.warn("'docker rm --force {}' failed: {}", name, Texts.escape(r.stderr().strip(), 300));
+      }
+    } catch (IOException e) {
+      LOG.warn("'docker rm --force {}' could not run: {}", name, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.warn("interrupted while removing container {}", name);
+    }
+  }
+
+  private void quietly(List<String> argv) {
+    try {
+      runner.run(argv, CLI_TIMEOUT);
+    } catch (IOException e) {
+      LOG.debug("{} failed: {}", argv, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private CommandRunner.Result call(List<String> argv) throws ContainerException {
+    try {
+      return runner.run(argv, CLI_TIMEOUT);
+    } catch (IOException e) {
+      throw new ContainerException(
+          "cannot run '" + String.join(" ", argv) + "': " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ContainerException("interrupted while running '" + argv.get(1) + "'", e);
+    }
+  }
+
+  private static String tail(Deque<String> lines) {
+    synchronized (lines) {
+      return lines.isEmpty() ? "(no output)" : Texts.escape(String.join(" | ", lines), 600);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("could not delete env-file {}: {}", file, e.getMessage());
+    }
+  }
+
+  // One JVM-wide hook: on SIGINT/SIGTERM remove every container this process still runs.
+  private void installShutdownHook() {
+    if (hookInstalled) {
+      return;
+    }
+    synchronized (DockerCliRuntime.class) {
+      if (hookInstalled) {
+        return;
+      }
+      CommandRunner hookRunner = runner;
+      String hookDocker = docker;
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    for (String name : List.copyOf(ACTIVE)) {
+                      try {
+                        hookRunner.run(DockerArgs.removeForce(hookDocker, name), CLI_TIMEOUT);
+                      } catch (IOException | InterruptedException e) {
+                        // The JVM is going down; the next start sweeps what is left.
+                      }
+                    }
+                  },
+                  "hydra-container-cleanup"));
+      hookInstalled = true;
+    }
+  }
+}

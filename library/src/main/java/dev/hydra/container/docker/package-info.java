@@ -1,0 +1,5 @@
+/** The Docker adapter of the container runtime: the {@code docker} CLI through commons-exec. */
+@NullMarked
+package dev.hydra.container.docker;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,253 @@
+package dev.hydra.container.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hydra.container.ContainerException;
+import dev.hydra.container.ContainerResult;
+import dev.hydra.container.ContainerSpec;
+import dev.hydra.container.Mount;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DockerCliRuntimeTest {
+
+  static final Instant NOW = Instant.parse("2026-11-22T08:00:00Z");
+  static final String SECRET = "s3cr3t-value-for-the-builder-token";
+
+  @TempDir Path dir;
+
+  /** Records every argv; answers streamed runs and plain runs from canned values. */
+  static final class FakeRunner implements CommandRunner {
+    final List<List<String>> calls = new ArrayList<>();
+    final List<String> envFileSeen = new ArrayList<>();
+    Streamed streamed = new Streamed(0, false);
+    List<String> stderrLines = List.of();
+    Result plain = new Result(0, "", "");
+
+    @Override
+    public Result run(List<String> argv, Duration timeout) {
+      calls.add(argv);
+      return plain;
+    }
+
+    @Override
+    public Streamed stream(
+        List<String> argv, Duration timeout, Consumer<String> stdout, Consumer<String> stderr) {
+      calls.add(argv);
+      int i = argv.indexOf("--env-file");
+      try {
+        Path env = Path.of(argv.get(i + 1));
+        envFileSeen.add(Files.readString(env));
+        envFileSeen.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(env)));
+      } catch (java.io.IOException e) {
+        throw new AssertionError(e);
+      }
+      stdout.accept("hello from the container");
+      stderrLines.forEach(stderr);
+      return streamed;
+    }
+  }
+
+  ContainerSpec spec(Duration timeout) {
+    return new ContainerSpec(
+        "localhost/hydra-builder:test",
+        "hydra-build-7-abc123",
+        "hydra-net",
+        4,
+        8L << 30,
+        512,
+        512L << 20,
+        2L << 30,
+        Set.of("NET_ADMIN", "SETUID", "SETGID"),
+        Map.of("REPO_URL", "https://github.com/o/r.git", "HYDRA_MODE", "build"),
+        Map.of("GIT_TOKEN", SECRET),
+        List.of(new Mount(dir, "/spec", true)),
+        Map.of("hydra.stage", "build", "hydra.issue", "7"),
+        timeout);
+  }
+
+  DockerCliRuntime runtime(FakeRunner runner, Clock clock) {
+    return new DockerCliRuntime(runner, "docker", dir.resolve("secrets"), clock);
+  }
+
+  @Test
+  void runsWithTheHardeningFlagsAndNoValueOnTheCommandLine() throws Exception {
+    FakeRunner runner = new FakeRunner();
+    List<String> out = new ArrayList<>();
+    ContainerResult result =
+        runtime(runner, Clock.fixed(NOW, ZoneOffset.UTC))
+            .run(spec(Duration.ofMinutes(35)), out::add, l -> {});
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.timedOut()).isFalse();
+    assertThat(out).containsExactly("hello from the container");
+    List<String> argv = runner.calls.get(0);
+    assertThat(argv.subList(0, 6))
+        .containsExactly("docker", "run", "--rm", "--name", "hydra-build-7-abc123", "--init");
+    assertThat(String.join(" ", argv))
+        .contains("--read-only")
+        .contains("--tmpfs /tmp:rw,nosuid,nodev,size=536870912")
+        .contains("--tmpfs /workspace:rw,nosuid,nodev,size=2147483648")
+        .contains("--security-opt no-new-privileges")
+        .contains("--cap-drop ALL --cap-add NET_ADMIN --cap-add SETGID --cap-add SETUID")
+        .contains("--cpus 4.0 --memory 8589934592 --memory-swap 8589934592 --pids-limit 512")
+        .contains("--network hydra-net")
+        .contains("--label hydra.managed=true")
+        .contains("--label hydra.deadline=" + NOW.plus(Duration.ofMinutes(35)).getEpochSecond())
+        .contains("--mount type=bind,source=" + dir + ",target=/spec,readonly")
+        .endsWith("-- localhost/hydra-builder:test")
+        .doesNotContain(SECRET)
+        .doesNotContain("https://github.com/o/r.git");
+    assertThat(runner.envFileSeen.get(0))
+        .contains("GIT_TOKEN=" + SECRET + "\n")
+        .contains("REPO_URL=https://github.com/o/r.git\n");
+    assertThat(runner.envFileSeen.get(1)).isEqualTo("rw-------");
+    assertThat(dir.resolve("secrets").resolve("hydra-build-7-abc123.env")).doesNotExist();
+    assertThat(runner.calls.get(1))
+        .containsExactly("docker", "rm", "--force", "--volumes", "--", "hydra-build-7-abc123");
+  }
+
+  @Test
+  void aTimeoutKillsAndRemovesTheContainer() throws Exception {
+    FakeRunner runner = new FakeRunner();
+    runner.streamed = new CommandRunner.Streamed(143, true);
+    ContainerResult result =
+        runtime(runner, Clock.fixed(NOW, ZoneOffset.UTC))
+            .run(spec(Duration.ofSeconds(5)), l -> {}, l -> {});
+    assertThat(result.timedOut()).isTrue();
+    assertThat(result.outOfMemory()).isFalse();
+    assertThat(result.describe()).contains("timed out");
+    assertThat(runner.calls.get(1)).containsExactly("docker", "kill", "--", "hydra-build-7-abc123");
+    assertThat(runner.calls.get(2)).contains("rm", "--force");
+  }
+
+  @Test
+  void exit137WithoutATimeoutIsOutOfMemory() throws Exception {
+    FakeRunner runner = new FakeRunner();
+    runner.streamed = new CommandRunner.Streamed(137, false);
+    ContainerResult result =
+        runtime(runner, Clock.fixed(NOW, ZoneOffset.UTC))
+            .run(spec(Duration.ofMinutes(1)), l -> {}, l -> {});
+    assertThat(result.outOfMemory()).isTrue();
+    assertThat(result.describe()).contains("out of memory");
+  }
+
+  @Test
+  void aDockerErrorIsAContainerExceptionQuotingStderrAndStillCleansUp() {
+    FakeRunner runner = new FakeRunner();
+    runner.streamed = new CommandRunner.Streamed(125, false);
+    runner.stderrLines =
+        List.of(
+            "Unable to find image 'localhost/hydra-builder:test' locally", "pull access denied");
+    assertThatThrownBy(
+            () ->
+                runtime(runner, Clock.fixed(NOW, ZoneOffset.UTC))
+                    .run(spec(Duration.ofMinutes(1)), l -> {}, l -> {}))
+        .isInstanceOf(ContainerException.class)
+        .hasMessageContaining("'docker run' failed for image localhost/hydra-builder:test")
+        .hasMessageContaining("pull access denied");
+    assertThat(runner.calls.get(runner.calls.size() - 1)).contains("rm", "--force");
+    assertThat(dir.resolve("secrets").resolve("hydra-build-7-abc123.env")).doesNotExist();
+  }
+
+  @Test
+  void sweepRemovesOnlyContainersPastTheirDeadline() throws Exception {
+    FakeRunner runner = new FakeRunner();
+    long past = NOW.minusSeconds(10).getEpochSecond();
+    long future = NOW.plusSeconds(600).getEpochSecond();
+    runner.plain =
+        new CommandRunner.Result(
+            0, "hydra-old\t" + past + "\nhydra-new\t" + future + "\nhydra-odd\tnot-a-number\n", "");
+    List<String> removed = runtime(runner, Clock.fixed(NOW, ZoneOffset.UTC)).sweepExpired(NOW);
+    assertThat(removed).containsExactly("hydra-old");
+    assertThat(runner.calls.get(0)).contains("ps", "--all", "label=hydra.managed=true");
+    assertThat(runner.calls.get(1))
+        .containsExactly("docker", "rm", "--force", "--volumes", "--", "hydra-old");
+  }
+
+  @Test
+  void theNetworkIsCreatedOnlyWhenMissing() throws Exception {
+    FakeRunner runner = new FakeRunner();
+    runtime(runner, Clock.systemUTC()).ensureNetwork("hydra-net");
+    assertThat(runner.calls).hasSize(1);
+
+    FakeRunner missing = new FakeRunner();
+    missing.plain = new CommandRunner.Result(1, "", "Error: No such network: hydra-net");
+    assertThatThrownBy(() -> runtime(missing, Clock.systemUTC()).ensureNetwork("hydra-net"))
+        .hasMessageContaining("docker network create hydra-net");
+    assertThat(missing.calls.get(1))
+        .contains("network", "create", "--driver", "bridge", "hydra-net");
+  }
+
+  @Test
+  void specsRefuseDangerousValues() {
+    assertThatThrownBy(
+            () ->
+                new ContainerSpec(
+                    "--privileged",
+                    "n",
+                    "net",
+                    1,
+                    1,
+                    1,
+                    1,
+                    1,
+                    Set.of(),
+                    Map.of(),
+                    Map.of(),
+                    List.of(),
+                    Map.of(),
+                    Duration.ofSeconds(1)))
+        .hasMessageContaining("invalid image");
+    assertThatThrownBy(
+            () ->
+                new ContainerSpec(
+                    "img",
+                    "n",
+                    "net",
+                    1,
+                    1,
+                    1,
+                    1,
+                    1,
+                    Set.of("SYS_ADMIN"),
+                    Map.of(),
+                    Map.of(),
+                    List.of(),
+                    Map.of(),
+                    Duration.ofSeconds(1)))
+        .hasMessageContaining("SYS_ADMIN");
+    assertThatThrownBy(
+            () ->
+                new ContainerSpec(
+                    "img",
+                    "n",
+                    "net",
+                    1,
+                    1,
+                    1,
+                    1,
+                    1,
+                    Set.of(),
+                    Map.of(),
+                    Map.of("T", "a\nB=c"),
+                    List.of(),
+                    Map.of(),
+                    Duration.ofSeconds(1)))
+        .hasMessageContaining("line break");
+    assertThat(spec(Duration.ofMinutes(1)).toString()).doesNotContain(SECRET);
+  }
+}
