@@ -44,9 +44,6 @@ public final class DockerCliRuntime implements ContainerRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerCliRuntime.class);
 
-  /** Time for {@code docker run} to create and start the container, on top of the stage timeout. */
-  static final Duration START_GRACE = Duration.ofSeconds(60);
-
   private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
   private static final int STDERR_TAIL = 20;
 
@@ -106,7 +103,8 @@ public final class DockerCliRuntime implements ContainerRuntime {
       LOG.info("starting container {} from {}", spec.name(), spec.image());
       CommandRunner.Streamed streamed;
       try {
-        streamed = runner.stream(argv, spec.timeout().plus(START_GRACE), stdout, err);
+        // The deadline covers everything from here, starting the container included.
+        streamed = runner.stream(argv, spec.timeout(), stdout, err);
       } catch (IOException e) {
         throw new ContainerException(
             "cannot run '" + docker + " run': " + e.getMessage() + "; is Docker installed?", e);

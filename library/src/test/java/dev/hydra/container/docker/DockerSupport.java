@@ -1,0 +1,103 @@
+package dev.hydra.container.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Shared set-up of the Docker integration tests: a daemon that answers, the local base image, and
+ * test images and names that are unique and removed afterwards.
+ *
+ * <p>Without a daemon the tests are skipped with a message, unless {@code HYDRA_REQUIRE_DOCKER=1}
+ * (set by CI), in which case they fail: CI must never pass by running no container test.
+ */
+final class DockerSupport {
+
+  /** The base image every test image is built on; provisioned by .ci/provision-docker.sh. */
+  static final String BASE_IMAGE = "debian:bookworm-slim";
+
+  static final CommandRunner RUNNER = new CommonsExecCommandRunner();
+
+  private DockerSupport() {}
+
+  /** Skips (or, in CI, fails) when there is no daemon or no base image. */
+  static void requireDocker() {
+    String problem = problem();
+    if (problem == null) {
+      return;
+    }
+    String message = problem + "; run .ci/provision-docker.sh (as root) to provision Docker";
+    if ("1".equals(System.getenv("HYDRA_REQUIRE_DOCKER"))) {
+      Assertions.fail("HYDRA_REQUIRE_DOCKER=1 but " + message);
+    }
+    Assumptions.abort("Docker tests skipped: " + message);
+  }
+
+  private static @org.jspecify.annotations.Nullable String problem() {
+    try {
+      if (RUNNER
+              .run(
+                  List.of("docker", "info", "--format", "{{.ServerVersion}}"),
+                  Duration.ofSeconds(20))
+              .exitCode()
+          != 0) {
+        return "no Docker daemon answers";
+      }
+      if (RUNNER
+              .run(List.of("docker", "image", "inspect", BASE_IMAGE), Duration.ofSeconds(20))
+              .exitCode()
+          != 0) {
+        return "the base image " + BASE_IMAGE + " is not present (no image can be pulled here)";
+      }
+      return null;
+    } catch (IOException e) {
+      return "the docker CLI cannot run (" + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  /** A unique name for a test resource. */
+  static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 12);
+  }
+
+  /** Builds a test image from a Dockerfile body and returns its tag. */
+  static String buildImage(Path dir, String dockerfile) throws Exception {
+    String tag = unique("hydra-it-image") + ":test";
+    Path context = Files.createTempDirectory(dir, "ctx");
+    Files.writeString(context.resolve("Dockerfile"), dockerfile);
+    CommandRunner.Result r =
+        RUNNER.run(
+            List.of("docker", "build", "--quiet", "-t", tag, context.toString()),
+            Duration.ofMinutes(5));
+    assertThat(r.exitCode()).as("docker build: %s", r.stderr()).isZero();
+    return tag;
+  }
+
+  static void removeImage(String tag) throws Exception {
+    RUNNER.run(List.of("docker", "image", "rm", "--force", tag), Duration.ofMinutes(1));
+  }
+
+  static void removeNetwork(String name) throws Exception {
+    RUNNER.run(List.of("docker", "network", "rm", name), Duration.ofMinutes(1));
+  }
+
+  /** Names of containers (running or not) whose name starts with the prefix. */
+  static List<String> containers(String prefix) throws Exception {
+    CommandRunner.Result r =
+        RUNNER.run(
+            List.of(
+                "docker", "ps", "--all", "--filter", "name=" + prefix, "--format", "{{.Names}}"),
+            Duration.ofSeconds(30));
+    return r.stdout().lines().filter(l -> !l.isBlank()).toList();
+  }
+}
