@@ -2,11 +2,18 @@ package dev.hydra.event;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.json.Json;
 import dev.hydra.text.Texts;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +69,7 @@ public final class EventParser {
             defaultBranch,
             sender,
             in.label(),
-            in.issue(),
+            in.issue(action),
             null,
             null);
       }
@@ -113,13 +120,20 @@ public final class EventParser {
     if (isBlank(payload)) {
       throw new InvalidEventException("event payload is empty; " + FIX_PAYLOAD);
     }
+    requireUtf8(payload);
     Object root;
-    try {
-      root = Json.lite().anyFrom(payload);
+    try (JsonParser parser = Json.lite().createParser(payload)) {
+      root = Json.lite().anyFrom(parser);
+      JsonLocation more = trailingContent(parser);
+      if (more != null) {
+        throw new InvalidEventException(
+            "event payload has more after the end of its JSON value"
+                + where(more)
+                + "; "
+                + FIX_PAYLOAD);
+      }
     } catch (JacksonException e) {
-      JsonLocation at = e.getLocation();
-      String where =
-          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String where = where(e.getLocation());
       String detail = e.getOriginalMessage();
       throw new InvalidEventException(
           "event payload is not valid JSON"
@@ -138,6 +152,43 @@ public final class EventParser {
     }
     throw new InvalidEventException(
         "event payload must be a JSON object, got " + kind(root) + "; " + FIX_PAYLOAD);
+  }
+
+  // Jackson decodes some invalid UTF-8 instead of refusing it (the overlong C0 AF becomes '/',
+  // F4 90 80 80 a code point above U+10FFFF); the JDK decoder follows RFC 3629 strictly.
+  private static void requireUtf8(byte[] payload) throws InvalidEventException {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(payload);
+    CharBuffer out = CharBuffer.allocate(8192);
+    while (true) {
+      CoderResult result = decoder.decode(in, out, true);
+      if (result.isError()) {
+        throw new InvalidEventException(
+            "event payload is not valid UTF-8 (byte offset " + in.position() + "); " + FIX_PAYLOAD);
+      }
+      if (result.isUnderflow()) {
+        return;
+      }
+      out.clear();
+    }
+  }
+
+  // A second value after the first ("{...} {...}", "{...} x") is not one JSON document: refuse
+  // it, as duplicate keys are refused, rather than guess which part was meant.
+  private static @Nullable JsonLocation trailingContent(JsonParser parser) throws IOException {
+    try {
+      return parser.nextToken() == null ? null : parser.currentTokenLocation();
+    } catch (JacksonException e) {
+      return e.getLocation() == null ? parser.currentLocation() : e.getLocation();
+    }
+  }
+
+  private static String where(@Nullable JsonLocation at) {
+    return at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
   }
 
   private static boolean isBlank(byte[] payload) {
@@ -221,13 +272,17 @@ public final class EventParser {
       return requiredText("label.name");
     }
 
-    IssueSnapshot issue() throws InvalidEventException {
+    IssueSnapshot issue(EventAction action) throws InvalidEventException {
       requireObject("issue");
+      // Only a label event can start a stage, so only there is the state required: GitHub's
+      // issues.pinned and issues.unpinned payloads may leave it out. Unknown is never open.
+      boolean open =
+          (action == EventAction.LABELED || at("issue.state") != MISSING) && isOpen("issue.state");
       return new IssueSnapshot(
           positiveInt("issue.number"),
           optionalText("issue.title").orElse(""),
           optionalText("issue.body").orElse(""),
-          isOpen("issue.state"),
+          open,
           firstText("issue.user.login", "issue.user.username").orElse(""),
           labelNames("issue.labels"),
           at("issue.pull_request") != MISSING);

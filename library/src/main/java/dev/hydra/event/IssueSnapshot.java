@@ -9,7 +9,8 @@ import java.util.List;
  * @param number the issue number
  * @param title the title (untrusted text)
  * @param body the body (untrusted text), empty when absent
- * @param open whether the issue was open
+ * @param open whether the issue was open; false when the payload of an event that cannot start a
+ *     stage leaves the state out (GitHub's {@code issues.pinned})
  * @param author the login of the issue's author
  * @param labels the names of all labels on the issue after the change
  * @param pullRequest whether this "issue" is really a pull request

@@ -1,12 +1,18 @@
 package dev.hydra.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.jr.ob.JSON;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The single place where Jackson is configured.
@@ -22,7 +28,9 @@ import com.fasterxml.jackson.jr.ob.JSON;
  *
  * <p>Both reject duplicate keys (a payload with two {@code action} keys is not something to guess
  * about), bound nesting depth so that hostile input cannot exhaust the stack, and ignore unknown
- * properties (forges add fields over time). Each is built on first use only.
+ * properties (forges add fields over time). Both write every control character escaped (C1 and DEL
+ * included) and U+2028/U+2029 too, so that one JSON value stays one line for every reader. Each is
+ * built on first use only.
  */
 public final class Json {
 
@@ -42,14 +50,44 @@ public final class Json {
   }
 
   static JsonFactory factory() {
-    return JsonFactory.builder()
+    return new JsonFactoryBuilder()
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .streamReadConstraints(
             StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_DEPTH)
                 .maxStringLength(64 << 20)
                 .build())
+        .characterEscapes(new LineSafeEscapes())
         .build();
+  }
+
+  /**
+   * JSON itself only requires U+0000–U+001F to be escaped. Python's {@code str.splitlines()} also
+   * breaks at U+0085, U+2028 and U+2029 (as did JavaScript before ES2019), so a raw one from a
+   * hostile label would split {@code hydra route}'s one-line output there.
+   */
+  private static final class LineSafeEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+
+    private final int[] ascii;
+
+    LineSafeEscapes() {
+      ascii = standardAsciiEscapesForJSON();
+      ascii[0x7F] = ESCAPE_CUSTOM;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public @Nullable SerializableString getEscapeSequence(int ch) {
+      if (ch == 0x7F || (ch >= 0x80 && ch <= 0x9F) || ch == 0x2028 || ch == 0x2029) {
+        return new SerializedString(String.format(Locale.ROOT, "\\u%04X", ch));
+      }
+      return null;
+    }
   }
 
   private static final class Lite {

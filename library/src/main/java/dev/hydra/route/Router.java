@@ -201,7 +201,17 @@ public final class Router {
       return out.skip(seen, "PR #" + pr.number() + " is closed", "reopen the PR to review it");
     }
     String own = event.repository().fullName();
-    if (!pr.headRepository().isEmpty() && !pr.headRepository().equalsIgnoreCase(own)) {
+    if (pr.headRepository().isEmpty()) {
+      // GitHub sends head.repo = null once a fork is deleted; unknown is not ours.
+      return out.skip(
+          seen,
+          "the payload does not name the head repository of PR #"
+              + pr.number()
+              + " (a deleted fork?); Hydra reviews only branches its Builder pushed to "
+              + own,
+          null);
+    }
+    if (!pr.headRepository().equalsIgnoreCase(own)) {
       return out.skip(
           seen + " in " + Texts.quote(pr.headRepository()),
           "PR #"
