@@ -1,0 +1,293 @@
+package dev.hydra.ops;
+
+import dev.hydra.credentials.Persona;
+import dev.hydra.credentials.Secret;
+import dev.hydra.forge.Forge;
+import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.ForgeUnauthorizedException;
+import dev.hydra.forge.LabelSpec;
+import dev.hydra.forge.Permission;
+import dev.hydra.forge.RepoRef;
+import dev.hydra.label.LabelScheme;
+import dev.hydra.text.Texts;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks a deployment against the live forge: every persona token present, distinct from the
+ * others, valid for this forge, not admin on the repository, with the access its persona needs; and
+ * the labels seeded. Every problem becomes a row with its fix; no token value is ever shown.
+ */
+public final class Doctor {
+
+  private Doctor() {}
+
+  /** How a check came out. */
+  public enum Status {
+    OK,
+    WARN,
+    FAIL
+  }
+
+  /**
+   * One checked fact.
+   *
+   * @param subject what was checked ({@code builder}, {@code labels})
+   * @param check the check
+   * @param status the outcome
+   * @param detail what was found
+   * @param fix what to do, empty when nothing
+   */
+  public record Row(String subject, String check, Status status, String detail, String fix) {}
+
+  /**
+   * All rows.
+   *
+   * @param rows the checks in the order they ran
+   */
+  public record Report(List<Row> rows) {
+    public Report {
+      rows = List.copyOf(rows);
+    }
+
+    /** Whether every check passed (warnings allowed). */
+    public boolean healthy() {
+      return rows.stream().noneMatch(r -> r.status() == Status.FAIL);
+    }
+  }
+
+  /**
+   * Runs the checks.
+   *
+   * @param repo the repository
+   * @param scheme the label scheme in force
+   * @param tokens each persona's token, empty when not configured
+   * @param forgeFor opens the forge port with a persona's token
+   * @return the report
+   */
+  public static Report check(
+      RepoRef repo,
+      LabelScheme scheme,
+      Map<Persona, Optional<Secret>> tokens,
+      Function<Persona, Forge> forgeFor) {
+    List<Row> rows = new ArrayList<>();
+    Map<Persona, String> logins = new EnumMap<>(Persona.class);
+    @Nullable Forge labelReader = null;
+    for (Persona persona : Persona.values()) {
+      String who = persona.id();
+      Optional<Secret> token = tokens.getOrDefault(persona, Optional.empty());
+      if (token.isEmpty()) {
+        rows.add(
+            new Row(
+                who,
+                "token present",
+                Status.FAIL,
+                persona.envVariable() + " is not set",
+                "set " + persona.envVariable() + " to the " + who + " persona's own token"));
+        continue;
+      }
+      rows.add(
+          new Row(
+              who,
+              "token present",
+              Status.OK,
+              "set (" + token.get().length() + " characters)",
+              ""));
+      Optional<Persona> twin = sharedWith(persona, token.get(), tokens);
+      if (twin.isPresent()) {
+        rows.add(
+            new Row(
+                who,
+                "token distinct",
+                Status.FAIL,
+                "the same token as the " + twin.get().id() + " persona",
+                "give every persona its own token: attribution and least privilege depend on it"));
+        continue;
+      }
+      rows.add(new Row(who, "token distinct", Status.OK, "differs from every other persona's", ""));
+      Forge forge = forgeFor.apply(persona);
+      String login;
+      try {
+        login = forge.currentUser();
+      } catch (ForgeUnauthorizedException e) {
+        rows.add(
+            new Row(
+                who,
+                "token valid",
+                Status.FAIL,
+                "refused by the " + forge.type().id() + " API",
+                "the token is expired, revoked or for another forge; create a new one for the "
+                    + who
+                    + " persona"));
+        continue;
+      } catch (ForgeException e) {
+        rows.add(
+            new Row(
+                who, "token valid", Status.FAIL, oneLine(e), "check the API URL and the network"));
+        continue;
+      }
+      logins.put(persona, login);
+      rows.add(new Row(who, "token valid", Status.OK, "authenticates as @" + login, ""));
+      Permission permission;
+      try {
+        permission = forge.tokenPermission(repo);
+      } catch (ForgeException e) {
+        rows.add(
+            new Row(
+                who,
+                "repository access",
+                Status.FAIL,
+                oneLine(e),
+                "grant the " + who + " account access to " + repo));
+        continue;
+      }
+      if (permission == Permission.ADMIN) {
+        rows.add(
+            new Row(
+                who,
+                "not admin",
+                Status.FAIL,
+                "@" + login + " is admin on " + repo,
+                "least privilege: use an account with write access (admin can bypass branch"
+                    + " protection)"));
+      } else {
+        rows.add(
+            new Row(
+                who,
+                "not admin",
+                Status.OK,
+                permission.name().toLowerCase(java.util.Locale.ROOT),
+                ""));
+      }
+      Permission needed = persona == Persona.BUILDER ? Permission.WRITE : Permission.READ;
+      if (permission.compareTo(needed) < 0) {
+        rows.add(
+            new Row(
+                who,
+                "enough access",
+                Status.FAIL,
+                "has "
+                    + permission.name().toLowerCase(java.util.Locale.ROOT)
+                    + ", needs "
+                    + needed.name().toLowerCase(java.util.Locale.ROOT),
+                persona == Persona.BUILDER
+                    ? "the builder pushes branches and opens PRs: give it write access"
+                    : "the "
+                        + who
+                        + " reads the code and comments: give it read access and"
+                        + " issues/pull-requests write scopes"));
+      } else {
+        rows.add(new Row(who, "enough access", Status.OK, "enough for the " + who, ""));
+        if (labelReader == null) {
+          labelReader = forge;
+        }
+      }
+    }
+    rows.addAll(sameAccounts(logins));
+    rows.addAll(labels(repo, scheme, labelReader));
+    return new Report(rows);
+  }
+
+  private static Optional<Persona> sharedWith(
+      Persona persona, Secret token, Map<Persona, Optional<Secret>> tokens) {
+    for (Persona other : Persona.values()) {
+      if (other != persona
+          && tokens.getOrDefault(other, Optional.empty()).map(token::sameValueAs).orElse(false)) {
+        return Optional.of(other);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<Row> sameAccounts(Map<Persona, String> logins) {
+    Map<String, Persona> first = new HashMap<>();
+    List<Row> rows = new ArrayList<>();
+    logins.forEach(
+        (persona, login) -> {
+          Persona earlier = first.putIfAbsent(login, persona);
+          if (earlier != null) {
+            rows.add(
+                new Row(
+                    persona.id(),
+                    "own account",
+                    Status.WARN,
+                    "@" + login + " is also the " + earlier.id() + "'s account",
+                    "use one account per persona so that reviews are attributable"));
+          }
+        });
+    return rows;
+  }
+
+  private static List<Row> labels(RepoRef repo, LabelScheme scheme, @Nullable Forge forge) {
+    String fix =
+        "run `hydra labels seed --repo "
+            + repo
+            + (scheme.prefix().isEmpty() ? "" : " --prefix " + scheme.prefix())
+            + "`";
+    if (forge == null) {
+      return List.of(
+          new Row(
+              "labels",
+              "seeded",
+              Status.FAIL,
+              "not checked: no persona token could read " + repo,
+              "fix the token rows above"));
+    }
+    Map<String, LabelSpec> existing = new HashMap<>();
+    try {
+      for (LabelSpec label : forge.labels(repo)) {
+        existing.put(label.name(), label);
+      }
+    } catch (ForgeException e) {
+      return List.of(new Row("labels", "seeded", Status.FAIL, oneLine(e), fix));
+    }
+    List<String> missing = new ArrayList<>();
+    List<String> different = new ArrayList<>();
+    for (LabelSpec wanted : LabelSeeding.specs(scheme)) {
+      LabelSpec have = existing.get(wanted.name());
+      if (have == null) {
+        missing.add(wanted.name());
+      } else if (!have.equals(wanted)) {
+        different.add(wanted.name());
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    if (!missing.isEmpty()) {
+      rows.add(
+          new Row(
+              "labels",
+              "seeded",
+              Status.FAIL,
+              missing.size() + " missing: " + Texts.escape(String.join(", ", missing), 200),
+              fix));
+    } else {
+      rows.add(
+          new Row(
+              "labels",
+              "seeded",
+              Status.OK,
+              "all " + LabelSeeding.specs(scheme).size() + " present",
+              ""));
+    }
+    if (!different.isEmpty()) {
+      rows.add(
+          new Row(
+              "labels",
+              "colours",
+              Status.WARN,
+              different.size() + " differ in colour or description",
+              fix));
+    }
+    return rows;
+  }
+
+  private static String oneLine(Exception e) {
+    return Texts.oneLine(String.valueOf(e.getMessage()));
+  }
+}
