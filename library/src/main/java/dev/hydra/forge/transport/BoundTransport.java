@@ -197,6 +197,7 @@ public final class BoundTransport {
     String method = bound.method().toUpperCase(Locale.ROOT);
     for (int attempt = 0; ; attempt++) {
       HttpResponse<byte[]> response = exchange(bound);
+      refuseForeignRedirect(bound, response);
       Optional<RateLimit> limit =
           RateLimitPolicy.classify(
               forge,
@@ -210,6 +211,29 @@ public final class BoundTransport {
       }
       waitOut(method, response.statusCode(), limit.get(), attempt);
     }
+  }
+
+  /**
+   * A redirect to another origin is refused here, so that no layer above can follow it with the
+   * token: github-api would, the generated Forgejo client would report a bare 3xx.
+   */
+  private void refuseForeignRedirect(HttpRequest request, HttpResponse<byte[]> response)
+      throws ForeignHostException {
+    int status = response.statusCode();
+    if (status < 300 || status > 399) {
+      return;
+    }
+    Optional<String> location = response.headers().firstValue("location");
+    if (location.isEmpty()) {
+      return;
+    }
+    URI target;
+    try {
+      target = request.uri().resolve(location.get().strip());
+    } catch (IllegalArgumentException e) {
+      return; // Not a URI: the caller reports the 3xx as it is.
+    }
+    requireBound(target);
   }
 
   private HttpResponse<byte[]> exchange(HttpRequest request)
