@@ -395,6 +395,11 @@ public final class ForgejoForge implements Forge {
     Attempt attempt =
         attempt(
             Operation.FIND_PULL_REQUEST, repo.fullName() + " (head " + Texts.quote(branch) + ")");
+    return openWithHead(attempt, repo, branch);
+  }
+
+  private Optional<PullRequest> openWithHead(Attempt attempt, RepoRef repo, String branch)
+      throws ForgeException {
     List<dev.hydra.forge.forgejo.client.model.PullRequest> open =
         pages(
             attempt,
@@ -430,19 +435,17 @@ public final class ForgejoForge implements Forge {
       if (e.status().orElse(0) != 409) {
         throw e;
       }
-      // 409: "pull request already exists for these targets": a re-run; use that one.
-      PullRequest existing =
-          ForgejoMapping.pullRequest(
-              call(
-                  attempt,
-                  () ->
-                      repositories.repoGetPullRequestByBaseHead(
-                          repo.owner(), repo.name(), request.base(), request.head())));
+      // 409 "pull request already exists for these targets": a re-run; use that one. Found by
+      // listing, not repoGetPullRequestByBaseHead, whose path would carry hydra/… escaped as %2F.
+      Optional<PullRequest> existing = openWithHead(attempt, repo, request.head());
+      if (existing.isEmpty()) {
+        throw e;
+      }
       LOG.info(
           "pull request #{} already exists for {}; using it",
-          existing.number(),
+          existing.get().number(),
           Texts.quote(request.head()));
-      return existing;
+      return existing.get();
     }
   }
 
