@@ -8,7 +8,8 @@ the example responses the tests use, unchanged, into
 
     library/src/test/resources/dev/hydra/forge/github/examples/<name>.json
 
-(sorted keys, 2-space indent, trailing newline: the same input gives the same bytes). The tests
+(sorted keys, 2-space indent, trailing newline: the same input gives the same bytes), and
+SOURCE.json naming the package, its version and which example each file is. The tests
 load them, change only the values they assert on (login, number, labels...), and point the
 api.github.com URLs in them at the WireMock server.
 
@@ -62,6 +63,14 @@ def main() -> int:
             return 1
         text = json.dumps(examples[key]["value"], indent=2, sort_keys=True, ensure_ascii=False)
         (OUT / f"{name}.json").write_text(text + "\n", encoding="utf-8")
+    package = json.loads((SPEC.parent.parent / "package.json").read_text(encoding="utf-8"))
+    source = {
+        "package": package["name"],
+        "version": package["version"],
+        "file": "generated/api.github.com.json",
+        "examples": EXAMPLES,
+    }
+    (OUT / "SOURCE.json").write_text(json.dumps(source, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {len(EXAMPLES)} examples to {OUT}")
     return 0
 
