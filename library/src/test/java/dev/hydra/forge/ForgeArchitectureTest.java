@@ -57,6 +57,29 @@ class ForgeArchitectureTest {
   }
 
   @Test
+  void clientsAreBuiltFromExplicitSettings() {
+    noClasses()
+        .should()
+        .callMethodWhere(
+            com.tngtech.archunit.base.DescribedPredicate.describe(
+                "GitHubBuilder.fromEnvironment",
+                call ->
+                    call.getTargetOwner().getFullName().equals("org.kohsuke.github.GitHubBuilder")
+                        && call.getName().equals("fromEnvironment")))
+        .because("on a runner it would take every GITHUB_* variable (STYLE point 9)")
+        .check(HYDRA);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.hydra.forge..")
+        .should()
+        .callMethod(System.class, "getenv", String.class)
+        .orShould()
+        .callMethod(System.class, "getenv")
+        .because("the environment is read once, at the edge, and passed in as a map")
+        .check(HYDRA);
+  }
+
+  @Test
   void thePortSpeaksOnlyHydrasTypes() {
     methods()
         .that()
