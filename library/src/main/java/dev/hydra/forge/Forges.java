@@ -1,0 +1,119 @@
+package dev.hydra.forge;
+
+import dev.hydra.forge.forgejo.ForgejoForge;
+import dev.hydra.forge.github.GitHubForge;
+import dev.hydra.text.Texts;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place where a {@link Forge} adapter is chosen and built (STYLE point 5): no singletons,
+ * no environment read here — callers pass what {@code Settings} read at the edge.
+ */
+public final class Forges {
+
+  /** GitHub's public API, the default when nothing names another (GitHub Enterprise does). */
+  public static final URI GITHUB_API = URI.create("https://api.github.com");
+
+  private Forges() {}
+
+  /**
+   * Opens the port for one persona. Sends nothing: the first request is the first call.
+   *
+   * @param type which forge
+   * @param apiUrl the API URL the token belongs to ({@link #apiUrl} finds the default)
+   * @param persona the persona ({@code builder}, {@code reviewer}, {@code security}, {@code
+   *     applier}), named in every message
+   * @param token the persona's own token; it is sent to {@code apiUrl}'s host only
+   * @param options timeouts and the rate-limit wait budget
+   * @return the adapter
+   * @throws IllegalArgumentException when the URL is not an absolute http(s) URL without user info,
+   *     query or fragment, or the token is blank
+   */
+  public static Forge open(
+      ForgeType type, URI apiUrl, String persona, String token, ForgeOptions options) {
+    return switch (type) {
+      case GITHUB -> new GitHubForge(apiUrl, persona, token, options);
+      case FORGEJO -> new ForgejoForge(apiUrl, persona, token, options);
+    };
+  }
+
+  /**
+   * The API URL: the explicit option when given, else the default from the Actions environment.
+   * Pure: tested with maps.
+   *
+   * <ul>
+   *   <li>GitHub: {@code GITHUB_API_URL} (GitHub Enterprise: {@code https://host/api/v3}), else
+   *       {@code https://api.github.com};
+   *   <li>Forgejo: {@code GITHUB_API_URL}, then {@code FORGEJO_API_URL} (the runner sets both,
+   *       forge-actions.md §A.1), then {@code GITHUB_SERVER_URL} or {@code FORGEJO_SERVER_URL} +
+   *       {@code /api/v1}; there is no default host: a wrong guess would send a token elsewhere.
+   * </ul>
+   *
+   * Trailing slashes are removed; empty values count as unset (Actions passes unset variables as
+   * empty strings).
+   *
+   * @param type which forge
+   * @param explicit the {@code --api-url} option, empty when not given
+   * @param env the process environment
+   * @return the URL, or empty when nothing names one (Forgejo outside Actions)
+   * @throws IllegalArgumentException when a value is not an absolute http(s) URL; the message names
+   *     the option or variable
+   */
+  public static Optional<URI> apiUrl(ForgeType type, String explicit, Map<String, String> env) {
+    if (!explicit.isBlank()) {
+      return Optional.of(parse("--api-url", explicit));
+    }
+    List<String> direct =
+        type == ForgeType.GITHUB
+            ? List.of("GITHUB_API_URL")
+            : List.of("GITHUB_API_URL", "FORGEJO_API_URL");
+    for (String name : direct) {
+      String value = env.getOrDefault(name, "");
+      if (!value.isBlank()) {
+        return Optional.of(parse(name, value));
+      }
+    }
+    if (type == ForgeType.GITHUB) {
+      return Optional.of(GITHUB_API);
+    }
+    for (String name : List.of("GITHUB_SERVER_URL", "FORGEJO_SERVER_URL")) {
+      String value = env.getOrDefault(name, "");
+      if (!value.isBlank()) {
+        URI server = parse(name, value);
+        return Optional.of(URI.create(server + "/api/v1"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static URI parse(String source, String value) {
+    String text = value.strip();
+    while (text.endsWith("/")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          source + " " + Texts.quote(value) + " is not a URL: " + e.getReason(), e);
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+    if (!(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
+        || uri.getHost() == null
+        || uri.getRawUserInfo() != null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          source
+              + " "
+              + Texts.quote(value)
+              + " is not an http(s) URL with a host and without user, query or fragment");
+    }
+    return uri;
+  }
+}

@@ -1,0 +1,625 @@
+package dev.hydra.forge.forgejo;
+
+import dev.hydra.forge.Comment;
+import dev.hydra.forge.CommitStatus;
+import dev.hydra.forge.Forge;
+import dev.hydra.forge.ForgeConflictException;
+import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.ForgeForbiddenException;
+import dev.hydra.forge.ForgeNotFoundException;
+import dev.hydra.forge.ForgeOptions;
+import dev.hydra.forge.ForgeType;
+import dev.hydra.forge.Issue;
+import dev.hydra.forge.LabelSpec;
+import dev.hydra.forge.NewPullRequest;
+import dev.hydra.forge.Permission;
+import dev.hydra.forge.PullRequest;
+import dev.hydra.forge.RepoRef;
+import dev.hydra.forge.Review;
+import dev.hydra.forge.forgejo.client.api.IssueApi;
+import dev.hydra.forge.forgejo.client.api.RepositoryApi;
+import dev.hydra.forge.forgejo.client.api.UserApi;
+import dev.hydra.forge.forgejo.client.invoker.ApiClient;
+import dev.hydra.forge.forgejo.client.invoker.ApiException;
+import dev.hydra.forge.forgejo.client.invoker.ApiResponse;
+import dev.hydra.forge.forgejo.client.model.CreateIssueCommentOption;
+import dev.hydra.forge.forgejo.client.model.CreateLabelOption;
+import dev.hydra.forge.forgejo.client.model.CreatePullRequestOption;
+import dev.hydra.forge.forgejo.client.model.CreatePullReviewComment;
+import dev.hydra.forge.forgejo.client.model.CreatePullReviewOptions;
+import dev.hydra.forge.forgejo.client.model.CreateStatusOption;
+import dev.hydra.forge.forgejo.client.model.EditIssueCommentOption;
+import dev.hydra.forge.forgejo.client.model.EditLabelOption;
+import dev.hydra.forge.forgejo.client.model.EditPullRequestOption;
+import dev.hydra.forge.forgejo.client.model.IssueLabelsOption;
+import dev.hydra.forge.forgejo.client.model.Label;
+import dev.hydra.forge.forgejo.client.model.MergePullRequestOption;
+import dev.hydra.forge.forgejo.client.model.TimelineComment;
+import dev.hydra.forge.transport.BoundTransport;
+import dev.hydra.forge.transport.ForgeErrors;
+import dev.hydra.forge.transport.ForgeErrors.Attempt;
+import dev.hydra.forge.transport.LabelColors;
+import dev.hydra.forge.transport.Operation;
+import dev.hydra.text.Texts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The forge port on Forgejo (and Codeberg, Gitea-compatible APIs), built on the client generated
+ * from our subset of Forgejo's swagger (forgejo-client/README.md).
+ *
+ * <p><b>Transport.</b> One {@link ApiClient} per instance whose {@link HttpClient} is the persona's
+ * {@link BoundTransport}: the API base URI is the configured API URL, and the {@code Authorization:
+ * token …} header is added there, after the host check, rather than by a request interceptor, so
+ * that no layer above the check ever holds a request carrying the token.
+ *
+ * <p><b>Where Forgejo differs</b> (forge-actions.md §B–C):
+ *
+ * <ul>
+ *   <li>Labels are written by ID: names are resolved once per instance and repository from {@code
+ *       issueListLabels} (all pages), and {@link #setLabels} is one {@code issueReplaceLabels} with
+ *       IDs. A name missing from the cache causes one re-read before it is reported as missing.
+ *   <li>Reviews send {@code COMMENT}, {@code REQUEST_CHANGES} or {@code APPROVED} — never {@code
+ *       APPROVE}, which Forgejo silently turns into a pending review — with inline comments at
+ *       {@code new_position} = the line in the new file.
+ *   <li>A draft is a title starting {@value ForgejoMapping#WIP_PREFIX}; ready for review is the
+ *       title without it ({@code repoEditPullRequest} sends only the title: the client leaves unset
+ *       lists out, and an empty list would clear the pull request's labels).
+ *   <li>Merges send {@code Do=merge} with {@code head_commit_id} and never {@code force_merge}.
+ * </ul>
+ *
+ * <p><b>The permission of a user who applied a label.</b> {@code repoGetRepoPermissions} answers
+ * only site admins, repository admins and the user themself; Hydra's persona tokens are none of
+ * these by design (an admin persona token is refused). {@link #userPermission} therefore:
+ *
+ * <ol>
+ *   <li>asks {@code repoGetRepoPermissions} (it works when the token may ask, or asks about its own
+ *       user);
+ *   <li>on 403, answers {@link Permission#ADMIN} when the user is the repository's owner (the owner
+ *       of a user-owned repository has every right; a user login cannot equal an organisation's
+ *       name, both live in one namespace);
+ *   <li>otherwise throws a {@link ForgeForbiddenException} saying that Forgejo will not tell, and
+ *       naming the fix: the operator lists the logins trusted to apply authority labels in {@code
+ *       HYDRA_TRUSTED_LABELERS}, which the caller consults instead. Nothing else the persona tokens
+ *       can call establishes write access: {@code repoCheckCollaborator} says "collaborator" for
+ *       read-only collaborators too, and team grants are not visible to them.
+ * </ol>
+ *
+ * See docs/forges.md.
+ */
+public final class ForgejoForge implements Forge {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ForgejoForge.class);
+
+  /** Items asked per page: Forgejo's default maximum ({@code MAX_RESPONSE_ITEMS}). */
+  static final int PAGE_SIZE = 50;
+
+  /** Most pages read from one listing; it bounds a loop. */
+  static final int MAX_PAGES = 50;
+
+  private final BoundTransport transport;
+  private final IssueApi issues;
+  private final RepositoryApi repositories;
+  private final UserApi users;
+  private final Map<RepoRef, Map<String, Label>> labelCache = new ConcurrentHashMap<>();
+  private volatile @Nullable String login;
+
+  /**
+   * Creates the adapter for one persona. Sends nothing.
+   *
+   * @param apiUrl the API URL, ending in {@code /api/v1}: {@code https://codeberg.org/api/v1}
+   * @param persona the persona whose token this is ({@code builder}, {@code reviewer}, …)
+   * @param token the persona's token, bound to {@code apiUrl}'s host
+   * @param options timeouts and the rate-limit wait budget
+   * @throws IllegalArgumentException when the URL or token is unusable
+   */
+  public ForgejoForge(URI apiUrl, String persona, String token, ForgeOptions options) {
+    this.transport = new BoundTransport(ForgeType.FORGEJO, apiUrl, persona, token, options);
+    HttpClient http = new TransportHttpClient(transport);
+    ApiClient client =
+        new ApiClient() {
+          @Override
+          public HttpClient getHttpClient() {
+            return http;
+          }
+        };
+    // Before the API objects are made: they copy the base URI and client when constructed.
+    client.updateBaseUri(transport.resolve("").toString());
+    this.issues = new IssueApi(client);
+    this.repositories = new RepositoryApi(client);
+    this.users = new UserApi(client);
+  }
+
+  @Override
+  public ForgeType type() {
+    return ForgeType.FORGEJO;
+  }
+
+  @Override
+  public String persona() {
+    return transport.persona();
+  }
+
+  @Override
+  public String currentUser() throws ForgeException {
+    String known = login;
+    if (known != null) {
+      return known;
+    }
+    Attempt attempt = attempt(Operation.CURRENT_USER, transport.host());
+    String fetched = ForgejoMapping.login(call(attempt, users::userGetCurrent));
+    login = fetched;
+    return fetched;
+  }
+
+  @Override
+  public Permission tokenPermission(RepoRef repo) throws ForgeException {
+    Attempt attempt = attempt(Operation.TOKEN_PERMISSION, repo.fullName());
+    return ForgejoMapping.tokenPermission(
+        call(attempt, () -> repositories.repoGet(repo.owner(), repo.name())));
+  }
+
+  @Override
+  public Permission userPermission(RepoRef repo, String user) throws ForgeException {
+    Attempt attempt =
+        attempt(Operation.USER_PERMISSION, repo.fullName() + " (user " + Texts.quote(user) + ")");
+    try {
+      return ForgejoMapping.permission(
+          repositories.repoGetRepoPermissions(repo.owner(), repo.name(), user).getPermission());
+    } catch (ApiException e) {
+      if (e.getCode() != 403) {
+        throw translate(attempt, e, "");
+      }
+      if (user.equalsIgnoreCase(repo.owner())) {
+        LOG.info(
+            "Forgejo refused the {} token the permission of {} on {}; {} owns it: admin",
+            persona(),
+            Texts.quote(user),
+            repo,
+            Texts.quote(user));
+        return Permission.ADMIN;
+      }
+      throw new ForgeForbiddenException(
+          Texts.oneLine(
+              "Forgejo lets only repository admins read another user's permission (403 for the "
+                  + persona()
+                  + " token on "
+                  + repo
+                  + "), and persona tokens must not be admins, so Hydra cannot tell whether "
+                  + Texts.quote(user)
+                  + " has write access to "
+                  + repo
+                  + "; list the logins trusted to apply authority labels in"
+                  + " HYDRA_TRUSTED_LABELERS (comma-separated), which Hydra consults instead"),
+          403,
+          e);
+    }
+  }
+
+  @Override
+  public Issue issue(RepoRef repo, int number) throws ForgeException {
+    Attempt attempt = attempt(Operation.READ_ISSUE, repo.fullName() + "#" + number);
+    return ForgejoMapping.issue(
+        call(attempt, () -> issues.issueGetIssue(repo.owner(), repo.name(), (long) number)));
+  }
+
+  @Override
+  public Optional<String> lastLabeledBy(RepoRef repo, int issue, String label)
+      throws ForgeException {
+    Attempt attempt = attempt(Operation.LABEL_HISTORY, repo.fullName() + "#" + issue);
+    List<TimelineComment> timeline =
+        pages(
+            attempt,
+            (page, limit) ->
+                issues.issueGetCommentsAndTimelineWithHttpInfo(
+                    repo.owner(), repo.name(), (long) issue, null, page, limit, null));
+    return ForgejoMapping.lastLabeledBy(timeline, label);
+  }
+
+  @Override
+  public void setLabels(RepoRef repo, int issue, Set<String> labels) throws ForgeException {
+    Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
+    List<Object> ids = new ArrayList<>();
+    for (String name : new TreeSet<>(labels)) {
+      ids.add(labelId(attempt, repo, name));
+    }
+    call(
+        attempt,
+        () ->
+            issues.issueReplaceLabels(
+                repo.owner(), repo.name(), (long) issue, new IssueLabelsOption().labels(ids)));
+  }
+
+  /** The ID of a label by name, from the instance's cache, re-read once when it is missing. */
+  private long labelId(Attempt attempt, RepoRef repo, String name) throws ForgeException {
+    Label label = labels(attempt, repo, false).get(name);
+    if (label == null || label.getId() == null) {
+      label = labels(attempt, repo, true).get(name);
+    }
+    if (label == null || label.getId() == null) {
+      throw new ForgeNotFoundException(
+          Texts.oneLine(
+              "the label "
+                  + Texts.quote(name)
+                  + " does not exist in "
+                  + repo
+                  + ", so the "
+                  + persona()
+                  + " persona cannot "
+                  + attempt.operation().action()
+                  + " "
+                  + attempt.target()
+                  + "; run `hydra labels seed --repo "
+                  + repo
+                  + "` with the same label prefix"),
+          0,
+          null);
+    }
+    return label.getId();
+  }
+
+  /** The repository's labels by name, read once per instance (all pages) unless refreshed. */
+  private Map<String, Label> labels(Attempt attempt, RepoRef repo, boolean refresh)
+      throws ForgeException {
+    Map<String, Label> cached = labelCache.get(repo);
+    if (cached != null && !refresh) {
+      return cached;
+    }
+    Map<String, Label> byName = new ConcurrentHashMap<>();
+    for (Label label :
+        pages(
+            attempt,
+            (page, limit) ->
+                issues.issueListLabelsWithHttpInfo(repo.owner(), repo.name(), page, limit))) {
+      if (label.getName() != null) {
+        byName.putIfAbsent(label.getName(), label);
+      }
+    }
+    labelCache.put(repo, byName);
+    return byName;
+  }
+
+  @Override
+  public List<LabelSpec> labels(RepoRef repo) throws ForgeException {
+    Attempt attempt = attempt(Operation.LIST_LABELS, repo.fullName());
+    List<LabelSpec> specs = new ArrayList<>();
+    for (Label label : labels(attempt, repo, true).values()) {
+      specs.add(ForgejoMapping.label(label));
+    }
+    specs.sort(java.util.Comparator.comparing(LabelSpec::name));
+    return specs;
+  }
+
+  @Override
+  public boolean upsertLabel(RepoRef repo, LabelSpec label) throws ForgeException {
+    Attempt attempt =
+        attempt(
+            Operation.UPSERT_LABEL, repo.fullName() + " (label " + Texts.quote(label.name()) + ")");
+    Map<String, Label> known = labels(attempt, repo, false);
+    Label current = known.get(label.name());
+    if (current == null) {
+      Label created =
+          call(
+              attempt,
+              () ->
+                  issues.issueCreateLabel(
+                      repo.owner(),
+                      repo.name(),
+                      new CreateLabelOption()
+                          .name(label.name())
+                          .color("#" + label.color())
+                          .description(label.description())));
+      if (created != null) {
+        known.put(label.name(), created);
+      }
+      return true;
+    }
+    boolean sameColor = label.color().equals(LabelColors.normalize(current.getColor()));
+    boolean sameDescription =
+        label.description().equals(ForgejoMapping.orEmpty(current.getDescription()));
+    Long id = current.getId();
+    if ((!sameColor || !sameDescription) && id != null) {
+      Label edited =
+          call(
+              attempt,
+              () ->
+                  issues.issueEditLabel(
+                      repo.owner(),
+                      repo.name(),
+                      id,
+                      new EditLabelOption()
+                          .color("#" + label.color())
+                          .description(label.description())));
+      if (edited != null) {
+        known.put(label.name(), edited);
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Comment comment(RepoRef repo, int issue, String body) throws ForgeException {
+    Attempt attempt = attempt(Operation.COMMENT, repo.fullName() + "#" + issue);
+    return ForgejoMapping.comment(
+        call(
+            attempt,
+            () ->
+                issues.issueCreateComment(
+                    repo.owner(),
+                    repo.name(),
+                    (long) issue,
+                    new CreateIssueCommentOption().body(body))));
+  }
+
+  @Override
+  public Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author)
+      throws ForgeException {
+    Attempt attempt = attempt(Operation.FIND_COMMENT, repo.fullName() + "#" + issue);
+    List<dev.hydra.forge.forgejo.client.model.Comment> comments =
+        call(
+            attempt,
+            () -> issues.issueGetComments(repo.owner(), repo.name(), (long) issue, null, null));
+    if (comments == null) {
+      return Optional.empty();
+    }
+    return comments.stream()
+        .map(ForgejoMapping::comment)
+        .filter(c -> c.author().equalsIgnoreCase(author) && c.body().contains(marker))
+        .findFirst();
+  }
+
+  @Override
+  public void editComment(RepoRef repo, long commentId, String body) throws ForgeException {
+    Attempt attempt = attempt(Operation.EDIT_COMMENT, repo.fullName() + " comment " + commentId);
+    call(
+        attempt,
+        () ->
+            issues.issueEditComment(
+                repo.owner(), repo.name(), commentId, new EditIssueCommentOption().body(body)));
+  }
+
+  @Override
+  public Optional<PullRequest> findPullRequest(RepoRef repo, String branch) throws ForgeException {
+    Attempt attempt =
+        attempt(
+            Operation.FIND_PULL_REQUEST, repo.fullName() + " (head " + Texts.quote(branch) + ")");
+    return openWithHead(attempt, repo, branch);
+  }
+
+  private Optional<PullRequest> openWithHead(Attempt attempt, RepoRef repo, String branch)
+      throws ForgeException {
+    List<dev.hydra.forge.forgejo.client.model.PullRequest> open =
+        pages(
+            attempt,
+            (page, limit) ->
+                repositories.repoListPullRequestsWithHttpInfo(
+                    repo.owner(), repo.name(), "open", null, null, null, null, page, limit));
+    return open.stream()
+        .filter(pr -> ForgejoMapping.hasHead(pr, repo.fullName(), branch))
+        .findFirst()
+        .map(ForgejoMapping::pullRequest);
+  }
+
+  @Override
+  public PullRequest openDraftPullRequest(RepoRef repo, NewPullRequest request)
+      throws ForgeException {
+    Attempt attempt =
+        attempt(
+            Operation.OPEN_PULL_REQUEST,
+            repo.fullName() + " (head " + Texts.quote(request.head()) + ")");
+    CreatePullRequestOption option =
+        new CreatePullRequestOption()
+            .head(request.head())
+            .base(request.base())
+            .title(ForgejoMapping.draftTitle(request.title()))
+            .body(request.body());
+    try {
+      return ForgejoMapping.pullRequest(
+          call(
+              attempt,
+              () -> repositories.repoCreatePullRequest(repo.owner(), repo.name(), option),
+              "a pull request for this head may already exist, or the head branch was not pushed"));
+    } catch (ForgeConflictException e) {
+      if (e.status().orElse(0) != 409) {
+        throw e;
+      }
+      // 409 "pull request already exists for these targets": a re-run; use that one. Found by
+      // listing, not repoGetPullRequestByBaseHead, whose path would carry hydra/… escaped as %2F.
+      Optional<PullRequest> existing = openWithHead(attempt, repo, request.head());
+      if (existing.isEmpty()) {
+        throw e;
+      }
+      LOG.info(
+          "pull request #{} already exists for {}; using it",
+          existing.get().number(),
+          Texts.quote(request.head()));
+      return existing.get();
+    }
+  }
+
+  @Override
+  public void markReadyForReview(RepoRef repo, PullRequest pullRequest) throws ForgeException {
+    Attempt attempt =
+        attempt(Operation.MARK_READY, repo.fullName() + " pull request #" + pullRequest.number());
+    long index = pullRequest.number();
+    var current =
+        call(attempt, () -> repositories.repoGetPullRequest(repo.owner(), repo.name(), index));
+    String title = ForgejoMapping.orEmpty(current.getTitle());
+    if (!ForgejoMapping.hasWipPrefix(title)) {
+      return;
+    }
+    var edited =
+        call(
+            attempt,
+            () ->
+                repositories.repoEditPullRequest(
+                    repo.owner(),
+                    repo.name(),
+                    index,
+                    new EditPullRequestOption().title(ForgejoMapping.withoutWipPrefix(title))));
+    if (edited != null && Boolean.TRUE.equals(edited.getDraft())) {
+      throw new ForgeConflictException(
+          Texts.oneLine(
+              "Forgejo still reports "
+                  + repo
+                  + " pull request #"
+                  + index
+                  + " as a draft after the "
+                  + persona()
+                  + " persona removed the `WIP:` prefix from its title; the instance uses other"
+                  + " work-in-progress prefixes ([repository.pull-request]"
+                  + " WORK_IN_PROGRESS_PREFIXES): remove the prefix by hand"),
+          0,
+          null);
+    }
+  }
+
+  @Override
+  public void merge(RepoRef repo, int pullRequest, String headSha) throws ForgeException {
+    Attempt attempt = attempt(Operation.MERGE, repo.fullName() + " pull request #" + pullRequest);
+    // Do=merge at exactly head_commit_id; force_merge stays false: never an admin bypass.
+    MergePullRequestOption option =
+        new MergePullRequestOption()
+            ._do(MergePullRequestOption.DoEnum.MERGE)
+            .headCommitId(headSha)
+            .forceMerge(false);
+    call(
+        attempt,
+        () -> {
+          repositories.repoMergePullRequest(repo.owner(), repo.name(), (long) pullRequest, option);
+          return Boolean.TRUE;
+        },
+        "the head moved since it was reviewed, or branch protection or checks forbid the merge;"
+            + " review the new head");
+  }
+
+  @Override
+  public void review(RepoRef repo, int pullRequest, Review review) throws ForgeException {
+    Attempt attempt = attempt(Operation.REVIEW, repo.fullName() + " pull request #" + pullRequest);
+    List<CreatePullReviewComment> comments = new ArrayList<>();
+    for (Review.InlineComment c : review.comments()) {
+      comments.add(
+          new CreatePullReviewComment().path(c.path()).body(c.body()).newPosition((long) c.line()));
+    }
+    CreatePullReviewOptions options =
+        new CreatePullReviewOptions()
+            .event(ForgejoMapping.event(review.event()))
+            .body(review.body())
+            .commitId(review.commitSha())
+            .comments(comments);
+    call(
+        attempt,
+        () ->
+            repositories.repoCreatePullReview(
+                repo.owner(), repo.name(), (long) pullRequest, options),
+        "a line may be outside the diff, the commit may not be the head, or the persona may be"
+            + " reviewing its own pull request");
+  }
+
+  @Override
+  public void commitStatus(RepoRef repo, String sha, CommitStatus status) throws ForgeException {
+    Attempt attempt =
+        attempt(
+            Operation.COMMIT_STATUS,
+            repo.fullName() + " commit " + sha.substring(0, Math.min(12, sha.length())));
+    CreateStatusOption option =
+        new CreateStatusOption()
+            .state(status.state().name().toLowerCase(Locale.ROOT))
+            .context(status.context())
+            .description(status.description())
+            .targetUrl(status.targetUrl().isEmpty() ? null : status.targetUrl());
+    call(attempt, () -> repositories.repoCreateStatus(repo.owner(), repo.name(), sha, option));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private Attempt attempt(Operation operation, String target) {
+    return new Attempt(transport, operation, target);
+  }
+
+  /** A generated-client call; its exceptions are translated once, here. */
+  @FunctionalInterface
+  private interface ForgejoCall<T> {
+    T run() throws ApiException;
+  }
+
+  /** One page of a listing. */
+  @FunctionalInterface
+  private interface PageCall<T> {
+    ApiResponse<List<T>> fetch(int page, int limit) throws ApiException;
+  }
+
+  private <T> T call(Attempt attempt, ForgejoCall<T> call) throws ForgeException {
+    return call(attempt, call, "");
+  }
+
+  private <T> T call(Attempt attempt, ForgejoCall<T> call, String conflictHint)
+      throws ForgeException {
+    try {
+      return call.run();
+    } catch (ApiException e) {
+      throw translate(attempt, e, conflictHint);
+    }
+  }
+
+  /**
+   * The generated client's one exception: an error status with its body, or (code 0) the
+   * transport's failure or an unreadable answer as its cause.
+   */
+  static ForgeException translate(Attempt attempt, ApiException e, String conflictHint) {
+    if (e.getCode() >= 300) {
+      return ForgeErrors.fromStatus(
+          attempt, e.getCode(), ForgejoMapping.orEmpty(e.getResponseBody()), conflictHint, e);
+    }
+    return ForgeErrors.fromFailure(attempt, e);
+  }
+
+  /**
+   * Reads every page of a listing: until a short or empty page, or as many items as {@code
+   * X-Total-Count} announces.
+   */
+  private <T> List<T> pages(Attempt attempt, PageCall<T> call) throws ForgeException {
+    List<T> all = new ArrayList<>();
+    for (int page = 1; page <= MAX_PAGES; page++) {
+      int current = page;
+      ApiResponse<List<T>> response = call(attempt, () -> call.fetch(current, PAGE_SIZE));
+      List<T> items = response.getData() == null ? List.of() : response.getData();
+      all.addAll(items);
+      OptionalLong total = totalCount(response.getHeaders());
+      boolean more = total.isPresent() ? all.size() < total.getAsLong() : items.size() >= PAGE_SIZE;
+      if (items.isEmpty() || !more) {
+        return all;
+      }
+    }
+    LOG.warn("stopped after {} pages when trying to {}", MAX_PAGES, attempt.target());
+    return all;
+  }
+
+  private static OptionalLong totalCount(@Nullable Map<String, List<String>> headers) {
+    if (headers == null) {
+      return OptionalLong.empty();
+    }
+    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+      if ("x-total-count".equalsIgnoreCase(header.getKey()) && !header.getValue().isEmpty()) {
+        try {
+          return OptionalLong.of(Long.parseLong(header.getValue().get(0).strip()));
+        } catch (NumberFormatException e) {
+          return OptionalLong.empty();
+        }
+      }
+    }
+    return OptionalLong.empty();
+  }
+}

@@ -1,0 +1,644 @@
+package dev.hydra.forge.github;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.hydra.forge.Comment;
+import dev.hydra.forge.CommitStatus;
+import dev.hydra.forge.Forge;
+import dev.hydra.forge.ForgeConflictException;
+import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.ForgeOptions;
+import dev.hydra.forge.ForgeType;
+import dev.hydra.forge.Issue;
+import dev.hydra.forge.LabelSpec;
+import dev.hydra.forge.NewPullRequest;
+import dev.hydra.forge.Permission;
+import dev.hydra.forge.PullRequest;
+import dev.hydra.forge.RepoRef;
+import dev.hydra.forge.Review;
+import dev.hydra.forge.transport.BoundTransport;
+import dev.hydra.forge.transport.ForgeErrors;
+import dev.hydra.forge.transport.ForgeErrors.Attempt;
+import dev.hydra.forge.transport.LabelColors;
+import dev.hydra.forge.transport.Operation;
+import dev.hydra.json.Json;
+import dev.hydra.text.Texts;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.kohsuke.github.GHCommitState;
+import org.kohsuke.github.GHException;
+import org.kohsuke.github.GHFileNotFoundException;
+import org.kohsuke.github.GHIssue;
+import org.kohsuke.github.GHIssueState;
+import org.kohsuke.github.GHLabel;
+import org.kohsuke.github.GHPullRequest;
+import org.kohsuke.github.GHPullRequestReviewBuilder;
+import org.kohsuke.github.GHPullRequestReviewEvent;
+import org.kohsuke.github.GHRepository;
+import org.kohsuke.github.GitHub;
+import org.kohsuke.github.GitHubAbuseLimitHandler;
+import org.kohsuke.github.GitHubBuilder;
+import org.kohsuke.github.GitHubRateLimitHandler;
+import org.kohsuke.github.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The forge port on GitHub (and GitHub Enterprise Server), built on {@code org.kohsuke:github-api}
+ * 1.330 from explicit settings, never from the environment.
+ *
+ * <p><b>Transport.</b> github-api sends through {@link TransportConnector}, so every request — its
+ * own, the redirects it follows, the paging links it reads — goes through the persona's {@link
+ * BoundTransport}: host-bound token, rate limits waited out within the budget. github-api's own
+ * rate-limit and abuse handlers are set to fail, so it never sleeps on its own.
+ *
+ * <p><b>github-api or plain REST.</b> github-api is used where one of its calls is one request on a
+ * repository handle (fetched once per instance and repository, and reused: that one {@code GET
+ * /repos/{o}/{r}} is also {@link #tokenPermission}). The adapter sends the REST request itself,
+ * through the same transport, where github-api has no call or would cost more requests than the
+ * port promises:
+ *
+ * <ul>
+ *   <li>{@link #userPermission}: {@code GET …/collaborators/{u}/permission}, the legacy {@code
+ *       permission} field (github-api returns it too, but needs the repository handle first);
+ *   <li>{@link #lastLabeledBy}: {@code GET …/issues/{n}/events} (github-api has no issue events);
+ *   <li>{@link #setLabels}: one {@code PUT …/issues/{n}/labels} (github-api needs the issue first);
+ *   <li>comments: {@code POST}/{@code GET …/issues/{n}/comments}, {@code PATCH
+ *       …/issues/comments/{id}} (github-api needs the issue or comment object first);
+ *   <li>{@link #findPullRequest}: {@code GET …/pulls?head=} (github-api re-reads each listed pull
+ *       request to tell whether it is a draft);
+ *   <li>{@link #markReadyForReview}: the GraphQL mutation {@code markPullRequestReadyForReview}
+ *       (REST has no such call).
+ * </ul>
+ *
+ * <p>Reviews map {@link Review.Event} to github-api's {@link GHPullRequestReviewEvent}: {@code
+ * COMMENT}, {@code REQUEST_CHANGES}, {@code APPROVE}. Merges send the head SHA and never bypass
+ * branch protection.
+ */
+public final class GitHubForge implements Forge {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GitHubForge.class);
+
+  /** Most pages read from one listing; far beyond any real issue, and it bounds a loop. */
+  static final int MAX_PAGES = 50;
+
+  private static final String READY_MUTATION =
+      "mutation($id: ID!) { markPullRequestReadyForReview(input: {pullRequestId: $id})"
+          + " { pullRequest { isDraft } } }";
+
+  private final BoundTransport transport;
+  private final GitHub github;
+  private final Map<RepoRef, GHRepository> repositories = new ConcurrentHashMap<>();
+  private volatile @Nullable String login;
+
+  /**
+   * Creates the adapter for one persona. Sends nothing.
+   *
+   * @param apiUrl the REST API URL: {@code https://api.github.com}, or {@code https://host/api/v3}
+   *     for GitHub Enterprise Server
+   * @param persona the persona whose token this is ({@code builder}, {@code reviewer}, …)
+   * @param token the persona's token, bound to {@code apiUrl}'s host
+   * @param options timeouts and the rate-limit wait budget
+   * @throws IllegalArgumentException when the URL or token is unusable
+   */
+  public GitHubForge(URI apiUrl, String persona, String token, ForgeOptions options) {
+    this.transport = new BoundTransport(ForgeType.GITHUB, apiUrl, persona, token, options);
+    try {
+      // Not withOAuthToken(token): with a token but no login, build() sends GET /user to learn
+      // the login and swallows any failure of it; one hidden request per persona per run. The
+      // provider below sends the same header without that request; currentUser() asks when needed.
+      this.github =
+          new GitHubBuilder()
+              .withEndpoint(transport.resolve("").toString())
+              .withAuthorizationProvider(() -> "token " + token)
+              .withConnector(new TransportConnector(transport))
+              .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
+              .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL)
+              .build();
+    } catch (IOException e) {
+      throw new IllegalStateException("github-api could not be set up: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public ForgeType type() {
+    return ForgeType.GITHUB;
+  }
+
+  @Override
+  public String persona() {
+    return transport.persona();
+  }
+
+  @Override
+  public String currentUser() throws ForgeException {
+    String known = login;
+    if (known != null) {
+      return known;
+    }
+    Attempt attempt = attempt(Operation.CURRENT_USER, transport.host());
+    String fetched = hub(attempt, () -> github.getMyself().getLogin());
+    login = fetched;
+    return fetched;
+  }
+
+  @Override
+  public Permission tokenPermission(RepoRef repo) throws ForgeException {
+    Attempt attempt = attempt(Operation.TOKEN_PERMISSION, repo.fullName());
+    GHRepository fetched = hub(attempt, () -> github.getRepository(repo.fullName()));
+    repositories.put(repo, fetched);
+    if (fetched.hasAdminAccess()) {
+      return Permission.ADMIN;
+    }
+    if (fetched.hasPushAccess()) {
+      return Permission.WRITE;
+    }
+    return fetched.hasPullAccess() ? Permission.READ : Permission.NONE;
+  }
+
+  @Override
+  public Permission userPermission(RepoRef repo, String user) throws ForgeException {
+    Attempt attempt =
+        attempt(Operation.USER_PERMISSION, repo.fullName() + " (user " + Texts.quote(user) + ")");
+    HttpResponse<byte[]> response =
+        rest(
+            attempt,
+            "GET",
+            repoPath(repo, "/collaborators/" + segment(user) + "/permission"),
+            null);
+    return GitHubWire.permission(
+        read(attempt, response, new TypeReference<GitHubWire.CollaboratorPermission>() {})
+            .permission());
+  }
+
+  @Override
+  public Issue issue(RepoRef repo, int number) throws ForgeException {
+    Attempt attempt = attempt(Operation.READ_ISSUE, repo.fullName() + "#" + number);
+    GHRepository repository = repository(repo, attempt);
+    return hub(
+        attempt,
+        () -> {
+          GHIssue issue = repository.getIssue(number);
+          List<String> labels = new ArrayList<>();
+          for (GHLabel label : issue.getLabels()) {
+            labels.add(label.getName());
+          }
+          return new Issue(
+              issue.getNumber(),
+              GitHubWire.orEmpty(issue.getTitle()),
+              GitHubWire.orEmpty(issue.getBody()),
+              issue.getState() == GHIssueState.OPEN,
+              issue.getUser() == null ? "" : GitHubWire.orEmpty(issue.getUser().getLogin()),
+              labels,
+              issue.isPullRequest());
+        });
+  }
+
+  @Override
+  public Optional<String> lastLabeledBy(RepoRef repo, int issue, String label)
+      throws ForgeException {
+    Attempt attempt = attempt(Operation.LABEL_HISTORY, repo.fullName() + "#" + issue);
+    List<GitHubWire.IssueEvent> events =
+        readPages(
+            attempt,
+            repoPath(repo, "/issues/" + issue + "/events?per_page=100"),
+            new TypeReference<List<GitHubWire.IssueEvent>>() {});
+    return GitHubWire.lastLabeledBy(events, label);
+  }
+
+  @Override
+  public void setLabels(RepoRef repo, int issue, Set<String> labels) throws ForgeException {
+    Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
+    // One PUT replaces the whole set (GitHub "Set labels for an issue"); sorted for stable bodies.
+    rest(
+        attempt,
+        "PUT",
+        repoPath(repo, "/issues/" + issue + "/labels"),
+        Map.of("labels", new ArrayList<>(new TreeSet<>(labels))));
+  }
+
+  @Override
+  public List<LabelSpec> labels(RepoRef repo) throws ForgeException {
+    Attempt attempt = attempt(Operation.LIST_LABELS, repo.fullName());
+    GHRepository repository = repository(repo, attempt);
+    return hub(
+        attempt,
+        () -> {
+          List<LabelSpec> specs = new ArrayList<>();
+          for (GHLabel label : repository.listLabels().withPageSize(100)) {
+            specs.add(
+                new LabelSpec(
+                    label.getName(),
+                    LabelColors.normalize(label.getColor()),
+                    GitHubWire.orEmpty(label.getDescription())));
+          }
+          return specs;
+        });
+  }
+
+  @Override
+  public boolean upsertLabel(RepoRef repo, LabelSpec label) throws ForgeException {
+    Attempt attempt =
+        attempt(
+            Operation.UPSERT_LABEL, repo.fullName() + " (label " + Texts.quote(label.name()) + ")");
+    GHRepository repository = repository(repo, attempt);
+    Optional<GHLabel> existing =
+        hub(
+            attempt,
+            () -> {
+              try {
+                return Optional.of(repository.getLabel(label.name()));
+              } catch (FileNotFoundException absent) {
+                return Optional.<GHLabel>empty();
+              }
+            });
+    if (existing.isEmpty()) {
+      hub(attempt, () -> repository.createLabel(label.name(), label.color(), label.description()));
+      return true;
+    }
+    GHLabel current = existing.get();
+    boolean sameColor = label.color().equals(LabelColors.normalize(current.getColor()));
+    boolean sameDescription =
+        label.description().equals(GitHubWire.orEmpty(current.getDescription()));
+    if (!sameColor || !sameDescription) {
+      hub(
+          attempt,
+          () -> current.update().color(label.color()).description(label.description()).done());
+    }
+    return false;
+  }
+
+  @Override
+  public Comment comment(RepoRef repo, int issue, String body) throws ForgeException {
+    Attempt attempt = attempt(Operation.COMMENT, repo.fullName() + "#" + issue);
+    HttpResponse<byte[]> response =
+        rest(
+            attempt,
+            "POST",
+            repoPath(repo, "/issues/" + issue + "/comments"),
+            Map.of("body", body));
+    return read(attempt, response, new TypeReference<GitHubWire.IssueComment>() {}).toComment();
+  }
+
+  @Override
+  public Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author)
+      throws ForgeException {
+    Attempt attempt = attempt(Operation.FIND_COMMENT, repo.fullName() + "#" + issue);
+    List<GitHubWire.IssueComment> comments =
+        readPages(
+            attempt,
+            repoPath(repo, "/issues/" + issue + "/comments?per_page=100"),
+            new TypeReference<List<GitHubWire.IssueComment>>() {});
+    return comments.stream()
+        .map(GitHubWire.IssueComment::toComment)
+        .filter(c -> c.author().equalsIgnoreCase(author) && c.body().contains(marker))
+        .findFirst();
+  }
+
+  @Override
+  public void editComment(RepoRef repo, long commentId, String body) throws ForgeException {
+    Attempt attempt = attempt(Operation.EDIT_COMMENT, repo.fullName() + " comment " + commentId);
+    rest(attempt, "PATCH", repoPath(repo, "/issues/comments/" + commentId), Map.of("body", body));
+  }
+
+  @Override
+  public Optional<PullRequest> findPullRequest(RepoRef repo, String branch) throws ForgeException {
+    Attempt attempt =
+        attempt(
+            Operation.FIND_PULL_REQUEST, repo.fullName() + " (head " + Texts.quote(branch) + ")");
+    return findOpen(attempt, repo, branch).map(GitHubWire.PullRequestItem::toPullRequest);
+  }
+
+  private Optional<GitHubWire.PullRequestItem> findOpen(
+      Attempt attempt, RepoRef repo, String branch) throws ForgeException {
+    List<GitHubWire.PullRequestItem> items =
+        readPages(
+            attempt,
+            repoPath(
+                repo, "/pulls?state=open&per_page=100&head=" + query(repo.owner() + ":" + branch)),
+            new TypeReference<List<GitHubWire.PullRequestItem>>() {});
+    return items.stream().filter(pr -> pr.isHeadIn(repo, branch)).findFirst();
+  }
+
+  @Override
+  public PullRequest openDraftPullRequest(RepoRef repo, NewPullRequest request)
+      throws ForgeException {
+    Attempt attempt =
+        attempt(
+            Operation.OPEN_PULL_REQUEST,
+            repo.fullName() + " (head " + Texts.quote(request.head()) + ")");
+    GHRepository repository = repository(repo, attempt);
+    try {
+      return hub(
+          attempt,
+          () ->
+              toPullRequest(
+                  repository.createPullRequest(
+                      request.title(),
+                      request.head(),
+                      request.base(),
+                      request.body(),
+                      false,
+                      true)),
+          "a pull request for this head may already exist, or the head branch was not pushed");
+    } catch (ForgeConflictException e) {
+      // 422 "A pull request already exists for owner:branch": a re-run; use that one (SPEC §4.1).
+      Optional<GitHubWire.PullRequestItem> existing = findOpen(attempt, repo, request.head());
+      if (existing.isPresent()) {
+        LOG.info(
+            "pull request #{} already exists for {}; using it",
+            existing.get().number(),
+            Texts.quote(request.head()));
+        return existing.get().toPullRequest();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void markReadyForReview(RepoRef repo, PullRequest pullRequest) throws ForgeException {
+    Attempt attempt =
+        attempt(Operation.MARK_READY, repo.fullName() + " pull request #" + pullRequest.number());
+    GHRepository repository = repository(repo, attempt);
+    GHPullRequest current = hub(attempt, () -> repository.getPullRequest(pullRequest.number()));
+    boolean draft = hub(attempt, current::isDraft);
+    if (!draft) {
+      return;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("query", READY_MUTATION);
+    body.put("variables", Map.of("id", current.getNodeId()));
+    HttpResponse<byte[]> response = rest(attempt, "POST", graphQlUrl(), body);
+    GitHubWire.GraphQlResponse answer =
+        read(attempt, response, new TypeReference<GitHubWire.GraphQlResponse>() {});
+    List<GitHubWire.GraphQlError> errors = answer.errors();
+    if (errors != null && !errors.isEmpty()) {
+      GitHubWire.GraphQlError first = errors.get(0);
+      int status =
+          "FORBIDDEN".equals(first.type()) ? 403 : "NOT_FOUND".equals(first.type()) ? 404 : 422;
+      throw ForgeErrors.fromStatus(
+          attempt,
+          status,
+          String.valueOf(
+              Json.mapper().createObjectNode().put("message", String.valueOf(first.message()))),
+          null);
+    }
+  }
+
+  @Override
+  public void merge(RepoRef repo, int pullRequest, String headSha) throws ForgeException {
+    Attempt attempt = attempt(Operation.MERGE, repo.fullName() + " pull request #" + pullRequest);
+    GHRepository repository = repository(repo, attempt);
+    hub(
+        attempt,
+        () -> {
+          // PUT …/merge {sha, merge_method}: GitHub refuses (409) when the head moved. No admin
+          // bypass exists in this API; branch protection applies.
+          repository
+              .getPullRequest(pullRequest)
+              .merge(null, headSha, GHPullRequest.MergeMethod.MERGE);
+          return Boolean.TRUE;
+        },
+        "the head moved since it was reviewed, or branch protection or checks forbid the merge;"
+            + " review the new head");
+  }
+
+  @Override
+  public void review(RepoRef repo, int pullRequest, Review review) throws ForgeException {
+    Attempt attempt = attempt(Operation.REVIEW, repo.fullName() + " pull request #" + pullRequest);
+    GHRepository repository = repository(repo, attempt);
+    hub(
+        attempt,
+        () -> {
+          GHPullRequestReviewBuilder builder =
+              repository
+                  .getPullRequest(pullRequest)
+                  .createReview()
+                  .commitId(review.commitSha())
+                  .body(review.body())
+                  .event(event(review.event()));
+          for (Review.InlineComment comment : review.comments()) {
+            builder.singleLineComment(comment.body(), comment.path(), comment.line());
+          }
+          return builder.create();
+        },
+        "a line may be outside the diff, the commit may not be the head, or the persona may be"
+            + " reviewing its own pull request");
+  }
+
+  /** The wire word for a review event. {@code APPROVE} here; Forgejo spells it differently. */
+  static GHPullRequestReviewEvent event(Review.Event event) {
+    return switch (event) {
+      case COMMENT -> GHPullRequestReviewEvent.COMMENT;
+      case REQUEST_CHANGES -> GHPullRequestReviewEvent.REQUEST_CHANGES;
+      case APPROVE -> GHPullRequestReviewEvent.APPROVE;
+    };
+  }
+
+  @Override
+  public void commitStatus(RepoRef repo, String sha, CommitStatus status) throws ForgeException {
+    Attempt attempt =
+        attempt(
+            Operation.COMMIT_STATUS,
+            repo.fullName() + " commit " + sha.substring(0, Math.min(12, sha.length())));
+    GHRepository repository = repository(repo, attempt);
+    hub(
+        attempt,
+        () ->
+            repository.createCommitStatus(
+                sha,
+                GHCommitState.valueOf(status.state().name()),
+                status.targetUrl().isEmpty() ? null : status.targetUrl(),
+                status.description(),
+                status.context()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private Attempt attempt(Operation operation, String target) {
+    return new Attempt(transport, operation, target);
+  }
+
+  private GHRepository repository(RepoRef repo, Attempt attempt) throws ForgeException {
+    GHRepository cached = repositories.get(repo);
+    if (cached != null) {
+      return cached;
+    }
+    GHRepository fetched = hub(attempt, () -> github.getRepository(repo.fullName()));
+    repositories.put(repo, fetched);
+    return fetched;
+  }
+
+  private static PullRequest toPullRequest(GHPullRequest pr) throws IOException {
+    return new PullRequest(
+        pr.getNumber(),
+        GitHubWire.orEmpty(pr.getTitle()),
+        GitHubWire.orEmpty(pr.getBody()),
+        pr.getState() == GHIssueState.OPEN,
+        pr.isDraft(),
+        pr.getMergedAt() != null,
+        GitHubWire.orEmpty(pr.getHead().getRef()),
+        GitHubWire.orEmpty(pr.getHead().getSha()),
+        GitHubWire.orEmpty(pr.getBase().getRef()),
+        pr.getHtmlUrl() == null ? "" : pr.getHtmlUrl().toString());
+  }
+
+  /** A github-api call; its exceptions are translated once, here. */
+  @FunctionalInterface
+  private interface GitHubCall<T> {
+    T run() throws IOException;
+  }
+
+  private <T> T hub(Attempt attempt, GitHubCall<T> call) throws ForgeException {
+    return hub(attempt, call, "");
+  }
+
+  private <T> T hub(Attempt attempt, GitHubCall<T> call, String conflictHint)
+      throws ForgeException {
+    try {
+      return call.run();
+    } catch (IOException | GHException e) {
+      throw translate(attempt, e, conflictHint);
+    }
+  }
+
+  /**
+   * github-api's failures: {@link GHFileNotFoundException} (and a plain {@code
+   * FileNotFoundException} when the 404 had no body) for 404, {@link HttpException} with the status
+   * for other error responses (its message is the body), and the unchecked {@link GHException} from
+   * paging wrapping either. Anything else came from the transport (refused host, rate limit,
+   * timeout) or from reading the answer.
+   */
+  static ForgeException translate(Attempt attempt, Throwable failure, String conflictHint) {
+    if (failure instanceof GHException && failure.getCause() != null) {
+      return translate(attempt, failure.getCause(), conflictHint);
+    }
+    if (failure instanceof FileNotFoundException) {
+      return ForgeErrors.fromStatus(attempt, 404, jsonPart(failure.getMessage()), failure);
+    }
+    if (failure instanceof HttpException http && http.getResponseCode() >= 300) {
+      return ForgeErrors.fromStatus(
+          attempt, http.getResponseCode(), jsonPart(http.getMessage()), conflictHint, failure);
+    }
+    return ForgeErrors.fromFailure(attempt, failure);
+  }
+
+  /** github-api prefixes the body with the URL for 404s; the JSON starts at the first brace. */
+  private static String jsonPart(@Nullable String message) {
+    if (message == null) {
+      return "";
+    }
+    int brace = message.indexOf('{');
+    return brace < 0 ? "" : message.substring(brace);
+  }
+
+  // Plain REST through the same transport --------------------------------------------------------
+
+  private URI repoPath(RepoRef repo, String rest) {
+    return transport.resolve("/repos/" + repo.owner() + "/" + repo.name() + rest);
+  }
+
+  /** GraphQL beside the REST API: {@code /graphql}, or {@code /api/graphql} on GHES. */
+  URI graphQlUrl() {
+    String base = transport.resolve("").toString();
+    if (base.toLowerCase(Locale.ROOT).endsWith("/api/v3")) {
+      return URI.create(base.substring(0, base.length() - "/v3".length()) + "/graphql");
+    }
+    return URI.create(base + "/graphql");
+  }
+
+  private HttpResponse<byte[]> rest(Attempt attempt, String method, URI uri, @Nullable Object body)
+      throws ForgeException {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(uri)
+            .header("Accept", "application/vnd.github+json")
+            .header("X-GitHub-Api-Version", "2022-11-28");
+    if (body == null) {
+      builder.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      try {
+        builder
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body)));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot write a request body: " + e.getMessage(), e);
+      }
+    }
+    HttpResponse<byte[]> response;
+    try {
+      response = transport.send(builder.build());
+    } catch (IOException e) {
+      throw ForgeErrors.fromFailure(attempt, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ForgeErrors.fromFailure(attempt, e);
+    }
+    if (response.statusCode() >= 300) {
+      throw ForgeErrors.fromStatus(
+          attempt,
+          response.statusCode(),
+          new String(response.body(), StandardCharsets.UTF_8),
+          null);
+    }
+    return response;
+  }
+
+  private static <T> T read(Attempt attempt, HttpResponse<byte[]> response, TypeReference<T> type)
+      throws ForgeException {
+    try {
+      return Json.mapper().readValue(response.body(), type);
+    } catch (IOException e) {
+      throw ForgeErrors.fromFailure(attempt, e);
+    }
+  }
+
+  /** Reads a listing and every page after it, following {@code Link: rel="next"}. */
+  private <T> List<T> readPages(Attempt attempt, URI first, TypeReference<List<T>> type)
+      throws ForgeException {
+    List<T> all = new ArrayList<>();
+    URI next = first;
+    for (int page = 0; page < MAX_PAGES; page++) {
+      HttpResponse<byte[]> response = rest(attempt, "GET", next, null);
+      all.addAll(read(attempt, response, type));
+      Optional<String> link =
+          GitHubWire.nextLink(response.headers().firstValue("link").orElse(null));
+      if (link.isEmpty()) {
+        return all;
+      }
+      try {
+        // An absolute URL from the answer: the transport refuses it unless it is our host.
+        next = URI.create(link.get());
+      } catch (IllegalArgumentException e) {
+        throw ForgeErrors.fromFailure(
+            attempt, new IOException("invalid Link header: " + e.getMessage(), e));
+      }
+    }
+    LOG.warn("stopped after {} pages of {}", MAX_PAGES, first);
+    return all;
+  }
+
+  private static String segment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String query(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

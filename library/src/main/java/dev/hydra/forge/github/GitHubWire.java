@@ -1,0 +1,152 @@
+package dev.hydra.forge.github;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.hydra.forge.Comment;
+import dev.hydra.forge.Permission;
+import dev.hydra.forge.PullRequest;
+import dev.hydra.forge.RepoRef;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The GitHub REST shapes the adapter reads itself (where github-api lacks the call or would cost
+ * extra requests), with only the fields Hydra uses, and their mapping to the port's records. Pure:
+ * tested without a server.
+ */
+final class GitHubWire {
+
+  private GitHubWire() {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record User(@Nullable String login) {
+    String loginOrEmpty() {
+      return login == null ? "" : login;
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record LabelName(@Nullable String name) {}
+
+  /** {@code GET /repos/{o}/{r}/collaborators/{u}/permission}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record CollaboratorPermission(@Nullable String permission) {}
+
+  /** One item of {@code GET /repos/{o}/{r}/issues/{n}/events}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record IssueEvent(@Nullable String event, @Nullable User actor, @Nullable LabelName label) {}
+
+  /** {@code POST|PATCH …/comments}, and items of {@code GET …/issues/{n}/comments}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record IssueComment(long id, @Nullable User user, @Nullable String body) {
+    Comment toComment() {
+      return new Comment(id, user == null ? "" : user.loginOrEmpty(), body == null ? "" : body);
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Repo(@JsonProperty("full_name") @Nullable String fullName) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Branch(@Nullable String ref, @Nullable String sha, @Nullable Repo repo) {}
+
+  /** Items of {@code GET /repos/{o}/{r}/pulls} (the "pull request simple" shape). */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record PullRequestItem(
+      int number,
+      @JsonProperty("node_id") @Nullable String nodeId,
+      @Nullable String title,
+      @Nullable String body,
+      @Nullable String state,
+      boolean draft,
+      @JsonProperty("merged_at") @Nullable String mergedAt,
+      @Nullable Branch head,
+      @Nullable Branch base,
+      @JsonProperty("html_url") @Nullable String htmlUrl) {
+
+    boolean isHeadIn(RepoRef repo, String branch) {
+      return head != null
+          && branch.equals(head.ref())
+          && head.repo() != null
+          && repo.fullName().equalsIgnoreCase(String.valueOf(head.repo().fullName()));
+    }
+
+    PullRequest toPullRequest() {
+      return new PullRequest(
+          number,
+          orEmpty(title),
+          orEmpty(body),
+          "open".equals(state),
+          draft,
+          mergedAt != null,
+          head == null ? "" : orEmpty(head.ref()),
+          head == null ? "" : orEmpty(head.sha()),
+          base == null ? "" : orEmpty(base.ref()),
+          orEmpty(htmlUrl));
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record GraphQlError(@Nullable String type, @Nullable String message) {}
+
+  /** A GraphQL answer: errors come with status 200. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record GraphQlResponse(@Nullable List<GraphQlError> errors) {}
+
+  /**
+   * The legacy {@code permission} field of the collaborator-permission answer. GitHub already
+   * reports maintain as {@code write} and triage as {@code read} there; {@code role_name} is
+   * ignored, since a custom role can carry any name (security-anchors §1.6). Anything unknown is
+   * {@link Permission#NONE}: fail closed.
+   */
+  static Permission permission(@Nullable String legacy) {
+    if (legacy == null) {
+      return Permission.NONE;
+    }
+    return switch (legacy.strip().toLowerCase(Locale.ROOT)) {
+      case "admin" -> Permission.ADMIN;
+      case "maintain" -> Permission.MAINTAIN;
+      case "write" -> Permission.WRITE;
+      case "triage" -> Permission.TRIAGE;
+      case "read" -> Permission.READ;
+      default -> Permission.NONE;
+    };
+  }
+
+  /**
+   * Who added {@code label} last, from the issue's events in the order GitHub lists them (oldest
+   * first).
+   */
+  static Optional<String> lastLabeledBy(List<IssueEvent> events, String label) {
+    String who = null;
+    for (IssueEvent event : events) {
+      if ("labeled".equals(event.event())
+          && event.label() != null
+          && label.equals(event.label().name())
+          && event.actor() != null
+          && event.actor().login() != null) {
+        who = event.actor().login();
+      }
+    }
+    return Optional.ofNullable(who);
+  }
+
+  private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
+
+  /** The {@code rel="next"} URL of a {@code Link} header (RFC 8288), if any. */
+  static Optional<String> nextLink(@Nullable String linkHeader) {
+    if (linkHeader == null) {
+      return Optional.empty();
+    }
+    Matcher matcher = NEXT_LINK.matcher(linkHeader);
+    return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+  }
+
+  static String orEmpty(@Nullable String value) {
+    return value == null ? "" : value;
+  }
+}
