@@ -42,6 +42,8 @@ class ArchitectureTest {
   static final JavaClasses LIBRARY =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          // The Forgejo client is generated from the subset spec, not written by us.
+          .withImportOption(location -> !location.contains("dev/hydra/forge/forgejo/client/"))
           .importPackages("dev.hydra");
 
   static final String[] PURE = {
@@ -273,10 +275,15 @@ class ArchitectureTest {
         });
   }
 
+  private static final String TYPE_REFERENCE = "com.fasterxml.jackson.core.type.TypeReference";
+
   private static DescribedPredicate<JavaAccess<?>> targetIn(String packagePrefix) {
     return DescribedPredicate.describe(
         "target a class in " + packagePrefix,
-        access -> access.getTargetOwner().getPackageName().startsWith(packagePrefix));
+        access ->
+            access.getTargetOwner().getPackageName().startsWith(packagePrefix)
+                // A TypeReference subclass is a type token for reading, not configuration.
+                && !access.getTargetOwner().getName().equals(TYPE_REFERENCE));
   }
 
   private static final Pattern CONFIGURE =
