@@ -27,8 +27,9 @@ final class Cli {
           System.lineSeparator(),
           "Exit codes:",
           "  0   success (a decision to skip is a success)",
-          "  1   the stage ran and failed",
+          "  1   the stage ran and failed, or doctor found a problem",
           "  2   bad input: options, event payload or configuration; nothing was changed",
+          "  3   the forge refused or failed a request (the message names persona, repo, fix)",
           " 70   internal error: run again with --stacktrace and report it");
 
   private final List<CliCommand> commands;
@@ -45,7 +46,8 @@ final class Cli {
 
   /** The commands of {@code hydra}. */
   static List<CliCommand> defaultCommands() {
-    return List.of(new RouteCommand(), new ExplainCommand());
+    return List.of(
+        new RouteCommand(), new ExplainCommand(), new LabelsCommand(), new DoctorCommand());
   }
 
   /** Runs one command line and returns the exit code. */
@@ -75,7 +77,7 @@ final class Cli {
         printCommandHelp(cmd, options);
         return ExitCodes.OK;
       }
-      if (!parsed.getArgList().isEmpty()) {
+      if (!cmd.acceptsArguments() && !parsed.getArgList().isEmpty()) {
         throw new UsageException(
             command,
             "unexpected argument " + dev.hydra.text.Texts.quote(parsed.getArgList().get(0)));

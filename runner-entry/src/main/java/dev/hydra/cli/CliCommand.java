@@ -17,6 +17,11 @@ interface CliCommand {
   /** The command's own options; the common ones ({@code --help}, {@code -v} …) are added. */
   Options options();
 
+  /** Whether the command takes positional arguments (a sub-action such as {@code seed}). */
+  default boolean acceptsArguments() {
+    return false;
+  }
+
   /**
    * Runs the command.
    *

@@ -29,6 +29,9 @@ final class ErrorReporter {
     if (ex instanceof UsageException usage) {
       code = ExitCodes.USAGE;
       message = usage.getMessage() + " (see '" + usage.command() + " --help')";
+    } else if (ex instanceof dev.hydra.forge.ForgeException) {
+      code = ExitCodes.FORGE;
+      message = String.valueOf(ex.getMessage());
     } else if (ex instanceof InvalidEventException || ex instanceof InvalidConfigurationException) {
       code = ExitCodes.USAGE;
       message = String.valueOf(ex.getMessage());

@@ -15,6 +15,9 @@ final class ExitCodes {
   /** Bad input: options, event payload or configuration. Nothing was changed anywhere. */
   static final int USAGE = 2;
 
+  /** The forge refused or failed a request; the message names persona, repository and fix. */
+  static final int FORGE = 3;
+
   /** A bug in Hydra: an unexpected exception. Run again with --stacktrace and report it. */
   static final int INTERNAL = 70;
 
