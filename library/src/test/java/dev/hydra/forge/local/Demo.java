@@ -1,14 +1,16 @@
 package dev.hydra.forge.local;
 
 import dev.hydra.forge.ForgeException;
-import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.RepoRef;
+import dev.hydra.forge.local.LocalFiles.LabelFile;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.MetadataLabel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The demo repository with every pipeline label seeded and the builder's branch pushed, and one
@@ -39,13 +41,28 @@ final class Demo {
     this.security = persona("security");
     this.mona = user("mona");
     this.tri = user("tri");
+    // Seeded in one write, as `hydra labels` would leave them (upsertLabel has its own tests):
+    // a write per label would make every test pay ~30 flushes to disk.
+    LocalStore store = store();
+    List<LabelFile> labels = new ArrayList<>(store.repo(REPO).labels());
     for (String label : LabelScheme.canonical().managedLabels()) {
-      builder.upsertLabel(REPO, new LabelSpec(label, "ededed", "Hydra pipeline"));
+      if (!label.equals(TRIGGER)) {
+        labels.add(new LabelFile(label, "ededed", "Hydra pipeline"));
+      }
     }
     for (MetadataLabel label : MetadataLabel.values()) {
-      builder.upsertLabel(REPO, new LabelSpec(label.id(), "5319e7", "Hydra metadata"));
+      labels.add(new LabelFile(label.id(), "5319e7", "Hydra metadata"));
     }
+    store.write(store.repoFile(REPO), store.repo(REPO).withLabels(labels));
     builder.pushBranch(REPO, BRANCH, SHA_1);
+  }
+
+  /** Adds labels to repo.json in one write. */
+  void addLabels(List<String> names) throws ForgeException {
+    LocalStore store = store();
+    List<LabelFile> labels = new ArrayList<>(store.repo(REPO).labels());
+    names.forEach(name -> labels.add(new LabelFile(name, "cccccc", "")));
+    store.write(store.repoFile(REPO), store.repo(REPO).withLabels(labels));
   }
 
   LocalForge persona(String persona) {

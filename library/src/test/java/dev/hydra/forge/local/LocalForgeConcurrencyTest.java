@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hydra.forge.Comment;
 import dev.hydra.forge.ForgeException;
-import dev.hydra.forge.LabelSpec;
 import dev.hydra.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +47,11 @@ class LocalForgeConcurrencyTest {
   void steps() throws ForgeException {
     demo = new Demo(dir);
     issue = demo.issue;
+    List<String> steps = new ArrayList<>();
     for (int i = 0; i <= LAST; i++) {
-      demo.builder.upsertLabel(REPO, new LabelSpec(step(i), "cccccc", "race step"));
+      steps.add(step(i));
     }
+    demo.addLabels(steps);
     demo.builder.setLabels(REPO, issue, Set.of(step(0)));
     pool = Executors.newCachedThreadPool();
   }
