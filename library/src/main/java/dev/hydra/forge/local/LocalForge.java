@@ -117,8 +117,9 @@ import org.slf4j.LoggerFactory;
  * read-modify-write of a repository holds an exclusive lock on {@code <repo>/.lock}; every file is
  * written to a temporary file, flushed and atomically renamed over the old one, so a crash never
  * leaves half a JSON file (an operation that changes several files writes the counter first and the
- * timeline last; a crash in between can skip a number or lose a timeline line, nothing else). Reads
- * take no lock: they see a whole old file or a whole new one. {@link #replaceLabelsIf} is the
+ * timeline last; a crash in between can skip a number or lose a timeline line, nothing else; a
+ * timeline line that cannot be written is logged, not thrown, as the change was made). Reads take
+ * no lock: they see a whole old file or a whole new one. {@link #replaceLabelsIf} is the
  * compare-and-set a pipeline uses to claim a stage exactly once.
  */
 public final class LocalForge implements Forge {
@@ -1063,8 +1064,16 @@ public final class LocalForge implements Forge {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
   }
 
-  private void timeline(RepoRef repo, String text) throws ForgeException {
-    store.appendTimeline(repo, timelineLine(clock, persona, text));
+  /**
+   * Appends to the timeline after the change itself is written. A failure here is logged, not
+   * thrown: the change was made, and a caller told otherwise would retry and make it twice.
+   */
+  private void timeline(RepoRef repo, String text) {
+    try {
+      store.appendTimeline(repo, timelineLine(clock, persona, text));
+    } catch (ForgeException e) {
+      LOG.warn("the change was made, but its timeline line was not written: {}", e.getMessage());
+    }
   }
 
   static String timelineLine(Clock clock, String actor, String text) {

@@ -756,6 +756,18 @@ class LocalForgeTest {
     }
 
     @Test
+    void aTimelineThatCannotBeWrittenDoesNotUndoOrHideTheChange() throws Exception {
+      Path log = demo.repoDir().resolve("timeline.log");
+      Files.delete(log);
+      Files.createDirectory(log);
+
+      Comment posted = demo.builder.comment(REPO, issue, "still posted");
+
+      assertThat(demo.builder.findComment(REPO, issue, "still posted", "hydra-builder"))
+          .contains(posted);
+    }
+
+    @Test
     void theActorIsTheLocalTimeOfTheClocksZone() {
       java.time.Clock paris =
           java.time.Clock.fixed(
