@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -47,7 +46,8 @@ public final class DockerCliRuntime implements ContainerRuntime {
   private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
   private static final int STDERR_TAIL = 20;
 
-  private static final Set<String> ACTIVE = ConcurrentHashMap.newKeySet();
+  // Containers this process runs, with their env-files: what the shutdown hook must clean up.
+  private static final Map<String, Path> ACTIVE = new ConcurrentHashMap<>();
   private static volatile boolean hookInstalled;
 
   private final CommandRunner runner;
@@ -70,13 +70,25 @@ public final class DockerCliRuntime implements ContainerRuntime {
     this.clock = clock;
   }
 
-  /** Creates the runtime with a fresh private directory for env-files under the system temp. */
-  public static DockerCliRuntime create(Clock clock) throws IOException {
+  /**
+   * Creates the runtime with a fresh private directory ({@code rwx------}) for env-files under the
+   * system temp, removed when the JVM exits.
+   *
+   * @param docker the docker CLI to run, {@code docker} to find it on PATH
+   * @param clock the clock for deadlines
+   */
+  public static DockerCliRuntime create(String docker, Clock clock) throws IOException {
     Path dir =
         Files.createTempDirectory(
             "hydra-secrets-",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    return new DockerCliRuntime(new CommonsExecCommandRunner(), "docker", dir, clock);
+    dir.toFile().deleteOnExit(); // empty by then: every env-file is deleted when its run ends
+    return new DockerCliRuntime(new CommonsExecCommandRunner(), docker, dir, clock);
+  }
+
+  /** {@link #create(String, Clock)} with {@code docker} from PATH. */
+  public static DockerCliRuntime create(Clock clock) throws IOException {
+    return create("docker", clock);
   }
 
   @Override
@@ -96,7 +108,7 @@ public final class DockerCliRuntime implements ContainerRuntime {
           }
           stderr.accept(line);
         };
-    ACTIVE.add(spec.name());
+    ACTIVE.put(spec.name(), envFile);
     boolean removed = false;
     try {
       List<String> argv = DockerArgs.run(docker, spec, envFile, start);
@@ -164,7 +176,7 @@ public final class DockerCliRuntime implements ContainerRuntime {
       } catch (NumberFormatException e) {
         continue; // not a deadline Hydra wrote; leave it to a person
       }
-      if (deadline < now.getEpochSecond() && !ACTIVE.contains(name)) {
+      if (deadline < now.getEpochSecond() && !ACTIVE.containsKey(name)) {
         LOG.warn("removing container {}: its deadline passed", name);
         removeContainer(name);
         removed.add(name);
@@ -252,7 +264,8 @@ public final class DockerCliRuntime implements ContainerRuntime {
     }
   }
 
-  // One JVM-wide hook: on SIGINT/SIGTERM remove every container this process still runs.
+  // One JVM-wide hook: on SIGINT/SIGTERM remove every container this process still runs, and its
+  // env-file. The thread blocked in run() never reaches its finally block once the JVM shuts down.
   private void installShutdownHook() {
     if (hookInstalled) {
       return;
@@ -267,9 +280,11 @@ public final class DockerCliRuntime implements ContainerRuntime {
           .addShutdownHook(
               new Thread(
                   () -> {
-                    for (String name : List.copyOf(ACTIVE)) {
+                    for (Map.Entry<String, Path> active : Map.copyOf(ACTIVE).entrySet()) {
+                      deleteQuietly(active.getValue());
                       try {
-                        hookRunner.run(DockerArgs.removeForce(hookDocker, name), CLI_TIMEOUT);
+                        hookRunner.run(
+                            DockerArgs.removeForce(hookDocker, active.getKey()), CLI_TIMEOUT);
                       } catch (IOException | InterruptedException e) {
                         // The JVM is going down; the next start sweeps what is left.
                       }
