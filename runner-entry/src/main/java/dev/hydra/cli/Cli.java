@@ -28,7 +28,10 @@ final class Cli {
           "Exit codes:",
           "  0   success (a decision to skip is a success)",
           "  1   the stage ran and failed",
-          "  2   bad input: options, event payload or configuration; nothing was changed",
+          "  2   bad input: options, event payload, configuration or credentials; nothing was"
+              + " changed",
+          "  4   container runtime error: Docker unreachable, image missing, container could not"
+              + " run",
           " 70   internal error: run again with --stacktrace and report it");
 
   private final List<CliCommand> commands;
@@ -45,7 +48,7 @@ final class Cli {
 
   /** The commands of {@code hydra}. */
   static List<CliCommand> defaultCommands() {
-    return List.of(new RouteCommand(), new ExplainCommand());
+    return List.of(new RouteCommand(), new ExplainCommand(), new StageRunCommand());
   }
 
   /** Runs one command line and returns the exit code. */

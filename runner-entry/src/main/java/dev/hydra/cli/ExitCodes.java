@@ -15,6 +15,12 @@ final class ExitCodes {
   /** Bad input: options, event payload or configuration. Nothing was changed anywhere. */
   static final int USAGE = 2;
 
+  /**
+   * The container runtime failed: Docker unreachable, the image missing, the network or the
+   * container could not be created. The stage did not run to an outcome.
+   */
+  static final int RUNTIME = 4;
+
   /** A bug in Hydra: an unexpected exception. Run again with --stacktrace and report it. */
   static final int INTERNAL = 70;
 
