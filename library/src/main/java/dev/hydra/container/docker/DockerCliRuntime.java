@@ -27,11 +27,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs stage containers with the {@code docker} CLI.
  *
- * <p>Killing {@code docker run} does not stop its container (moby/moby#3793), so every path ends
- * with an explicit {@code docker rm --force} of the uniquely named container: normal exit (a no-op
- * after {@code --rm}), the deadline, an interrupt, and — through a shutdown hook — SIGINT/SIGTERM
- * of the runner. A runner killed outright leaves its container to {@link #sweepExpired}, which
- * removes containers whose {@code hydra.deadline} label has passed.
+ * <p>Killing {@code docker run} does not stop its container (moby/moby#3793), so every path that
+ * may leave one ends with an explicit {@code docker rm --force} of the uniquely named container: an
+ * exit code the CLI may have produced itself (125 and above), the deadline, an interrupt, and —
+ * through a shutdown hook — SIGINT/SIGTERM of the runner. A container exit code below 125 needs
+ * none: an attached {@code docker run --rm} returns only once the daemon has removed the container.
+ * A runner killed outright leaves its container to {@link #sweepExpired}, which removes containers
+ * whose {@code hydra.deadline} label has passed.
  *
  * <p>Secrets and every other variable reach the container through an env-file created readable by
  * the runner only, in a private directory, and deleted when the run ends. {@code docker inspect}
@@ -127,7 +129,13 @@ public final class DockerCliRuntime implements ContainerRuntime {
         LOG.warn("container {} passed its deadline of {}; killing it", spec.name(), spec.timeout());
         quietly(DockerArgs.kill(docker, spec.name()));
       }
-      removeContainer(spec.name());
+      // An attached `docker run --rm` returns only after the daemon removed the container (the
+      // CLI waits for the "removed" condition), so a container exit code (0..124) needs no
+      // `docker rm`. 125 and above may come from the CLI itself (a docker error, the CLI killed),
+      // so those, and a timeout, are removed explicitly.
+      if (timedOut || streamed.exitCode() >= 125 || streamed.exitCode() < 0) {
+        removeContainer(spec.name());
+      }
       removed = true;
       if (!timedOut && streamed.exitCode() == 125) {
         throw new ContainerException(
