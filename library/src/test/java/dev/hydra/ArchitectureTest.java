@@ -140,6 +140,15 @@ class ArchitectureTest {
               "labels, config, forge values, text, containers, images and the stage runner know"
                   + " nothing of JSON (the verdict and stream-json are read in their own packages)");
 
+  static final ArchRule COMMONS_EXEC_ONLY_IN_THE_DOCKER_ADAPTER =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.hydra.container.docker..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.apache.commons.exec..")
+          .because("processes are started only behind the CommandRunner seam (STYLE.md point 7)");
+
   static final ArchRule STAGES_USE_THE_CONTAINER_PORT =
       noClasses()
           .that()
@@ -193,6 +202,11 @@ class ArchitectureTest {
   @Test
   void libraryNeverDependsOnTheCommandLine() {
     NO_CLI.check(LIBRARY);
+  }
+
+  @Test
+  void commonsExecOnlyInTheDockerAdapter() {
+    COMMONS_EXEC_ONLY_IN_THE_DOCKER_ADAPTER.check(LIBRARY);
   }
 
   @Test
