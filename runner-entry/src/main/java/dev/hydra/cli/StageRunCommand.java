@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.commons.cli.Option;
@@ -174,11 +173,10 @@ final class StageRunCommand implements CliCommand {
               out.println(line);
               out.flush();
             },
-            new StageRunner.Options(
-                or(in.option("network", "HYDRA_NETWORK"), StageRunner.Options.DEFAULT_NETWORK),
-                "true".equals(in.env().get("GITHUB_ACTIONS")),
-                2,
-                Duration.ofSeconds(30)));
+            StageRunner.Options.defaults()
+                .withNetwork(
+                    or(in.option("network", "HYDRA_NETWORK"), StageRunner.Options.DEFAULT_NETWORK))
+                .withActions("true".equals(in.env().get("GITHUB_ACTIONS"))));
     StageResult result = runner.run(request, pool);
     if (state.isPresent()) {
       TokenPoolState.save(state.get(), pool, clock.instant());
