@@ -17,6 +17,8 @@ import dev.hydra.event.EventExamples;
 import dev.hydra.event.EventFiles;
 import dev.hydra.label.IoArchFixture;
 import dev.hydra.route.JacksonArchFixture;
+import dev.hydra.stage.DockerArchFixture;
+import dev.hydra.stage.StageRunner;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -47,7 +49,11 @@ class ArchitectureTest {
           .importPackages("dev.hydra");
 
   static final String[] PURE = {
-    "dev.hydra.label..", "dev.hydra.event..", "dev.hydra.route..", "dev.hydra.text.."
+    "dev.hydra.label..",
+    "dev.hydra.event..",
+    "dev.hydra.route..",
+    "dev.hydra.text..",
+    "dev.hydra.image.."
   };
 
   static final ArchRule NO_CYCLES =
@@ -82,8 +88,8 @@ class ArchitectureTest {
           .orShould()
           .callMethod(Class.class, "getResource", String.class)
           .because(
-              "labels, events, routing and text are pure; only EventFiles and EventExamples read"
-                  + " files and resources");
+              "labels, events, routing, text and image references are pure; only EventFiles and"
+                  + " EventExamples read files and resources");
 
   static final ArchRule NO_GETENV =
       noClasses()
@@ -126,11 +132,38 @@ class ArchitectureTest {
               "dev.hydra.config..",
               "dev.hydra.text..",
               "dev.hydra.forge",
-              "dev.hydra.container..")
+              "dev.hydra.container..",
+              "dev.hydra.image..",
+              "dev.hydra.stage..")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("com.fasterxml.jackson..")
-          .because("labels, config, forge values and text know nothing of JSON");
+          .because(
+              "labels, config, forge values, text, containers, images and the stage runner know"
+                  + " nothing of JSON (the verdict and stream-json are read in their own packages)");
+
+  static final ArchRule COMMONS_EXEC_ONLY_IN_THE_DOCKER_ADAPTER =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.hydra.container.docker..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.apache.commons.exec..")
+          .because("processes are started only behind the CommandRunner seam (STYLE.md point 7)");
+
+  static final ArchRule STAGES_USE_THE_CONTAINER_PORT =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.hydra.stage..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.hydra.container.docker..", "org.apache.commons.exec..")
+          .orShould()
+          .dependOnClassesThat()
+          .belongToAnyOf(ProcessBuilder.class, Process.class)
+          .because(
+              "a stage runs its container through the ContainerRuntime port, so the same runner"
+                  + " works on Docker and Kubernetes and is tested with a fake runtime");
 
   static final ArchRule JACKSON_CONFIGURED_ONLY_IN_JSON =
       noClasses()
@@ -174,6 +207,16 @@ class ArchitectureTest {
   }
 
   @Test
+  void commonsExecOnlyInTheDockerAdapter() {
+    COMMONS_EXEC_ONLY_IN_THE_DOCKER_ADAPTER.check(LIBRARY);
+  }
+
+  @Test
+  void stagesUseTheContainerPort() {
+    STAGES_USE_THE_CONTAINER_PORT.check(LIBRARY);
+  }
+
+  @Test
   void jacksonOnlyWhereJsonIsReadOrWritten() {
     JACKSON_ONLY_WHERE_JSON_IS_READ_OR_WRITTEN.check(LIBRARY);
   }
@@ -190,9 +233,11 @@ class ArchitectureTest {
             "dev.hydra.config",
             "dev.hydra.event",
             "dev.hydra.forge",
+            "dev.hydra.image",
             "dev.hydra.json",
             "dev.hydra.label",
             "dev.hydra.route",
+            "dev.hydra.stage",
             "dev.hydra.text");
     assertThat(LIBRARY.contain(IoArchFixture.class)).as("test classes are not imported").isFalse();
   }
@@ -214,6 +259,18 @@ class ArchitectureTest {
           .anyMatch(line -> line.contains("java.io.File"))
           .anyMatch(line -> line.contains("ProcessBuilder"))
           .anyMatch(line -> line.contains("getResourceAsStream"));
+    }
+
+    @Test
+    void aStageReachingForDocker() {
+      EvaluationResult result =
+          STAGES_USE_THE_CONTAINER_PORT.evaluate(
+              new ClassFileImporter().importClasses(DockerArchFixture.class, StageRunner.class));
+
+      assertThat(result.getFailureReport().getDetails())
+          .isNotEmpty()
+          .allMatch(line -> line.contains("DockerArchFixture"))
+          .anyMatch(line -> line.contains("DockerCliRuntime"));
     }
 
     @Test

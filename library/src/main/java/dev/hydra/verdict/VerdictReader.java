@@ -132,6 +132,21 @@ public final class VerdictReader {
         builder);
   }
 
+  /**
+   * Loads the schema and the validator by checking one verdict, so that the first real verdict is
+   * read at full speed. Stage runners call it on a background thread while the container runs.
+   */
+  public static void warmUp() {
+    try {
+      parse(
+          Stage.APPLIER,
+          "{\"schema\":1,\"stage\":\"applier\",\"outcome\":\"pass\",\"summary\":\"warm-up\","
+              + "\"findings\":[],\"fixes_applied\":[],\"unfixed\":[],\"turns\":0,\"cost_usd\":0}");
+    } catch (InvalidVerdictException e) {
+      throw new IllegalStateException("the warm-up verdict is invalid: " + e.getMessage(), e);
+    }
+  }
+
   private static List<Finding> findings(JsonNode array) {
     List<Finding> out = new ArrayList<>(array.size());
     for (JsonNode f : array) {

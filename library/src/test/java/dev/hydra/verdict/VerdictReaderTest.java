@@ -1,6 +1,7 @@
 package dev.hydra.verdict;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hydra.label.Stage;
@@ -11,6 +12,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class VerdictReaderTest {
+
+  @Test
+  void theWarmUpVerdictIsValid() {
+    assertThatCode(VerdictReader::warmUp).doesNotThrowAnyException();
+  }
 
   static final String BUILD_PASS =
       "{\"schema\":1,\"stage\":\"build\",\"outcome\":\"pass\",\"summary\":\"Added /health\","

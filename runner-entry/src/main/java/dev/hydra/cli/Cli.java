@@ -28,8 +28,11 @@ final class Cli {
           "Exit codes:",
           "  0   success (a decision to skip is a success)",
           "  1   the stage ran and failed, or doctor found a problem",
-          "  2   bad input: options, event payload or configuration; nothing was changed",
+          "  2   bad input: options, event payload, configuration or credentials; nothing was"
+              + " changed",
           "  3   the forge refused or failed a request (the message names persona, repo, fix)",
+          "  4   container runtime error: Docker unreachable, image missing, container could not"
+              + " run",
           " 70   internal error: run again with --stacktrace and report it");
 
   private final List<CliCommand> commands;
@@ -47,7 +50,11 @@ final class Cli {
   /** The commands of {@code hydra}. */
   static List<CliCommand> defaultCommands() {
     return List.of(
-        new RouteCommand(), new ExplainCommand(), new LabelsCommand(), new DoctorCommand());
+        new RouteCommand(),
+        new ExplainCommand(),
+        new LabelsCommand(),
+        new DoctorCommand(),
+        new StageRunCommand());
   }
 
   /** Runs one command line and returns the exit code. */

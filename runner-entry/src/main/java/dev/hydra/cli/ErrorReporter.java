@@ -1,6 +1,8 @@
 package dev.hydra.cli;
 
 import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.container.ContainerException;
+import dev.hydra.credentials.CredentialException;
 import dev.hydra.event.InvalidEventException;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -32,9 +34,19 @@ final class ErrorReporter {
     } else if (ex instanceof dev.hydra.forge.ForgeException) {
       code = ExitCodes.FORGE;
       message = String.valueOf(ex.getMessage());
-    } else if (ex instanceof InvalidEventException || ex instanceof InvalidConfigurationException) {
+    } else if (ex instanceof InvalidEventException
+        || ex instanceof InvalidConfigurationException
+        || ex instanceof CredentialException) {
       code = ExitCodes.USAGE;
       message = String.valueOf(ex.getMessage());
+    } else if (ex instanceof StageFailedException) {
+      code = ExitCodes.STAGE_FAILED;
+      message = String.valueOf(ex.getMessage());
+    } else if (ex instanceof ContainerException) {
+      code = ExitCodes.RUNTIME;
+      message =
+          ex.getMessage()
+              + " (check that Docker runs and the image exists locally: docker image inspect)";
     } else {
       code = ExitCodes.INTERNAL;
       message =

@@ -18,6 +18,12 @@ final class ExitCodes {
   /** The forge refused or failed a request; the message names persona, repository and fix. */
   static final int FORGE = 3;
 
+  /**
+   * The container runtime failed: Docker unreachable, the image missing, the network or the
+   * container could not be created. The stage did not run to an outcome.
+   */
+  static final int RUNTIME = 4;
+
   /** A bug in Hydra: an unexpected exception. Run again with --stacktrace and report it. */
   static final int INTERNAL = 70;
 

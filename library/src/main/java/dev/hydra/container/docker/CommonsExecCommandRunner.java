@@ -10,6 +10,7 @@ import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecuteResultHandler;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteWatchdog;
+import org.apache.commons.exec.Executor;
 import org.apache.commons.exec.LogOutputStream;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.slf4j.Logger;
@@ -58,7 +59,11 @@ public final class CommonsExecCommandRunner implements CommandRunner {
       watchdog.destroyProcess();
       throw e;
     }
-    if (handler.getException() != null && handler.getExitValue() == Integer.MIN_VALUE) {
+    // A program that cannot be started ends with commons-exec's INVALID_EXITVALUE (0xdeadbeef)
+    // and the launch error as the exception; a program that ran has a real exit value.
+    int exit = handler.getExitValue();
+    if (handler.getException() != null
+        && (exit == Executor.INVALID_EXITVALUE || exit == Integer.MIN_VALUE)) {
       throw new IOException(
           "cannot run " + argv.get(0) + ": " + handler.getException().getMessage(),
           handler.getException());

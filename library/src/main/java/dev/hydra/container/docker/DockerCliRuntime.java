@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,11 +27,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs stage containers with the {@code docker} CLI.
  *
- * <p>Killing {@code docker run} does not stop its container (moby/moby#3793), so every path ends
- * with an explicit {@code docker rm --force} of the uniquely named container: normal exit (a no-op
- * after {@code --rm}), the deadline, an interrupt, and — through a shutdown hook — SIGINT/SIGTERM
- * of the runner. A runner killed outright leaves its container to {@link #sweepExpired}, which
- * removes containers whose {@code hydra.deadline} label has passed.
+ * <p>Killing {@code docker run} does not stop its container (moby/moby#3793), so every path that
+ * may leave one ends with an explicit {@code docker rm --force} of the uniquely named container: an
+ * exit code the CLI may have produced itself (125 and above), the deadline, an interrupt, and —
+ * through a shutdown hook — SIGINT/SIGTERM of the runner. A container exit code below 125 needs
+ * none: an attached {@code docker run --rm} returns only once the daemon has removed the container.
+ * A runner killed outright leaves its container to {@link #sweepExpired}, which removes containers
+ * whose {@code hydra.deadline} label has passed.
  *
  * <p>Secrets and every other variable reach the container through an env-file created readable by
  * the runner only, in a private directory, and deleted when the run ends. {@code docker inspect}
@@ -47,7 +48,8 @@ public final class DockerCliRuntime implements ContainerRuntime {
   private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
   private static final int STDERR_TAIL = 20;
 
-  private static final Set<String> ACTIVE = ConcurrentHashMap.newKeySet();
+  // Containers this process runs, with their env-files: what the shutdown hook must clean up.
+  private static final Map<String, Path> ACTIVE = new ConcurrentHashMap<>();
   private static volatile boolean hookInstalled;
 
   private final CommandRunner runner;
@@ -70,13 +72,25 @@ public final class DockerCliRuntime implements ContainerRuntime {
     this.clock = clock;
   }
 
-  /** Creates the runtime with a fresh private directory for env-files under the system temp. */
-  public static DockerCliRuntime create(Clock clock) throws IOException {
+  /**
+   * Creates the runtime with a fresh private directory ({@code rwx------}) for env-files under the
+   * system temp, removed when the JVM exits.
+   *
+   * @param docker the docker CLI to run, {@code docker} to find it on PATH
+   * @param clock the clock for deadlines
+   */
+  public static DockerCliRuntime create(String docker, Clock clock) throws IOException {
     Path dir =
         Files.createTempDirectory(
             "hydra-secrets-",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    return new DockerCliRuntime(new CommonsExecCommandRunner(), "docker", dir, clock);
+    dir.toFile().deleteOnExit(); // empty by then: every env-file is deleted when its run ends
+    return new DockerCliRuntime(new CommonsExecCommandRunner(), docker, dir, clock);
+  }
+
+  /** {@link #create(String, Clock)} with {@code docker} from PATH. */
+  public static DockerCliRuntime create(Clock clock) throws IOException {
+    return create("docker", clock);
   }
 
   @Override
@@ -96,7 +110,7 @@ public final class DockerCliRuntime implements ContainerRuntime {
           }
           stderr.accept(line);
         };
-    ACTIVE.add(spec.name());
+    ACTIVE.put(spec.name(), envFile);
     boolean removed = false;
     try {
       List<String> argv = DockerArgs.run(docker, spec, envFile, start);
@@ -115,7 +129,13 @@ public final class DockerCliRuntime implements ContainerRuntime {
         LOG.warn("container {} passed its deadline of {}; killing it", spec.name(), spec.timeout());
         quietly(DockerArgs.kill(docker, spec.name()));
       }
-      removeContainer(spec.name());
+      // An attached `docker run --rm` returns only after the daemon removed the container (the
+      // CLI waits for the "removed" condition), so a container exit code (0..124) needs no
+      // `docker rm`. 125 and above may come from the CLI itself (a docker error, the CLI killed),
+      // so those, and a timeout, are removed explicitly.
+      if (timedOut || streamed.exitCode() >= 125 || streamed.exitCode() < 0) {
+        removeContainer(spec.name());
+      }
       removed = true;
       if (!timedOut && streamed.exitCode() == 125) {
         throw new ContainerException(
@@ -164,7 +184,7 @@ public final class DockerCliRuntime implements ContainerRuntime {
       } catch (NumberFormatException e) {
         continue; // not a deadline Hydra wrote; leave it to a person
       }
-      if (deadline < now.getEpochSecond() && !ACTIVE.contains(name)) {
+      if (deadline < now.getEpochSecond() && !ACTIVE.containsKey(name)) {
         LOG.warn("removing container {}: its deadline passed", name);
         removeContainer(name);
         removed.add(name);
@@ -252,7 +272,8 @@ public final class DockerCliRuntime implements ContainerRuntime {
     }
   }
 
-  // One JVM-wide hook: on SIGINT/SIGTERM remove every container this process still runs.
+  // One JVM-wide hook: on SIGINT/SIGTERM remove every container this process still runs, and its
+  // env-file. The thread blocked in run() never reaches its finally block once the JVM shuts down.
   private void installShutdownHook() {
     if (hookInstalled) {
       return;
@@ -267,9 +288,11 @@ public final class DockerCliRuntime implements ContainerRuntime {
           .addShutdownHook(
               new Thread(
                   () -> {
-                    for (String name : List.copyOf(ACTIVE)) {
+                    for (Map.Entry<String, Path> active : Map.copyOf(ACTIVE).entrySet()) {
+                      deleteQuietly(active.getValue());
                       try {
-                        hookRunner.run(DockerArgs.removeForce(hookDocker, name), CLI_TIMEOUT);
+                        hookRunner.run(
+                            DockerArgs.removeForce(hookDocker, active.getKey()), CLI_TIMEOUT);
                       } catch (IOException | InterruptedException e) {
                         // The JVM is going down; the next start sweeps what is left.
                       }

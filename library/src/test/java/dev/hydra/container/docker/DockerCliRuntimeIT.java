@@ -170,7 +170,8 @@ class DockerCliRuntimeIT {
                 RunOneContainer.class.getName(),
                 image,
                 name,
-                NETWORK)
+                NETWORK,
+                dir.resolve("runner-secrets").toString())
             .redirectErrorStream(true)
             .start();
     try (var lines =
@@ -183,6 +184,7 @@ class DockerCliRuntimeIT {
       } while (line != null && !line.equals("started"));
       assertThat(line).as("the container started").isEqualTo("started");
       assertThat(DockerSupport.containers(name)).containsExactly(name);
+      assertThat(dir.resolve("runner-secrets").resolve(name + ".env")).exists();
       runner.destroy(); // SIGTERM, as a cancelled Actions step sends after SIGINT
       assertThat(runner.waitFor(30, TimeUnit.SECONDS)).isTrue();
     } finally {
@@ -193,6 +195,9 @@ class DockerCliRuntimeIT {
       Thread.sleep(200);
     }
     assertThat(DockerSupport.containers(name)).as("container removed after SIGTERM").isEmpty();
+    try (var files = Files.list(dir.resolve("runner-secrets"))) {
+      assertThat(files.toList()).as("env-file deleted after SIGTERM").isEmpty();
+    }
   }
 
   @Test

@@ -116,8 +116,8 @@ class DockerCliRuntimeTest {
         .contains("REPO_URL=https://github.com/o/r.git\n");
     assertThat(runner.envFileSeen.get(1)).isEqualTo("rw-------");
     assertThat(dir.resolve("secrets").resolve("hydra-build-7-abc123.env")).doesNotExist();
-    assertThat(runner.calls.get(1))
-        .containsExactly("docker", "rm", "--force", "--volumes", "--", "hydra-build-7-abc123");
+    // An attached `docker run --rm` that returns a container exit code has removed it already.
+    assertThat(runner.calls).hasSize(1);
   }
 
   @Test
@@ -143,6 +143,9 @@ class DockerCliRuntimeTest {
             .run(spec(Duration.ofMinutes(1)), l -> {}, l -> {});
     assertThat(result.outOfMemory()).isTrue();
     assertThat(result.describe()).contains("out of memory");
+    // 137 may also be the docker CLI itself killed, with its container still running.
+    assertThat(runner.calls.get(1))
+        .containsExactly("docker", "rm", "--force", "--volumes", "--", "hydra-build-7-abc123");
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -18,17 +19,17 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Without a daemon the tests are skipped with a message, unless {@code HYDRA_REQUIRE_DOCKER=1}
  * (set by CI), in which case they fail: CI must never pass by running no container test.
  */
-final class DockerSupport {
+public final class DockerSupport {
 
   /** The base image every test image is built on; provisioned by .ci/provision-docker.sh. */
-  static final String BASE_IMAGE = "debian:bookworm-slim";
+  public static final String BASE_IMAGE = "debian:bookworm-slim";
 
-  static final CommandRunner RUNNER = new CommonsExecCommandRunner();
+  public static final CommandRunner RUNNER = new CommonsExecCommandRunner();
 
   private DockerSupport() {}
 
   /** Skips (or, in CI, fails) when there is no daemon or no base image. */
-  static void requireDocker() {
+  public static void requireDocker() {
     String problem = problem();
     if (problem == null) {
       return;
@@ -66,15 +67,29 @@ final class DockerSupport {
   }
 
   /** A unique name for a test resource. */
-  static String unique(String prefix) {
+  public static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 12);
   }
 
   /** Builds a test image from a Dockerfile body and returns its tag. */
-  static String buildImage(Path dir, String dockerfile) throws Exception {
+  public static String buildImage(Path dir, String dockerfile) throws Exception {
+    return buildImage(dir, dockerfile, Map.of());
+  }
+
+  /**
+   * Builds a test image from a Dockerfile body and further files of the build context (relative
+   * path to content), and returns its tag.
+   */
+  public static String buildImage(Path dir, String dockerfile, Map<String, byte[]> files)
+      throws Exception {
     String tag = unique("hydra-it-image") + ":test";
     Path context = Files.createTempDirectory(dir, "ctx");
     Files.writeString(context.resolve("Dockerfile"), dockerfile);
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      Path target = context.resolve(file.getKey());
+      Files.createDirectories(target.getParent());
+      Files.write(target, file.getValue());
+    }
     CommandRunner.Result r =
         RUNNER.run(
             List.of("docker", "build", "--quiet", "-t", tag, context.toString()),
@@ -83,16 +98,40 @@ final class DockerSupport {
     return tag;
   }
 
-  static void removeImage(String tag) throws Exception {
+  public static void removeImage(String tag) throws Exception {
     RUNNER.run(List.of("docker", "image", "rm", "--force", tag), Duration.ofMinutes(1));
   }
 
-  static void removeNetwork(String name) throws Exception {
+  public static void removeNetwork(String name) throws Exception {
     RUNNER.run(List.of("docker", "network", "rm", name), Duration.ofMinutes(1));
   }
 
-  /** Names of containers (running or not) whose name starts with the prefix. */
-  static List<String> containers(String prefix) throws Exception {
+  /** Whether an image with this tag exists. */
+  public static boolean imageExists(String tag) throws Exception {
+    return RUNNER.run(List.of("docker", "image", "inspect", tag), Duration.ofSeconds(30)).exitCode()
+        == 0;
+  }
+
+  /** Whether a network with this name exists. */
+  public static boolean networkExists(String name) throws Exception {
+    return RUNNER
+            .run(List.of("docker", "network", "inspect", name), Duration.ofSeconds(30))
+            .exitCode()
+        == 0;
+  }
+
+  /** Names of containers (running or not) carrying the label {@code key=value}. */
+  public static List<String> containersLabelled(String label) throws Exception {
+    CommandRunner.Result r =
+        RUNNER.run(
+            List.of(
+                "docker", "ps", "--all", "--filter", "label=" + label, "--format", "{{.Names}}"),
+            Duration.ofSeconds(30));
+    return r.stdout().lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  /** Names of containers (running or not) whose name contains the text. */
+  public static List<String> containers(String prefix) throws Exception {
     CommandRunner.Result r =
         RUNNER.run(
             List.of(

@@ -1,7 +1,7 @@
 package dev.hydra.container.docker;
 
 import dev.hydra.container.ContainerSpec;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * A stand-in runner process for {@link DockerCliRuntimeIT}: runs one container and echoes its
- * output, so that the test can send this JVM SIGTERM mid-stage. Arguments: image, name, network.
+ * output, so that the test can send this JVM SIGTERM mid-stage. Arguments: image, name, network,
+ * and the directory for its env-file.
  */
 public final class RunOneContainer {
 
@@ -19,11 +20,7 @@ public final class RunOneContainer {
   @SuppressWarnings("SystemOut") // a test process talking to its parent test through stdout
   public static void main(String[] args) throws Exception {
     DockerCliRuntime runtime =
-        new DockerCliRuntime(
-            DockerSupport.RUNNER,
-            "docker",
-            Files.createTempDirectory("hydra-it-secrets"),
-            Clock.systemUTC());
+        new DockerCliRuntime(DockerSupport.RUNNER, "docker", Path.of(args[3]), Clock.systemUTC());
     ContainerSpec spec =
         new ContainerSpec(
             args[0],
@@ -36,7 +33,7 @@ public final class RunOneContainer {
             8L << 20,
             Set.of(),
             Map.of("TEST_SCRIPT", "echo started; sleep 300"),
-            Map.of(),
+            Map.of("GIT_TOKEN", "it-secret-" + args[1]),
             List.of(),
             Map.of("hydra.stage", "test"),
             Duration.ofMinutes(10));

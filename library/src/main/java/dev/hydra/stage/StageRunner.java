@@ -1,0 +1,557 @@
+package dev.hydra.stage;
+
+import dev.hydra.agent.AgentOutcome;
+import dev.hydra.agent.ClaudeTokenPool;
+import dev.hydra.agent.StreamJsonClassifier;
+import dev.hydra.agent.TokenRotation;
+import dev.hydra.container.ContainerException;
+import dev.hydra.container.ContainerResult;
+import dev.hydra.container.ContainerRuntime;
+import dev.hydra.container.ContainerSpec;
+import dev.hydra.container.Mount;
+import dev.hydra.credentials.ClaudeToken;
+import dev.hydra.credentials.Credentials;
+import dev.hydra.secret.SecretMasker;
+import dev.hydra.secret.StopCommands;
+import dev.hydra.secret.WorkflowCommands;
+import dev.hydra.text.Texts;
+import dev.hydra.verdict.InvalidVerdictException;
+import dev.hydra.verdict.Verdict;
+import dev.hydra.verdict.VerdictReader;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one stage container with everything wired: the hardened {@link ContainerSpec} of the stage's
+ * {@link StageProfile}, Claude token rotation, masked and timestamped output, and the verdict.
+ *
+ * <p>One {@link #run} does, in order:
+ *
+ * <ol>
+ *   <li>in Actions, prints {@code ::add-mask::} for every form of every secret of the run, before
+ *       anything else;
+ *   <li>removes Hydra containers whose deadline has passed (a runner that crashed leaves them), and
+ *       creates the dedicated network when it is missing;
+ *   <li>runs the container once per attempt of {@link TokenRotation}: each attempt is a fresh
+ *       container ({@code hydra-<stage>-<issue>-<random>}, labelled with stage, repository, issue
+ *       and deadline) that gets exactly two secrets — the stage persona's {@code GIT_TOKEN} and the
+ *       one Claude token of that attempt — through the runtime's env-file, and every other input as
+ *       plain variables; its stdout lines go through {@link StreamJsonClassifier} to decide whether
+ *       to rotate, and the last {@code HYDRA-VERDICT } line is kept for {@link VerdictReader};
+ *   <li>reads the verdict of the last attempt and decides the {@link StageResult}.
+ * </ol>
+ *
+ * <p>Every line that reaches the log sink — container stdout and stderr, and Hydra's own notes — is
+ * masked with {@link SecretMasker} first, for every secret the credentials hold; the classifier and
+ * the verdict see the masked line too, so no token can travel on into a verdict, a PR body or a
+ * comment. In Actions each container's output is fenced with {@code ::stop-commands::} so that it
+ * cannot issue workflow commands. The only lines that bypass the masker are the {@code
+ * ::add-mask::} registrations and the fence lines.
+ *
+ * <p>A timeout or an out-of-memory kill ends the stage: neither is a rate limit, so neither
+ * rotates. A container that cannot be started ends it with {@link
+ * StageResult.Status#RUNTIME_ERROR}.
+ */
+public final class StageRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
+
+  /** Where the spec folder is mounted, read-only; {@code SPEC_PATH} says so to the entrypoint. */
+  public static final String SPEC_MOUNT = "/spec";
+
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * How the runner behaves beyond the ports.
+   *
+   * @param network the dedicated network stage containers join (created when missing)
+   * @param actions whether the log is an Actions log: register masks first, fence container output
+   * @param maxOverloadRetries how often a run the provider refused as overloaded (529) is retried
+   *     on the same token
+   * @param overloadBackoff the first wait before such a retry; it doubles per retry
+   */
+  public record Options(
+      String network, boolean actions, int maxOverloadRetries, Duration overloadBackoff) {
+
+    /** The network of the original Hydra. */
+    public static final String DEFAULT_NETWORK = "hydra-net";
+
+    /** Checks the values. */
+    public Options {
+      if (network.isBlank()) {
+        throw new IllegalArgumentException("network name must not be blank");
+      }
+      if (maxOverloadRetries < 0 || overloadBackoff.isNegative()) {
+        throw new IllegalArgumentException("overload retries and back-off must not be negative");
+      }
+    }
+
+    /** {@code hydra-net}, not Actions, two overload retries after 30 s and 60 s. */
+    public static Options defaults() {
+      return new Options(DEFAULT_NETWORK, false, 2, Duration.ofSeconds(30));
+    }
+
+    /** The same options on another network. */
+    public Options withNetwork(String name) {
+      return new Options(name, actions, maxOverloadRetries, overloadBackoff);
+    }
+
+    /** The same options, in or out of Actions. */
+    public Options withActions(boolean inActions) {
+      return new Options(network, inActions, maxOverloadRetries, overloadBackoff);
+    }
+  }
+
+  private final ContainerRuntime runtime;
+  private final Clock clock;
+  private final TokenRotation.Sleeper sleeper;
+  private final Consumer<String> log;
+  private final Options options;
+
+  /**
+   * Creates a runner with {@link Options#defaults()}.
+   *
+   * @param runtime runs the containers
+   * @param clock for deadlines, timestamps and token resets
+   * @param sleeper waits between overload retries
+   * @param log receives every output line, masked and timestamped; called from several threads, one
+   *     line at a time
+   */
+  public StageRunner(
+      ContainerRuntime runtime, Clock clock, TokenRotation.Sleeper sleeper, Consumer<String> log) {
+    this(runtime, clock, sleeper, log, Options.defaults());
+  }
+
+  /**
+   * Creates a runner.
+   *
+   * @param runtime runs the containers
+   * @param clock for deadlines, timestamps and token resets
+   * @param sleeper waits between overload retries
+   * @param log receives every output line, masked and timestamped, one line at a time
+   * @param options network, Actions mode and overload retries
+   */
+  public StageRunner(
+      ContainerRuntime runtime,
+      Clock clock,
+      TokenRotation.Sleeper sleeper,
+      Consumer<String> log,
+      Options options) {
+    this.runtime = runtime;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.log = log;
+    this.options = options;
+  }
+
+  /**
+   * Runs the stage with a fresh token pool: every Claude token of the credentials, in order.
+   *
+   * @see #run(StageRequest, ClaudeTokenPool)
+   */
+  public StageResult run(StageRequest request) throws InterruptedException {
+    List<String> names =
+        request.credentials().claudeTokens().stream().map(ClaudeToken::name).toList();
+    return run(request, new ClaudeTokenPool(names));
+  }
+
+  /**
+   * Runs the stage, rotating through the pool's tokens as the agent's runs require.
+   *
+   * @param request what to run
+   * @param pool the Claude tokens by name and what is known about them; updated in place (exhausted
+   *     until a reset, quarantined), so that a long-running caller can save it with {@code
+   *     TokenPoolState}
+   * @return how the stage ended; never throws for a stage or runtime failure
+   * @throws InterruptedException when the runner is interrupted; the runtime removes the container
+   * @throws IllegalArgumentException when the spec folder is not a directory, or the pool names a
+   *     token the credentials do not hold
+   */
+  public StageResult run(StageRequest request, ClaudeTokenPool pool) throws InterruptedException {
+    Instant start = clock.instant();
+    Credentials credentials = request.credentials();
+    for (String name : pool.names()) {
+      claudeToken(credentials, name);
+    }
+    request
+        .spec()
+        .ifPresent(
+            dir -> {
+              if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException(
+                    "the spec folder " + Texts.quote(dir.toString()) + " is not a directory");
+              }
+            });
+    // Loading the verdict schema takes ~0.15 s; do it while Docker starts the container.
+    Thread warmUp = new Thread(VerdictReader::warmUp, "hydra-verdict-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
+    Output out = new Output(SecretMasker.of(credentials), request.profile().stage().id());
+    if (options.actions()) {
+      // Before anything else is printed (security-anchors §1.5); these must bypass the masker.
+      WorkflowCommands.addMaskLines(credentials.secrets()).forEach(out::raw);
+    }
+    LOG.info("stage {} started for {}", request.profile().stage().id(), request.issueUrl());
+    out.note(
+        "stage "
+            + request.profile().stage().id()
+            + " for "
+            + request.issueUrl()
+            + " as persona "
+            + request.profile().persona().id()
+            + ", image "
+            + request.image()
+            + ", timeout "
+            + request.profile().timeout());
+
+    Run run = new Run();
+    try {
+      List<String> swept = runtime.sweepExpired(clock.instant());
+      if (!swept.isEmpty()) {
+        out.note("removed containers past their deadline: " + String.join(", ", swept));
+      }
+      runtime.ensureNetwork(options.network());
+    } catch (ContainerException e) {
+      return finish(
+          request,
+          run,
+          start,
+          out,
+          StageResult.Status.RUNTIME_ERROR,
+          String.valueOf(e.getMessage()),
+          null,
+          "no container ran");
+    }
+
+    TokenRotation rotation =
+        new TokenRotation(
+            pool, clock, sleeper, options.maxOverloadRetries(), options.overloadBackoff());
+    TokenRotation.Result rotated = rotation.run(token -> attempt(request, token, out, run));
+    return decide(request, rotated, run, start, out);
+  }
+
+  private AgentOutcome attempt(StageRequest request, String tokenName, Output out, Run run)
+      throws InterruptedException {
+    ClaudeToken token = claudeToken(request.credentials(), tokenName);
+    String name = containerName(request);
+    ContainerSpec spec = spec(request, name, token);
+    out.note(
+        "attempt "
+            + (run.attempts.size() + 1)
+            + ": container "
+            + name
+            + ", Claude token "
+            + tokenName);
+    Capture capture = new Capture(out);
+    StopCommands fence = options.actions() ? WorkflowCommands.stopCommands() : null;
+    if (fence != null) {
+      out.raw(fence.stopLine());
+    }
+    ContainerResult result;
+    try {
+      result = runtime.run(spec, capture::stdout, capture::stderr);
+    } catch (ContainerException e) {
+      run.runtimeError = String.valueOf(e.getMessage());
+      AgentOutcome failed =
+          new AgentOutcome.Failed("the container could not run: " + e.getMessage());
+      run.attempts.add(new StageResult.Attempt(tokenName, name, null, failed));
+      return failed;
+    } finally {
+      if (fence != null) {
+        out.raw(fence.resumeLine());
+      }
+    }
+    AgentOutcome outcome;
+    if (result.timedOut()) {
+      outcome = new AgentOutcome.Failed("the container " + result.describe());
+    } else if (result.outOfMemory()) {
+      outcome = new AgentOutcome.Failed("the container was " + result.describe());
+    } else {
+      outcome = capture.outcome(result.exitCode());
+    }
+    run.attempts.add(new StageResult.Attempt(tokenName, name, result, outcome));
+    run.verdictLine = capture.verdictLine();
+    out.note("container " + name + " ended with " + result.describe() + "; " + outcome.describe());
+    return outcome;
+  }
+
+  private StageResult decide(
+      StageRequest request, TokenRotation.Result rotated, Run run, Instant start, Output out) {
+    StageResult.Attempt last =
+        run.attempts.isEmpty() ? null : run.attempts.get(run.attempts.size() - 1);
+    ContainerResult container = last == null ? null : last.result();
+    Verdict verdict = null;
+    String problem;
+    if (container == null) {
+      problem = "no container ran";
+    } else {
+      try {
+        String line = run.verdictLine;
+        verdict =
+            VerdictReader.read(request.profile().stage(), line == null ? List.of() : List.of(line));
+        problem = null;
+      } catch (InvalidVerdictException e) {
+        problem = e.getMessage();
+      }
+    }
+    StageResult.Status status;
+    String message;
+    String runtimeError = run.runtimeError;
+    if (runtimeError != null) {
+      status = StageResult.Status.RUNTIME_ERROR;
+      message = runtimeError;
+    } else if (container != null && container.timedOut()) {
+      status = StageResult.Status.TIMED_OUT;
+      message =
+          "the stage passed its timeout of "
+              + request.profile().timeout()
+              + "; the container was killed and removed";
+    } else if (container != null && container.outOfMemory()) {
+      status = StageResult.Status.OUT_OF_MEMORY;
+      message =
+          "the container was killed with exit code 137 before its deadline: most likely out of"
+              + " memory (limit "
+              + (request.profile().memoryBytes() >> 20)
+              + " MiB)";
+    } else if (rotated.status() == TokenRotation.Status.ALL_TOKENS_UNAVAILABLE) {
+      status = StageResult.Status.RATE_LIMITED;
+      message = rotated.message();
+    } else if (rotated.status() == TokenRotation.Status.FAILED) {
+      status = StageResult.Status.FAILED;
+      message = rotated.message();
+    } else if (verdict == null) {
+      status = StageResult.Status.NO_VERDICT;
+      message = "no valid verdict: " + problem;
+    } else if (container != null && container.exitCode() != 0) {
+      status = StageResult.Status.FAILED;
+      message =
+          "the container exited with code "
+              + container.exitCode()
+              + " after a verdict of "
+              + (verdict.passed() ? "pass" : "fail");
+    } else if (!verdict.passed()) {
+      status = StageResult.Status.FAILED;
+      message = "the verdict is fail: " + Texts.escape(verdict.summary(), 300);
+    } else {
+      status = StageResult.Status.PASSED;
+      message = "the verdict is pass: " + Texts.escape(verdict.summary(), 300);
+    }
+    return finish(request, run, start, out, status, message, verdict, problem);
+  }
+
+  private StageResult finish(
+      StageRequest request,
+      Run run,
+      Instant start,
+      Output out,
+      StageResult.Status status,
+      String message,
+      @Nullable Verdict verdict,
+      @Nullable String problem) {
+    int turns = 0;
+    double cost = 0;
+    if (verdict != null) {
+      turns = verdict.turns();
+      cost = verdict.costUsd();
+    } else if (!run.attempts.isEmpty()) {
+      AgentOutcome last = run.attempts.get(run.attempts.size() - 1).outcome();
+      if (last instanceof AgentOutcome.Completed c) {
+        turns = c.turns();
+        cost = c.costUsd();
+      } else if (last instanceof AgentOutcome.BudgetExhausted b) {
+        turns = b.turns();
+      }
+    }
+    StageResult result =
+        new StageResult(
+            request.profile().stage(),
+            request.profile().persona(),
+            request.image(),
+            status,
+            out.mask(message),
+            run.attempts,
+            verdict,
+            problem == null ? null : out.mask(problem),
+            turns,
+            cost,
+            Duration.between(start, clock.instant()));
+    out.note(result.describe());
+    // A milestone, not a warning: the caller reports the outcome to people.
+    LOG.info("stage {} ended {}", result.stage().id(), result.status().id());
+    return result;
+  }
+
+  private ContainerSpec spec(StageRequest request, String name, ClaudeToken token) {
+    StageProfile profile = request.profile();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("HYDRA_STAGE", profile.stage().id());
+    env.put("HYDRA_MODE", request.mode());
+    env.put("REPO_URL", request.repoUrl());
+    env.put("ISSUE_URL", request.issueUrl());
+    request.pullRequest().ifPresent(pr -> env.put("PR_URL", pr));
+    List<Mount> mounts = new ArrayList<>();
+    request
+        .spec()
+        .ifPresent(
+            dir -> {
+              mounts.add(new Mount(dir.toAbsolutePath().normalize(), SPEC_MOUNT, true));
+              env.put("SPEC_PATH", SPEC_MOUNT);
+            });
+    env.put("HYDRA_MODEL", profile.model());
+    env.put("HYDRA_FALLBACK_MODEL", profile.fallbackModel());
+    // Exactly two secrets: this persona's git token and the one Claude token of this attempt.
+    // docker inspect shows a container's environment, so nothing else goes in (docs/security.md).
+    Map<String, String> secrets = new LinkedHashMap<>();
+    secrets.put("GIT_TOKEN", request.credentials().gitToken(profile.persona()).reveal());
+    secrets.put(claudeVariable(token), token.token().reveal());
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("hydra.stage", profile.stage().id());
+    labels.put("hydra.repo", request.repository());
+    labels.put("hydra.issue", Integer.toString(request.issue()));
+    return new ContainerSpec(
+        request.image().toString(),
+        name,
+        options.network(),
+        profile.cpus(),
+        profile.memoryBytes(),
+        profile.pidsLimit(),
+        profile.tmpBytes(),
+        profile.workspaceBytes(),
+        profile.capabilities(),
+        env,
+        secrets,
+        mounts,
+        labels,
+        profile.timeout());
+  }
+
+  /**
+   * The variable Claude Code reads the credential from: {@code ANTHROPIC_API_KEY} for a Console API
+   * key ({@code sk-ant-api…}), {@code CLAUDE_CODE_OAUTH_TOKEN} for everything else (the OAuth token
+   * of {@code claude setup-token}).
+   */
+  static String claudeVariable(ClaudeToken token) {
+    return token.token().reveal().startsWith("sk-ant-api")
+        ? "ANTHROPIC_API_KEY"
+        : "CLAUDE_CODE_OAUTH_TOKEN";
+  }
+
+  /** {@code hydra-<stage>-<issue>-<8 random hex digits>}. */
+  static String containerName(StageRequest request) {
+    byte[] random = new byte[4];
+    RANDOM.nextBytes(random);
+    return "hydra-"
+        + request.profile().stage().id()
+        + "-"
+        + request.issue()
+        + "-"
+        + HexFormat.of().formatHex(random);
+  }
+
+  private static ClaudeToken claudeToken(Credentials credentials, String name) {
+    for (ClaudeToken token : credentials.claudeTokens()) {
+      if (token.name().equals(name)) {
+        return token;
+      }
+    }
+    throw new IllegalArgumentException(
+        "the token pool names Claude token " + name + ", which the credentials do not hold");
+  }
+
+  /** What the attempts of one run leave for the decision. */
+  private static final class Run {
+    final List<StageResult.Attempt> attempts = new ArrayList<>();
+    @Nullable String verdictLine;
+    @Nullable String runtimeError;
+  }
+
+  /** One container's stdout: classified and searched for the verdict, after masking. */
+  private static final class Capture {
+    private final Output out;
+    private final StreamJsonClassifier classifier = new StreamJsonClassifier();
+    private @Nullable String verdictLine;
+
+    Capture(Output out) {
+      this.out = out;
+    }
+
+    synchronized void stdout(String line) {
+      String masked = out.container(line, false);
+      classifier.accept(masked);
+      // Only the last verdict line counts (VerdictReader); keeping just that bounds memory.
+      if (masked.startsWith(VerdictReader.PREFIX)) {
+        verdictLine = masked;
+      }
+    }
+
+    void stderr(String line) {
+      out.container(line, true);
+    }
+
+    synchronized AgentOutcome outcome(int exitCode) {
+      return classifier.outcome(exitCode);
+    }
+
+    synchronized @Nullable String verdictLine() {
+      return verdictLine;
+    }
+  }
+
+  /** The log sink, behind the masker and the timestamps; one line at a time. */
+  private final class Output {
+    private final SecretMasker masker;
+    private final String stage;
+
+    Output(SecretMasker masker, String stage) {
+      this.masker = masker;
+      this.stage = stage;
+    }
+
+    String mask(String text) {
+      return masker.mask(text);
+    }
+
+    /** A container line: masked, then timestamped; returns the masked line. */
+    String container(String line, boolean stderr) {
+      String masked = masker.mask(line);
+      emit(timestamp() + " " + stage + (stderr ? " ! " : " | ") + masked);
+      return masked;
+    }
+
+    /** One of Hydra's own lines, masked too: messages can quote Docker's stderr. */
+    void note(String text) {
+      emit(timestamp() + " hydra: " + Texts.oneLine(masker.mask(text)));
+    }
+
+    /** A workflow-command line that must reach the log as it is. */
+    void raw(String line) {
+      emit(line);
+    }
+
+    private String timestamp() {
+      return TIMESTAMP.format(clock.instant());
+    }
+
+    private void emit(String line) {
+      synchronized (this) {
+        log.accept(line);
+      }
+    }
+  }
+}

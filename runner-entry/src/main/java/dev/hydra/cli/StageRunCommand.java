@@ -1,0 +1,263 @@
+package dev.hydra.cli;
+
+import dev.hydra.agent.ClaudeTokenPool;
+import dev.hydra.agent.TokenPoolState;
+import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.container.ContainerException;
+import dev.hydra.container.docker.DockerCliRuntime;
+import dev.hydra.credentials.ClaudeToken;
+import dev.hydra.credentials.CredentialNeeds;
+import dev.hydra.credentials.CredentialSources;
+import dev.hydra.credentials.Credentials;
+import dev.hydra.image.ImageRef;
+import dev.hydra.label.Stage;
+import dev.hydra.stage.StageProfile;
+import dev.hydra.stage.StageRequest;
+import dev.hydra.stage.StageResult;
+import dev.hydra.stage.StageRunner;
+import dev.hydra.text.Texts;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code hydra stage-run}: runs one stage container locally from flags and the environment, and
+ * maps its result to an exit code. Wiring only; {@link StageRunner} does the work.
+ */
+final class StageRunCommand implements CliCommand {
+
+  private static final List<Stage> STAGES =
+      List.of(Stage.BUILD, Stage.CODE_REVIEW, Stage.SECURITY_REVIEW, Stage.APPLIER);
+
+  @Override
+  public String name() {
+    return "stage-run";
+  }
+
+  @Override
+  public String summary() {
+    return "Run one stage container locally (hardened, token rotation, masked log, verdict).";
+  }
+
+  @Override
+  public String description() {
+    return "Run one stage container on the local Docker engine, as the pipeline does: the"
+        + " stage's limits, capabilities and timeout, the persona's own git token and one Claude"
+        + " token at a time through an env-file, rotation when an account hits its limit, every"
+        + " output line masked and timestamped on stdout, and the verdict read from the last"
+        + " HYDRA-VERDICT line. Credentials come from secrets/credentials.json and secrets/.env,"
+        + " else from the environment (HYDRA_<PERSONA>_TOKEN, HYDRA_CLAUDE_TOKEN_1, …). Exits 0"
+        + " when the stage passed, 1 when it failed, 4 when the container could not run.";
+  }
+
+  @Override
+  public Options options() {
+    return new Options()
+        .addOption(
+            Option.builder()
+                .longOpt("stage")
+                .hasArg()
+                .argName("STAGE")
+                .desc("build, code-review, security-review or applier (required).")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("image")
+                .hasArg()
+                .argName("REF")
+                .desc(
+                    "Image to run. Default: ${HYDRA_IMAGE_PREFIX}-<role>:${HYDRA_IMAGE_TAG},"
+                        + " role being the stage's persona (builder, reviewer, security,"
+                        + " applier).")
+                .get())
+        .addOption(url("repo-url", "REPO_URL", "The repository's web URL (https)."))
+        .addOption(url("issue-url", "ISSUE_URL", "The issue's web URL, …/issues/<number>."))
+        .addOption(url("pr-url", "PR_URL", "The pull request's web URL, for reviews."))
+        .addOption(
+            Option.builder()
+                .longOpt("spec")
+                .hasArg()
+                .argName("DIR")
+                .desc("Spec folder, mounted read-only at /spec (SPEC_PATH).")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("mode")
+                .hasArg()
+                .argName("MODE")
+                .desc("HYDRA_MODE for the entrypoint. Default: the stage.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("credentials")
+                .hasArg()
+                .argName("FILE")
+                .desc("Credentials file. Default: secrets/credentials.json.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("dotenv")
+                .hasArg()
+                .argName("FILE")
+                .desc("KEY=VALUE file read with it. Default: secrets/.env.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("network")
+                .hasArg()
+                .argName("NAME")
+                .desc(
+                    "Docker network, created when missing. Default: $HYDRA_NETWORK, else hydra-net.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("token-state")
+                .hasArg()
+                .argName("FILE")
+                .desc("Remember exhausted and refused Claude tokens in this file across runs.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("docker")
+                .hasArg()
+                .argName("PATH")
+                .desc("The docker CLI. Default: $HYDRA_DOCKER, else docker on PATH.")
+                .get());
+  }
+
+  private static Option url(String name, String variable, String what) {
+    return Option.builder()
+        .longOpt(name)
+        .hasArg()
+        .argName("URL")
+        .desc(what + " Default: $" + variable + ".")
+        .get();
+  }
+
+  @Override
+  public int run(Invocation in) throws Exception {
+    Stage stage = stage(in);
+    StageProfile profile = StageProfile.from(stage, in.env());
+    ImageRef image = image(in, profile);
+    Credentials credentials =
+        CredentialSources.require(
+            CredentialSources.firstOf(
+                CredentialSources.file(
+                    Path.of(or(in.option("credentials"), "secrets/credentials.json")),
+                    Path.of(or(in.option("dotenv"), "secrets/.env")),
+                    CredentialNeeds.of(profile.persona())),
+                CredentialSources.env(in.env(), CredentialNeeds.of(profile.persona()))));
+    StageRequest request = request(in, profile, image, credentials);
+
+    ClaudeTokenPool pool =
+        new ClaudeTokenPool(credentials.claudeTokens().stream().map(ClaudeToken::name).toList());
+    Optional<Path> state =
+        Optional.of(in.option("token-state")).filter(s -> !s.isEmpty()).map(Path::of);
+    if (state.isPresent()) {
+      loadState(state.get(), pool);
+    }
+    Clock clock = Clock.systemUTC();
+    PrintWriter out = in.out();
+    StageRunner runner =
+        new StageRunner(
+            DockerCliRuntime.create(or(in.option("docker", "HYDRA_DOCKER"), "docker"), clock),
+            clock,
+            wait -> Thread.sleep(wait.toMillis()),
+            line -> {
+              out.println(line);
+              out.flush();
+            },
+            StageRunner.Options.defaults()
+                .withNetwork(
+                    or(in.option("network", "HYDRA_NETWORK"), StageRunner.Options.DEFAULT_NETWORK))
+                .withActions("true".equals(in.env().get("GITHUB_ACTIONS"))));
+    StageResult result = runner.run(request, pool);
+    if (state.isPresent()) {
+      TokenPoolState.save(state.get(), pool, clock.instant());
+    }
+    return switch (result.status()) {
+      case PASSED -> ExitCodes.OK;
+      case RUNTIME_ERROR ->
+          throw new ContainerException("stage " + stage.id() + ": " + result.message());
+      default -> throw new StageFailedException(result.describe());
+    };
+  }
+
+  private static Stage stage(Invocation in) throws UsageException {
+    String id = in.option("stage");
+    if (id.isEmpty()) {
+      throw new UsageException(in.command(), "--stage is required: " + choices());
+    }
+    return Stage.fromId(id)
+        .filter(STAGES::contains)
+        .orElseThrow(
+            () ->
+                new UsageException(
+                    in.command(), "unknown stage " + Texts.quote(id) + "; choose " + choices()));
+  }
+
+  private static String choices() {
+    return "build, code-review, security-review or applier";
+  }
+
+  private static ImageRef image(Invocation in, StageProfile profile)
+      throws UsageException, InvalidConfigurationException {
+    String image = in.option("image");
+    if (image.isEmpty()) {
+      return profile.image(in.env());
+    }
+    try {
+      return ImageRef.parse(image);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(in.command(), "--image: " + e.getMessage());
+    }
+  }
+
+  private static StageRequest request(
+      Invocation in, StageProfile profile, ImageRef image, Credentials credentials)
+      throws UsageException {
+    String repo = in.option("repo-url", "REPO_URL");
+    String issue = in.option("issue-url", "ISSUE_URL");
+    if (repo.isEmpty() || issue.isEmpty()) {
+      throw new UsageException(
+          in.command(), "--repo-url and --issue-url are required (or REPO_URL and ISSUE_URL)");
+    }
+    String spec = in.option("spec");
+    try {
+      return new StageRequest(
+          profile,
+          image,
+          repo,
+          issue,
+          blankToNull(in.option("pr-url", "PR_URL")),
+          spec.isEmpty() ? null : Path.of(spec),
+          or(in.option("mode"), profile.stage().id()),
+          credentials);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(in.command(), String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static void loadState(Path file, ClaudeTokenPool pool)
+      throws InvalidConfigurationException {
+    try {
+      TokenPoolState.load(file, pool);
+    } catch (IOException e) {
+      throw new InvalidConfigurationException("--token-state: " + e.getMessage());
+    }
+  }
+
+  private static String or(String value, String fallback) {
+    return value.isEmpty() ? fallback : value;
+  }
+
+  private static @Nullable String blankToNull(String value) {
+    return value.isBlank() ? null : value;
+  }
+}
