@@ -334,6 +334,13 @@ hydra_drop_to_agent() {
     hydra_die "$HYDRA_EXIT_PRIVS" "running as uid $(id -u), neither root nor the agent user ($HYDRA_AGENT_UID)"
   fi
   command -v setpriv >/dev/null 2>&1 || hydra_die "$HYDRA_EXIT_PRIVS" "setpriv is missing from the image"
+  # Emptying the bounding set needs CAP_SETPCAP; without it setpriv silently keeps the container's
+  # capabilities there. no_new_privs (below) still stops the agent from ever regaining them.
+  local capeff
+  capeff=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
+  if [ -n "$capeff" ] && [ $((0x$capeff & 0x100)) -eq 0 ]; then
+    hydra_log "CAP_SETPCAP is not granted: the agent's bounding set keeps the container's capabilities (it can never use them: no effective capability, no_new_privs); add --cap-add SETPCAP for an empty bounding set"
+  fi
   # The variables below are the agent's own; anything else stays as the runner passed it.
   export HOME="/tmp/home-$HYDRA_AGENT_USER" USER="$HYDRA_AGENT_USER" LOGNAME="$HYDRA_AGENT_USER"
   exec setpriv --reuid="$HYDRA_AGENT_UID" --regid="$HYDRA_AGENT_GID" --clear-groups \
