@@ -120,10 +120,12 @@ hydra_validate() {
   hydra_require REPO_URL
   hydra_require HYDRA_MODE
   hydra_check_url REPO_URL
+  # shellcheck disable=SC2153 # an input from the runner
   case "$HYDRA_MODE" in
     [a-z]*) ;;
     *) hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_MODE must be lower-case letters, digits and '-', not '$HYDRA_MODE'" ;;
   esac
+  # shellcheck disable=SC2153 # an input from the runner
   case "$HYDRA_MODE" in
     *[!a-z0-9-]*) hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_MODE must be lower-case letters, digits and '-', not '$HYDRA_MODE'" ;;
   esac
@@ -396,4 +398,20 @@ hydra_emit_verdict() {
 # hydra_fail_verdict <stage> <summary>: a minimal, schema-valid fail verdict.
 hydra_fail_verdict() {
   hydra_emit_verdict "{\"schema\":1,\"stage\":\"$1\",\"outcome\":\"fail\",\"summary\":$(hydra_json_string "$2"),\"findings\":[],\"fixes_applied\":[],\"unfixed\":[],\"turns\":0,\"cost_usd\":0}"
+}
+
+# hydra_main <role>: the whole root half of a persona entrypoint.
+hydra_main() {
+  local role=$1 stage
+  stage=$(hydra_stage_of "$role") || hydra_die "$HYDRA_EXIT_USAGE" "unknown role '$role'"
+  if [ -n "${HYDRA_ROLE:-}" ] && [ "$HYDRA_ROLE" != "$role" ]; then
+    hydra_die "$HYDRA_EXIT_USAGE" "this is the $role image but HYDRA_ROLE is '$HYDRA_ROLE'"
+  fi
+  if [ -n "${HYDRA_STAGE:-}" ] && [ "$HYDRA_STAGE" != "$stage" ]; then
+    hydra_die "$HYDRA_EXIT_USAGE" "this is the $role image (stage $stage) but HYDRA_STAGE is '$HYDRA_STAGE'"
+  fi
+  export HYDRA_ROLE=$role
+  hydra_validate "$role"
+  hydra_firewall "$role"
+  hydra_drop_to_agent "$HYDRA_LIB_DIR/agent-stage.sh"
 }
