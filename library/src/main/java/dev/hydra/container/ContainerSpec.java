@@ -56,7 +56,8 @@ public record ContainerSpec(
   private static final Pattern ENV = Pattern.compile("[A-Z_][A-Z0-9_]*");
   private static final Pattern CAP = Pattern.compile("[A-Z_]+");
   private static final Set<String> ALLOWED_CAPS =
-      Set.of("NET_ADMIN", "NET_RAW", "SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE", "FOWNER");
+      Set.of(
+          "NET_ADMIN", "NET_RAW", "SETUID", "SETGID", "SETPCAP", "CHOWN", "DAC_OVERRIDE", "FOWNER");
 
   public ContainerSpec {
     if (!NAME.matcher(name).matches()) {

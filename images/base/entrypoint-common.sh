@@ -1,0 +1,417 @@
+#!/usr/bin/env bash
+# Hydra persona entrypoint library (SPEC §5). Sourced by every persona's entrypoint.sh; defines
+# functions only and runs nothing on its own.
+#
+# The sequence a persona entrypoint runs, as root:
+#   hydra_validate <role>      inputs present and well-formed ("X is required")
+#   hydra_firewall <role>      default-deny egress, IPv4 and IPv6, verified; fails closed
+#   hydra_drop_to_agent <cmd>  setpriv to the agent user with no capabilities and no_new_privs
+# and then, as the agent user (the command handed to hydra_drop_to_agent):
+#   hydra_agent_home           a writable HOME on the /tmp tmpfs (the root file system is read-only)
+#   hydra_git_auth             a credential helper reading GIT_TOKEN from the environment
+#   ... run the agent, then print the verdict line last (hydra_emit_verdict).
+#
+# Failures before the agent starts print "hydra: ..." on stderr and exit non-zero WITHOUT a
+# verdict: the runner reports a missing verdict as an infrastructure failure, never as a pass.
+# shellcheck shell=bash
+
+HYDRA_AGENT_USER="${HYDRA_AGENT_USER:-agent}"
+HYDRA_AGENT_UID=10001
+HYDRA_AGENT_GID=10001
+HYDRA_LIB_DIR="${HYDRA_LIB_DIR:-/usr/local/lib/hydra}"
+# iptables' lock file must be writable under --read-only; /tmp is a tmpfs.
+export XTABLES_LOCKFILE="${XTABLES_LOCKFILE:-/tmp/xtables.lock}"
+
+# Exit codes before the agent runs (sysexits-style, so they never look like an agent result).
+HYDRA_EXIT_USAGE=64     # a required input is missing or malformed
+HYDRA_EXIT_FIREWALL=69  # the egress firewall could not be installed or verified
+HYDRA_EXIT_PRIVS=77     # the privilege drop failed
+
+hydra_log() {
+  printf 'hydra: %s\n' "$*" >&2
+}
+
+# hydra_die <exit-code> <message>: an infrastructure failure before the agent ran.
+hydra_die() {
+  local code=$1
+  shift
+  printf 'hydra: error: %s\n' "$*" >&2
+  exit "$code"
+}
+
+hydra_require() {
+  local name=$1
+  if [ -z "${!name:-}" ]; then
+    hydra_die "$HYDRA_EXIT_USAGE" "$name is required"
+  fi
+}
+
+# hydra_stage_of <role>: the verdict's stage id for a persona role.
+hydra_stage_of() {
+  case "$1" in
+    builder) echo build ;;
+    reviewer) echo code-review ;;
+    security) echo security-review ;;
+    applier) echo applier ;;
+    *) return 1 ;;
+  esac
+}
+
+# hydra_url_host <https-url>: the host (no port, no user info) of an http(s) URL.
+hydra_url_host() {
+  local rest=${1#*://}
+  rest=${rest%%/*}
+  rest=${rest##*@}
+  case "$rest" in
+    \[*\]*) rest=${rest#[}; echo "${rest%%]*}" ;;
+    *) echo "${rest%%:*}" ;;
+  esac
+}
+
+# hydra_url_port <http(s)-url>: the explicit port, or the scheme's default.
+hydra_url_port() {
+  local scheme=${1%%://*} rest=${1#*://}
+  rest=${rest%%/*}
+  rest=${rest##*@}
+  rest=${rest##*]}
+  case "$rest" in
+    *:*) echo "${rest##*:}" ;;
+    *) if [ "$scheme" = http ]; then echo 80; else echo 443; fi ;;
+  esac
+}
+
+hydra_check_url() {
+  local name=$1 value=${!1:-}
+  case "$value" in
+    https://*) ;;
+    [a-z]*://*)
+      # The demo images accept the embedded local forge's URLs, whatever their scheme.
+      [ "${HYDRA_DEMO:-}" = 1 ] && return 0
+      ;;&
+    http://*)
+      if [ "${HYDRA_ALLOW_HTTP:-}" != 1 ]; then
+        hydra_die "$HYDRA_EXIT_USAGE" "$name must be an https:// URL (set HYDRA_ALLOW_HTTP=1 only for a local test forge)"
+      fi
+      ;;
+    *) hydra_die "$HYDRA_EXIT_USAGE" "$name must be an https:// URL" ;;
+  esac
+  case "$value" in
+    *[[:space:]]* | *\'* | *\"* | *\\* | *\`* | *\$*)
+      hydra_die "$HYDRA_EXIT_USAGE" "$name contains characters a URL never has" ;;
+  esac
+  local authority=${value#*://}
+  authority=${authority%%/*}
+  case "$authority" in
+    *@*) hydra_die "$HYDRA_EXIT_USAGE" "$name must not carry credentials; GIT_TOKEN is passed separately" ;;
+    '') hydra_die "$HYDRA_EXIT_USAGE" "$name has no host" ;;
+  esac
+  local port
+  port=$(hydra_url_port "$value")
+  case "$port" in
+    '' | *[!0-9]*) hydra_die "$HYDRA_EXIT_USAGE" "$name has an invalid port" ;;
+  esac
+}
+
+# hydra_validate <role>: every input the role needs, present and well-formed.
+hydra_validate() {
+  local role=$1
+  hydra_stage_of "$role" >/dev/null || hydra_die "$HYDRA_EXIT_USAGE" "unknown role '$role' (builder, reviewer, security or applier)"
+  hydra_require GIT_TOKEN
+  hydra_require REPO_URL
+  hydra_require HYDRA_MODE
+  hydra_check_url REPO_URL
+  # shellcheck disable=SC2153 # an input from the runner
+  case "$HYDRA_MODE" in
+    [a-z]*) ;;
+    *) hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_MODE must be lower-case letters, digits and '-', not '$HYDRA_MODE'" ;;
+  esac
+  # shellcheck disable=SC2153 # an input from the runner
+  case "$HYDRA_MODE" in
+    *[!a-z0-9-]*) hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_MODE must be lower-case letters, digits and '-', not '$HYDRA_MODE'" ;;
+  esac
+  if [ "$role" = builder ]; then
+    hydra_require ISSUE_URL
+    hydra_check_url ISSUE_URL
+  else
+    if [ -z "${PR_URL:-}" ]; then
+      hydra_die "$HYDRA_EXIT_USAGE" "PR_URL is required for the $role"
+    fi
+    hydra_check_url PR_URL
+  fi
+  if [ -z "${CLAUDE_CODE_OAUTH_TOKEN:-}" ] && [ -z "${ANTHROPIC_API_KEY:-}" ] && [ "${HYDRA_DEMO:-}" != 1 ]; then
+    hydra_die "$HYDRA_EXIT_USAGE" "CLAUDE_CODE_OAUTH_TOKEN (or ANTHROPIC_API_KEY) is required"
+  fi
+  if [ "${HYDRA_DEMO:-}" != 1 ]; then
+    hydra_require HYDRA_MODEL
+    case "$HYDRA_MODEL" in
+      *[!A-Za-z0-9._:@-]*) hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_MODEL has characters a model name never has" ;;
+    esac
+  fi
+  if [ -n "${SPEC_PATH:-}" ] && [ ! -d "$SPEC_PATH" ]; then
+    hydra_die "$HYDRA_EXIT_USAGE" "SPEC_PATH ($SPEC_PATH) is not a mounted directory"
+  fi
+  case "${HYDRA_MAX_TURNS:-1}" in
+    '' | *[!0-9]*) hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_MAX_TURNS must be a number" ;;
+  esac
+}
+
+# hydra_allow_hosts <role>: the persona's HTTPS allow-list, one host per line.
+hydra_allow_hosts() {
+  local role=$1
+  echo "api.anthropic.com"
+  hydra_url_host "$REPO_URL"
+  if [ "$role" = builder ]; then
+    # Package registries the builder may need for the project's own build.
+    printf '%s\n' registry.npmjs.org repo.maven.apache.org repo1.maven.org pypi.org files.pythonhosted.org deb.debian.org
+  fi
+  local extra
+  for extra in ${HYDRA_EGRESS_EXTRA_HOSTS:-}; do
+    echo "$extra"
+  done
+}
+
+# hydra_resolvers: the name servers of /etc/resolv.conf, one per line.
+hydra_resolvers() {
+  awk '$1 == "nameserver" { print $2 }' /etc/resolv.conf 2>/dev/null
+}
+
+hydra_is_ipv6() {
+  case "$1" in *:*) return 0 ;; *) return 1 ;; esac
+}
+
+# hydra_ipv6_in_use: whether any interface other than lo has a non-link-local IPv6 address.
+hydra_ipv6_in_use() {
+  [ -r /proc/net/if_inet6 ] || return 1
+  awk '$6 != "lo" && $1 !~ /^fe80/ { found = 1 } END { exit !found }' /proc/net/if_inet6
+}
+
+# hydra_fw <iptables|ip6tables> <rule...>: one firewall rule, or exit non-zero.
+hydra_fw() {
+  local tool=$1
+  shift
+  "$tool" -w "$@" 2>/tmp/hydra-fw.err \
+    || hydra_die "$HYDRA_EXIT_FIREWALL" "$tool $*: $(head -c 300 /tmp/hydra-fw.err)"
+}
+
+# hydra_firewall <role>: default-deny egress with the role's allow-list; exits non-zero on any error.
+# The DROP policies go in FIRST, so a failure at any later step leaves the container closed.
+hydra_firewall() {
+  local role=$1
+  if [ "${HYDRA_EGRESS:-on}" = off ]; then
+    {
+      echo "hydra: ####################################################################"
+      echo "hydra: WARNING: HYDRA_EGRESS=off: NO egress firewall. The agent can reach ANY"
+      echo "hydra: host, including to exfiltrate the code and its tokens. Never use this"
+      echo "hydra: outside a disposable local test."
+      echo "hydra: ####################################################################"
+    } >&2
+    return 0
+  fi
+  if [ "${HYDRA_EGRESS:-on}" != on ]; then
+    hydra_die "$HYDRA_EXIT_FIREWALL" "HYDRA_EGRESS must be on or off, not '${HYDRA_EGRESS}'"
+  fi
+  if [ "$(id -u)" != 0 ]; then
+    hydra_die "$HYDRA_EXIT_FIREWALL" "the egress firewall needs the entrypoint to start as root with NET_ADMIN; refusing to run the agent without it (HYDRA_EGRESS=off switches filtering off explicitly)"
+  fi
+  local tool
+  for tool in iptables ip6tables ipset getent curl; do
+    command -v "$tool" >/dev/null 2>&1 || hydra_die "$HYDRA_EXIT_FIREWALL" "$tool is missing from the image; cannot install the egress firewall"
+  done
+
+  # 1. Closed first, in both families.
+  local ipt
+  if ! iptables -w -P OUTPUT DROP 2>/tmp/hydra-fw.err; then
+    hydra_die "$HYDRA_EXIT_FIREWALL" "cannot install the egress firewall (is NET_ADMIN granted?): $(head -c 300 /tmp/hydra-fw.err)"
+  fi
+  local v6=1
+  if ! ip6tables -w -P OUTPUT DROP 2>/tmp/hydra-fw.err; then
+    if hydra_ipv6_in_use; then
+      hydra_die "$HYDRA_EXIT_FIREWALL" "IPv6 is configured but ip6tables failed: $(head -c 300 /tmp/hydra-fw.err)"
+    fi
+    v6=0
+    hydra_log "ip6tables is unavailable and no interface has IPv6; IPv4 rules only"
+  fi
+  for ipt in iptables ip6tables; do
+    [ "$ipt" = ip6tables ] && [ "$v6" = 0 ] && continue
+    hydra_fw "$ipt" -P INPUT DROP
+    hydra_fw "$ipt" -P FORWARD DROP
+    hydra_fw "$ipt" -F INPUT
+    hydra_fw "$ipt" -F OUTPUT
+    hydra_fw "$ipt" -F FORWARD
+    # Loopback carries Docker's embedded DNS (127.0.0.11, NAT-ed to a random port).
+    hydra_fw "$ipt" -A INPUT -i lo -j ACCEPT
+    hydra_fw "$ipt" -A OUTPUT -o lo -j ACCEPT
+    hydra_fw "$ipt" -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+    hydra_fw "$ipt" -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+  done
+  # Cloud metadata is never reachable, whatever else is allowed.
+  hydra_fw iptables -A OUTPUT -d 169.254.0.0/16 -j REJECT --reject-with icmp-admin-prohibited
+
+  # 2. DNS only to the container's own resolver(s).
+  local resolver found=0
+  while IFS= read -r resolver; do
+    [ -n "$resolver" ] || continue
+    found=1
+    if hydra_is_ipv6 "$resolver"; then
+      [ "$v6" = 1 ] || continue
+      ipt=ip6tables
+    else
+      ipt=iptables
+    fi
+    hydra_fw "$ipt" -A OUTPUT -p udp -d "$resolver" --dport 53 -j ACCEPT
+    hydra_fw "$ipt" -A OUTPUT -p tcp -d "$resolver" --dport 53 -j ACCEPT
+  done < <(hydra_resolvers)
+  [ "$found" = 1 ] || hydra_die "$HYDRA_EXIT_FIREWALL" "/etc/resolv.conf names no resolver"
+
+  # 3. HTTPS (and the forge's own port) only to the allow-list's addresses.
+  ipset destroy hydra-allow4 2>/dev/null || true
+  ipset destroy hydra-allow6 2>/dev/null || true
+  ipset create hydra-allow4 hash:ip family inet \
+    || hydra_die "$HYDRA_EXIT_FIREWALL" "ipset cannot create the allow-list set"
+  if [ "$v6" = 1 ]; then
+    ipset create hydra-allow6 hash:ip family inet6 \
+      || hydra_die "$HYDRA_EXIT_FIREWALL" "ipset cannot create the IPv6 allow-list set"
+  fi
+  local host addr addrs
+  while IFS= read -r host; do
+    [ -n "$host" ] || continue
+    case "$host" in
+      *[!A-Za-z0-9.:-]*) hydra_die "$HYDRA_EXIT_FIREWALL" "invalid allow-list host '$host'" ;;
+    esac
+    addrs=$(getent ahosts "$host" | awk '{ print $1 }' | sort -u)
+    [ -n "$addrs" ] || hydra_die "$HYDRA_EXIT_FIREWALL" "allow-listed host $host does not resolve; refusing to start with an incomplete allow-list"
+    for addr in $addrs; do
+      if hydra_is_ipv6 "$addr"; then
+        [ "$v6" = 1 ] || continue
+        ipset -exist add hydra-allow6 "$addr" || hydra_die "$HYDRA_EXIT_FIREWALL" "cannot allow $addr ($host)"
+      else
+        ipset -exist add hydra-allow4 "$addr" || hydra_die "$HYDRA_EXIT_FIREWALL" "cannot allow $addr ($host)"
+      fi
+    done
+    hydra_log "egress allowed: $host ($(echo "$addrs" | tr '\n' ' '))"
+  done < <(hydra_allow_hosts "$role" | sort -u)
+  local ports=443 forge_port
+  forge_port=$(hydra_url_port "$REPO_URL")
+  [ "$forge_port" = 443 ] || ports="443,$forge_port"
+  hydra_fw iptables -A OUTPUT -p tcp -m multiport --dports "$ports" -m set --match-set hydra-allow4 dst -j ACCEPT
+  if [ "$v6" = 1 ]; then
+    hydra_fw ip6tables -A OUTPUT -p tcp -m multiport --dports "$ports" -m set --match-set hydra-allow6 dst -j ACCEPT
+  fi
+
+  # 4. Everything else is rejected at once (fast failure instead of a timeout).
+  hydra_fw iptables -A OUTPUT -p tcp -j REJECT --reject-with tcp-reset
+  hydra_fw iptables -A OUTPUT -j REJECT --reject-with icmp-admin-prohibited
+  if [ "$v6" = 1 ]; then
+    hydra_fw ip6tables -A OUTPUT -p tcp -j REJECT --reject-with tcp-reset
+    hydra_fw ip6tables -A OUTPUT -j REJECT --reject-with icmp6-adm-prohibited
+  fi
+  hydra_verify_firewall
+}
+
+# hydra_verify_firewall: a host that is not allow-listed must be unreachable.
+hydra_verify_firewall() {
+  local probe=${HYDRA_EGRESS_PROBE:-https://example.com/} code=0
+  curl --silent --output /dev/null --connect-timeout 5 --max-time 8 "$probe" || code=$?
+  case "$code" in
+    6)
+      # The name did not resolve: try the same check on a literal address instead.
+      code=0
+      curl --silent --output /dev/null --connect-timeout 5 --max-time 8 "https://1.1.1.1/" || code=$?
+      ;;
+  esac
+  case "$code" in
+    7 | 28) hydra_log "egress firewall verified: $probe is unreachable" ;;
+    *) hydra_die "$HYDRA_EXIT_FIREWALL" "egress firewall verification failed: $probe was reachable (curl exit $code)" ;;
+  esac
+}
+
+# hydra_drop_to_agent <command...>: exec the command as the agent user with no capability in any
+# set, no supplementary groups, and no_new_privs, so it can never undo the firewall.
+hydra_drop_to_agent() {
+  if [ "$(id -u)" != 0 ]; then
+    if [ "$(id -u)" = "$HYDRA_AGENT_UID" ]; then
+      hydra_log "already running as the agent user; no privilege drop needed"
+      exec "$@"
+    fi
+    hydra_die "$HYDRA_EXIT_PRIVS" "running as uid $(id -u), neither root nor the agent user ($HYDRA_AGENT_UID)"
+  fi
+  command -v setpriv >/dev/null 2>&1 || hydra_die "$HYDRA_EXIT_PRIVS" "setpriv is missing from the image"
+  # Emptying the bounding set needs CAP_SETPCAP; without it setpriv silently keeps the container's
+  # capabilities there. no_new_privs (below) still stops the agent from ever regaining them.
+  local capeff
+  capeff=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
+  if [ -n "$capeff" ] && [ $((0x$capeff & 0x100)) -eq 0 ]; then
+    hydra_log "CAP_SETPCAP is not granted: the agent's bounding set keeps the container's capabilities (it can never use them: no effective capability, no_new_privs); add --cap-add SETPCAP for an empty bounding set"
+  fi
+  # The variables below are the agent's own; anything else stays as the runner passed it.
+  export HOME="/tmp/home-$HYDRA_AGENT_USER" USER="$HYDRA_AGENT_USER" LOGNAME="$HYDRA_AGENT_USER"
+  exec setpriv --reuid="$HYDRA_AGENT_UID" --regid="$HYDRA_AGENT_GID" --clear-groups \
+    --inh-caps=-all --ambient-caps=-all --bounding-set=-all --no-new-privs \
+    -- "$@"
+}
+
+# hydra_agent_home: a private, writable HOME on the /tmp tmpfs (run as the agent user).
+hydra_agent_home() {
+  export HOME="${HOME:-/tmp/home-$HYDRA_AGENT_USER}"
+  umask 077
+  mkdir -p "$HOME" || hydra_die "$HYDRA_EXIT_USAGE" "cannot create HOME at $HOME (is /tmp a writable tmpfs?)"
+}
+
+# hydra_git_auth: git reads the token from the environment through a credential helper bound to
+# the forge's origin; the token is never in a remote URL, a config file or an argv.
+hydra_git_auth() {
+  local host port origin
+  host=$(hydra_url_host "$REPO_URL")
+  port=$(hydra_url_port "$REPO_URL")
+  origin="${REPO_URL%%://*}://$host"
+  case "$port" in 443 | 80) ;; *) origin="$origin:$port" ;; esac
+  git config --global --unset-all credential.helper 2>/dev/null || true
+  # Single quotes on purpose: the helper expands GIT_TOKEN when git runs it, not now.
+  # shellcheck disable=SC2016
+  git config --global "credential.$origin.helper" \
+    '!f() { test "$1" = get || exit 0; echo "username=${HYDRA_GIT_USER:-x-access-token}"; echo "password=${GIT_TOKEN}"; }; f'
+  git config --global credential.useHttpPath false
+  git config --global user.name "${HYDRA_GIT_NAME:-hydra-${HYDRA_ROLE:-agent}}"
+  git config --global user.email "${HYDRA_GIT_EMAIL:-hydra-${HYDRA_ROLE:-agent}@users.noreply.invalid}"
+  git config --global init.defaultBranch main
+  git config --global advice.detachedHead false
+}
+
+# hydra_json_string <text>: the text as a JSON string literal (quotes included), without jq.
+hydra_json_string() {
+  local s=$1
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  s=${s//$'\n'/\\n}
+  s=${s//$'\r'/\\r}
+  s=${s//$'\t'/\\t}
+  # Any other control character becomes a space.
+  s=$(printf '%s' "$s" | tr '\000-\037' ' ')
+  printf '"%s"' "$s"
+}
+
+# hydra_emit_verdict <compact-json>: the verdict, as the last stdout line.
+hydra_emit_verdict() {
+  printf 'HYDRA-VERDICT %s\n' "$1"
+}
+
+# hydra_fail_verdict <stage> <summary>: a minimal, schema-valid fail verdict.
+hydra_fail_verdict() {
+  hydra_emit_verdict "{\"schema\":1,\"stage\":\"$1\",\"outcome\":\"fail\",\"summary\":$(hydra_json_string "$2"),\"findings\":[],\"fixes_applied\":[],\"unfixed\":[],\"turns\":0,\"cost_usd\":0}"
+}
+
+# hydra_main <role>: the whole root half of a persona entrypoint.
+hydra_main() {
+  local role=$1 stage
+  stage=$(hydra_stage_of "$role") || hydra_die "$HYDRA_EXIT_USAGE" "unknown role '$role'"
+  if [ -n "${HYDRA_ROLE:-}" ] && [ "$HYDRA_ROLE" != "$role" ]; then
+    hydra_die "$HYDRA_EXIT_USAGE" "this is the $role image but HYDRA_ROLE is '$HYDRA_ROLE'"
+  fi
+  if [ -n "${HYDRA_STAGE:-}" ] && [ "$HYDRA_STAGE" != "$stage" ]; then
+    hydra_die "$HYDRA_EXIT_USAGE" "this is the $role image (stage $stage) but HYDRA_STAGE is '$HYDRA_STAGE'"
+  fi
+  export HYDRA_ROLE=$role
+  hydra_validate "$role"
+  hydra_firewall "$role"
+  hydra_drop_to_agent "$HYDRA_LIB_DIR/agent-stage.sh"
+}

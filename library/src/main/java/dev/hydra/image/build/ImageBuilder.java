@@ -1,0 +1,357 @@
+package dev.hydra.image.build;
+
+import dev.hydra.container.docker.CommandRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds the persona images with {@code docker build} (SPEC §7), through the {@link CommandRunner}
+ * seam: argument lists, never a shell.
+ *
+ * <p>For {@link ImageSet#PERSONAS}: {@code images/base/Dockerfile} first, tagged {@code
+ * <prefix>-base:<tag>} and {@code <prefix>-base:<immutable>}; then each role's {@code
+ * images/<role>/Dockerfile} with {@code --build-arg HYDRA_BASE=<prefix>-base:<immutable>}, so every
+ * persona is built on exactly the base of this run. For {@link ImageSet#DEMO}: {@code
+ * images/demo/Dockerfile} once per role with {@code --build-arg HYDRA_ROLE=<role>}. The build
+ * context is always the {@code images/} directory.
+ *
+ * <p>Every image gets the OCI labels {@code org.opencontainers.image.source}, {@code revision},
+ * {@code created}, {@code version} and {@code title}. An extra CA file is copied, with the rest of
+ * the context, into a temporary directory as {@code build-ca/extra-ca.crt}, so nothing is written
+ * into the repository; the temporary copy is deleted afterwards. With push, every tag is pushed and
+ * the registry digest reported; without it, the local image ID.
+ */
+public final class ImageBuilder {
+
+  /** The file name the Dockerfiles look for in {@code build-ca/}. */
+  public static final String EXTRA_CA_NAME = "extra-ca.crt";
+
+  private static final String OCI = "org.opencontainers.image.";
+  private static final String PEM_MARKER = "-----BEGIN " + "CERTIFICATE-----";
+  private static final Duration INSPECT_TIMEOUT = Duration.ofMinutes(1);
+
+  private final CommandRunner runner;
+  private final Duration buildTimeout;
+  private final Consumer<String> log;
+
+  /**
+   * @param runner runs {@code docker}
+   * @param buildTimeout the limit for one {@code docker build} or {@code docker push}
+   * @param log receives progress lines (the build's own output and one line per step)
+   */
+  public ImageBuilder(CommandRunner runner, Duration buildTimeout, Consumer<String> log) {
+    this.runner = runner;
+    this.buildTimeout = buildTimeout;
+    this.log = log;
+  }
+
+  /**
+   * Builds (and optionally pushes) the images of a request, in order.
+   *
+   * @param request what to build
+   * @return the images built, base first when there is one
+   * @throws ImageBuildException when a step fails; images built before stay (they are tagged)
+   * @throws InterruptedException when interrupted
+   */
+  public List<BuiltImage> build(ImageBuildRequest request)
+      throws ImageBuildException, InterruptedException {
+    requireContext(request);
+    Path context = request.imagesDir();
+    Path copy = null;
+    try {
+      if (request.extraCa() != null) {
+        copy = contextWithCa(request.imagesDir(), request.extraCa());
+        context = copy;
+      }
+      List<BuiltImage> built = new ArrayList<>();
+      if (request.set() == ImageSet.PERSONAS) {
+        built.add(buildOne(request, context, "base", "base/Dockerfile", baseArgs(request)));
+        String base = request.repository("base") + ":" + request.immutableTag();
+        for (String role : request.roles()) {
+          Map<String, String> args = new LinkedHashMap<>();
+          args.put("HYDRA_BASE", base);
+          built.add(buildOne(request, context, role, role + "/Dockerfile", args));
+        }
+      } else {
+        for (String role : request.roles()) {
+          Map<String, String> args = baseArgs(request);
+          args.put("HYDRA_ROLE", role);
+          built.add(buildOne(request, context, role, "demo/Dockerfile", args));
+        }
+      }
+      return built;
+    } finally {
+      if (copy != null) {
+        deleteTree(copy);
+      }
+    }
+  }
+
+  /**
+   * The {@code docker build} argv of one image (for tests and for showing a plan).
+   *
+   * @param request the request
+   * @param context the build context directory
+   * @param role the role, or {@code base}
+   * @param dockerfile the Dockerfile, relative to the context
+   * @param buildArgs build arguments, in order
+   * @return the argv
+   */
+  public static List<String> buildArgv(
+      ImageBuildRequest request,
+      Path context,
+      String role,
+      String dockerfile,
+      Map<String, String> buildArgs) {
+    List<String> argv = new ArrayList<>(List.of("docker", "build"));
+    argv.add("--file");
+    argv.add(context.resolve(dockerfile).toString());
+    for (String tag : tags(request, role)) {
+      argv.add("--tag");
+      argv.add(tag);
+    }
+    for (Map.Entry<String, String> arg : buildArgs.entrySet()) {
+      argv.add("--build-arg");
+      argv.add(arg.getKey() + "=" + arg.getValue());
+    }
+    for (Map.Entry<String, String> label : labels(request, role).entrySet()) {
+      argv.add("--label");
+      argv.add(label.getKey() + "=" + label.getValue());
+    }
+    argv.add(context.toString());
+    return argv;
+  }
+
+  /** The tags of a role: the moving one, then the immutable one. */
+  static List<String> tags(ImageBuildRequest request, String role) {
+    String repo = request.repository(role);
+    List<String> tags = new ArrayList<>();
+    tags.add(repo + ":" + request.tag());
+    if (!request.immutableTag().equals(request.tag())) {
+      tags.add(repo + ":" + request.immutableTag());
+    }
+    return tags;
+  }
+
+  /** The OCI labels of a role's image. */
+  static Map<String, String> labels(ImageBuildRequest request, String role) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(OCI + "title", request.repository(role));
+    labels.put(OCI + "created", DateTimeFormatter.ISO_INSTANT.format(request.created()));
+    labels.put(OCI + "version", request.version() != null ? request.version() : request.tag());
+    if (request.revision() != null) {
+      labels.put(OCI + "revision", request.revision());
+    }
+    if (request.source() != null) {
+      labels.put(OCI + "source", request.source());
+    }
+    labels.put("dev.hydra.role", role);
+    return labels;
+  }
+
+  private static Map<String, String> baseArgs(ImageBuildRequest request) {
+    Map<String, String> args = new LinkedHashMap<>();
+    if (request.baseImage() != null) {
+      args.put("BASE_IMAGE", request.baseImage());
+    }
+    return args;
+  }
+
+  private BuiltImage buildOne(
+      ImageBuildRequest request,
+      Path context,
+      String role,
+      String dockerfile,
+      Map<String, String> buildArgs)
+      throws ImageBuildException, InterruptedException {
+    List<String> tags = tags(request, role);
+    log.accept("building " + tags.get(0) + " from " + dockerfile);
+    List<String> argv = buildArgv(request, context, role, dockerfile, buildArgs);
+    List<String> tail = new ArrayList<>();
+    Consumer<String> sink =
+        line -> {
+          log.accept(line);
+          if (tail.size() == 20) {
+            tail.remove(0);
+          }
+          tail.add(line);
+        };
+    CommandRunner.Streamed result = stream(argv, sink, "docker build of " + tags.get(0));
+    if (result.timedOut()) {
+      throw new ImageBuildException(
+          "docker build of " + tags.get(0) + " took longer than " + buildTimeout + "; killed");
+    }
+    if (result.exitCode() != 0) {
+      throw new ImageBuildException(
+          "docker build of "
+              + tags.get(0)
+              + " failed (exit "
+              + result.exitCode()
+              + "):\n"
+              + String.join("\n", tail));
+    }
+    if (request.push()) {
+      for (String tag : tags) {
+        log.accept("pushing " + tag);
+        CommandRunner.Streamed pushed =
+            stream(List.of("docker", "push", tag), log, "docker push of " + tag);
+        if (pushed.exitCode() != 0 || pushed.timedOut()) {
+          throw new ImageBuildException(
+              "docker push of "
+                  + tag
+                  + " failed"
+                  + (pushed.timedOut() ? " (timed out)" : " (exit " + pushed.exitCode() + ")")
+                  + "; is the registry reachable and `docker login` done?");
+        }
+      }
+    }
+    String digest = inspect(tags.get(0), request.push());
+    log.accept("built " + tags.get(0) + " " + digest);
+    return new BuiltImage(role, tags, digest, request.push());
+  }
+
+  private String inspect(String tag, boolean pushed)
+      throws ImageBuildException, InterruptedException {
+    String format = pushed ? "{{index .RepoDigests 0}}" : "{{.Id}}";
+    CommandRunner.Result r;
+    try {
+      r =
+          runner.run(
+              List.of("docker", "image", "inspect", "--format", format, tag), INSPECT_TIMEOUT);
+    } catch (IOException e) {
+      throw new ImageBuildException("cannot run docker image inspect: " + e.getMessage(), e);
+    }
+    String digest = r.stdout().strip();
+    if (r.exitCode() != 0 || digest.isEmpty() || !digest.contains("sha256:")) {
+      throw new ImageBuildException(
+          "cannot read the "
+              + (pushed ? "registry digest" : "image ID")
+              + " of "
+              + tag
+              + ": "
+              + (r.stderr().isBlank() ? digest : r.stderr().strip()));
+    }
+    return digest;
+  }
+
+  private CommandRunner.Streamed stream(List<String> argv, Consumer<String> sink, String what)
+      throws ImageBuildException, InterruptedException {
+    try {
+      return runner.stream(argv, buildTimeout, sink, sink);
+    } catch (IOException e) {
+      throw new ImageBuildException(
+          "cannot run " + what + " (is the docker CLI installed?): " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireContext(ImageBuildRequest request) throws ImageBuildException {
+    Path dir = request.imagesDir();
+    List<String> files = new ArrayList<>();
+    if (request.set() == ImageSet.PERSONAS) {
+      files.add("base/Dockerfile");
+      request.roles().forEach(role -> files.add(role + "/Dockerfile"));
+    } else {
+      files.add("demo/Dockerfile");
+    }
+    for (String file : files) {
+      if (!Files.isRegularFile(dir.resolve(file))) {
+        throw new ImageBuildException(
+            dir.resolve(file)
+                + " is missing; point the build at the repository's images/ directory");
+      }
+    }
+  }
+
+  /** Copies the context to a temporary directory with the CA as build-ca/extra-ca.crt. */
+  static Path contextWithCa(Path imagesDir, Path ca) throws ImageBuildException {
+    String pem;
+    try {
+      pem = Files.readString(ca, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new ImageBuildException("cannot read the extra CA file " + ca + ": " + e, e);
+    }
+    if (!pem.contains(PEM_MARKER)) {
+      throw new ImageBuildException(
+          "the extra CA file " + ca + " holds no PEM certificate (" + PEM_MARKER + ")");
+    }
+    Path copy = null;
+    try {
+      copy = Files.createTempDirectory("hydra-image-context");
+      copyTree(imagesDir, copy);
+      Path dir = Files.createDirectories(copy.resolve("build-ca"));
+      Files.writeString(dir.resolve(EXTRA_CA_NAME), pem, StandardCharsets.US_ASCII);
+      return copy;
+    } catch (IOException e) {
+      if (copy != null) {
+        deleteTree(copy);
+      }
+      throw new ImageBuildException("cannot prepare the build context: " + e, e);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    Files.walkFileTree(
+        from,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Path rel = from.relativize(file);
+            if (!rel.startsWith("build-ca") || rel.toString().endsWith(".md")) {
+              Files.copy(
+                  file,
+                  to.resolve(rel.toString()),
+                  java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private static void deleteTree(@Nullable Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try {
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, @Nullable IOException e)
+                throws IOException {
+              Files.delete(d);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      // Best effort: a leftover temporary copy holds only the repository's files and a public CA.
+    }
+  }
+}
