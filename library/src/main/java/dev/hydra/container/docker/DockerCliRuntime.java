@@ -80,12 +80,50 @@ public final class DockerCliRuntime implements ContainerRuntime {
    * @param clock the clock for deadlines
    */
   public static DockerCliRuntime create(String docker, Clock clock) throws IOException {
+    sweepStaleSecretDirs(Path.of(System.getProperty("java.io.tmpdir")), clock.instant());
     Path dir =
         Files.createTempDirectory(
             "hydra-secrets-",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     dir.toFile().deleteOnExit(); // empty by then: every env-file is deleted when its run ends
     return new DockerCliRuntime(new CommonsExecCommandRunner(), docker, dir, clock);
+  }
+
+  /** Private env-file directories older than this belong to runners that died (SIGKILL). */
+  static final Duration STALE_SECRETS = Duration.ofHours(7);
+
+  /**
+   * Deletes the env-files a runner killed outright (SIGKILL, power loss) could not delete: every
+   * {@code hydra-secrets-*} directory in {@code tmpRoot} last modified more than {@link
+   * #STALE_SECRETS} ago — longer than any stage may run, so no live run still needs it.
+   *
+   * @return how many directories were removed
+   */
+  static int sweepStaleSecretDirs(Path tmpRoot, Instant now) {
+    int removed = 0;
+    try (var dirs = Files.newDirectoryStream(tmpRoot, "hydra-secrets-*")) {
+      for (Path dir : dirs) {
+        try {
+          if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+              || Files.getLastModifiedTime(dir).toInstant().plus(STALE_SECRETS).isAfter(now)) {
+            continue;
+          }
+          try (var files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+              Files.deleteIfExists(file);
+            }
+          }
+          Files.deleteIfExists(dir);
+          removed++;
+          LOG.warn("removed env-files left by a runner that was killed: {}", dir);
+        } catch (IOException e) {
+          LOG.debug("cannot sweep {}: {}", dir, e.getMessage()); // another user's, or gone
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot list {}: {}", tmpRoot, e.getMessage());
+    }
+    return removed;
   }
 
   /** {@link #create(String, Clock)} with {@code docker} from PATH. */

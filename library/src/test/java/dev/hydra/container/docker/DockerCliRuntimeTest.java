@@ -253,4 +253,22 @@ class DockerCliRuntimeTest {
         .hasMessageContaining("line break");
     assertThat(spec(Duration.ofMinutes(1)).toString()).doesNotContain(SECRET);
   }
+
+  @Test
+  void envFilesOfAKilledRunnerAreSweptOnceTheyAreOlderThanAnyStage() throws Exception {
+    Path stale = Files.createDirectory(dir.resolve("hydra-secrets-111"));
+    Files.writeString(stale.resolve("hydra-build-1-x.env"), "GIT_TOKEN=" + SECRET);
+    Files.setLastModifiedTime(
+        stale, java.nio.file.attribute.FileTime.from(NOW.minus(Duration.ofHours(8))));
+    Path live = Files.createDirectory(dir.resolve("hydra-secrets-222"));
+    Files.writeString(live.resolve("hydra-build-2-y.env"), "GIT_TOKEN=" + SECRET);
+    Files.setLastModifiedTime(
+        live, java.nio.file.attribute.FileTime.from(NOW.minus(Duration.ofHours(1))));
+    Files.createDirectory(dir.resolve("unrelated"));
+
+    assertThat(DockerCliRuntime.sweepStaleSecretDirs(dir, NOW)).isEqualTo(1);
+    assertThat(stale).doesNotExist();
+    assertThat(live.resolve("hydra-build-2-y.env")).exists();
+    assertThat(dir.resolve("unrelated")).exists();
+  }
 }
