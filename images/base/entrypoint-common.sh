@@ -214,7 +214,7 @@ hydra_firewall() {
     hydra_die "$HYDRA_EXIT_FIREWALL" "the egress firewall needs the entrypoint to start as root with NET_ADMIN; refusing to run the agent without it (HYDRA_EGRESS=off switches filtering off explicitly)"
   fi
   local tool
-  for tool in iptables ip6tables ipset getent curl; do
+  for tool in iptables ip6tables getent curl; do
     command -v "$tool" >/dev/null 2>&1 || hydra_die "$HYDRA_EXIT_FIREWALL" "$tool is missing from the image; cannot install the egress firewall"
   done
 
@@ -263,40 +263,29 @@ hydra_firewall() {
   done < <(hydra_resolvers)
   [ "$found" = 1 ] || hydra_die "$HYDRA_EXIT_FIREWALL" "/etc/resolv.conf names no resolver"
 
-  # 3. HTTPS (and the forge's own port) only to the allow-list's addresses.
-  ipset destroy hydra-allow4 2>/dev/null || true
-  ipset destroy hydra-allow6 2>/dev/null || true
-  ipset create hydra-allow4 hash:ip family inet \
-    || hydra_die "$HYDRA_EXIT_FIREWALL" "ipset cannot create the allow-list set"
-  if [ "$v6" = 1 ]; then
-    ipset create hydra-allow6 hash:ip family inet6 \
-      || hydra_die "$HYDRA_EXIT_FIREWALL" "ipset cannot create the IPv6 allow-list set"
-  fi
+  # 3. HTTPS (and the forge's own port) only to the allow-list's addresses, one rule per address.
+  # (Not an ipset match: iptables' set match opens a raw socket, which would need NET_RAW too.)
+  local ports=443 forge_port
+  forge_port=$(hydra_url_port "$REPO_URL")
+  [ "$forge_port" = 443 ] || ports="443,$forge_port"
   local host addr addrs
   while IFS= read -r host; do
     [ -n "$host" ] || continue
     case "$host" in
       *[!A-Za-z0-9.:-]*) hydra_die "$HYDRA_EXIT_FIREWALL" "invalid allow-list host '$host'" ;;
     esac
-    addrs=$(getent ahosts "$host" | awk '{ print $1 }' | sort -u)
+    addrs=$(getent ahosts "$host" | awk '{ print $1 }' | sort -u || true)
     [ -n "$addrs" ] || hydra_die "$HYDRA_EXIT_FIREWALL" "allow-listed host $host does not resolve; refusing to start with an incomplete allow-list"
     for addr in $addrs; do
       if hydra_is_ipv6 "$addr"; then
         [ "$v6" = 1 ] || continue
-        ipset -exist add hydra-allow6 "$addr" || hydra_die "$HYDRA_EXIT_FIREWALL" "cannot allow $addr ($host)"
+        hydra_fw ip6tables -A OUTPUT -p tcp -d "$addr" -m multiport --dports "$ports" -j ACCEPT
       else
-        ipset -exist add hydra-allow4 "$addr" || hydra_die "$HYDRA_EXIT_FIREWALL" "cannot allow $addr ($host)"
+        hydra_fw iptables -A OUTPUT -p tcp -d "$addr" -m multiport --dports "$ports" -j ACCEPT
       fi
     done
     hydra_log "egress allowed: $host ($(echo "$addrs" | tr '\n' ' '))"
   done < <(hydra_allow_hosts "$role" | sort -u)
-  local ports=443 forge_port
-  forge_port=$(hydra_url_port "$REPO_URL")
-  [ "$forge_port" = 443 ] || ports="443,$forge_port"
-  hydra_fw iptables -A OUTPUT -p tcp -m multiport --dports "$ports" -m set --match-set hydra-allow4 dst -j ACCEPT
-  if [ "$v6" = 1 ]; then
-    hydra_fw ip6tables -A OUTPUT -p tcp -m multiport --dports "$ports" -m set --match-set hydra-allow6 dst -j ACCEPT
-  fi
 
   # 4. Everything else is rejected at once (fast failure instead of a timeout).
   hydra_fw iptables -A OUTPUT -p tcp -j REJECT --reject-with tcp-reset

@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @param baseImage the Debian image the base (or demo) image starts {@code FROM}, for example a
  *     digest-pinned {@code debian:bookworm-slim@sha256:…}; null for the Dockerfile's default
  * @param roles the persona roles to build, in order; a subset of {@link ImageSet#ROLES}
+ * @param buildArgs further {@code --build-arg}s for every image (for example {@code
+ *     INSTALL_CLAUDE=0}, {@code CLAUDE_CODE_VERSION}), in order
  */
 public record ImageBuildRequest(
     Path imagesDir,
@@ -42,7 +45,8 @@ public record ImageBuildRequest(
     @Nullable Path extraCa,
     boolean push,
     @Nullable String baseImage,
-    List<String> roles) {
+    List<String> roles,
+    Map<String, String> buildArgs) {
 
   // A Docker repository name: optional registry host[:port], then lower-case path components.
   private static final Pattern PREFIX =
@@ -52,6 +56,7 @@ public record ImageBuildRequest(
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Pattern REVISION = Pattern.compile("[0-9a-f]{7,64}");
   private static final Pattern IMAGE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._:/@-]{0,254}");
+  private static final Pattern ARG_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
   private static final Pattern LABEL_VALUE = Pattern.compile("[^\\p{Cntrl}]{0,1024}");
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -80,6 +85,13 @@ public record ImageBuildRequest(
         throw new IllegalArgumentException("an OCI label value may not hold control characters");
       }
     }
+    for (Map.Entry<String, String> arg : buildArgs.entrySet()) {
+      if (!ARG_NAME.matcher(arg.getKey()).matches()
+          || !LABEL_VALUE.matcher(arg.getValue()).matches()) {
+        throw new IllegalArgumentException("invalid build argument " + quote(arg.getKey()));
+      }
+    }
+    buildArgs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(buildArgs));
     roles = List.copyOf(roles);
     if (roles.isEmpty()) {
       throw new IllegalArgumentException("no role to build");
@@ -108,49 +120,70 @@ public record ImageBuildRequest(
   public static ImageBuildRequest of(
       Path imagesDir, ImageSet set, String prefix, String tag, Instant created) {
     return new ImageBuildRequest(
-        imagesDir, set, prefix, tag, null, created, null, null, null, false, null, ImageSet.ROLES);
+        imagesDir,
+        set,
+        prefix,
+        tag,
+        null,
+        created,
+        null,
+        null,
+        null,
+        false,
+        null,
+        ImageSet.ROLES,
+        Map.of());
   }
 
   /** The same request with a revision. */
   public ImageBuildRequest withRevision(@Nullable String rev) {
     return new ImageBuildRequest(
-        imagesDir, set, prefix, tag, rev, created, source, version, extraCa, push, baseImage,
-        roles);
+        imagesDir, set, prefix, tag, rev, created, source, version, extraCa, push, baseImage, roles,
+        buildArgs);
   }
 
   /** The same request with an OCI source URL. */
   public ImageBuildRequest withSource(@Nullable String url) {
     return new ImageBuildRequest(
         imagesDir, set, prefix, tag, revision, created, url, version, extraCa, push, baseImage,
-        roles);
+        roles, buildArgs);
   }
 
   /** The same request with an extra CA file. */
   public ImageBuildRequest withExtraCa(@Nullable Path file) {
     return new ImageBuildRequest(
         imagesDir, set, prefix, tag, revision, created, source, version, file, push, baseImage,
-        roles);
+        roles, buildArgs);
   }
 
   /** The same request, pushing or not. */
   public ImageBuildRequest withPush(boolean doPush) {
     return new ImageBuildRequest(
         imagesDir, set, prefix, tag, revision, created, source, version, extraCa, doPush, baseImage,
-        roles);
+        roles, buildArgs);
   }
 
   /** The same request with another base image. */
   public ImageBuildRequest withBaseImage(@Nullable String image) {
     return new ImageBuildRequest(
         imagesDir, set, prefix, tag, revision, created, source, version, extraCa, push, image,
-        roles);
+        roles, buildArgs);
   }
 
   /** The same request for only these roles. */
   public ImageBuildRequest withRoles(List<String> only) {
     return new ImageBuildRequest(
         imagesDir, set, prefix, tag, revision, created, source, version, extraCa, push, baseImage,
-        only);
+        only, buildArgs);
+  }
+
+  /** The same request with one more build argument. */
+  public ImageBuildRequest withBuildArg(String name, String value) {
+    Map<String, String> args = new java.util.LinkedHashMap<>(buildArgs);
+    args.put(name, value);
+    return new ImageBuildRequest(
+        imagesDir, set, prefix, tag, revision, created, source, version, extraCa, push, baseImage,
+        roles, args);
   }
 
   /**

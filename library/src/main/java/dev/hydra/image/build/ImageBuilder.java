@@ -81,7 +81,7 @@ public final class ImageBuilder {
         built.add(buildOne(request, context, "base", "base/Dockerfile", baseArgs(request)));
         String base = request.repository("base") + ":" + request.immutableTag();
         for (String role : request.roles()) {
-          Map<String, String> args = new LinkedHashMap<>();
+          Map<String, String> args = new LinkedHashMap<>(request.buildArgs());
           args.put("HYDRA_BASE", base);
           built.add(buildOne(request, context, role, role + "/Dockerfile", args));
         }
@@ -163,7 +163,7 @@ public final class ImageBuilder {
   }
 
   private static Map<String, String> baseArgs(ImageBuildRequest request) {
-    Map<String, String> args = new LinkedHashMap<>();
+    Map<String, String> args = new LinkedHashMap<>(request.buildArgs());
     if (request.baseImage() != null) {
       args.put("BASE_IMAGE", request.baseImage());
     }
