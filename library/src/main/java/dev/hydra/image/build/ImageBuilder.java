@@ -116,7 +116,8 @@ public final class ImageBuilder {
       String role,
       String dockerfile,
       Map<String, String> buildArgs) {
-    List<String> argv = new ArrayList<>(List.of("docker", "build"));
+    // --force-rm: a failed step leaves no stopped container behind.
+    List<String> argv = new ArrayList<>(List.of("docker", "build", "--force-rm"));
     argv.add("--file");
     argv.add(context.resolve(dockerfile).toString());
     for (String tag : tags(request, role)) {

@@ -91,6 +91,7 @@ class ImageBuilderTest {
         .containsExactly(
             "docker",
             "build",
+            "--force-rm",
             "--file",
             images.resolve("base/Dockerfile").toString(),
             "--tag",

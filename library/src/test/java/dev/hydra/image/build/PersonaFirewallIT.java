@@ -46,7 +46,8 @@ class PersonaFirewallIT {
                 ImageTestSupport.imagesDir(), ImageSet.PERSONAS, PREFIX, "it", Instant.now())
             .withRevision(SHA)
             .withRoles(List.of("reviewer"))
-            .withBuildArg("INSTALL_CLAUDE", "0");
+            .withBuildArg("INSTALL_CLAUDE", "0")
+            .withBuildArg("HYDRA_BUILD_ID", ID);
     new ImageBuilder(RUNNER, Duration.ofMinutes(10), line -> {}).build(request);
     docker(List.of("docker", "network", "create", NETWORK), Duration.ofMinutes(1));
     allowedIp = listener("allowed");
@@ -59,6 +60,11 @@ class PersonaFirewallIT {
       RUNNER.run(List.of("docker", "rm", "--force", c), Duration.ofMinutes(1));
     }
     RUNNER.run(List.of("docker", "network", "rm", NETWORK), Duration.ofMinutes(1));
+    // The base's throw-away fetch stage, which the legacy builder keeps as an untagged image.
+    RUNNER.run(
+        List.of(
+            "docker", "image", "prune", "--force", "--filter", "label=dev.hydra.build-id=" + ID),
+        Duration.ofMinutes(1));
     for (String role : List.of("base", "reviewer")) {
       for (String tag : List.of("it", SHA.substring(0, 12))) {
         RUNNER.run(
@@ -98,6 +104,41 @@ class PersonaFirewallIT {
         .contains("allowed=35") // connected; the listener is no TLS server
         .contains("denied=7", "denied_ip=7", "meta=7") // rejected at once
         .contains("iptables_flush=4", "ip6tables_policy=4"); // EPERM
+  }
+
+  @Test
+  void theBaseCarriesItsLabelsAndNoSetuidFile() throws Exception {
+    String labels =
+        docker(
+            List.of(
+                "docker",
+                "image",
+                "inspect",
+                "--format",
+                "{{index .Config.Labels \"org.opencontainers.image.revision\"}}"
+                    + " {{index .Config.Labels \"dev.hydra.role\"}}",
+                PREFIX + "-reviewer:it"),
+            Duration.ofSeconds(30));
+    assertThat(labels.strip()).isEqualTo(SHA + " reviewer");
+    String setuid =
+        docker(
+            List.of(
+                "docker",
+                "run",
+                "--rm",
+                "--network",
+                "none",
+                "--entrypoint",
+                "find",
+                PREFIX + "-base:it",
+                "/",
+                "-xdev",
+                "-perm",
+                "/6000",
+                "-type",
+                "f"),
+            Duration.ofMinutes(1));
+    assertThat(setuid.strip()).as("setuid/setgid files (CIS 4.8)").isEmpty();
   }
 
   @Test
