@@ -34,9 +34,13 @@ import java.util.regex.Pattern;
  *       ({@code setpriv --reuid --regid --clear-groups}); under {@code --cap-drop ALL} even root
  *       cannot change its user or group IDs without them. {@code no-new-privileges} does not block
  *       that call, it blocks gaining privileges through setuid binaries.
+ *   <li>{@code SETPCAP}: lets that {@code setpriv} empty the bounding set ({@code
+ *       --bounding-set=-all}); without it the container's capabilities silently stay in the agent's
+ *       bounding set (measured: {@code CapBnd 00000000000010c0}), harmless with no effective or
+ *       permitted capability and {@code no_new_privs}, but not empty.
  * </ul>
  *
- * The same {@code setpriv} call removes all three from the bounding, inheritable and ambient sets
+ * The same {@code setpriv} call removes all four from the bounding, inheritable and ambient sets
  * before the agent starts, so the agent runs with no capability and cannot undo the firewall.
  * {@code DAC_OVERRIDE}, which the original Hydra added for {@code gosu}, is not needed: the
  * entrypoint owns what it writes.
@@ -94,7 +98,8 @@ public record StageProfile(
   static final long GIB = 1L << 30;
 
   /** The capabilities every stage entrypoint needs; see the class comment for why each. */
-  public static final Set<String> ENTRYPOINT_CAPABILITIES = Set.of("NET_ADMIN", "SETUID", "SETGID");
+  public static final Set<String> ENTRYPOINT_CAPABILITIES =
+      Set.of("NET_ADMIN", "SETUID", "SETGID", "SETPCAP");
 
   /** Shortest timeout accepted. */
   public static final Duration MIN_TIMEOUT = Duration.ofMinutes(1);

@@ -47,7 +47,8 @@ class StageProfileTest {
       assertThat(p.pidsLimit()).isEqualTo(pids);
       assertThat(p.tmpBytes()).isEqualTo(512 * MIB);
       assertThat(p.workspaceBytes()).isEqualTo(2 * GIB);
-      assertThat(p.capabilities()).containsExactlyInAnyOrder("NET_ADMIN", "SETUID", "SETGID");
+      assertThat(p.capabilities())
+          .containsExactlyInAnyOrder("NET_ADMIN", "SETUID", "SETGID", "SETPCAP");
       assertThat(p.timeout()).isEqualTo(Duration.ofMinutes(minutes));
       assertThat(p.model()).isEqualTo(model);
       assertThat(p.fallbackModel()).isEqualTo(fallback);

@@ -154,7 +154,8 @@ class StageRunnerTest {
       assertThat(spec.pidsLimit()).isEqualTo(1024);
       assertThat(spec.tmpBytes()).isEqualTo(512L << 20);
       assertThat(spec.workspaceBytes()).isEqualTo(2L << 30);
-      assertThat(spec.capAdd()).containsExactlyInAnyOrder("NET_ADMIN", "SETUID", "SETGID");
+      assertThat(spec.capAdd())
+          .containsExactlyInAnyOrder("NET_ADMIN", "SETUID", "SETGID", "SETPCAP");
       assertThat(spec.timeout()).isEqualTo(Duration.ofMinutes(20));
       assertThat(spec.secretEnv())
           .containsExactlyInAnyOrderEntriesOf(
