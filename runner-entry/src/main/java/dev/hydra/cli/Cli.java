@@ -54,7 +54,9 @@ final class Cli {
         new ExplainCommand(),
         new LabelsCommand(),
         new DoctorCommand(),
-        new StageRunCommand());
+        new StageRunCommand(),
+        new RunCommand(),
+        new ReconcileCommand());
   }
 
   /** Runs one command line and returns the exit code. */
