@@ -56,7 +56,8 @@ final class Cli {
         new DoctorCommand(),
         new StageRunCommand(),
         new RunCommand(),
-        new ReconcileCommand());
+        new ReconcileCommand(),
+        new DemoCommand());
   }
 
   /** Runs one command line and returns the exit code. */

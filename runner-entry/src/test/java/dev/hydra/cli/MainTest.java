@@ -329,6 +329,16 @@ class MainTest {
     }
 
     @Test
+    void theDemoRunsTheWholePipelineOnTheLocalForge() throws IOException {
+      Result r = run("demo", "--dir", dir.resolve("demo").toString());
+      assertThat(r.code()).isZero();
+      assertThat(r.out())
+          .contains("draft PR #2")
+          .contains("review PR #2 COMMENT")
+          .contains("result: review done");
+    }
+
+    @Test
     void reconcileNeedsAnIssue() {
       Result r = run("reconcile", "--repo", "acme/app", "--forge", "github");
       assertThat(r.code()).isEqualTo(2);
