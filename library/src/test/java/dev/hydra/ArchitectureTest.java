@@ -165,6 +165,26 @@ class ArchitectureTest {
               "a stage runs its container through the ContainerRuntime port, so the same runner"
                   + " works on Docker and Kubernetes and is tested with a fake runtime");
 
+  static final ArchRule PIPELINE_RUNS_STAGES_THROUGH_ITS_PORT =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.hydra.pipeline..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.hydra.container..",
+              "dev.hydra.forge.github..",
+              "dev.hydra.forge.forgejo..",
+              "dev.hydra.forge.transport..",
+              "org.apache.commons.exec..")
+          .orShould()
+          .dependOnClassesThat()
+          .belongToAnyOf(ProcessBuilder.class, Process.class)
+          .because(
+              "the pipeline runs stages only through the StageExecutor port and talks to forges"
+                  + " only through the Forge port (the local forge's compare-and-set excepted), so"
+                  + " it is tested with a scripted executor on the local forge");
+
   static final ArchRule JACKSON_CONFIGURED_ONLY_IN_JSON =
       noClasses()
           .that()
@@ -222,6 +242,11 @@ class ArchitectureTest {
   }
 
   @Test
+  void pipelineRunsStagesThroughItsPort() {
+    PIPELINE_RUNS_STAGES_THROUGH_ITS_PORT.check(LIBRARY);
+  }
+
+  @Test
   void jacksonIsConfiguredOnlyInTheJsonFacade() {
     JACKSON_CONFIGURED_ONLY_IN_JSON.check(LIBRARY);
   }
@@ -236,6 +261,7 @@ class ArchitectureTest {
             "dev.hydra.image",
             "dev.hydra.json",
             "dev.hydra.label",
+            "dev.hydra.pipeline",
             "dev.hydra.route",
             "dev.hydra.stage",
             "dev.hydra.text");

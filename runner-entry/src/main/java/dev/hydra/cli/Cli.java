@@ -54,7 +54,10 @@ final class Cli {
         new ExplainCommand(),
         new LabelsCommand(),
         new DoctorCommand(),
-        new StageRunCommand());
+        new StageRunCommand(),
+        new RunCommand(),
+        new ReconcileCommand(),
+        new DemoCommand());
   }
 
   /** Runs one command line and returns the exit code. */

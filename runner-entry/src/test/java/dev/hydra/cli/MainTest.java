@@ -307,6 +307,45 @@ class MainTest {
     }
   }
 
+  @Nested
+  class Run {
+    @Test
+    void aSkippedEventWritesOutputsAndExitsZero() throws IOException {
+      Path event = write("event.json", exampleIssueLabeled("bug"));
+      Path output = write("output.txt", "");
+      Path summary = write("summary.md", "");
+      Map<String, String> env = new HashMap<>();
+      env.put("GITHUB_EVENT_PATH", event.toString());
+      env.put("GITHUB_EVENT_NAME", "issues");
+      env.put("GITHUB_ACTIONS", "true");
+      env.put("GITHUB_API_URL", "https://api.github.com");
+      env.put("GITHUB_OUTPUT", output.toString());
+      env.put("GITHUB_STEP_SUMMARY", summary.toString());
+      Result r = run(env, "run");
+      assertThat(r.code()).isZero();
+      assertThat(java.nio.file.Files.readString(output))
+          .containsPattern("outcome<<ghadelimiter_[0-9a-f]{32}\nskipped\n");
+      assertThat(java.nio.file.Files.readString(summary)).startsWith("### Hydra route: skipped");
+    }
+
+    @Test
+    void theDemoRunsTheWholePipelineOnTheLocalForge() throws IOException {
+      Result r = run("demo", "--dir", dir.resolve("demo").toString());
+      assertThat(r.code()).isZero();
+      assertThat(r.out())
+          .contains("draft PR #2")
+          .contains("review PR #2 COMMENT")
+          .contains("result: review done");
+    }
+
+    @Test
+    void reconcileNeedsAnIssue() {
+      Result r = run("reconcile", "--repo", "acme/app", "--forge", "github");
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("--issue");
+    }
+  }
+
   static String exampleIssueLabeled(String label) {
     return """
         {"action":"labeled",

@@ -1,0 +1,73 @@
+package dev.hydra.pipeline;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What {@code hydra run} appends to {@code GITHUB_OUTPUT} and {@code GITHUB_STEP_SUMMARY}.
+ *
+ * <p>Every output is written in the multi-line form {@code key<<DELIMITER}, value, {@code
+ * DELIMITER}, with a fresh random delimiter per value that the value does not contain, so no value
+ * (a PR title with newlines, {@code x\nstage=pass}) can end its own entry and inject another key.
+ */
+public final class ActionsOutput {
+
+  private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private ActionsOutput() {}
+
+  /** The outputs of a run: stage, outcome, pr_number, pr_url, reason. */
+  public static Map<String, String> outputs(PipelineResult result) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("stage", result.stage());
+    out.put("outcome", result.status().id());
+    out.put("pr_number", result.pullRequest() == null ? "" : result.pullRequest().toString());
+    out.put("pr_url", result.pullRequestUrl() == null ? "" : result.pullRequestUrl());
+    out.put("reason", result.reason());
+    return out;
+  }
+
+  /** The text to append to {@code GITHUB_OUTPUT}. */
+  public static String render(Map<String, String> outputs) {
+    StringBuilder s = new StringBuilder();
+    outputs.forEach(
+        (key, value) -> {
+          if (!KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("invalid output name " + key);
+          }
+          String delimiter;
+          do {
+            byte[] bytes = new byte[16];
+            RANDOM.nextBytes(bytes);
+            delimiter = "ghadelimiter_" + HexFormat.of().formatHex(bytes);
+          } while (value.contains(delimiter));
+          s.append(key).append("<<").append(delimiter).append('\n');
+          s.append(value).append('\n');
+          s.append(delimiter).append('\n');
+        });
+    return s.toString();
+  }
+
+  /** A Markdown job summary: the result and one row per stage run. */
+  public static String summary(PipelineResult result) {
+    StringBuilder s = new StringBuilder();
+    s.append("### Hydra ").append(result.stage()).append(": ").append(result.status().id());
+    s.append("\n\n").append(cell(result.reason())).append("\n\n");
+    if (result.pullRequestUrl() != null) {
+      s.append("Pull request: ").append(cell(result.pullRequestUrl())).append("\n\n");
+    }
+    if (!result.records().isEmpty()) {
+      s.append(RunRecord.header()).append('\n');
+      result.records().forEach(r -> s.append(r.row()).append('\n'));
+    }
+    return s.toString();
+  }
+
+  private static String cell(String text) {
+    return text.replace('\n', ' ').replace('\r', ' ').replace("|", "\\|");
+  }
+}

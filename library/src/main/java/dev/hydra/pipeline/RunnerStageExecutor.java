@@ -1,0 +1,62 @@
+package dev.hydra.pipeline;
+
+import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.credentials.Credentials;
+import dev.hydra.stage.StageProfile;
+import dev.hydra.stage.StageRequest;
+import dev.hydra.stage.StageResult;
+import dev.hydra.stage.StageRunner;
+import java.util.Map;
+
+/**
+ * The production {@link StageExecutor}: one {@link StageRunner} container per stage, with the
+ * stage's {@link StageProfile} and image from the environment ({@code HYDRA_IMAGE_PREFIX}, {@code
+ * HYDRA_IMAGE_TAG}, a digest accepted) and the persona's own credentials.
+ */
+public final class RunnerStageExecutor implements StageExecutor {
+
+  private final StageRunner runner;
+  private final Map<String, String> env;
+  private final Credentials credentials;
+  private final String webUrl;
+
+  /**
+   * @param runner runs the containers
+   * @param env the environment, for profiles and image names
+   * @param credentials every persona's git token and the Claude tokens
+   * @param webUrl the forge's web root, {@code https://github.com}
+   */
+  public RunnerStageExecutor(
+      StageRunner runner, Map<String, String> env, Credentials credentials, String webUrl) {
+    this.runner = runner;
+    this.env = Map.copyOf(env);
+    this.credentials = credentials;
+    this.webUrl = webUrl.endsWith("/") ? webUrl.substring(0, webUrl.length() - 1) : webUrl;
+  }
+
+  /** The request the executor would run, for plans and tests. */
+  public StageRequest request(Call call) throws InvalidConfigurationException {
+    StageProfile profile = StageProfile.from(call.stage(), env);
+    String repoUrl = webUrl + "/" + call.repo().fullName();
+    return new StageRequest(
+        profile,
+        profile.image(env),
+        repoUrl,
+        repoUrl + "/issues/" + call.issue(),
+        call.pullRequestUrl(),
+        null,
+        call.mode(),
+        credentials);
+  }
+
+  @Override
+  public StageResult execute(Call call) throws InterruptedException {
+    StageRequest request;
+    try {
+      request = request(call);
+    } catch (InvalidConfigurationException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return runner.run(request);
+  }
+}

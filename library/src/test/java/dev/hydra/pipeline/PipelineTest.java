@@ -1,0 +1,350 @@
+package dev.hydra.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hydra.credentials.Persona;
+import dev.hydra.forge.Comment;
+import dev.hydra.forge.Forge;
+import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.Issue;
+import dev.hydra.forge.PullRequest;
+import dev.hydra.forge.RepoRef;
+import dev.hydra.forge.local.LocalForge;
+import dev.hydra.forge.local.LocalForges;
+import dev.hydra.label.LabelScheme;
+import dev.hydra.label.Stage;
+import dev.hydra.ops.LabelSeeding;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineTest {
+
+  static final RepoRef REPO = LocalForges.DEMO_REPO;
+  static final LabelScheme SCHEME = LabelScheme.canonical();
+  static final String SHA = "1".repeat(40);
+
+  @TempDir Path dir;
+  int issue;
+  LocalForge mona;
+  LocalForge tri;
+  LocalForge builder;
+  final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeEach
+  void demo() throws ForgeException {
+    issue = LocalForges.demo(dir).number();
+    mona = LocalForge.asUser(dir, LocalForges.DEMO_ADMIN);
+    tri = LocalForge.asUser(dir, LocalForges.DEMO_TRIAGE);
+    builder = LocalForge.forPersona(dir, "builder");
+    LabelSeeding.seed(mona, REPO, SCHEME);
+  }
+
+  Map<Persona, Forge> forges() {
+    Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
+    for (Persona p : Persona.values()) {
+      forges.put(p, LocalForge.forPersona(dir, p.id()));
+    }
+    return forges;
+  }
+
+  /** The builder's container pushes its branch; the fake stands in for git push. */
+  FakeStageExecutor executor() {
+    return new FakeStageExecutor() {
+      @Override
+      public dev.hydra.stage.StageResult execute(Call call) {
+        if (call.stage() == Stage.BUILD) {
+          try {
+            builder.pushBranch(REPO, "hydra/" + call.issue() + "-add-a-health-endpoint", SHA);
+          } catch (ForgeException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+        return super.execute(call);
+      }
+    };
+  }
+
+  Pipeline pipeline(FakeStageExecutor executor) {
+    return pipeline(executor, PipelineOptions.defaults(SCHEME));
+  }
+
+  Pipeline pipeline(FakeStageExecutor executor, PipelineOptions options) {
+    return new Pipeline(
+        forges(), executor, options.withRunRecordDir(dir.resolve("runs")), log::add);
+  }
+
+  PipelineResult buildAndReview(FakeStageExecutor executor) throws Exception {
+    Pipeline p = pipeline(executor);
+    PipelineResult build = p.build(REPO, issue);
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
+    PullRequest pr =
+        builder.findPullRequest(REPO, "hydra/" + issue + "-add-a-health-endpoint").orElseThrow();
+    return p.review(REPO, pr.number(), pr.head());
+  }
+
+  List<String> labels() throws ForgeException {
+    return builder.issue(REPO, issue).labels();
+  }
+
+  List<Comment> comments() throws Exception {
+    // Read the issue file: the port only finds one comment by marker.
+    com.fasterxml.jackson.databind.JsonNode file =
+        dev.hydra.json.Json.mapper()
+            .readTree(dir.resolve("repos/demo/app/issues/" + issue + ".json").toFile());
+    List<Comment> out = new ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode c : file.path("comments")) {
+      out.add(
+          new Comment(c.path("id").asLong(), c.path("author").asText(), c.path("body").asText()));
+    }
+    return out;
+  }
+
+  long commentsContaining(String text) throws Exception {
+    return comments().stream().filter(c -> c.body().contains(text)).count();
+  }
+
+  @Test
+  void happyPathBuildsReviewsAndEndsDone() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor = executor();
+    PipelineResult result = buildAndReview(executor);
+
+    assertThat(result.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(labels())
+        .containsExactlyInAnyOrder(
+            "build:pass", "code-review:pass", "security-review:pass", "done");
+    PullRequest pr =
+        builder.findPullRequest(REPO, "hydra/" + issue + "-add-a-health-endpoint").orElseThrow();
+    assertThat(pr.draft()).isFalse();
+    assertThat(pr.merged()).isFalse();
+    assertThat(pr.body()).contains("Closes #" + issue);
+    assertThat(executor.calls)
+        .extracting(StageExecutor.Call::stage)
+        .containsExactly(Stage.BUILD, Stage.CODE_REVIEW, Stage.SECURITY_REVIEW);
+    assertThat(commentsContaining("hydra:progress issue=" + issue)).isEqualTo(1);
+    try (var runs = Files.list(dir.resolve("runs"))) {
+      assertThat(runs).hasSize(3);
+    }
+    String timeline = String.join("\n", LocalForges.timeline(dir, REPO));
+    assertThat(timeline).doesNotContain("APPROVE");
+    assertThat(timeline).contains("reviewer").contains("security");
+  }
+
+  @Test
+  void builderFailureEndsInNeedsInputWithOneComment() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor = executor().script(Stage.BUILD, FakeStageExecutor.Script.FAIL);
+    PipelineResult result = pipeline(executor).build(REPO, issue);
+    assertThat(result.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(result.operatorMustSee()).isTrue();
+    assertThat(labels()).containsExactlyInAnyOrder("build:fail", "needs-input");
+    assertThat(commentsContaining("hydra:needs-input")).isEqualTo(1);
+    assertThat(commentsContaining("retry:queued")).isEqualTo(1);
+    assertThat(builder.findPullRequest(REPO, "hydra/" + issue + "-add-a-health-endpoint"))
+        .isEmpty();
+  }
+
+  @Test
+  void aBranchForAnotherIssueFailsTheBuild() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor = executor().branch("hydra/99-other");
+    PipelineResult result = pipeline(executor).build(REPO, issue);
+    assertThat(result.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(result.reason()).contains("not hydra/" + issue);
+  }
+
+  @Test
+  void aReviewFailureEndsInNeedsInput() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor =
+        executor().script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.FAIL);
+    PipelineResult result = buildAndReview(executor);
+    assertThat(result.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(labels()).contains("security-review:fail", "code-review:pass", "needs-input");
+    assertThat(labels()).doesNotContain("done");
+    assertThat(commentsContaining("hydra:needs-input")).isEqualTo(1);
+    String pull =
+        Files.readString(dir.resolve("repos/demo/app/pulls/" + result.pullRequest() + ".json"));
+    assertThat(pull).contains("REQUEST_CHANGES").contains("SQL built from input");
+  }
+
+  @Test
+  void fixesGoToTheApplierThenDone() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor =
+        executor().script(Stage.CODE_REVIEW, FakeStageExecutor.Script.PASS_WITH_FIXES);
+    PipelineResult result = buildAndReview(executor);
+    assertThat(result.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(executor.count(Stage.APPLIER)).isEqualTo(1);
+    assertThat(labels()).contains("applier:pass", "done");
+  }
+
+  @Test
+  void applierNoGoEndsInNeedsInput() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor =
+        executor()
+            .script(Stage.CODE_REVIEW, FakeStageExecutor.Script.PASS_WITH_FIXES)
+            .script(Stage.APPLIER, FakeStageExecutor.Script.FAIL);
+    PipelineResult result = buildAndReview(executor);
+    assertThat(result.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(labels()).contains("applier:fail", "needs-input");
+  }
+
+  @Test
+  void yoloByATriageUserDoesNotMerge() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    tri.addLabel(REPO, issue, "yolo");
+    PipelineResult result = buildAndReview(executor());
+    assertThat(result.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(result.reason()).contains("not merged").contains("@tri");
+    assertThat(builder.findPullRequest(REPO, "hydra/" + issue + "-add-a-health-endpoint"))
+        .hasValueSatisfying(pr -> assertThat(pr.merged()).isFalse());
+  }
+
+  @Test
+  void yoloByAWriterMerges() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    mona.addLabel(REPO, issue, "yolo");
+    PipelineResult result = buildAndReview(executor());
+    assertThat(result.status()).isEqualTo(PipelineResult.Status.MERGED);
+    Issue after = builder.issue(REPO, issue);
+    assertThat(after.open()).isFalse(); // Closes #N closed it
+  }
+
+  @Test
+  void anUnauthorisedLabellerStartsNoContainer() throws Exception {
+    tri.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor = executor();
+    Pipeline p = pipeline(executor);
+    for (int i = 0; i < 3; i++) {
+      PipelineResult result = p.build(REPO, issue);
+      assertThat(result.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+      assertThat(result.operatorMustSee()).isFalse();
+    }
+    assertThat(executor.calls).isEmpty();
+    assertThat(commentsContaining("hydra:unauthorised")).isEqualTo(1);
+    assertThat(labels()).containsExactly(SCHEME.trigger());
+  }
+
+  @Test
+  void trustedLabelersCountWhenTheForgeWillNotSay() throws Exception {
+    // The local forge answers permission questions; the allow-list is used only when it refuses,
+    // which the unit below checks through a forge that refuses.
+    assertThat(PipelineOptions.trustedLabelers(Map.of("HYDRA_TRUSTED_LABELERS", " mona, ,tri ")))
+        .containsExactlyInAnyOrder("mona", "tri");
+  }
+
+  @Test
+  void duplicateDeliveriesAndConcurrentRunsRunOneContainer() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor = executor();
+    Pipeline p = pipeline(executor);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<PipelineResult>> runs = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      // 10 duplicate deliveries plus two concurrent runs, each with its own forge instances.
+      Pipeline each = i < 10 ? p : pipeline(executor);
+      runs.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return each.build(REPO, issue);
+              }));
+    }
+    start.countDown();
+    int passed = 0;
+    for (Future<PipelineResult> run : runs) {
+      if (run.get().status() == PipelineResult.Status.PASSED) {
+        passed++;
+      }
+    }
+    pool.shutdown();
+    assertThat(passed).isEqualTo(1);
+    assertThat(executor.count(Stage.BUILD)).isEqualTo(1);
+    assertThat(commentsContaining("hydra:progress")).isEqualTo(1);
+
+    // The PR event, delivered twice: one pair of reviews.
+    PullRequest pr =
+        builder.findPullRequest(REPO, "hydra/" + issue + "-add-a-health-endpoint").orElseThrow();
+    p.review(REPO, pr.number(), pr.head());
+    assertThat(p.review(REPO, pr.number(), pr.head()).status())
+        .isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(executor.count(Stage.CODE_REVIEW)).isEqualTo(1);
+    assertThat(commentsContaining("hydra:progress")).isEqualTo(1);
+  }
+
+  @Test
+  void aStageLeftRunningPastItsDeadlineIsRecoveredOnce() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor = executor();
+    Instant t0 = Instant.parse("2026-11-22T08:00:00Z");
+    PipelineOptions options =
+        PipelineOptions.defaults(SCHEME)
+            .withTimeouts(stage -> Duration.ofMinutes(30), Duration.ofMinutes(10))
+            .withClock(Clock.fixed(t0, ZoneOffset.UTC));
+    // The runner is killed mid-stage: its executor never returns.
+    StageExecutor killed =
+        call -> {
+          throw new IllegalStateException("runner killed");
+        };
+    Pipeline dying = new Pipeline(forges(), killed, options, log::add);
+    try {
+      dying.build(REPO, issue);
+    } catch (IllegalStateException expected) {
+      // the process died here
+    }
+    assertThat(labels()).containsExactly("build:running");
+
+    // Before the deadline: busy, nothing happens.
+    Pipeline early =
+        pipeline(executor, options.withClock(Clock.fixed(t0.plusSeconds(60 * 39), ZoneOffset.UTC)));
+    assertThat(early.reconcile(REPO, issue).status()).isEqualTo(PipelineResult.Status.SKIPPED);
+
+    Pipeline late =
+        pipeline(executor, options.withClock(Clock.fixed(t0.plusSeconds(60 * 41), ZoneOffset.UTC)));
+    assertThat(late.reconcile(REPO, issue).status()).isEqualTo(PipelineResult.Status.RECOVERED);
+    assertThat(late.reconcile(REPO, issue).status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(late.build(REPO, issue).status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(labels()).containsExactlyInAnyOrder("build:fail", "needs-input");
+    assertThat(commentsContaining("hydra:needs-input")).isEqualTo(1);
+    assertThat(executor.calls).isEmpty();
+  }
+
+  @Test
+  void aPullRequestWhoseBranchAndClosesDisagreeStops() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor = executor();
+    Pipeline p = pipeline(executor);
+    p.build(REPO, issue);
+    // Someone opens a second PR from another hydra branch naming this issue's branch number but
+    // closing another issue.
+    builder.pushBranch(REPO, "hydra/" + issue + "-other", "2".repeat(40));
+    PullRequest other =
+        builder.openDraftPullRequest(
+            REPO,
+            new dev.hydra.forge.NewPullRequest(
+                "hydra/" + issue + "-other", "main", "Other", "Closes #42"));
+    PipelineResult result = p.review(REPO, other.number(), other.head());
+    assertThat(result.status()).isEqualTo(PipelineResult.Status.STOPPED);
+    assertThat(result.reason()).contains("#42");
+    assertThat(executor.count(Stage.CODE_REVIEW)).isZero();
+  }
+}

@@ -1,0 +1,79 @@
+package dev.hydra.cli;
+
+import dev.hydra.credentials.Persona;
+import dev.hydra.forge.Forge;
+import dev.hydra.pipeline.Pipeline;
+import dev.hydra.pipeline.PipelineOptions;
+import dev.hydra.pipeline.PipelineResult;
+import java.util.Map;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code hydra reconcile}: recovers stages left queued or running past their timeout plus grace
+ * ({@code :fail} + {@code needs-input}, one comment). Wiring only.
+ */
+final class ReconcileCommand implements CliCommand {
+
+  @Override
+  public String name() {
+    return "reconcile";
+  }
+
+  @Override
+  public String summary() {
+    return "Recover stages left running past their timeout (a killed runner).";
+  }
+
+  @Override
+  public String description() {
+    return "For each --issue, recover a stage left queued or running past its timeout plus 10"
+        + " minutes' grace: mark it failed, add needs-input and one comment. Acts as the builder"
+        + " persona (HYDRA_BUILDER_TOKEN). Exits 0.";
+  }
+
+  @Override
+  public Options options() {
+    return ForgeOptionsCli.options()
+        .addOption(
+            Option.builder()
+                .longOpt("issue")
+                .hasArgs()
+                .argName("N")
+                .desc("An issue to check; repeat for several.")
+                .get());
+  }
+
+  @Override
+  public int run(Invocation in) throws Exception {
+    ForgeOptionsCli.Target target = ForgeOptionsCli.resolve(in);
+    String[] issues = in.args().getOptionValues("issue");
+    if (issues == null || issues.length == 0) {
+      throw new UsageException(in.command(), "--issue N is required (repeat for several)");
+    }
+    Forge builder =
+        target.open(
+            Persona.BUILDER.id(),
+            ForgeOptionsCli.token(in, Persona.BUILDER.envVariable(), Persona.BUILDER.id()));
+    Pipeline pipeline =
+        new Pipeline(
+            Map.of(Persona.BUILDER, builder),
+            call -> {
+              throw new IllegalStateException("reconcile runs no stage");
+            },
+            PipelineOptions.defaults(target.settings().labels()),
+            line -> in.err().println("hydra reconcile: " + line));
+    for (String issue : issues) {
+      int number;
+      try {
+        number = Integer.parseInt(issue.strip());
+      } catch (NumberFormatException e) {
+        throw new UsageException(
+            in.command(), "--issue: not a number: " + ForgeOptionsCli.quote(issue));
+      }
+      PipelineResult result = pipeline.reconcile(target.repo(), number);
+      in.out().println("#" + number + ": " + result.status().id() + ": " + result.reason());
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,187 @@
+package dev.hydra.cli;
+
+import dev.hydra.container.docker.DockerCliRuntime;
+import dev.hydra.credentials.CredentialNeeds;
+import dev.hydra.credentials.CredentialSources;
+import dev.hydra.credentials.Credentials;
+import dev.hydra.credentials.Persona;
+import dev.hydra.credentials.Secret;
+import dev.hydra.event.PullRequestSnapshot;
+import dev.hydra.forge.Forge;
+import dev.hydra.forge.ForgeType;
+import dev.hydra.pipeline.ActionsOutput;
+import dev.hydra.pipeline.Pipeline;
+import dev.hydra.pipeline.PipelineOptions;
+import dev.hydra.pipeline.PipelineResult;
+import dev.hydra.pipeline.RunnerStageExecutor;
+import dev.hydra.route.RouteDecision;
+import dev.hydra.route.Router;
+import dev.hydra.stage.StageRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code hydra run}: the command the workflows call. Routes the event, then performs the stage with
+ * {@link Pipeline}; writes {@code GITHUB_OUTPUT} and the job summary. Wiring only.
+ */
+final class RunCommand implements CliCommand {
+
+  @Override
+  public String name() {
+    return "run";
+  }
+
+  @Override
+  public String summary() {
+    return "Route the event and perform its stage: build, or both reviews and the decision.";
+  }
+
+  @Override
+  public String description() {
+    return "Route the event (Actions environment or --event/--event-name) and perform the stage:"
+        + " guard on the live issue, claim it once, run the persona's container, post as that"
+        + " persona, advance the labels. Tokens: HYDRA_<PERSONA>_TOKEN and HYDRA_CLAUDE_TOKEN_n"
+        + " (or secrets/). Authority labels count only from users with write access; on Forgejo,"
+        + " whose permission endpoint is admin-only, from the logins in HYDRA_TRUSTED_LABELERS."
+        + " Writes stage, outcome, pr_number, pr_url and reason to $GITHUB_OUTPUT and a table to"
+        + " $GITHUB_STEP_SUMMARY. Exits 0 when the stage passed or was skipped, 1 when it failed"
+        + " or stopped for a reason the operator must see.";
+  }
+
+  @Override
+  public Options options() {
+    Options options = ForgeOptionsCli.options();
+    EventOptions.options().getOptions().stream()
+        .filter(o -> options.getOption(o.getLongOpt()) == null)
+        .forEach(options::addOption);
+    return options
+        .addOption(
+            Option.builder()
+                .longOpt("records")
+                .hasArg()
+                .argName("DIR")
+                .desc("Write one JSON run record per stage here. Default: $HYDRA_RUN_RECORDS.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("docker")
+                .hasArg()
+                .argName("PATH")
+                .desc("The docker CLI. Default: $HYDRA_DOCKER, else docker on PATH.")
+                .get());
+  }
+
+  @Override
+  public int run(Invocation in) throws Exception {
+    EventOptions.Loaded loaded = EventOptions.load(in);
+    RouteDecision decision =
+        Router.route(loaded.event(), loaded.settings().labels(), loaded.settings().forge());
+    if (!decision.runs()) {
+      in.err().println("hydra run: skip: " + decision.reason());
+      PipelineResult skipped =
+          new PipelineResult(
+              "route",
+              PipelineResult.Status.SKIPPED,
+              decision.reason(),
+              null,
+              null,
+              java.util.List.of());
+      return finish(in, skipped);
+    }
+    Map<String, String> env = new HashMap<>(in.env());
+    env.putIfAbsent("GITHUB_REPOSITORY", decision.repository().fullName());
+    if (env.getOrDefault("GITHUB_REPOSITORY", "").isBlank()) {
+      env.put("GITHUB_REPOSITORY", decision.repository().fullName());
+    }
+    Invocation wired = new Invocation(in.command(), in.args(), env, in.out(), in.err());
+    ForgeOptionsCli.Target target = ForgeOptionsCli.resolve(wired);
+    Credentials credentials =
+        CredentialSources.require(
+            CredentialSources.firstOf(
+                CredentialSources.file(
+                    Path.of("secrets/credentials.json"),
+                    Path.of("secrets/.env"),
+                    CredentialNeeds.all()),
+                CredentialSources.env(env, CredentialNeeds.all())));
+    Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
+    for (Map.Entry<Persona, Secret> token : credentials.gitTokens().entrySet()) {
+      forges.put(token.getKey(), target.open(token.getKey().id(), token.getValue().reveal()));
+    }
+    Clock clock = Clock.systemUTC();
+    StageRunner runner =
+        new StageRunner(
+            DockerCliRuntime.create(or(in.option("docker", "HYDRA_DOCKER"), "docker"), clock),
+            clock,
+            wait -> Thread.sleep(wait.toMillis()),
+            line -> in.err().println(line),
+            StageRunner.Options.defaults().withActions("true".equals(env.get("GITHUB_ACTIONS"))));
+    String records = in.option("records", "HYDRA_RUN_RECORDS");
+    PipelineOptions options =
+        PipelineOptions.defaults(loaded.settings().labels())
+            .withTrustedLabelers(PipelineOptions.trustedLabelers(env))
+            .withBaseBranch(
+                loaded.event().defaultBranch().isBlank() ? "main" : loaded.event().defaultBranch())
+            .withRunRecordDir(records.isBlank() ? null : Path.of(records));
+    Pipeline pipeline =
+        new Pipeline(
+            forges,
+            new RunnerStageExecutor(runner, env, credentials, webUrl(target, env)),
+            options,
+            line -> in.err().println("hydra run: " + line));
+    String head =
+        loaded.event().pullRequestSnapshot().map(PullRequestSnapshot::headRef).orElse(null);
+    return finish(in, pipeline.run(decision, head));
+  }
+
+  static int finish(Invocation in, PipelineResult result) throws IOException, StageFailedException {
+    append(
+        in.env().getOrDefault("GITHUB_OUTPUT", ""),
+        ActionsOutput.render(ActionsOutput.outputs(result)));
+    append(in.env().getOrDefault("GITHUB_STEP_SUMMARY", ""), ActionsOutput.summary(result));
+    in.out().println(result.stage() + ": " + result.status().id() + ": " + result.reason());
+    if (result.operatorMustSee()) {
+      throw new StageFailedException(
+          result.stage() + " " + result.status().id() + ": " + result.reason());
+    }
+    return ExitCodes.OK;
+  }
+
+  private static void append(String file, String text) throws IOException {
+    if (file.isBlank()) {
+      return;
+    }
+    Files.writeString(
+        Path.of(file),
+        text,
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+  }
+
+  static String webUrl(ForgeOptionsCli.Target target, Map<String, String> env) {
+    String server = env.getOrDefault("GITHUB_SERVER_URL", "");
+    if (!server.isBlank()) {
+      return server;
+    }
+    String api = target.apiUrl().toString();
+    if (target.settings().forge().type() == ForgeType.GITHUB) {
+      return api.contains("api.github.com")
+          ? "https://github.com"
+          : api.replaceFirst("/api/v3/?$", "");
+    }
+    return api.replaceFirst("/api/v1/?$", "");
+  }
+
+  private static String or(String value, String fallback) {
+    return value.isBlank() ? fallback : value;
+  }
+}
