@@ -49,7 +49,7 @@ public final class DemoStageExecutor implements StageExecutor {
             + " (HYDRA_MODE="
             + call.mode()
             + ", GIT_TOKEN=*** and CLAUDE_CODE_OAUTH_TOKEN=*** from an env-file, read-only root,"
-            + " no capabilities but NET_ADMIN/SETUID/SETGID, no-new-privileges, limits of"
+            + " no capabilities but NET_ADMIN/SETUID/SETGID/SETPCAP, no-new-privileges, limits of"
             + " StageProfile)");
     if (call.stage() == Stage.BUILD) {
       try {
