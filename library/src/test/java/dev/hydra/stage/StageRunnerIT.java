@@ -228,9 +228,10 @@ class StageRunnerIT {
     int second = indexOf("Claude token account-2");
     assertThat(indexOf("replaying rejected.jsonl")).isBetween(first, second);
     assertThat(indexOf("replaying success.jsonl")).isGreaterThan(second);
-    // The profile's capabilities and the read-only spec mount really hold.
+    // The profile's capabilities (NET_ADMIN, SETUID, SETGID, SETPCAP = 0x11c0) and the read-only
+    // spec mount really hold.
     assertThat(log)
-        .anyMatch(l -> l.endsWith("| CapBnd:\t00000000000010c0"))
+        .anyMatch(l -> l.endsWith("| CapBnd:\t00000000000011c0"))
         .anyMatch(l -> l.endsWith("| NoNewPrivs:\t1"))
         .anyMatch(l -> l.endsWith("| spec: add a health endpoint"))
         .anyMatch(l -> l.contains("Read-only file system"));
