@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
  * Pure: {@link #from(Stage, Map)} reads plain maps.
  *
  * <p>Limits: the builder gets 4 CPUs and 8 GiB, the reviewers (code, security) and the applier 2
- * CPUs and 4 GiB; swap is never added. {@code /tmp} is a 512 MiB tmpfs and {@code /workspace} (the
- * clone) a 2 GiB tmpfs on every stage; the root file system is read-only. The PID limit is a
- * fork-bomb backstop sized for the work: the builder runs package managers and test suites (4096),
- * the others read code and run linters (1024).
+ * CPUs and 4 GiB; swap is never added. The Docker runtime clamps the CPU limit to the engine's CPU
+ * count, which Docker requires, so the builder also runs on a 2-CPU host. {@code /tmp} is a 512 MiB
+ * tmpfs and {@code /workspace} (the clone) a 2 GiB tmpfs on every stage; the root file system is
+ * read-only. The PID limit is a fork-bomb backstop sized for the work: the builder runs package
+ * managers and test suites (4096), the others read code and run linters (1024).
  *
  * <p>Capabilities: all are dropped, and only these three are added back, each for one step of the
  * entrypoint (SPEC §5; security-anchors §2.6):

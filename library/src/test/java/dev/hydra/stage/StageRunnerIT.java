@@ -13,6 +13,7 @@ import dev.hydra.credentials.Secret;
 import dev.hydra.credentials.TestTokens;
 import dev.hydra.image.ImageRef;
 import dev.hydra.label.Stage;
+import dev.hydra.verdict.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -126,13 +127,16 @@ class StageRunnerIT {
     return ClaudeToken.of(account, Secret.of(account, value));
   }
 
-  /** A small profile with the real capabilities and tmpfs, sized for a test machine. */
-  static StageProfile profile(Duration timeout) {
-    StageProfile d = StageProfile.defaults(Stage.CODE_REVIEW);
+  /**
+   * The stage's profile with its real CPU limit, capabilities and tmpfs, and memory sized for a
+   * test machine. The CPU limit may exceed the machine's: the runtime clamps it to the engine's.
+   */
+  static StageProfile profile(Stage stage, Duration timeout) {
+    StageProfile d = StageProfile.defaults(stage);
     return new StageProfile(
         d.stage(),
         d.persona(),
-        Math.min(2, Runtime.getRuntime().availableProcessors()),
+        d.cpus(),
         512L << 20,
         128,
         d.tmpBytes(),
@@ -159,7 +163,7 @@ class StageRunnerIT {
     Path spec = Files.createDirectories(dir.resolve("spec"));
     Files.writeString(spec.resolve("proposal.md"), "add a health endpoint");
     return new StageRequest(
-        profile(timeout),
+        profile(Stage.CODE_REVIEW, timeout),
         ImageRef.parse(image),
         REPO,
         REPO + "/issues/7",
@@ -238,6 +242,33 @@ class StageRunnerIT {
     assertThat(dir.resolve("spec").resolve("written-by-agent")).doesNotExist();
     assertNothingLeaked();
     assertThat(slept).isEmpty();
+  }
+
+  @Test
+  void theBuilderRunsWithItsFourCpusClampedToTheEngines() throws Exception {
+    StageProfile builder = profile(Stage.BUILD, Duration.ofMinutes(2));
+    assertThat(builder.cpus()).isEqualTo(4);
+    StageRequest request =
+        new StageRequest(
+            builder,
+            ImageRef.parse(image),
+            REPO,
+            REPO + "/issues/7",
+            null,
+            null,
+            "build",
+            Credentials.of(
+                List.of(claude("account-1", "success")),
+                Map.of(Persona.BUILDER, Secret.of("builder", git))));
+    StageResult result = runner(false, 2).run(request);
+
+    assertThat(result.status()).as(String.join("\n", log)).isEqualTo(StageResult.Status.PASSED);
+    assertThat(result.verdictValue().flatMap(Verdict::builder))
+        .get()
+        .extracting(Verdict.BuilderResult::branch)
+        .isEqualTo("hydra/7-fake-agent");
+    int cpus = Math.min(4, DockerSupport.engineCpus());
+    assertThat(log).anyMatch(l -> l.endsWith("| cpu: " + DockerSupport.cpuQuota(cpus)));
   }
 
   @Test

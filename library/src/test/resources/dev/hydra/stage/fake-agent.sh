@@ -19,6 +19,12 @@ esac
 echo "fake-agent: replaying $fixture"
 
 grep -E '^(CapBnd|NoNewPrivs):' /proc/self/status
+# The CPU limit as the kernel enforces it: "<quota> <period>" (cgroup v2 cpu.max, or v1's files).
+if [ -r /sys/fs/cgroup/cpu.max ]; then
+  echo "cpu: $(cat /sys/fs/cgroup/cpu.max)"
+else
+  echo "cpu: $(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us) $(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us)"
+fi
 if [ -n "${SPEC_PATH:-}" ]; then
   echo "spec: $(cat "$SPEC_PATH/proposal.md")"
   touch "$SPEC_PATH/written-by-agent" 2>&1 || true
@@ -42,7 +48,12 @@ cat "/fixtures/$fixture"
 case "$fixture" in
   success.jsonl | allowed-warning.jsonl)
     if [ "$verdict" = yes ]; then
-      printf 'HYDRA-VERDICT {"schema":1,"stage":"%s","outcome":"pass","summary":"fake agent passed","findings":[],"fixes_applied":[],"unfixed":[],"turns":12,"cost_usd":0.42}\n' "$HYDRA_STAGE"
+      # A passing builder names its branch and pull request (verdict-v1.schema.json).
+      builder=
+      if [ "$HYDRA_STAGE" = build ]; then
+        builder=',"branch":"hydra/7-fake-agent","pr_title":"Fake agent","pr_body":"built by the fake agent"'
+      fi
+      printf 'HYDRA-VERDICT {"schema":1,"stage":"%s","outcome":"pass","summary":"fake agent passed","findings":[],"fixes_applied":[],"unfixed":[],"turns":12,"cost_usd":0.42%s}\n' "$HYDRA_STAGE" "$builder"
     fi
     exit 0
     ;;

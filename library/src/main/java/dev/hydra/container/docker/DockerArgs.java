@@ -17,8 +17,11 @@ final class DockerArgs {
   /**
    * {@code docker run} for a stage. Every variable, plain or secret, goes through the env-file:
    * nothing but names and limits reaches the command line, which any user can read in {@code ps}.
+   *
+   * @param cpus the CPU limit to ask for: the spec's, or less when the engine has fewer CPUs
    */
-  static List<String> run(String docker, ContainerSpec spec, Path envFile, Instant start) {
+  static List<String> run(
+      String docker, ContainerSpec spec, double cpus, Path envFile, Instant start) {
     List<String> argv = new ArrayList<>();
     argv.add(docker);
     argv.add("run");
@@ -40,7 +43,7 @@ final class DockerArgs {
       argv.add(cap);
     }
     argv.add("--cpus");
-    argv.add(Double.toString(spec.cpus()));
+    argv.add(Double.toString(cpus));
     argv.add("--memory");
     argv.add(Long.toString(spec.memoryBytes()));
     argv.add("--memory-swap");
@@ -69,6 +72,11 @@ final class DockerArgs {
     argv.add("--");
     argv.add(spec.image());
     return argv;
+  }
+
+  /** How many CPUs the engine has: the most {@code docker run --cpus} accepts. */
+  static List<String> engineCpus(String docker) {
+    return List.of(docker, "info", "--format", "{{.NCPU}}");
   }
 
   static List<String> removeForce(String docker, String name) {

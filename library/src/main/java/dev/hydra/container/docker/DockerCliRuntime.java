@@ -19,8 +19,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,13 @@ import org.slf4j.LoggerFactory;
  * still shows a container's environment to anyone who can talk to the daemon; the stage therefore
  * gets only its own persona's token and one Claude credential, and the container lives only for the
  * stage.
+ *
+ * <p>The CPU limit is clamped to the CPUs the engine has: the daemon refuses a {@code --cpus} above
+ * its CPU count ("Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available"), so the
+ * builder's 4 CPUs become 2 on a 2-CPU host, with one log line saying so. The count is asked once
+ * per runtime ({@code docker info --format {{.NCPU}}}) and kept; when it cannot be read, the limit
+ * stays as requested and the daemon has the last word. Memory limits are never changed: the kernel
+ * accepts a limit above the host's memory.
  */
 public final class DockerCliRuntime implements ContainerRuntime {
 
@@ -47,6 +57,7 @@ public final class DockerCliRuntime implements ContainerRuntime {
 
   private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
   private static final int STDERR_TAIL = 20;
+  private static final Pattern CPU_COUNT = Pattern.compile("[1-9][0-9]{0,5}");
 
   // Containers this process runs, with their env-files: what the shutdown hook must clean up.
   private static final Map<String, Path> ACTIVE = new ConcurrentHashMap<>();
@@ -56,6 +67,9 @@ public final class DockerCliRuntime implements ContainerRuntime {
   private final String docker;
   private final Path secretsDir;
   private final Clock clock;
+
+  // The engine's CPU count: null until asked, empty when it could not be read. Guarded by this.
+  private @Nullable OptionalInt engineCpus;
 
   /**
    * Creates the runtime.
@@ -135,6 +149,7 @@ public final class DockerCliRuntime implements ContainerRuntime {
   public ContainerResult run(ContainerSpec spec, Consumer<String> stdout, Consumer<String> stderr)
       throws ContainerException, InterruptedException {
     installShutdownHook();
+    double cpus = cpusFor(spec);
     Instant start = clock.instant();
     Path envFile = writeEnvFile(spec);
     Deque<String> errTail = new ArrayDeque<>();
@@ -151,7 +166,7 @@ public final class DockerCliRuntime implements ContainerRuntime {
     ACTIVE.put(spec.name(), envFile);
     boolean removed = false;
     try {
-      List<String> argv = DockerArgs.run(docker, spec, envFile, start);
+      List<String> argv = DockerArgs.run(docker, spec, cpus, envFile, start);
       LOG.info("starting container {} from {}", spec.name(), spec.image());
       CommandRunner.Streamed streamed;
       try {
@@ -188,6 +203,62 @@ public final class DockerCliRuntime implements ContainerRuntime {
       ACTIVE.remove(spec.name());
       deleteQuietly(envFile);
     }
+  }
+
+  /**
+   * The CPU limit to ask Docker for: the spec's, or the engine's CPU count when that is smaller.
+   *
+   * @throws InterruptedException when interrupted while asking the engine
+   */
+  double cpusFor(ContainerSpec spec) throws InterruptedException {
+    OptionalInt engine = engineCpus();
+    if (engine.isEmpty() || spec.cpus() <= engine.getAsInt()) {
+      return spec.cpus();
+    }
+    LOG.info(
+        "cpus {} clamped to the engine's {} for container {}",
+        number(spec.cpus()),
+        engine.getAsInt(),
+        spec.name());
+    return engine.getAsInt();
+  }
+
+  // Asked once per runtime: an engine does not gain CPUs while a runner lives. An interrupt is not
+  // an answer, so the next run asks again.
+  private synchronized OptionalInt engineCpus() throws InterruptedException {
+    OptionalInt known = engineCpus;
+    if (known == null) {
+      known = askEngineCpus();
+      engineCpus = known;
+    }
+    return known;
+  }
+
+  private OptionalInt askEngineCpus() throws InterruptedException {
+    List<String> argv = DockerArgs.engineCpus(docker);
+    String problem;
+    try {
+      CommandRunner.Result r = runner.run(argv, CLI_TIMEOUT);
+      String count = r.stdout().strip();
+      if (r.exitCode() == 0 && CPU_COUNT.matcher(count).matches()) {
+        return OptionalInt.of(Integer.parseInt(count));
+      }
+      problem =
+          r.exitCode() == 0
+              ? "it printed " + Texts.quote(count)
+              : "exit code " + r.exitCode() + ": " + Texts.escape(r.stderr().strip(), 300);
+    } catch (IOException e) {
+      problem = String.valueOf(e.getMessage());
+    }
+    LOG.warn(
+        "cannot read the engine's CPU count with '{} info' ({}); CPU limits stay as requested",
+        docker,
+        problem);
+    return OptionalInt.empty();
+  }
+
+  private static String number(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
   }
 
   @Override

@@ -72,11 +72,15 @@ class DockerCliRuntimeIT {
   }
 
   ContainerSpec spec(String script, Map<String, String> secrets, Duration timeout) {
+    return spec(script, secrets, timeout, 1);
+  }
+
+  ContainerSpec spec(String script, Map<String, String> secrets, Duration timeout, double cpus) {
     return new ContainerSpec(
         image,
         DockerSupport.unique(PREFIX),
         NETWORK,
-        1,
+        cpus,
         256L << 20,
         64,
         16L << 20,
@@ -105,6 +109,21 @@ class DockerCliRuntimeIT {
         .anyMatch(l -> l.contains("No space left on device"))
         .anyMatch(l -> l.startsWith("16777216 bytes"))
         .contains("workspace-writable");
+  }
+
+  @Test
+  void aCpuLimitAboveTheEnginesIsClampedInsteadOfRefused() throws Exception {
+    // Unclamped, the daemon would refuse this with "Range of CPUs is from 0.01 to N" (exit 125).
+    int engine = DockerSupport.engineCpus();
+    String script =
+        "if [ -r /sys/fs/cgroup/cpu.max ]; then cat /sys/fs/cgroup/cpu.max; else"
+            + " echo \"$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us)"
+            + " $(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us)\"; fi";
+    ContainerResult result =
+        runtime()
+            .run(spec(script, Map.of(), Duration.ofMinutes(2), engine + 2), out::add, err::add);
+    assertThat(result.exitCode()).as("stderr: %s", err).isZero();
+    assertThat(out).containsExactly(DockerSupport.cpuQuota(engine));
   }
 
   @Test

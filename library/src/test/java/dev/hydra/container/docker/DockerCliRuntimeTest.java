@@ -7,6 +7,7 @@ import dev.hydra.container.ContainerException;
 import dev.hydra.container.ContainerResult;
 import dev.hydra.container.ContainerSpec;
 import dev.hydra.container.Mount;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,16 +31,30 @@ class DockerCliRuntimeTest {
 
   @TempDir Path dir;
 
-  /** Records every argv; answers streamed runs and plain runs from canned values. */
+  /**
+   * Records every argv; answers streamed runs and plain runs from canned values. {@code docker
+   * info} calls are kept apart, in {@link #infoCalls}, and answered with {@link #info}: an engine
+   * with 8 CPUs unless a test says otherwise.
+   */
   static final class FakeRunner implements CommandRunner {
     final List<List<String>> calls = new ArrayList<>();
+    final List<List<String>> infoCalls = new ArrayList<>();
     final List<String> envFileSeen = new ArrayList<>();
     Streamed streamed = new Streamed(0, false);
     List<String> stderrLines = List.of();
     Result plain = new Result(0, "", "");
+    Result info = new Result(0, "8\n", "");
+    @Nullable IOException infoFailure;
 
     @Override
-    public Result run(List<String> argv, Duration timeout) {
+    public Result run(List<String> argv, Duration timeout) throws IOException {
+      if (argv.get(1).equals("info")) {
+        infoCalls.add(argv);
+        if (infoFailure != null) {
+          throw infoFailure;
+        }
+        return info;
+      }
       calls.add(argv);
       return plain;
     }
@@ -52,7 +68,7 @@ class DockerCliRuntimeTest {
         Path env = Path.of(argv.get(i + 1));
         envFileSeen.add(Files.readString(env));
         envFileSeen.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(env)));
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new AssertionError(e);
       }
       stdout.accept("hello from the container");
@@ -118,6 +134,63 @@ class DockerCliRuntimeTest {
     assertThat(dir.resolve("secrets").resolve("hydra-build-7-abc123.env")).doesNotExist();
     // An attached `docker run --rm` that returns a container exit code has removed it already.
     assertThat(runner.calls).hasSize(1);
+  }
+
+  /** The {@code --cpus} value of the last {@code docker run}. */
+  static String cpusOf(FakeRunner runner) {
+    List<String> argv = runner.calls.get(runner.calls.size() - 1);
+    return argv.get(argv.indexOf("--cpus") + 1);
+  }
+
+  @Test
+  void aCpuLimitAboveTheEnginesIsClampedAndTheEngineIsAskedOnce() throws Exception {
+    FakeRunner runner = new FakeRunner();
+    runner.info = new CommandRunner.Result(0, "2\n", "");
+    DockerCliRuntime runtime = runtime(runner, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    runtime.run(spec(Duration.ofMinutes(35)), l -> {}, l -> {});
+    assertThat(cpusOf(runner)).isEqualTo("2.0");
+    runtime.run(spec(Duration.ofMinutes(35)), l -> {}, l -> {});
+    assertThat(cpusOf(runner)).isEqualTo("2.0");
+
+    assertThat(runner.infoCalls)
+        .containsExactly(List.of("docker", "info", "--format", "{{.NCPU}}"));
+    // The memory limit is never clamped: the kernel accepts one above the host's memory.
+    assertThat(String.join(" ", runner.calls.get(1)))
+        .contains("--memory 8589934592 --memory-swap 8589934592");
+  }
+
+  @Test
+  void aCpuLimitTheEngineCanGiveIsKept() throws Exception {
+    FakeRunner runner = new FakeRunner();
+    runner.info = new CommandRunner.Result(0, "4", "");
+    runtime(runner, Clock.fixed(NOW, ZoneOffset.UTC))
+        .run(spec(Duration.ofMinutes(35)), l -> {}, l -> {});
+    assertThat(cpusOf(runner)).isEqualTo("4.0");
+  }
+
+  @Test
+  void anUnreadableCpuCountKeepsTheRequestedLimit() throws Exception {
+    for (CommandRunner.Result answer :
+        List.of(
+            new CommandRunner.Result(1, "", "Cannot connect to the Docker daemon"),
+            new CommandRunner.Result(0, "", ""),
+            new CommandRunner.Result(0, "0\n", ""),
+            new CommandRunner.Result(0, "two", ""))) {
+      FakeRunner runner = new FakeRunner();
+      runner.info = answer;
+      DockerCliRuntime runtime = runtime(runner, Clock.fixed(NOW, ZoneOffset.UTC));
+      runtime.run(spec(Duration.ofMinutes(35)), l -> {}, l -> {});
+      runtime.run(spec(Duration.ofMinutes(35)), l -> {}, l -> {});
+      assertThat(cpusOf(runner)).as("engine answered %s", answer).isEqualTo("4.0");
+      assertThat(runner.infoCalls).as("asked once, even without an answer").hasSize(1);
+    }
+
+    FakeRunner noCli = new FakeRunner();
+    noCli.infoFailure = new IOException("Cannot run program \"docker\"");
+    runtime(noCli, Clock.fixed(NOW, ZoneOffset.UTC))
+        .run(spec(Duration.ofMinutes(35)), l -> {}, l -> {});
+    assertThat(cpusOf(noCli)).isEqualTo("4.0");
   }
 
   @Test

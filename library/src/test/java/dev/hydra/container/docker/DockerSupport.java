@@ -66,6 +66,22 @@ public final class DockerSupport {
     }
   }
 
+  /** How many CPUs the engine has ({@code docker info}): the most {@code --cpus} it accepts. */
+  public static int engineCpus() throws Exception {
+    CommandRunner.Result r =
+        RUNNER.run(List.of("docker", "info", "--format", "{{.NCPU}}"), Duration.ofSeconds(20));
+    assertThat(r.exitCode()).as("docker info: %s", r.stderr()).isZero();
+    return Integer.parseInt(r.stdout().strip());
+  }
+
+  /**
+   * The line a test container prints for its CPU limit as the kernel enforces it, for a limit of
+   * {@code cpus}: {@code "<quota> <period>"} in microseconds, whether cgroup v1 or v2.
+   */
+  public static String cpuQuota(int cpus) {
+    return cpus * 100_000 + " 100000";
+  }
+
   /** A unique name for a test resource. */
   public static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 12);
