@@ -3,9 +3,11 @@ package dev.hydra.agent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +19,9 @@ import org.slf4j.LoggerFactory;
  *       next token;
  *   <li>bad credential → the token is quarantined, said loudly, and the next token is tried (it is
  *       not a rate limit, and it is never retried);
- *   <li>provider overload → back off and retry the same token, a bounded number of times;
+ *   <li>provider overload (529, {@code overloaded_error}) → back off and retry the same token, a
+ *       bounded number of times, each wait drawn at random ({@link #overloadWait}) so that runners
+ *       the same overload hit do not all come back at once;
  *   <li>anything else ends the stage: completed, budget exhausted, or failed.
  * </ul>
  *
@@ -28,6 +32,15 @@ import org.slf4j.LoggerFactory;
 public final class TokenRotation {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenRotation.class);
+
+  /** The shortest first back-off accepted: a sleeper that counts in milliseconds still waits. */
+  public static final Duration MIN_BACKOFF = Duration.ofMillis(1);
+
+  /** The shortest wait after an overload, unless the first back-off itself is shorter. */
+  public static final Duration MIN_OVERLOAD_WAIT = Duration.ofSeconds(1);
+
+  /** The back-off doubles at most this often; later retries share the last maximum. */
+  static final int MAX_DOUBLINGS = 10;
 
   /** Runs the stage once with the named token. */
   @FunctionalInterface
@@ -90,6 +103,7 @@ public final class TokenRotation {
   private final ClaudeTokenPool pool;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final RandomGenerator jitter;
   private final int maxOverloadRetries;
   private final Duration overloadBackoff;
 
@@ -99,21 +113,27 @@ public final class TokenRotation {
    * @param pool the tokens and what is known about them
    * @param clock the clock
    * @param sleeper how to wait between overload retries
+   * @param jitter draws the overload waits ({@link #overloadWait}); a seeded one in tests
    * @param maxOverloadRetries how often an overloaded run is retried on the same token
-   * @param overloadBackoff the first back-off; it doubles per retry
+   * @param overloadBackoff the longest first wait; the longest wait doubles per retry
+   * @throws IllegalArgumentException when the retries are negative or the back-off is shorter than
+   *     {@link #MIN_BACKOFF}
    */
   public TokenRotation(
       ClaudeTokenPool pool,
       Clock clock,
       Sleeper sleeper,
+      RandomGenerator jitter,
       int maxOverloadRetries,
       Duration overloadBackoff) {
     if (maxOverloadRetries < 0) {
       throw new IllegalArgumentException("maxOverloadRetries must not be negative");
     }
+    requireBackoff(overloadBackoff);
     this.pool = pool;
     this.clock = clock;
     this.sleeper = sleeper;
+    this.jitter = jitter;
     this.maxOverloadRetries = maxOverloadRetries;
     this.overloadBackoff = overloadBackoff;
   }
@@ -157,7 +177,7 @@ public final class TokenRotation {
               attempts,
               "the provider stayed overloaded after " + (overloads + 1) + " attempts");
         }
-        Duration wait = overloadBackoff.multipliedBy(1L << Math.min(overloads, 10));
+        Duration wait = overloadWait(overloadBackoff, overloads, jitter);
         overloads++;
         LOG.warn("provider overloaded; retrying token {} in {}", token, wait);
         sleeper.sleep(wait);
@@ -166,6 +186,51 @@ public final class TokenRotation {
       } else {
         return new Result(Status.FAILED, attempts, outcome.describe());
       }
+    }
+  }
+
+  /**
+   * How long to wait before an overloaded run is retried: "full jitter" (AWS Architecture Blog,
+   * "Exponential Backoff And Jitter") — uniformly random between a floor and the exponential
+   * back-off {@code first × 2^min(retry, 10)}, which stays the longest wait. The floor is {@link
+   * #MIN_OVERLOAD_WAIT}, or {@code first} when that is shorter, so a wait is never zero and a retry
+   * never follows at once. Waits are whole milliseconds unless that would fall below the floor.
+   *
+   * @param first the longest first wait, at least {@link #MIN_BACKOFF}
+   * @param retry which retry this is: 0 for the first
+   * @param random draws the wait, with one {@link RandomGenerator#nextLong(long, long)}
+   * @return a wait between the floor and the maximum, both included
+   * @throws IllegalArgumentException when {@code first} is shorter than {@link #MIN_BACKOFF} or
+   *     {@code retry} is negative
+   */
+  public static Duration overloadWait(Duration first, int retry, RandomGenerator random) {
+    requireBackoff(first);
+    if (retry < 0) {
+      throw new IllegalArgumentException("retry must not be negative");
+    }
+    Duration max = first.multipliedBy(1L << Math.min(retry, MAX_DOUBLINGS));
+    Duration floor = first.compareTo(MIN_OVERLOAD_WAIT) < 0 ? first : MIN_OVERLOAD_WAIT;
+    long maxNanos = saturatedNanos(max);
+    long floorNanos = saturatedNanos(floor);
+    // The bound of nextLong is excluded; add one so that the maximum itself can be drawn.
+    long drawn = random.nextLong(floorNanos, maxNanos == Long.MAX_VALUE ? maxNanos : maxNanos + 1);
+    Duration wait = Duration.ofNanos(drawn);
+    Duration whole = wait.truncatedTo(ChronoUnit.MILLIS);
+    return whole.compareTo(floor) >= 0 ? whole : wait;
+  }
+
+  private static void requireBackoff(Duration first) {
+    if (first.compareTo(MIN_BACKOFF) < 0) {
+      throw new IllegalArgumentException(
+          "the overload back-off must be at least " + MIN_BACKOFF.toMillis() + " ms, not " + first);
+    }
+  }
+
+  private static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE; // some 292 years: no wait of that length ever ends anyway
     }
   }
 }

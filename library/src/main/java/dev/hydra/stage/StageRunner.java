@@ -30,7 +30,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +86,8 @@ public final class StageRunner {
    * @param actions whether the log is an Actions log: register masks first, fence container output
    * @param maxOverloadRetries how often a run the provider refused as overloaded (529) is retried
    *     on the same token
-   * @param overloadBackoff the first wait before such a retry; it doubles per retry
+   * @param overloadBackoff the longest first wait before such a retry; the longest wait doubles per
+   *     retry, and each wait is drawn at random below it ({@link TokenRotation#overloadWait})
    */
   public record Options(
       String network, boolean actions, int maxOverloadRetries, Duration overloadBackoff) {
@@ -97,12 +100,19 @@ public final class StageRunner {
       if (network.isBlank()) {
         throw new IllegalArgumentException("network name must not be blank");
       }
-      if (maxOverloadRetries < 0 || overloadBackoff.isNegative()) {
-        throw new IllegalArgumentException("overload retries and back-off must not be negative");
+      if (maxOverloadRetries < 0) {
+        throw new IllegalArgumentException("overload retries must not be negative");
+      }
+      if (overloadBackoff.compareTo(TokenRotation.MIN_BACKOFF) < 0) {
+        throw new IllegalArgumentException(
+            "the overload back-off must be at least 1 ms: a zero wait would retry at once");
       }
     }
 
-    /** {@code hydra-net}, not Actions, two overload retries after 30 s and 60 s. */
+    /**
+     * {@code hydra-net}, not Actions, two overload retries: the first after 1 to 30 s, the second
+     * after 1 to 60 s.
+     */
     public static Options defaults() {
       return new Options(DEFAULT_NETWORK, false, 2, Duration.ofSeconds(30));
     }
@@ -121,6 +131,7 @@ public final class StageRunner {
   private final ContainerRuntime runtime;
   private final Clock clock;
   private final TokenRotation.Sleeper sleeper;
+  private final RandomGenerator jitter;
   private final Consumer<String> log;
   private final Options options;
 
@@ -139,7 +150,7 @@ public final class StageRunner {
   }
 
   /**
-   * Creates a runner.
+   * Creates a runner whose overload waits are drawn from an unseeded {@link Random}.
    *
    * @param runtime runs the containers
    * @param clock for deadlines, timestamps and token resets
@@ -153,9 +164,31 @@ public final class StageRunner {
       TokenRotation.Sleeper sleeper,
       Consumer<String> log,
       Options options) {
+    this(runtime, clock, sleeper, new Random(), log, options);
+  }
+
+  /**
+   * Creates a runner.
+   *
+   * @param runtime runs the containers
+   * @param clock for deadlines, timestamps and token resets
+   * @param sleeper waits between overload retries
+   * @param jitter draws each overload wait ({@link TokenRotation#overloadWait}); shared by the runs
+   *     of this runner, so thread-safe when runs overlap ({@link Random} is); seeded in tests
+   * @param log receives every output line, masked and timestamped, one line at a time
+   * @param options network, Actions mode and overload retries
+   */
+  public StageRunner(
+      ContainerRuntime runtime,
+      Clock clock,
+      TokenRotation.Sleeper sleeper,
+      RandomGenerator jitter,
+      Consumer<String> log,
+      Options options) {
     this.runtime = runtime;
     this.clock = clock;
     this.sleeper = sleeper;
+    this.jitter = jitter;
     this.log = log;
     this.options = options;
   }
@@ -241,7 +274,7 @@ public final class StageRunner {
 
     TokenRotation rotation =
         new TokenRotation(
-            pool, clock, sleeper, options.maxOverloadRetries(), options.overloadBackoff());
+            pool, clock, sleeper, jitter, options.maxOverloadRetries(), options.overloadBackoff());
     TokenRotation.Result rotated = rotation.run(token -> attempt(request, token, out, run));
     return decide(request, rotated, run, start, out);
   }

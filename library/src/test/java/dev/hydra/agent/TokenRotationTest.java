@@ -1,6 +1,7 @@
 package dev.hydra.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,6 +11,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +36,24 @@ class TokenRotationTest {
   }
 
   TokenRotation rotation(ClaudeTokenPool pool) {
-    return new TokenRotation(pool, clock, slept::add, 2, Duration.ofSeconds(5));
+    return rotation(pool, new Random(42));
+  }
+
+  TokenRotation rotation(ClaudeTokenPool pool, RandomGenerator jitter) {
+    return new TokenRotation(pool, clock, slept::add, jitter, 2, Duration.ofSeconds(5));
+  }
+
+  /** A random source that always draws the lowest, or always the highest, value it may. */
+  record Extreme(boolean highest) implements RandomGenerator {
+    @Override
+    public long nextLong() {
+      throw new UnsupportedOperationException("overloadWait draws with nextLong(origin, bound)");
+    }
+
+    @Override
+    public long nextLong(long origin, long bound) {
+      return highest ? bound - 1 : origin;
+    }
   }
 
   @Test
@@ -68,8 +89,110 @@ class TokenRotationTest {
             .run(replay(Map.of("account-1", "overloaded.jsonl", "account-2", "success.jsonl")));
     assertThat(r.status()).isEqualTo(TokenRotation.Status.FAILED);
     assertThat(used).containsExactly("account-1", "account-1", "account-1");
-    assertThat(slept).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(10));
+    assertThat(slept).hasSize(2);
+    assertThat(slept.get(0)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(5));
+    assertThat(slept.get(1)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(10));
     assertThat(pool.exhausted()).isEmpty();
+  }
+
+  @Test
+  void overloadWaitsAreJitteredButReproducibleWithASeed() throws Exception {
+    Map<String, String> overloaded = Map.of("account-1", "overloaded.jsonl");
+    rotation(new ClaudeTokenPool(List.of("account-1")), new Random(7)).run(replay(overloaded));
+    List<Duration> first = List.copyOf(slept);
+    slept.clear();
+    rotation(new ClaudeTokenPool(List.of("account-1")), new Random(7)).run(replay(overloaded));
+
+    assertThat(slept).isEqualTo(first);
+    assertThat(first.get(0)).isNotEqualTo(first.get(1));
+  }
+
+  @Test
+  void atTheHighestDrawTheWaitsAreTheExponentialBackOff() throws Exception {
+    ClaudeTokenPool pool = new ClaudeTokenPool(List.of("account-1"));
+    rotation(pool, new Extreme(true)).run(replay(Map.of("account-1", "overloaded.jsonl")));
+    assertThat(slept).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(10));
+  }
+
+  @Nested
+  class OverloadWait {
+
+    final Duration first = Duration.ofSeconds(30);
+
+    @Test
+    void theLongestWaitIsTheExponentialBackOffCappedAtTenDoublings() {
+      for (int retry = 0; retry <= 12; retry++) {
+        assertThat(TokenRotation.overloadWait(first, retry, new Extreme(true)))
+            .as("retry %d", retry)
+            .isEqualTo(first.multipliedBy(1L << Math.min(retry, 10)));
+      }
+    }
+
+    @Test
+    void theShortestWaitIsOneSecondOrTheFirstBackOffNeverZero() {
+      for (int retry = 0; retry <= 12; retry++) {
+        assertThat(TokenRotation.overloadWait(first, retry, new Extreme(false)))
+            .isEqualTo(Duration.ofSeconds(1));
+      }
+      Duration shortFirst = Duration.ofMillis(200);
+      assertThat(TokenRotation.overloadWait(shortFirst, 0, new Extreme(false)))
+          .isEqualTo(shortFirst);
+      assertThat(TokenRotation.overloadWait(shortFirst, 0, new Extreme(true)))
+          .isEqualTo(shortFirst);
+      assertThat(TokenRotation.overloadWait(shortFirst, 3, new Extreme(false)))
+          .isEqualTo(shortFirst);
+      Duration tiny = TokenRotation.MIN_BACKOFF;
+      assertThat(TokenRotation.overloadWait(tiny, 0, new Random(1))).isEqualTo(tiny).isPositive();
+    }
+
+    @Test
+    void seededWaitsStayWithinTheBoundsAndVary() {
+      RandomGenerator random = new Random(42);
+      for (int retry = 0; retry <= 11; retry++) {
+        Duration max = first.multipliedBy(1L << Math.min(retry, 10));
+        List<Duration> waits = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+          waits.add(TokenRotation.overloadWait(first, retry, random));
+        }
+        assertThat(waits)
+            .as("retry %d", retry)
+            .allSatisfy(w -> assertThat(w).isBetween(Duration.ofSeconds(1), max))
+            .allSatisfy(
+                w -> assertThat(w.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).isEqualTo(w));
+        assertThat(waits.stream().distinct().count()).as("retry %d", retry).isGreaterThan(400);
+      }
+    }
+
+    @Test
+    void twoAttemptsWithOneSeededSourceDiffer() {
+      RandomGenerator random = new Random(2026);
+      Duration a = TokenRotation.overloadWait(first, 0, random);
+      Duration b = TokenRotation.overloadWait(first, 0, random);
+      assertThat(a).isNotEqualTo(b);
+      assertThat(TokenRotation.overloadWait(first, 0, new Random(2026))).isEqualTo(a);
+    }
+
+    @Test
+    void aBackOffThatCouldSpinIsRefused() {
+      for (Duration bad :
+          List.of(Duration.ZERO, Duration.ofNanos(999_999), Duration.ofSeconds(-1))) {
+        assertThatThrownBy(() -> TokenRotation.overloadWait(bad, 0, new Random(1)))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("at least 1 ms");
+        assertThatThrownBy(
+                () ->
+                    new TokenRotation(
+                        new ClaudeTokenPool(List.of("account-1")),
+                        clock,
+                        slept::add,
+                        new Random(1),
+                        2,
+                        bad))
+            .hasMessageContaining("at least 1 ms");
+      }
+      assertThatThrownBy(() -> TokenRotation.overloadWait(first, -1, new Random(1)))
+          .hasMessageContaining("retry");
+    }
   }
 
   @Test

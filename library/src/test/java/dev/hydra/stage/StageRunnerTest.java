@@ -33,6 +33,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -132,7 +133,12 @@ class StageRunnerTest {
 
   StageRunner runner(boolean actions) {
     return new StageRunner(
-        runtime, clock, slept::add, log::add, StageRunner.Options.defaults().withActions(actions));
+        runtime,
+        clock,
+        slept::add,
+        new Random(42),
+        log::add,
+        StageRunner.Options.defaults().withActions(actions));
   }
 
   @Nested
@@ -324,7 +330,16 @@ class StageRunnerTest {
       assertThat(result.attempts())
           .extracting(StageResult.Attempt::token)
           .containsExactly("account-1", "account-1", "account-1");
-      assertThat(slept).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(60));
+      assertThat(slept).hasSize(2);
+      assertThat(slept.get(0)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(30));
+      assertThat(slept.get(1)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(60));
+    }
+
+    @Test
+    void aZeroOverloadBackOffIsRefusedSoRetriesCannotSpin() {
+      assertThatThrownBy(() -> new StageRunner.Options("hydra-net", false, 2, Duration.ZERO))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("at least 1 ms");
     }
 
     @Test
@@ -342,7 +357,9 @@ class StageRunnerTest {
       assertThat(result.attempts())
           .extracting(StageResult.Attempt::token)
           .containsExactly("account-1", "account-1");
-      assertThat(slept).containsExactly(Duration.ofSeconds(30));
+      assertThat(slept)
+          .singleElement()
+          .satisfies(w -> assertThat(w).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(30)));
     }
 
     @Test
