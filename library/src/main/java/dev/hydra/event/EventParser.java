@@ -301,7 +301,10 @@ public final class EventParser {
           optionalText("pull_request.head.sha").orElse(""),
           optionalText("pull_request.head.repo.full_name").orElse(""),
           requiredText("pull_request.base.ref"),
-          labelNames("pull_request.labels"));
+          labelNames("pull_request.labels"),
+          optionalText("pull_request.user.login").orElse(""),
+          optionalText("pull_request.node_id").orElse(""),
+          optionalText("pull_request.html_url").orElse(""));
     }
 
     private boolean isOpen(String path) throws InvalidEventException {

@@ -17,6 +17,9 @@ import java.util.List;
  *     fork)
  * @param baseRef the target branch name
  * @param labels the names of the labels on the pull request
+ * @param author the login of who opened it, empty when absent
+ * @param nodeId GitHub's global node id, empty when absent (Forgejo has none)
+ * @param url the page a person opens, empty when absent
  */
 public record PullRequestSnapshot(
     int number,
@@ -29,7 +32,10 @@ public record PullRequestSnapshot(
     String headSha,
     String headRepository,
     String baseRef,
-    List<String> labels) {
+    List<String> labels,
+    String author,
+    String nodeId,
+    String url) {
 
   public PullRequestSnapshot {
     if (number < 1) {

@@ -55,12 +55,32 @@ public interface Forge {
   Issue issue(RepoRef repo, int number) throws ForgeException;
 
   /**
-   * Who applied a label to an issue most recently, from the issue's event history.
+   * Who added a label to an issue most recently, and when, from the issue's event history.
    *
-   * @return the login, or empty when the history shows no such label being added
+   * @return the event, or empty when the history shows no such label being added
    * @throws ForgeException when the history cannot be read
    */
-  Optional<String> lastLabeledBy(RepoRef repo, int issue, String label) throws ForgeException;
+  Optional<LabelEvent> lastLabeled(RepoRef repo, int issue, String label) throws ForgeException;
+
+  /**
+   * Removes one label as a claim: of several runs that read the label and try to take it, at most
+   * one should see it taken. On GitHub the removal itself decides (a label no longer on the issue
+   * answers 404); Forgejo answers success either way, so there the claim reads the labels back and
+   * the workflows' per-issue {@code concurrency} group is what keeps runs apart.
+   *
+   * @return the labels left on the issue, or empty when the issue did not carry {@code label}
+   * @throws ForgeException when the removal fails for any other reason
+   */
+  Optional<List<String>> takeLabel(RepoRef repo, int issue, String label) throws ForgeException;
+
+  /**
+   * Adds labels and keeps the others: the write two jobs can make at the same time on one issue
+   * without undoing each other's (a whole-set {@link #setLabels} cannot).
+   *
+   * @return the issue's labels afterwards
+   * @throws ForgeException when a label does not exist in the repository or the write fails
+   */
+  List<String> addLabels(RepoRef repo, int issue, Set<String> labels) throws ForgeException;
 
   /**
    * Replaces the issue's labels with exactly {@code labels}, in as few requests as the forge

@@ -13,6 +13,8 @@ package dev.hydra.forge;
  * @param headSha the head commit
  * @param base the target branch
  * @param url the page a person opens
+ * @param author the login of who opened it, empty when unknown
+ * @param nodeId GitHub's global node id (for GraphQL), empty on Forgejo and when unknown
  */
 public record PullRequest(
     int number,
@@ -24,4 +26,6 @@ public record PullRequest(
     String head,
     String headSha,
     String base,
-    String url) {}
+    String url,
+    String author,
+    String nodeId) {}

@@ -20,7 +20,10 @@ public final class ActionsOutput {
 
   private ActionsOutput() {}
 
-  /** The outputs of a run: stage, outcome, pr_number, pr_url, reason. */
+  /**
+   * The outputs of a run: stage, outcome, pr_number, pr_url, reason, and for a review job the
+   * {@code report} the decision job reads.
+   */
   public static Map<String, String> outputs(PipelineResult result) {
     Map<String, String> out = new LinkedHashMap<>();
     out.put("stage", result.stage());
@@ -28,6 +31,7 @@ public final class ActionsOutput {
     out.put("pr_number", result.pullRequest() == null ? "" : result.pullRequest().toString());
     out.put("pr_url", result.pullRequestUrl() == null ? "" : result.pullRequestUrl());
     out.put("reason", result.reason());
+    result.reviewReport().ifPresent(r -> out.put("report", r.toJson()));
     return out;
   }
 

@@ -1,11 +1,14 @@
 package dev.hydra.pipeline;
 
 import dev.hydra.credentials.Persona;
+import dev.hydra.event.PullRequestSnapshot;
 import dev.hydra.forge.Comment;
 import dev.hydra.forge.Forge;
+import dev.hydra.forge.ForgeConflictException;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.ForgeForbiddenException;
 import dev.hydra.forge.Issue;
+import dev.hydra.forge.LabelEvent;
 import dev.hydra.forge.NewPullRequest;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
@@ -34,6 +37,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,32 +52,49 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Performs a routed stage for one issue (SPEC §4): guard, claim, start, run, post as the stage's
- * persona, advance.
+ * Performs a routed stage for one issue (SPEC §4): guard, claim, run, post as the stage's persona,
+ * advance.
+ *
+ * <h2>Three steps for the reviews</h2>
+ *
+ * The review workflow runs the code review and the security review as two parallel jobs, each with
+ * only its own persona's token, and the decision as a third job after both ({@link Step}). A review
+ * job claims and runs its own review, posts it, and hands a {@link ReviewReport} to the decision
+ * job (a job output, which only the workflow run can write); the decision job writes both reviews'
+ * final labels and the outcome in one write. A single process (the local supervisor, the demo) runs
+ * the same three steps in a row ({@link #reviews}).
  *
  * <h2>Exactly once</h2>
  *
- * State lives in the issue's labels. A stage is claimed by one label write from the labels just
- * read: on the {@link LocalForge} with its compare-and-set {@link LocalForge#replaceLabelsIf}, so
- * of any number of concurrent runs exactly one wins; on GitHub and Forgejo, which have no
- * compare-and-set, by writing and re-reading, stopping when the labels are not what was written.
- * There the workflows' per-issue {@code concurrency} group is the primary guard; the re-read only
- * narrows the window. The trigger label is consumed by the claim, so a replayed or duplicated event
- * finds no trigger and does nothing.
+ * State lives in the issue's labels. A stage is claimed by removing the label that queued it
+ * ({@link Forge#takeLabel}): on GitHub the removal is itself a compare-and-set (a second removal
+ * gets 404), on the {@link LocalForge} it is one locked read-modify-write, and on Forgejo, whose
+ * removal always succeeds, the workflows' per-issue {@code concurrency} group keeps runs apart. A
+ * replayed or duplicated event finds nothing to take and does nothing. The two review jobs touch
+ * only their own stage's labels, with add and remove requests that cannot undo each other's.
  *
  * <h2>Who does what</h2>
  *
  * Every side effect is made through the forge instance of the persona that owns it: the builder
- * claims builds, opens the draft PR and owns the progress comment and {@code needs-input} comments;
- * each reviewer posts its own review and sets its own stage label; the applier runs last and merges
- * on {@code yolo}. Reviews never approve.
+ * claims builds, opens the draft PR, owns the progress comment, the decision and the {@code
+ * needs-input} comments; each reviewer claims and posts its own review; the applier runs when
+ * reviewers pushed fixes and merges on {@code yolo}. Reviews never approve.
  *
  * <h2>Authority</h2>
  *
- * The trigger and {@code yolo} count only when the user who applied them last ({@link
- * Forge#lastLabeledBy}) has write access or more ({@link Forge#userPermission}). Forgejo answers
- * that question only to administrators: when it refuses ({@link ForgeForbiddenException}), the
- * operator's allow-list {@code HYDRA_TRUSTED_LABELERS} decides.
+ * The trigger and {@code yolo} count only when the user who applied them has write access or more
+ * ({@link Forge#userPermission}): for the trigger, the event's sender when the event says it added
+ * the trigger (security-anchors §1.6), otherwise the issue's label history ({@link
+ * Forge#lastLabeled}). Forgejo answers the permission question only to administrators: when it
+ * refuses ({@link ForgeForbiddenException}), the operator's allow-list {@code
+ * HYDRA_TRUSTED_LABELERS} decides.
+ *
+ * <h2>Requests</h2>
+ *
+ * A whole run on GitHub, build → both reviews → done, costs 20 requests: build 7 (read, permission,
+ * take the trigger, running, reviews queued, draft PR, progress comment), each review 4 (read,
+ * take, running, review), decision 5 (read, labels, ready for review, find and edit the progress
+ * comment). {@code GitHubRequestBudgetTest} counts them.
  */
 public final class Pipeline {
 
@@ -89,8 +110,8 @@ public final class Pipeline {
   private final Map<Persona, String> logins = new ConcurrentHashMap<>();
 
   /**
-   * @param forges one forge instance per persona, each with that persona's token (the builder's at
-   *     least; a stage whose persona has none fails)
+   * @param forges one forge instance per persona, each with that persona's token; a step needs only
+   *     the personas it acts as (a review job has just its reviewer's)
    * @param executor runs the stage containers
    * @param options the label scheme, timeouts, trusted labellers
    * @param log receives one line per decision and side effect
@@ -100,8 +121,8 @@ public final class Pipeline {
       StageExecutor executor,
       PipelineOptions options,
       Consumer<String> log) {
-    if (!forges.containsKey(Persona.BUILDER)) {
-      throw new IllegalArgumentException("no forge for persona builder, which owns the issue");
+    if (forges.isEmpty()) {
+      throw new IllegalArgumentException("no forge for any persona: set a persona's token");
     }
     this.forges = new EnumMap<>(forges);
     this.executor = executor;
@@ -114,9 +135,16 @@ public final class Pipeline {
    * Performs what the router decided.
    *
    * @param decision the route decision
-   * @param headRef the PR's head branch, for review events
+   * @param pullRequest the event's pull request, for review events
+   * @param step which part to perform ({@code HYDRA_STAGE})
+   * @param reports for {@link Step#DECISION}: the reviews' reports
+   * @throws IllegalArgumentException when {@code step} does not fit the event
    */
-  public PipelineResult run(RouteDecision decision, @Nullable String headRef)
+  public PipelineResult run(
+      RouteDecision decision,
+      @Nullable PullRequestSnapshot pullRequest,
+      Step step,
+      Map<Stage, ReviewReport> reports)
       throws ForgeException, InterruptedException {
     if (!decision.runs()) {
       return skip("route", decision.reason());
@@ -124,22 +152,66 @@ public final class Pipeline {
     PipelineStage stage = decision.runningStage().orElseThrow();
     Integer issue = decision.issue();
     return switch (stage) {
-      case BUILD -> build(decision.repository(), issue == null ? 0 : issue);
+      case BUILD -> {
+        if (step != Step.ALL) {
+          throw new IllegalArgumentException(
+              "HYDRA_STAGE="
+                  + step.id()
+                  + " is for the review workflow, but this event starts a build; the build"
+                  + " workflow runs with the stage input empty");
+        }
+        yield build(decision.repository(), issue == null ? 0 : issue, labeller(decision));
+      }
       case REVIEW -> {
-        Integer pr = decision.pullRequest();
-        if (pr == null || headRef == null) {
+        if (pullRequest == null) {
           yield skip("review", "the event names no pull request");
         }
-        yield review(decision.repository(), pr, headRef);
+        PullRequest pr = pullRequest(pullRequest);
+        yield switch (step) {
+          case ALL -> reviews(decision.repository(), pr);
+          case CODE_REVIEW -> review(Stage.CODE_REVIEW, decision.repository(), pr);
+          case SECURITY_REVIEW -> review(Stage.SECURITY_REVIEW, decision.repository(), pr);
+          case DECISION -> decide(decision.repository(), pr, reports);
+        };
       }
       case IMAGE -> skip("image", "the image workflow builds images; hydra run performs no stage");
     };
   }
 
+  /** The login that added the trigger, when the event says so (an issues "labeled" event). */
+  private @Nullable String labeller(RouteDecision decision) {
+    String label = decision.label();
+    return label != null && label.equals(scheme.trigger()) && !decision.sender().isBlank()
+        ? decision.sender()
+        : null;
+  }
+
+  /** The port's pull request from the event's. */
+  public static PullRequest pullRequest(PullRequestSnapshot s) {
+    return new PullRequest(
+        s.number(),
+        s.title(),
+        s.body(),
+        s.open(),
+        s.draft(),
+        s.merged(),
+        s.headRef(),
+        s.headSha(),
+        s.baseRef(),
+        s.url(),
+        s.author(),
+        s.nodeId());
+  }
+
   // ---------------------------------------------------------------------------------- build
 
-  /** Performs the build of an issue whose trigger label was added. */
-  public PipelineResult build(RepoRef repo, int number)
+  /**
+   * Performs the build of an issue whose trigger label was added.
+   *
+   * @param labeller who added the trigger according to the event, or null to read the issue's label
+   *     history
+   */
+  public PipelineResult build(RepoRef repo, int number, @Nullable String labeller)
       throws ForgeException, InterruptedException {
     Forge builder = forge(Persona.BUILDER);
     Issue issue = builder.issue(repo, number);
@@ -149,7 +221,7 @@ public final class Pipeline {
       return skip("build", not.get());
     }
     if (state.busy()) {
-      return busyOrStale("build", builder, repo, issue, state);
+      return busyOrStale("build", repo, issue, state);
     }
     if (!state.triggered()) {
       return skip(
@@ -163,7 +235,7 @@ public final class Pipeline {
     if (state.inPipeline()) {
       return skip("build", "issue #" + number + " has been through the pipeline already");
     }
-    Authority authority = authority(builder, repo, number, scheme.trigger());
+    Authority authority = authority(builder, repo, number, scheme.trigger(), labeller);
     if (!authority.ok()) {
       explainOnce(
           builder,
@@ -177,47 +249,52 @@ public final class Pipeline {
               + "`.");
       return skip("build", authority.why());
     }
-    Set<String> queued = state.startBuild();
-    if (!claim(builder, repo, number, issue.labels(), queued)) {
-      return skip("build", "another run claimed the build of issue #" + number + " first");
+    Optional<List<String>> left = builder.takeLabel(repo, number, scheme.trigger());
+    if (left.isEmpty()) {
+      return skip("build", "another run took the trigger of issue #" + number + " first");
     }
-    log("builder claimed the build of #" + number + " (" + authority.why() + ")");
-    Set<String> running = next(queued, Stage.BUILD, StageState.RUNNING);
+    Set<String> running = next(left.get(), Stage.BUILD, StageState.RUNNING);
     builder.setLabels(repo, number, running);
-    Progress progress = Progress.load(this, repo, number);
-    progress.comment.started(Stage.BUILD, now());
-    progress.comment.note("Build started by the builder persona.");
-    progress.save();
+    log("builder claimed the build of #" + number + " (" + authority.why() + ")");
 
     StageResult result =
         executor.execute(
             new StageExecutor.Call(Stage.BUILD, Persona.BUILDER, repo, number, null, "build"));
     RunRecord record = record(repo, number, result);
-    progress.comment.record(record);
+    ProgressComment progress = new ProgressComment(number);
+    progress.record(record);
+    PipelineState ran = PipelineState.of(scheme, List.copyOf(running));
     Optional<String> problem = buildProblem(result, number);
     if (problem.isPresent()) {
-      builder.setLabels(
-          repo, number, PipelineState.of(scheme, List.copyOf(running)).afterBuild(false));
-      progress.comment.note("Build failed: " + Texts.oneLine(problem.get()));
-      progress.save();
-      needsInput(repo, number, "build", problem.get());
-      return new PipelineResult(
-          "build", PipelineResult.Status.NEEDS_INPUT, problem.get(), null, null, List.of(record));
+      return buildFailed(repo, number, ran, progress, problem.get(), record);
     }
     Verdict.BuilderResult built = result.verdictValue().flatMap(Verdict::builder).orElseThrow();
-    PullRequest pr =
-        builder.openDraftPullRequest(
-            repo,
-            new NewPullRequest(
-                built.branch(),
-                options.baseBranch(),
-                built.prTitle(),
-                withCloses(built.prBody(), number)));
-    builder.setLabels(
-        repo, number, PipelineState.of(scheme, List.copyOf(running)).afterBuild(true));
-    progress.comment.note(
+    // The reviews are queued before the PR exists: opening it starts the review workflow, whose
+    // jobs must find them.
+    builder.setLabels(repo, number, ran.afterBuild(true));
+    PullRequest pr;
+    try {
+      pr =
+          builder.openDraftPullRequest(
+              repo,
+              new NewPullRequest(
+                  built.branch(),
+                  options.baseBranch(),
+                  built.prTitle(),
+                  withCloses(built.prBody(), number)));
+    } catch (ForgeException e) {
+      return buildFailed(
+          repo,
+          number,
+          ran,
+          progress,
+          "the build passed, but its draft pull request could not be opened: "
+              + Texts.oneLine(String.valueOf(e.getMessage())),
+          record);
+    }
+    progress.note(
         "Build passed: draft PR #" + pr.number() + " opened; code and security reviews queued.");
-    progress.save();
+    builder.comment(repo, number, progress.render());
     log("builder opened draft PR #" + pr.number() + " for #" + number);
     return new PipelineResult(
         "build",
@@ -226,6 +303,23 @@ public final class Pipeline {
         pr.number(),
         pr.url(),
         List.of(record));
+  }
+
+  private PipelineResult buildFailed(
+      RepoRef repo,
+      int number,
+      PipelineState ran,
+      ProgressComment progress,
+      String problem,
+      RunRecord record)
+      throws ForgeException {
+    Forge builder = forge(Persona.BUILDER);
+    builder.setLabels(repo, number, ran.afterBuild(false));
+    progress.note("Build failed: " + Texts.oneLine(problem));
+    builder.comment(repo, number, progress.render());
+    needsInput(repo, number, "build", problem);
+    return new PipelineResult(
+        "build", PipelineResult.Status.NEEDS_INPUT, problem, null, null, List.of(record));
   }
 
   private Optional<String> buildProblem(StageResult result, int number) {
@@ -252,105 +346,236 @@ public final class Pipeline {
     return closedIssues(body).contains(number) ? body : body + "\n\nCloses #" + number;
   }
 
-  // --------------------------------------------------------------------------------- review
+  // -------------------------------------------------------------------------------- reviews
 
-  /** Performs both reviews of a Hydra PR, then the decision (and the applier when it says so). */
-  public PipelineResult review(RepoRef repo, int prNumber, String headRef)
+  /**
+   * Both reviews and the decision in one process: what the review workflow's three jobs do, in a
+   * row.
+   */
+  public PipelineResult reviews(RepoRef repo, PullRequest pr)
       throws ForgeException, InterruptedException {
-    Forge reviewer = forge(Persona.REVIEWER);
-    Optional<HydraBranch> branch = HydraBranch.parse(headRef);
-    if (branch.isEmpty()) {
-      return skip("review", "head branch " + Texts.quote(headRef) + " is not a Hydra branch");
+    Optional<String> mismatch = mismatch(pr);
+    if (mismatch.isPresent()) {
+      return stopped(repo, pr, mismatch.get());
     }
-    Optional<PullRequest> found = reviewer.findPullRequest(repo, headRef);
-    if (found.isEmpty() || found.get().number() != prNumber) {
-      return skip(
-          "review", "PR #" + prNumber + " is no longer the open PR of " + Texts.quote(headRef));
+    Map<Stage, ReviewReport> reports = new EnumMap<>(Stage.class);
+    for (Stage stage : List.of(Stage.CODE_REVIEW, Stage.SECURITY_REVIEW)) {
+      PipelineResult one = review(stage, repo, pr);
+      reports.put(stage, one.reviewReport().orElseThrow());
     }
-    PullRequest pr = found.get();
-    int number = branch.get().issue();
-    Set<Integer> closes = closedIssues(pr.body());
-    if (!closes.equals(Set.of(number))) {
-      String why =
-          "PR #"
-              + prNumber
-              + " is on branch "
-              + Texts.quote(headRef)
-              + " (issue #"
-              + number
-              + ") but its body "
-              + (closes.isEmpty() ? "closes no issue" : "closes " + hashes(closes))
-              + "; Hydra reviews a PR only when both name the same issue";
-      explainOnce(reviewer, repo, prNumber, "mismatch", "Hydra stopped: " + why + ".");
-      return new PipelineResult(
-          "review", PipelineResult.Status.STOPPED, why, pr.number(), pr.url(), List.of());
+    return decide(repo, pr, reports);
+  }
+
+  /**
+   * One review of a Hydra PR, as that review's persona: claim it, run it, post the review, and
+   * report to the decision. Writes no outcome: the decision does, for both reviews at once.
+   *
+   * @param stage {@link Stage#CODE_REVIEW} or {@link Stage#SECURITY_REVIEW}
+   */
+  public PipelineResult review(Stage stage, RepoRef repo, PullRequest pr)
+      throws ForgeException, InterruptedException {
+    if (stage != Stage.CODE_REVIEW && stage != Stage.SECURITY_REVIEW) {
+      throw new IllegalArgumentException(stage.id() + " is not a review");
     }
-    Issue issue = reviewer.issue(repo, number);
+    Persona persona = stage == Stage.CODE_REVIEW ? Persona.REVIEWER : Persona.SECURITY;
+    Optional<String> mismatch = mismatch(pr);
+    if (mismatch.isPresent()) {
+      // The decision job, as the builder, says so once on the PR.
+      return reviewSkipped(stage, pr, mismatch.get());
+    }
+    int number = issueOf(pr);
+    Forge own = forge(persona);
+    Issue issue = own.issue(repo, number);
     PipelineState state = PipelineState.of(scheme, issue.labels());
     Optional<String> not = blocked(issue, state);
     if (not.isPresent()) {
-      return skip("review", not.get());
+      return reviewSkipped(stage, pr, not.get());
     }
-    Optional<StageState> code = state.state(Stage.CODE_REVIEW);
-    Optional<StageState> security = state.state(Stage.SECURITY_REVIEW);
-    if (code.isEmpty() || security.isEmpty()) {
-      return skip("review", "issue #" + number + " has no reviews queued");
+    Optional<StageState> current = state.state(stage);
+    if (current.isEmpty() || current.get() != StageState.QUEUED) {
+      return reviewSkipped(
+          stage,
+          pr,
+          "the "
+              + stage.id()
+              + " of issue #"
+              + number
+              + (current.isEmpty()
+                  ? " is not queued"
+                  : " is " + current.get().id() + ", not queued"));
     }
-    if (code.get() != StageState.QUEUED || security.get() != StageState.QUEUED) {
-      if (state.busy()) {
-        return busyOrStale("review", reviewer, repo, issue, state);
-      }
-      return skip("review", "the reviews of issue #" + number + " ran already");
+    if (own.takeLabel(repo, number, scheme.name(stage, StageState.QUEUED)).isEmpty()) {
+      return reviewSkipped(
+          stage, pr, "another run took the " + stage.id() + " of issue #" + number + " first");
     }
-    Set<String> running =
-        PipelineState.of(
-                scheme, List.copyOf(next(issue.labels(), Stage.CODE_REVIEW, StageState.RUNNING)))
-            .with(Stage.SECURITY_REVIEW, StageState.RUNNING);
-    if (!claim(reviewer, repo, number, issue.labels(), running)) {
-      return skip("review", "another run claimed the reviews of issue #" + number + " first");
-    }
-    log("reviewer claimed the reviews of #" + number + " (PR #" + prNumber + ")");
-    Progress progress = Progress.load(this, repo, number);
-    progress.comment.started(Stage.CODE_REVIEW, now());
-    progress.comment.started(Stage.SECURITY_REVIEW, now());
-    progress.comment.note("Code and security reviews started on PR #" + prNumber + ".");
-    progress.save();
+    own.addLabels(repo, number, Set.of(scheme.name(stage, StageState.RUNNING)));
+    log(
+        persona.id()
+            + " claimed the "
+            + stage.id()
+            + " of #"
+            + number
+            + " (PR #"
+            + pr.number()
+            + ")");
 
-    List<RunRecord> records = new ArrayList<>();
-    Set<String> labels = running;
-    boolean fixes = false;
-    for (Stage stage : List.of(Stage.CODE_REVIEW, Stage.SECURITY_REVIEW)) {
-      Persona persona = stage == Stage.CODE_REVIEW ? Persona.REVIEWER : Persona.SECURITY;
-      StageResult result =
-          executor.execute(
-              new StageExecutor.Call(stage, persona, repo, number, pr.url(), stage.id()));
-      RunRecord record = record(repo, number, result);
-      records.add(record);
-      progress.comment.record(record);
-      Forge own = forge(persona);
-      own.review(repo, prNumber, review(result, pr.headSha()));
-      labels = next(labels, stage, result.passed() ? StageState.PASS : StageState.FAIL);
-      own.setLabels(repo, number, labels);
-      fixes |= result.verdictValue().map(v -> !v.fixesApplied().isEmpty()).orElse(false);
-      log(persona.id() + " posted its review of PR #" + prNumber + ": " + result.status().id());
+    StageResult result =
+        executor.execute(new StageExecutor.Call(stage, persona, repo, number, pr.url(), "review"));
+    RunRecord record = record(repo, number, result);
+    boolean passed = result.passed();
+    String reason =
+        stage.id() + " " + result.status().id() + ": " + Texts.oneLine(result.message());
+    Optional<String> posted = postReview(own, repo, pr, review(result, pr.headSha()));
+    if (posted.isPresent()) {
+      passed = false;
+      reason = stage.id() + ": its review could not be posted: " + posted.get();
     }
-    PipelineState reviewed = PipelineState.of(scheme, List.copyOf(labels));
+    boolean fixes = result.verdictValue().map(v -> !v.fixesApplied().isEmpty()).orElse(false);
+    log(persona.id() + " reviewed PR #" + pr.number() + ": " + (passed ? "pass" : "fail"));
+    ReviewReport report =
+        new ReviewReport(
+            stage.id(), passed ? ReviewReport.PASS : ReviewReport.FAIL, fixes, reason, record);
+    return new PipelineResult(
+        stage.id(),
+        passed ? PipelineResult.Status.PASSED : PipelineResult.Status.FAILED,
+        reason,
+        pr.number(),
+        pr.url(),
+        List.of(record),
+        report);
+  }
+
+  /**
+   * Posts a review; when the forge refuses its inline comments (a line outside the diff), posts it
+   * again with them in the body, so a verdict is never lost to a line number.
+   *
+   * @return why the review could not be posted at all, empty when it was
+   */
+  private Optional<String> postReview(Forge own, RepoRef repo, PullRequest pr, Review review)
+      throws ForgeException {
+    try {
+      own.review(repo, pr.number(), review);
+      return Optional.empty();
+    } catch (ForgeConflictException e) {
+      if (review.comments().isEmpty()) {
+        return Optional.of(Texts.oneLine(String.valueOf(e.getMessage())));
+      }
+      log(
+          "the forge refused the inline comments ("
+              + Texts.oneLine(String.valueOf(e.getMessage()))
+              + "); posting them in the body");
+      StringBuilder body = new StringBuilder(review.body());
+      for (Review.InlineComment c : review.comments()) {
+        body.append("\n- `")
+            .append(c.path())
+            .append(':')
+            .append(c.line())
+            .append("`: ")
+            .append(c.body());
+      }
+      own.review(
+          repo,
+          pr.number(),
+          new Review(review.event(), body.toString(), review.commitSha(), List.of()));
+      return Optional.empty();
+    }
+  }
+
+  private PipelineResult reviewSkipped(Stage stage, PullRequest pr, String why) {
+    log("skip " + stage.id() + ": " + why);
+    return new PipelineResult(
+        stage.id(),
+        PipelineResult.Status.SKIPPED,
+        why,
+        pr.number(),
+        pr.url(),
+        List.of(),
+        new ReviewReport(stage.id(), ReviewReport.SKIP, false, why, null));
+  }
+
+  // ------------------------------------------------------------------------------- decision
+
+  /**
+   * The decision after both reviews (SPEC §4), as the builder: both reviews' outcomes and the
+   * decision in one label write, then {@code done} (the PR ready for review, merged on an
+   * authorised {@code yolo}), the applier when a reviewer pushed fixes, or {@code needs-input}.
+   *
+   * @param reports the two reviews' reports; a missing one counts as a failed review
+   */
+  public PipelineResult decide(RepoRef repo, PullRequest pr, Map<Stage, ReviewReport> reports)
+      throws ForgeException, InterruptedException {
+    Optional<String> mismatch = mismatch(pr);
+    if (mismatch.isPresent()) {
+      return stopped(repo, pr, mismatch.get());
+    }
+    ReviewReport code = report(reports, Stage.CODE_REVIEW);
+    ReviewReport security = report(reports, Stage.SECURITY_REVIEW);
+    if (!code.ran() || !security.ran()) {
+      return skip(
+          "decision",
+          "the reviews did not both run in this run ("
+              + (code.ran() ? security.reason() : code.reason())
+              + ")");
+    }
+    int number = issueOf(pr);
+    Forge builder = forge(Persona.BUILDER);
+    Issue issue = builder.issue(repo, number);
+    PipelineState state = PipelineState.of(scheme, issue.labels());
+    Optional<String> not = blocked(issue, state);
+    if (not.isPresent()) {
+      return skip("decision", not.get());
+    }
+    if (state.state(Stage.CODE_REVIEW).orElse(null) != StageState.RUNNING
+        || state.state(Stage.SECURITY_REVIEW).orElse(null) != StageState.RUNNING) {
+      return skip(
+          "decision",
+          "the reviews of issue #" + number + " are not both running; there is nothing to decide");
+    }
+    StageState codeState = code.passed() ? StageState.PASS : StageState.FAIL;
+    StageState securityState = security.passed() ? StageState.PASS : StageState.FAIL;
+    Set<String> labels =
+        PipelineState.of(scheme, List.copyOf(next(issue.labels(), Stage.CODE_REVIEW, codeState)))
+            .with(Stage.SECURITY_REVIEW, securityState);
+    List<RunRecord> records = new ArrayList<>();
+    Progress progress = Progress.load(this, repo, number, pr.author());
+    for (ReviewReport report : List.of(code, security)) {
+      RunRecord record = report.record();
+      if (record != null) {
+        records.add(record);
+        progress.comment.record(record);
+      }
+    }
     ReviewDecision decision =
         ReviewDecision.decide(
-            reviewed.state(Stage.CODE_REVIEW), reviewed.state(Stage.SECURITY_REVIEW), fixes);
+            Optional.of(codeState), Optional.of(securityState), code.fixes() || security.fixes());
     return switch (decision) {
       case WAIT, NEEDS_INPUT -> {
-        String why = "a review failed on PR #" + prNumber + ": see its review";
-        forge(Persona.BUILDER).setLabels(repo, number, reviewed.withOutcome(Outcome.NEEDS_INPUT));
+        String why =
+            "a review failed on PR #"
+                + pr.number()
+                + ": "
+                + (code.passed() ? security.reason() : code.reason());
+        builder.setLabels(
+            repo,
+            number,
+            PipelineState.of(scheme, List.copyOf(labels)).withOutcome(Outcome.NEEDS_INPUT));
         progress.comment.note("A review failed: a person decides.");
         progress.save();
         needsInput(repo, number, "review", why);
         yield new PipelineResult(
-            "review", PipelineResult.Status.NEEDS_INPUT, why, prNumber, pr.url(), records);
+            "decision", PipelineResult.Status.NEEDS_INPUT, why, pr.number(), pr.url(), records);
       }
-      case DONE -> done(repo, number, pr, labels, progress, records);
+      case DONE -> done(repo, number, pr, labels, progress, records, false);
       case APPLIER -> applier(repo, number, pr, labels, progress, records);
     };
+  }
+
+  private static ReviewReport report(Map<Stage, ReviewReport> reports, Stage stage) {
+    ReviewReport report = reports.get(stage);
+    return report != null
+        ? report
+        : new ReviewReport(
+            stage.id(), ReviewReport.FAIL, false, "no report of the " + stage.id(), null);
   }
 
   private PipelineResult applier(
@@ -361,16 +586,15 @@ public final class Pipeline {
       Progress progress,
       List<RunRecord> records)
       throws ForgeException, InterruptedException {
-    Forge applier = forge(Persona.APPLIER);
+    Forge builder = forge(Persona.BUILDER);
     Set<String> running = next(labels, Stage.APPLIER, StageState.RUNNING);
-    applier.setLabels(repo, number, running);
-    progress.comment.started(Stage.APPLIER, now());
+    builder.setLabels(repo, number, running);
     progress.comment.note("Reviewers applied fixes: the applier gives the final go/no-go.");
     progress.save();
     StageResult result =
         executor.execute(
             new StageExecutor.Call(
-                Stage.APPLIER, Persona.APPLIER, repo, number, pr.url(), "applier"));
+                Stage.APPLIER, Persona.APPLIER, repo, number, pr.url(), "apply"));
     RunRecord record = record(repo, number, result);
     List<RunRecord> all = new ArrayList<>(records);
     all.add(record);
@@ -378,11 +602,10 @@ public final class Pipeline {
     Set<String> after =
         next(running, Stage.APPLIER, result.passed() ? StageState.PASS : StageState.FAIL);
     if (ReviewDecision.afterApplier(result.passed()) == Outcome.DONE) {
-      applier.setLabels(repo, number, after);
-      return done(repo, number, pr, after, progress, all);
+      return done(repo, number, pr, after, progress, all, true);
     }
     String why = "the applier " + result.status().id() + ": " + result.message();
-    applier.setLabels(
+    builder.setLabels(
         repo,
         number,
         PipelineState.of(scheme, List.copyOf(after)).withOutcome(Outcome.NEEDS_INPUT));
@@ -390,7 +613,7 @@ public final class Pipeline {
     progress.save();
     needsInput(repo, number, "applier", why);
     return new PipelineResult(
-        "review", PipelineResult.Status.NEEDS_INPUT, why, pr.number(), pr.url(), all);
+        "decision", PipelineResult.Status.NEEDS_INPUT, why, pr.number(), pr.url(), all);
   }
 
   private PipelineResult done(
@@ -399,39 +622,102 @@ public final class Pipeline {
       PullRequest pr,
       Set<String> labels,
       Progress progress,
-      List<RunRecord> records)
+      List<RunRecord> records,
+      boolean fixed)
       throws ForgeException {
     Forge builder = forge(Persona.BUILDER);
-    // Reviewers or the applier may have pushed fixes: act on the PR as it is now.
-    PullRequest live = builder.findPullRequest(repo, pr.head()).orElse(pr);
-    if (live.draft()) {
-      builder.markReadyForReview(repo, live);
-    }
     PipelineState state = PipelineState.of(scheme, List.copyOf(labels));
+    try {
+      builder.markReadyForReview(repo, pr);
+    } catch (ForgeException e) {
+      String why =
+          "both reviews passed, but PR #"
+              + pr.number()
+              + " could not be marked ready for review: "
+              + Texts.oneLine(String.valueOf(e.getMessage()));
+      builder.setLabels(repo, number, state.withOutcome(Outcome.NEEDS_INPUT));
+      progress.comment.note("Could not mark the PR ready for review: a person decides.");
+      progress.save();
+      needsInput(repo, number, "decision", why);
+      return new PipelineResult(
+          "decision", PipelineResult.Status.NEEDS_INPUT, why, pr.number(), pr.url(), records);
+    }
     builder.setLabels(repo, number, state.withOutcome(Outcome.DONE));
     PipelineResult.Status status = PipelineResult.Status.DONE;
-    String reason = "PR #" + live.number() + " is ready for review";
+    String reason = "PR #" + pr.number() + " is ready for review";
     if (state.has(MetadataLabel.YOLO)) {
-      Forge applier = forge(Persona.APPLIER);
-      Authority yolo = authority(applier, repo, number, scheme.name(MetadataLabel.YOLO));
-      if (!yolo.ok()) {
-        reason += "; not merged: " + yolo.why();
+      Forge applier = forges.get(Persona.APPLIER);
+      if (applier == null) {
+        reason +=
+            "; not merged: `yolo` needs the applier's token ("
+                + Persona.APPLIER.envVariable()
+                + ")";
       } else {
-        try {
-          applier.merge(repo, live.number(), live.headSha());
-          status = PipelineResult.Status.MERGED;
-          reason = "PR #" + live.number() + " merged (yolo, " + yolo.why() + ")";
-        } catch (ForgeException e) {
-          reason +=
-              "; the forge refused the yolo merge: "
-                  + Texts.oneLine(String.valueOf(e.getMessage()));
+        Authority yolo = authority(applier, repo, number, scheme.name(MetadataLabel.YOLO), null);
+        if (!yolo.ok()) {
+          reason += "; not merged: " + yolo.why();
+        } else {
+          try {
+            // Fixes moved the head since the event: merge exactly what the applier looked at.
+            String head =
+                fixed
+                    ? applier
+                        .findPullRequest(repo, pr.head())
+                        .map(PullRequest::headSha)
+                        .orElse(pr.headSha())
+                    : pr.headSha();
+            applier.merge(repo, pr.number(), head);
+            status = PipelineResult.Status.MERGED;
+            reason = "PR #" + pr.number() + " merged (yolo, " + yolo.why() + ")";
+          } catch (ForgeException e) {
+            reason +=
+                "; the forge refused the yolo merge: "
+                    + Texts.oneLine(String.valueOf(e.getMessage()));
+          }
         }
       }
     }
     progress.comment.note("Done: " + reason + ".");
     progress.save();
     log(reason);
-    return new PipelineResult("review", status, reason, live.number(), live.url(), records);
+    return new PipelineResult("decision", status, reason, pr.number(), pr.url(), records);
+  }
+
+  /** Why the PR's branch and its {@code Closes #N} disagree, if they do. */
+  private static Optional<String> mismatch(PullRequest pr) {
+    Optional<HydraBranch> branch = HydraBranch.parse(pr.head());
+    if (branch.isEmpty()) {
+      return Optional.of("head branch " + Texts.quote(pr.head()) + " is not a Hydra branch");
+    }
+    int number = branch.get().issue();
+    Set<Integer> closes = closedIssues(pr.body());
+    if (closes.equals(Set.of(number))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "PR #"
+            + pr.number()
+            + " is on branch "
+            + Texts.quote(pr.head())
+            + " (issue #"
+            + number
+            + ") but its body "
+            + (closes.isEmpty() ? "closes no issue" : "closes " + hashes(closes))
+            + "; Hydra reviews a PR only when both name the same issue");
+  }
+
+  private static int issueOf(PullRequest pr) {
+    return HydraBranch.parse(pr.head()).orElseThrow().issue();
+  }
+
+  private PipelineResult stopped(RepoRef repo, PullRequest pr, String why) throws ForgeException {
+    if (HydraBranch.parse(pr.head()).isEmpty()) {
+      return skip("review", why);
+    }
+    explainOnce(
+        forge(Persona.BUILDER), repo, pr.number(), "mismatch", "Hydra stopped: " + why + ".");
+    return new PipelineResult(
+        "review", PipelineResult.Status.STOPPED, why, pr.number(), pr.url(), List.of());
   }
 
   private static Review review(StageResult result, String sha) {
@@ -480,7 +766,7 @@ public final class Pipeline {
     if (!state.busy()) {
       return skip("reconcile", "no stage of issue #" + number + " is queued or running");
     }
-    return busyOrStale("reconcile", builder, repo, issue, state);
+    return busyOrStale("reconcile", repo, issue, state);
   }
 
   // ----------------------------------------------------------------------------------- guard
@@ -511,27 +797,30 @@ public final class Pipeline {
     return Optional.empty();
   }
 
-  private PipelineResult busyOrStale(
-      String what, Forge forge, RepoRef repo, Issue issue, PipelineState state)
+  /**
+   * A stage is queued or running: skip, unless it has been so for longer than its timeout plus the
+   * grace period (from when its label was added, in the issue's history), in which case it is
+   * recovered as the builder: {@code :fail} + {@code needs-input} and one comment.
+   */
+  private PipelineResult busyOrStale(String what, RepoRef repo, Issue issue, PipelineState state)
       throws ForgeException {
-    Progress progress = Progress.load(this, repo, issue.number());
+    Forge builder = forge(Persona.BUILDER);
     Instant now = now();
     List<Stage> stale = new ArrayList<>();
     List<String> busy = new ArrayList<>();
-    state
-        .stages()
-        .forEach(
-            (stage, s) -> {
-              if (!s.finished()) {
-                busy.add(scheme.name(stage, s));
-                Optional<Instant> started = progress.comment.startedAt(stage);
-                if (started.isPresent()
-                    && now.isAfter(
-                        started.get().plus(options.timeout().apply(stage)).plus(options.grace()))) {
-                  stale.add(stage);
-                }
-              }
-            });
+    for (Map.Entry<Stage, StageState> e : state.stages().entrySet()) {
+      if (e.getValue().finished()) {
+        continue;
+      }
+      String label = scheme.name(e.getKey(), e.getValue());
+      busy.add(label);
+      Optional<LabelEvent> since = builder.lastLabeled(repo, issue.number(), label);
+      if (since.isPresent()
+          && now.isAfter(
+              since.get().at().plus(options.timeout().apply(e.getKey())).plus(options.grace()))) {
+        stale.add(e.getKey());
+      }
+    }
     if (stale.isEmpty()) {
       return skip(what, "issue #" + issue.number() + " has a stage in progress: " + busy);
     }
@@ -540,7 +829,7 @@ public final class Pipeline {
       next = next(next, stage, StageState.FAIL);
     }
     next = PipelineState.of(scheme, List.copyOf(next)).withOutcome(Outcome.NEEDS_INPUT);
-    if (!claim(forge, repo, issue.number(), issue.labels(), next)) {
+    if (!claim(builder, repo, issue.number(), issue.labels(), next)) {
       return skip(what, "another run recovered issue #" + issue.number() + " first");
     }
     List<String> ids = stale.stream().map(Stage::id).toList();
@@ -550,6 +839,7 @@ public final class Pipeline {
             + " was left running past its timeout plus "
             + options.grace().toMinutes()
             + " minutes' grace (the runner was probably killed)";
+    Progress progress = Progress.load(this, repo, issue.number(), null);
     progress.comment.note("Recovered: " + why + ".");
     progress.save();
     needsInput(repo, issue.number(), String.join("+", ids), why);
@@ -559,14 +849,23 @@ public final class Pipeline {
 
   private record Authority(boolean ok, String why) {}
 
-  private Authority authority(Forge forge, RepoRef repo, int number, String label)
+  /**
+   * Whether {@code label} on the issue carries authority: applied by a user with write access.
+   *
+   * @param labeller who applied it according to the event, or null to read the label history
+   */
+  private Authority authority(
+      Forge forge, RepoRef repo, int number, String label, @Nullable String labeller)
       throws ForgeException {
-    Optional<String> who = forge.lastLabeledBy(repo, number, label);
-    if (who.isEmpty()) {
-      return new Authority(
-          false, "the forge does not say who applied `" + label + "` to #" + number);
+    String login = labeller;
+    if (login == null) {
+      Optional<LabelEvent> who = forge.lastLabeled(repo, number, label);
+      if (who.isEmpty()) {
+        return new Authority(
+            false, "the forge does not say who applied `" + label + "` to #" + number);
+      }
+      login = who.get().actor();
     }
-    String login = who.get();
     try {
       if (forge.userPermission(repo, login).canWrite()) {
         return new Authority(
@@ -601,8 +900,8 @@ public final class Pipeline {
   // ----------------------------------------------------------------------------- side effects
 
   /**
-   * Claims a transition exactly once: compare-and-set on the local forge; write and re-read on the
-   * real forges (whose per-issue {@code concurrency} group is the primary guard).
+   * A recovery's label write, once: compare-and-set on the local forge; write and re-read on the
+   * real forges, where the per-issue {@code concurrency} group keeps runs apart.
    */
   private boolean claim(
       Forge forge, RepoRef repo, int number, List<String> expected, Set<String> next)
@@ -668,7 +967,7 @@ public final class Pipeline {
 
   // ------------------------------------------------------------------------------- helpers
 
-  private Set<String> next(java.util.Collection<String> labels, Stage stage, StageState state) {
+  private Set<String> next(Collection<String> labels, Stage stage, StageState state) {
     return PipelineState.of(scheme, List.copyOf(labels)).with(stage, state);
   }
 
@@ -738,10 +1037,18 @@ public final class Pipeline {
       this.comment = comment;
     }
 
-    static Progress load(Pipeline pipeline, RepoRef repo, int issue) throws ForgeException {
+    /**
+     * Finds the builder's progress comment on the issue.
+     *
+     * @param author the builder's login when known (the author of the PR it opened), otherwise
+     *     asked of the forge
+     */
+    static Progress load(Pipeline pipeline, RepoRef repo, int issue, @Nullable String author)
+        throws ForgeException {
       Forge builder = pipeline.forge(Persona.BUILDER);
+      String login = author == null || author.isBlank() ? pipeline.login(builder) : author;
       Optional<Comment> found =
-          builder.findComment(repo, issue, ProgressComment.marker(issue), pipeline.login(builder));
+          builder.findComment(repo, issue, ProgressComment.marker(issue), login);
       return found.isPresent()
           ? new Progress(
               pipeline,

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,7 +78,7 @@ public abstract class ForgeContractTest {
       int number, String title, String head, String headSha, String base, boolean draft) {}
 
   /** One label added to or removed from an issue, in the issue's history. */
-  public record LabelEvent(String label, String login, boolean added) {}
+  public record HistoryItem(String label, String login, boolean added, String at) {}
 
   /** A forge call under measurement. */
   @FunctionalInterface
@@ -116,7 +117,7 @@ public abstract class ForgeContractTest {
   /** The path of the issue (for error stubs), relative to the server. */
   protected abstract String issuePath(RepoRef repo, int number);
 
-  protected abstract void stubLabelHistory(RepoRef repo, int issue, List<LabelEvent> events);
+  protected abstract void stubLabelHistory(RepoRef repo, int issue, List<HistoryItem> events);
 
   /** The repository's labels; IDs are 100 + the index. */
   protected abstract void stubRepoLabels(RepoRef repo, List<LabelSpec> labels);
@@ -127,6 +128,25 @@ public abstract class ForgeContractTest {
       RepoRef repo, int issue, List<String> sortedNames, List<LabelSpec> repoLabels);
 
   protected abstract void stubLabelWrites(RepoRef repo, List<LabelSpec> repoLabels);
+
+  /**
+   * Stubs taking {@code label} (one of {@link #repoLabels()}) from an issue carrying {@code
+   * carried}, the way the forge answers: the labels left, or that the label is not there.
+   */
+  protected abstract void stubTakeLabel(
+      RepoRef repo, int issue, List<String> carried, String label, List<LabelSpec> repoLabels);
+
+  /** The request that removes {@code label} from the issue. */
+  protected abstract RequestPatternBuilder takeLabelRequest(
+      RepoRef repo, int issue, String label, List<LabelSpec> repoLabels);
+
+  /** Stubs adding labels to an issue, answering {@code after}. */
+  protected abstract void stubAddLabels(
+      RepoRef repo, int issue, List<String> after, List<LabelSpec> repoLabels);
+
+  /** The request that adds {@code sortedNames} to the issue. */
+  protected abstract RequestPatternBuilder addLabelsRequest(
+      RepoRef repo, int issue, List<String> sortedNames, List<LabelSpec> repoLabels);
 
   protected abstract RequestPatternBuilder createLabelRequest(RepoRef repo, LabelSpec label);
 
@@ -318,19 +338,20 @@ public abstract class ForgeContractTest {
   }
 
   @Test
-  void lastLabeledByIsTheLastUserWhoAddedTheLabel() throws Exception {
+  void lastLabeledIsTheLastUserWhoAddedTheLabelAndWhen() throws Exception {
     stubLabelHistory(
         REPO,
         7,
         List.of(
-            new LabelEvent("ready-to-build", "mallory", true),
-            new LabelEvent("ready-to-build", "mallory", false),
-            new LabelEvent("ready-to-build", "alice", true),
-            new LabelEvent("yolo", "mallory", true)));
-    Optional<String> who =
-        measured("lastLabeledBy", () -> forge.lastLabeledBy(REPO, 7, "ready-to-build"));
-    assertThat(who).contains("alice");
-    assertThat(forge.lastLabeledBy(REPO, 7, "done")).isEmpty();
+            new HistoryItem("ready-to-build", "mallory", true, "2026-11-20T09:00:00Z"),
+            new HistoryItem("ready-to-build", "mallory", false, "2026-11-20T09:01:00Z"),
+            new HistoryItem("ready-to-build", "alice", true, "2026-11-20T09:02:03Z"),
+            new HistoryItem("yolo", "mallory", true, "2026-11-20T09:03:00Z")));
+    Optional<LabelEvent> who =
+        measured("lastLabeled", () -> forge.lastLabeled(REPO, 7, "ready-to-build"));
+    assertThat(who)
+        .contains(new LabelEvent("alice", java.time.Instant.parse("2026-11-20T09:02:03Z")));
+    assertThat(forge.lastLabeled(REPO, 7, "done")).isEmpty();
   }
 
   @Test
@@ -347,6 +368,36 @@ public abstract class ForgeContractTest {
             7,
             List.of("build:pass", "code-review:queued", "security-review:queued"),
             repoLabels()));
+  }
+
+  @Test
+  void takeLabelRemovesOneLabelAndSaysWhatIsLeft() throws Exception {
+    stubRepoLabels(REPO, repoLabels());
+    stubTakeLabel(REPO, 7, List.of("build:pass", "ready-to-build"), "ready-to-build", repoLabels());
+    Optional<List<String>> left =
+        measured("takeLabel", () -> forge.takeLabel(REPO, 7, "ready-to-build"));
+    assertThat(left).contains(List.of("build:pass"));
+    wm.verify(1, takeLabelRequest(REPO, 7, "ready-to-build", repoLabels()));
+  }
+
+  @Test
+  void takeLabelNotThereIsEmptyNotAnError() throws Exception {
+    stubRepoLabels(REPO, repoLabels());
+    stubTakeLabel(REPO, 7, List.of("build:pass"), "ready-to-build", repoLabels());
+    Optional<List<String>> left =
+        measured("takeLabel (not there)", () -> forge.takeLabel(REPO, 7, "ready-to-build"));
+    assertThat(left).as("another run took it first").isEmpty();
+  }
+
+  @Test
+  void addLabelsKeepsTheOthers() throws Exception {
+    stubRepoLabels(REPO, repoLabels());
+    stubAddLabels(REPO, 7, List.of("build:pass", "code-review:queued"), repoLabels());
+    List<String> after =
+        measured("addLabels", () -> forge.addLabels(REPO, 7, Set.of("code-review:queued")));
+    assertThat(after).containsExactly("build:pass", "code-review:queued");
+    wm.verify(1, addLabelsRequest(REPO, 7, List.of("code-review:queued"), repoLabels()));
+    wm.verify(0, putRequestedFor(urlPathEqualTo(setLabelsPath(REPO, 7))));
   }
 
   @Test
@@ -455,7 +506,7 @@ public abstract class ForgeContractTest {
     stubMarkReady(REPO, draftPr());
     PullRequest pr =
         new PullRequest(
-            12, "WIP: Add a greeting", "", true, true, false, BRANCH, HEAD_SHA, "main", "");
+            12, "WIP: Add a greeting", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "");
     measure("markReadyForReview", () -> forge.markReadyForReview(REPO, pr));
     wm.verify(1, markReadyRequest(REPO, draftPr()));
   }

@@ -7,6 +7,7 @@ import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.forge.ForgeUnauthorizedException;
 import dev.hydra.forge.Issue;
+import dev.hydra.forge.LabelEvent;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.NewPullRequest;
 import dev.hydra.forge.Permission;
@@ -87,7 +88,17 @@ final class InMemoryForge implements Forge {
   }
 
   @Override
-  public Optional<String> lastLabeledBy(RepoRef repo, int issue, String label) {
+  public Optional<LabelEvent> lastLabeled(RepoRef repo, int issue, String label) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Optional<List<String>> takeLabel(RepoRef repo, int issue, String label) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public List<String> addLabels(RepoRef repo, int issue, Set<String> labels) {
     throw new UnsupportedOperationException();
   }
 

@@ -56,9 +56,14 @@ class PipelineTest {
   }
 
   Map<Persona, Forge> forges() {
+    return forges(Clock.systemUTC());
+  }
+
+  /** The personas' forges, whose label history is stamped by {@code clock}. */
+  Map<Persona, Forge> forges(Clock clock) {
     Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
     for (Persona p : Persona.values()) {
-      forges.put(p, LocalForge.forPersona(dir, p.id()));
+      forges.put(p, LocalForge.forPersona(dir, p.id()).withClock(clock));
     }
     return forges;
   }
@@ -91,11 +96,11 @@ class PipelineTest {
 
   PipelineResult buildAndReview(FakeStageExecutor executor) throws Exception {
     Pipeline p = pipeline(executor);
-    PipelineResult build = p.build(REPO, issue);
+    PipelineResult build = p.build(REPO, issue, null);
     assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
     PullRequest pr =
         builder.findPullRequest(REPO, "hydra/" + issue + "-add-a-health-endpoint").orElseThrow();
-    return p.review(REPO, pr.number(), pr.head());
+    return p.reviews(REPO, pr);
   }
 
   List<String> labels() throws ForgeException {
@@ -150,7 +155,7 @@ class PipelineTest {
   void builderFailureEndsInNeedsInputWithOneComment() throws Exception {
     mona.addLabel(REPO, issue, SCHEME.trigger());
     FakeStageExecutor executor = executor().script(Stage.BUILD, FakeStageExecutor.Script.FAIL);
-    PipelineResult result = pipeline(executor).build(REPO, issue);
+    PipelineResult result = pipeline(executor).build(REPO, issue, null);
     assertThat(result.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
     assertThat(result.operatorMustSee()).isTrue();
     assertThat(labels()).containsExactlyInAnyOrder("build:fail", "needs-input");
@@ -164,7 +169,7 @@ class PipelineTest {
   void aBranchForAnotherIssueFailsTheBuild() throws Exception {
     mona.addLabel(REPO, issue, SCHEME.trigger());
     FakeStageExecutor executor = executor().branch("hydra/99-other");
-    PipelineResult result = pipeline(executor).build(REPO, issue);
+    PipelineResult result = pipeline(executor).build(REPO, issue, null);
     assertThat(result.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
     assertThat(result.reason()).contains("not hydra/" + issue);
   }
@@ -234,7 +239,7 @@ class PipelineTest {
     FakeStageExecutor executor = executor();
     Pipeline p = pipeline(executor);
     for (int i = 0; i < 3; i++) {
-      PipelineResult result = p.build(REPO, issue);
+      PipelineResult result = p.build(REPO, issue, null);
       assertThat(result.status()).isEqualTo(PipelineResult.Status.SKIPPED);
       assertThat(result.operatorMustSee()).isFalse();
     }
@@ -266,7 +271,7 @@ class PipelineTest {
           pool.submit(
               () -> {
                 start.await();
-                return each.build(REPO, issue);
+                return each.build(REPO, issue, null);
               }));
     }
     start.countDown();
@@ -284,9 +289,8 @@ class PipelineTest {
     // The PR event, delivered twice: one pair of reviews.
     PullRequest pr =
         builder.findPullRequest(REPO, "hydra/" + issue + "-add-a-health-endpoint").orElseThrow();
-    p.review(REPO, pr.number(), pr.head());
-    assertThat(p.review(REPO, pr.number(), pr.head()).status())
-        .isEqualTo(PipelineResult.Status.SKIPPED);
+    p.reviews(REPO, pr);
+    assertThat(p.reviews(REPO, pr).status()).isEqualTo(PipelineResult.Status.SKIPPED);
     assertThat(executor.count(Stage.CODE_REVIEW)).isEqualTo(1);
     assertThat(commentsContaining("hydra:progress")).isEqualTo(1);
   }
@@ -305,9 +309,10 @@ class PipelineTest {
         call -> {
           throw new IllegalStateException("runner killed");
         };
-    Pipeline dying = new Pipeline(forges(), killed, options, log::add);
+    // The label history says when build:running was added: at t0.
+    Pipeline dying = new Pipeline(forges(options.clock()), killed, options, log::add);
     try {
-      dying.build(REPO, issue);
+      dying.build(REPO, issue, null);
     } catch (IllegalStateException expected) {
       // the process died here
     }
@@ -322,7 +327,7 @@ class PipelineTest {
         pipeline(executor, options.withClock(Clock.fixed(t0.plusSeconds(60 * 41), ZoneOffset.UTC)));
     assertThat(late.reconcile(REPO, issue).status()).isEqualTo(PipelineResult.Status.RECOVERED);
     assertThat(late.reconcile(REPO, issue).status()).isEqualTo(PipelineResult.Status.SKIPPED);
-    assertThat(late.build(REPO, issue).status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(late.build(REPO, issue, null).status()).isEqualTo(PipelineResult.Status.SKIPPED);
     assertThat(labels()).containsExactlyInAnyOrder("build:fail", "needs-input");
     assertThat(commentsContaining("hydra:needs-input")).isEqualTo(1);
     assertThat(executor.calls).isEmpty();
@@ -333,7 +338,7 @@ class PipelineTest {
     mona.addLabel(REPO, issue, SCHEME.trigger());
     FakeStageExecutor executor = executor();
     Pipeline p = pipeline(executor);
-    p.build(REPO, issue);
+    p.build(REPO, issue, null);
     // Someone opens a second PR from another hydra branch naming this issue's branch number but
     // closing another issue.
     builder.pushBranch(REPO, "hydra/" + issue + "-other", "2".repeat(40));
@@ -342,7 +347,7 @@ class PipelineTest {
             REPO,
             new dev.hydra.forge.NewPullRequest(
                 "hydra/" + issue + "-other", "main", "Other", "Closes #42"));
-    PipelineResult result = p.review(REPO, other.number(), other.head());
+    PipelineResult result = p.reviews(REPO, other);
     assertThat(result.status()).isEqualTo(PipelineResult.Status.STOPPED);
     assertThat(result.reason()).contains("#42");
     assertThat(executor.count(Stage.CODE_REVIEW)).isZero();

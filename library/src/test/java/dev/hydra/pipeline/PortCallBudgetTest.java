@@ -83,12 +83,12 @@ class PortCallBudgetTest {
     Pipeline pipeline =
         new Pipeline(
             forges, executor, PipelineOptions.defaults(LabelScheme.canonical()), line -> {});
-    pipeline.build(LocalForges.DEMO_REPO, issue);
+    pipeline.build(LocalForges.DEMO_REPO, issue, null);
     PullRequest pr =
         builder
             .findPullRequest(LocalForges.DEMO_REPO, "hydra/" + issue + "-add-a-health-endpoint")
             .orElseThrow();
-    PipelineResult result = pipeline.review(LocalForges.DEMO_REPO, pr.number(), pr.head());
+    PipelineResult result = pipeline.reviews(LocalForges.DEMO_REPO, pr);
     assertThat(result.status()).isEqualTo(PipelineResult.Status.DONE);
     printCount(calls, byMethod);
     assertThat(calls.get()).isLessThanOrEqualTo(30);

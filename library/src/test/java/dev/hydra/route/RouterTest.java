@@ -68,7 +68,10 @@ class RouterTest {
         "6dcb09b5b57875f334f61aebed695e2e4193db5e",
         headRepository,
         "main",
-        List.of());
+        List.of(),
+        "hydra-builder",
+        "PR_kwDOA",
+        "https://github.com/octo/hello/pull/8");
   }
 
   static ForgeEvent pullRequest(String rawAction, PullRequestSnapshot pr) {

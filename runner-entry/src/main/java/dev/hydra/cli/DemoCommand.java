@@ -19,6 +19,7 @@ import dev.hydra.pipeline.DemoStageExecutor;
 import dev.hydra.pipeline.Pipeline;
 import dev.hydra.pipeline.PipelineOptions;
 import dev.hydra.pipeline.PipelineResult;
+import dev.hydra.pipeline.Step;
 import dev.hydra.route.RouteDecision;
 import dev.hydra.route.Router;
 import java.nio.file.Files;
@@ -115,7 +116,8 @@ final class DemoCommand implements CliCommand {
             null,
             null);
     int printed = print(in, dir, 0);
-    PipelineResult build = pipeline.run(Router.route(labeled, scheme, forge), null);
+    PipelineResult build =
+        pipeline.run(Router.route(labeled, scheme, forge), null, Step.ALL, Map.of());
     printed = print(in, dir, printed);
     PipelineResult result = build;
     if (build.status() == PipelineResult.Status.PASSED) {
@@ -141,10 +143,13 @@ final class DemoCommand implements CliCommand {
                   pr.headSha(),
                   LocalForges.DEMO_REPO.fullName(),
                   pr.base(),
-                  List.of()),
+                  List.of(),
+                  pr.author(),
+                  pr.nodeId(),
+                  pr.url()),
               null);
       RouteDecision review = Router.route(opened, scheme, forge);
-      result = pipeline.run(review, pr.head());
+      result = pipeline.run(review, opened.pullRequestSnapshot().orElseThrow(), Step.ALL, Map.of());
       print(in, dir, printed);
     }
     in.out()

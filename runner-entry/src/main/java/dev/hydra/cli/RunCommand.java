@@ -6,14 +6,17 @@ import dev.hydra.credentials.CredentialSources;
 import dev.hydra.credentials.Credentials;
 import dev.hydra.credentials.Persona;
 import dev.hydra.credentials.Secret;
-import dev.hydra.event.PullRequestSnapshot;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeType;
+import dev.hydra.label.Stage;
 import dev.hydra.pipeline.ActionsOutput;
 import dev.hydra.pipeline.Pipeline;
 import dev.hydra.pipeline.PipelineOptions;
 import dev.hydra.pipeline.PipelineResult;
+import dev.hydra.pipeline.ReviewReport;
 import dev.hydra.pipeline.RunnerStageExecutor;
+import dev.hydra.pipeline.Step;
+import dev.hydra.route.PipelineStage;
 import dev.hydra.route.RouteDecision;
 import dev.hydra.route.Router;
 import dev.hydra.stage.StageRunner;
@@ -52,9 +55,13 @@ final class RunCommand implements CliCommand {
         + " persona, advance the labels. Tokens: HYDRA_<PERSONA>_TOKEN and HYDRA_CLAUDE_TOKEN_n"
         + " (or secrets/). Authority labels count only from users with write access; on Forgejo,"
         + " whose permission endpoint is admin-only, from the logins in HYDRA_TRUSTED_LABELERS."
-        + " Writes stage, outcome, pr_number, pr_url and reason to $GITHUB_OUTPUT and a table to"
-        + " $GITHUB_STEP_SUMMARY. Exits 0 when the stage passed or was skipped, 1 when it failed"
-        + " or stopped for a reason the operator must see.";
+        + " In the review workflow each job performs one step: --stage (or HYDRA_STAGE)"
+        + " code-review, security-review, or decision, which reads the reviews' reports from"
+        + " HYDRA_REVIEW_REPORTS (toJSON(needs)); empty performs the whole stage. Each step"
+        + " loads only its own personas' tokens. Writes stage, outcome, pr_number, pr_url, reason"
+        + " (and a review's report) to $GITHUB_OUTPUT and a table to $GITHUB_STEP_SUMMARY. Exits"
+        + " 0 when the stage passed, a review ran, or nothing was to be done; 1 when the issue"
+        + " needs a person or Hydra stopped.";
   }
 
   @Override
@@ -64,6 +71,15 @@ final class RunCommand implements CliCommand {
         .filter(o -> options.getOption(o.getLongOpt()) == null)
         .forEach(options::addOption);
     return options
+        .addOption(
+            Option.builder()
+                .longOpt("stage")
+                .hasArg()
+                .argName("STEP")
+                .desc(
+                    "code-review, security-review or decision: one job of the review workflow."
+                        + " Default: $HYDRA_STAGE, else the whole stage.")
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("records")
@@ -83,8 +99,32 @@ final class RunCommand implements CliCommand {
   @Override
   public int run(Invocation in) throws Exception {
     EventOptions.Loaded loaded = EventOptions.load(in);
+    Step step;
+    try {
+      step = Step.parse(in.option("stage", "HYDRA_STAGE"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(in.command(), String.valueOf(e.getMessage()));
+    }
     RouteDecision decision =
         Router.route(loaded.event(), loaded.settings().labels(), loaded.settings().forge());
+    if (decision.runs()
+        && decision.runningStage().orElseThrow() == PipelineStage.BUILD
+        && step != Step.ALL) {
+      throw new UsageException(
+          in.command(),
+          "--stage/HYDRA_STAGE "
+              + step.id()
+              + " is for the review workflow, but this event starts a build; leave it empty in"
+              + " the build workflow");
+    }
+    Map<Stage, ReviewReport> reports = Map.of();
+    if (decision.runs() && step == Step.DECISION) {
+      try {
+        reports = ReviewReport.fromNeeds(in.env().getOrDefault(REVIEW_REPORTS, ""));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(in.command(), String.valueOf(e.getMessage()));
+      }
+    }
     if (!decision.runs()) {
       in.err().println("hydra run: skip: " + decision.reason());
       PipelineResult skipped =
@@ -110,8 +150,8 @@ final class RunCommand implements CliCommand {
                 CredentialSources.file(
                     Path.of("secrets/credentials.json"),
                     Path.of("secrets/.env"),
-                    CredentialNeeds.all()),
-                CredentialSources.env(env, CredentialNeeds.all())));
+                    needs(decision, step)),
+                CredentialSources.env(env, needs(decision, step))));
     Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
     for (Map.Entry<Persona, Secret> token : credentials.gitTokens().entrySet()) {
       forges.put(token.getKey(), target.open(token.getKey().id(), token.getValue().reveal()));
@@ -137,9 +177,25 @@ final class RunCommand implements CliCommand {
             new RunnerStageExecutor(runner, env, credentials, webUrl(target, env)),
             options,
             line -> in.err().println("hydra run: " + line));
-    String head =
-        loaded.event().pullRequestSnapshot().map(PullRequestSnapshot::headRef).orElse(null);
-    return finish(in, pipeline.run(decision, head));
+    return finish(
+        in,
+        pipeline.run(decision, loaded.event().pullRequestSnapshot().orElse(null), step, reports));
+  }
+
+  /** The variable the decision job's reports arrive in: {@code toJSON(needs)}. */
+  static final String REVIEW_REPORTS = "HYDRA_REVIEW_REPORTS";
+
+  /** The personas a step acts as: each job holds only its own tokens. */
+  static CredentialNeeds needs(RouteDecision decision, Step step) {
+    if (decision.runningStage().orElse(null) == PipelineStage.BUILD) {
+      return CredentialNeeds.of(Persona.BUILDER);
+    }
+    return switch (step) {
+      case ALL -> CredentialNeeds.all();
+      case CODE_REVIEW -> CredentialNeeds.of(Persona.REVIEWER);
+      case SECURITY_REVIEW -> CredentialNeeds.of(Persona.SECURITY);
+      case DECISION -> CredentialNeeds.of(Persona.BUILDER, Persona.APPLIER);
+    };
   }
 
   static int finish(Invocation in, PipelineResult result) throws IOException, StageFailedException {

@@ -10,6 +10,7 @@ import dev.hydra.forge.ForgeNotFoundException;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.forge.Issue;
+import dev.hydra.forge.LabelEvent;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.NewPullRequest;
 import dev.hydra.forge.Permission;
@@ -216,7 +217,7 @@ public final class ForgejoForge implements Forge {
   }
 
   @Override
-  public Optional<String> lastLabeledBy(RepoRef repo, int issue, String label)
+  public Optional<LabelEvent> lastLabeled(RepoRef repo, int issue, String label)
       throws ForgeException {
     Attempt attempt = attempt(Operation.LABEL_HISTORY, repo.fullName() + "#" + issue);
     List<TimelineComment> timeline =
@@ -225,7 +226,64 @@ public final class ForgejoForge implements Forge {
             (page, limit) ->
                 issues.issueGetCommentsAndTimelineWithHttpInfo(
                     repo.owner(), repo.name(), (long) issue, null, page, limit, null));
-    return ForgejoMapping.lastLabeledBy(timeline, label);
+    return ForgejoMapping.lastLabeled(timeline, label);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Forgejo's removal answers 204 whether or not the issue carried the label, so this reads the
+   * issue's labels ({@code issueGetLabels}), then removes by ID ({@code issueRemoveLabel}). Two
+   * runs that read before either removes both see the label taken: on Forgejo the workflows'
+   * per-issue {@code concurrency} group (Forgejo 9+) is what keeps runs of one issue apart.
+   */
+  @Override
+  public Optional<List<String>> takeLabel(RepoRef repo, int issue, String label)
+      throws ForgeException {
+    Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
+    List<String> before = new ArrayList<>();
+    Long found = null;
+    for (Label l :
+        call(attempt, () -> issues.issueGetLabels(repo.owner(), repo.name(), (long) issue))) {
+      before.add(ForgejoMapping.orEmpty(l.getName()));
+      if (label.equals(l.getName())) {
+        found = l.getId();
+      }
+    }
+    if (found == null) {
+      return Optional.empty();
+    }
+    long id = found;
+    call(
+        attempt,
+        () -> {
+          issues.issueRemoveLabel(repo.owner(), repo.name(), (long) issue, id, null);
+          return Boolean.TRUE;
+        });
+    before.remove(label);
+    return Optional.of(before);
+  }
+
+  @Override
+  public List<String> addLabels(RepoRef repo, int issue, Set<String> labels) throws ForgeException {
+    Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
+    List<Object> ids = new ArrayList<>();
+    for (String name : new TreeSet<>(labels)) {
+      ids.add(labelId(attempt, repo, name));
+    }
+    List<String> after = new ArrayList<>();
+    for (Label l :
+        call(
+            attempt,
+            () ->
+                issues.issueAddLabel(
+                    repo.owner(),
+                    repo.name(),
+                    (long) issue,
+                    new IssueLabelsOption().labels(ids)))) {
+      after.add(ForgejoMapping.orEmpty(l.getName()));
+    }
+    return after;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.hydra.forge.forgejo;
 
+import dev.hydra.forge.LabelEvent;
 import dev.hydra.forge.Review;
 import dev.hydra.forge.forgejo.client.model.Comment;
 import dev.hydra.forge.forgejo.client.model.Issue;
@@ -125,7 +126,9 @@ final class ForgejoMapping {
         head == null ? "" : orEmpty(head.getRef()),
         head == null ? "" : orEmpty(head.getSha()),
         base == null ? "" : orEmpty(base.getRef()),
-        orEmpty(pr.getHtmlUrl()));
+        orEmpty(pr.getHtmlUrl()),
+        pr.getUser() == null ? "" : orEmpty(pr.getUser().getLogin()),
+        "");
   }
 
   /** Whether {@code pr}'s head is {@code branch} of the repository itself (not a fork). */
@@ -139,19 +142,20 @@ final class ForgejoMapping {
   }
 
   /**
-   * Who added {@code label} last: timeline items of type {@code label} whose body is {@code 1}
-   * (added; an empty body is a removal), oldest first.
+   * Who added {@code label} last, and when: timeline items of type {@code label} whose body is
+   * {@code 1} (added; an empty body is a removal), oldest first.
    */
-  static Optional<String> lastLabeledBy(List<TimelineComment> timeline, String label) {
-    String who = null;
+  static Optional<LabelEvent> lastLabeled(List<TimelineComment> timeline, String label) {
+    LabelEvent who = null;
     for (TimelineComment item : timeline) {
       if ("label".equals(item.getType())
           && "1".equals(item.getBody())
           && item.getLabel() != null
           && label.equals(item.getLabel().getName())
           && item.getUser() != null
-          && item.getUser().getLogin() != null) {
-        who = item.getUser().getLogin();
+          && item.getUser().getLogin() != null
+          && item.getCreatedAt() != null) {
+        who = new LabelEvent(item.getUser().getLogin(), item.getCreatedAt().toInstant());
       }
     }
     return Optional.ofNullable(who);

@@ -7,9 +7,11 @@ import dev.hydra.forge.CommitStatus;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeConflictException;
 import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.ForgeNotFoundException;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.forge.Issue;
+import dev.hydra.forge.LabelEvent;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.NewPullRequest;
 import dev.hydra.forge.Permission;
@@ -40,14 +42,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
-import org.kohsuke.github.GHCommitState;
 import org.kohsuke.github.GHException;
 import org.kohsuke.github.GHFileNotFoundException;
-import org.kohsuke.github.GHIssue;
-import org.kohsuke.github.GHIssueState;
 import org.kohsuke.github.GHLabel;
-import org.kohsuke.github.GHPullRequest;
-import org.kohsuke.github.GHPullRequestReviewBuilder;
 import org.kohsuke.github.GHPullRequestReviewEvent;
 import org.kohsuke.github.GHRepository;
 import org.kohsuke.github.GitHub;
@@ -67,23 +64,27 @@ import org.slf4j.LoggerFactory;
  * BoundTransport}: host-bound token, rate limits waited out within the budget. github-api's own
  * rate-limit and abuse handlers are set to fail, so it never sleeps on its own.
  *
- * <p><b>github-api or plain REST.</b> github-api is used where one of its calls is one request on a
- * repository handle (fetched once per instance and repository, and reused: that one {@code GET
- * /repos/{o}/{r}} is also {@link #tokenPermission}). The adapter sends the REST request itself,
- * through the same transport, where github-api has no call or would cost more requests than the
- * port promises:
+ * <p><b>github-api or plain REST.</b> github-api serves the calls of set-up and seeding, where one
+ * of its calls is one request on a repository handle ({@link #currentUser}, {@link
+ * #tokenPermission}, {@link #labels}, {@link #upsertLabel}). Every call of a pipeline run sends the
+ * REST request itself, through the same transport, because github-api first fetches the repository
+ * (and often the issue or pull request) and a whole build → reviews → decision run must stay within
+ * 20 requests:
  *
  * <ul>
+ *   <li>{@link #issue}: {@code GET …/issues/{n}};
  *   <li>{@link #userPermission}: {@code GET …/collaborators/{u}/permission}, the legacy {@code
- *       permission} field (github-api returns it too, but needs the repository handle first);
- *   <li>{@link #lastLabeledBy}: {@code GET …/issues/{n}/events} (github-api has no issue events);
- *   <li>{@link #setLabels}: one {@code PUT …/issues/{n}/labels} (github-api needs the issue first);
+ *       permission} field;
+ *   <li>{@link #lastLabeled}: {@code GET …/issues/{n}/events} (github-api has no issue events);
+ *   <li>{@link #setLabels}: one {@code PUT …/issues/{n}/labels}; {@link #addLabels}: one {@code
+ *       POST}; {@link #takeLabel}: one {@code DELETE …/labels/{name}} (404 when not there);
  *   <li>comments: {@code POST}/{@code GET …/issues/{n}/comments}, {@code PATCH
- *       …/issues/comments/{id}} (github-api needs the issue or comment object first);
- *   <li>{@link #findPullRequest}: {@code GET …/pulls?head=} (github-api re-reads each listed pull
- *       request to tell whether it is a draft);
+ *       …/issues/comments/{id}};
+ *   <li>{@link #findPullRequest}: {@code GET …/pulls?head=}; {@link #openDraftPullRequest}: {@code
+ *       POST …/pulls}; {@link #merge}: {@code PUT …/pulls/{n}/merge}; {@link #review}: {@code POST
+ *       …/pulls/{n}/reviews}; {@link #commitStatus}: {@code POST …/statuses/{sha}};
  *   <li>{@link #markReadyForReview}: the GraphQL mutation {@code markPullRequestReadyForReview}
- *       (REST has no such call).
+ *       (REST has no such call), with the node id the pull request carries.
  * </ul>
  *
  * <p>Reviews map {@link Review.Event} to github-api's {@link GHPullRequestReviewEvent}: {@code
@@ -96,6 +97,9 @@ public final class GitHubForge implements Forge {
 
   /** Most pages read from one listing; far beyond any real issue, and it bounds a loop. */
   static final int MAX_PAGES = 50;
+
+  /** GitHub's message when a label to remove is not on the issue (status 404). */
+  static final String LABEL_NOT_ON_ISSUE = "Label does not exist";
 
   private static final String READY_MUTATION =
       "mutation($id: ID!) { markPullRequestReadyForReview(input: {pullRequestId: $id})"
@@ -189,28 +193,12 @@ public final class GitHubForge implements Forge {
   @Override
   public Issue issue(RepoRef repo, int number) throws ForgeException {
     Attempt attempt = attempt(Operation.READ_ISSUE, repo.fullName() + "#" + number);
-    GHRepository repository = repository(repo, attempt);
-    return hub(
-        attempt,
-        () -> {
-          GHIssue issue = repository.getIssue(number);
-          List<String> labels = new ArrayList<>();
-          for (GHLabel label : issue.getLabels()) {
-            labels.add(label.getName());
-          }
-          return new Issue(
-              issue.getNumber(),
-              GitHubWire.orEmpty(issue.getTitle()),
-              GitHubWire.orEmpty(issue.getBody()),
-              issue.getState() == GHIssueState.OPEN,
-              issue.getUser() == null ? "" : GitHubWire.orEmpty(issue.getUser().getLogin()),
-              labels,
-              issue.isPullRequest());
-        });
+    HttpResponse<byte[]> response = rest(attempt, "GET", repoPath(repo, "/issues/" + number), null);
+    return read(attempt, response, new TypeReference<GitHubWire.IssueItem>() {}).toIssue();
   }
 
   @Override
-  public Optional<String> lastLabeledBy(RepoRef repo, int issue, String label)
+  public Optional<LabelEvent> lastLabeled(RepoRef repo, int issue, String label)
       throws ForgeException {
     Attempt attempt = attempt(Operation.LABEL_HISTORY, repo.fullName() + "#" + issue);
     List<GitHubWire.IssueEvent> events =
@@ -218,7 +206,50 @@ public final class GitHubForge implements Forge {
             attempt,
             repoPath(repo, "/issues/" + issue + "/events?per_page=100"),
             new TypeReference<List<GitHubWire.IssueEvent>>() {});
-    return GitHubWire.lastLabeledBy(events, label);
+    return GitHubWire.lastLabeled(events, label);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code DELETE …/issues/{n}/labels/{name}}: GitHub answers the labels left, or 404 {@code
+   * "Label does not exist"} when the issue does not carry the label; of two concurrent removals one
+   * gets the 404.
+   */
+  @Override
+  public Optional<List<String>> takeLabel(RepoRef repo, int issue, String label)
+      throws ForgeException {
+    Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
+    HttpResponse<byte[]> response;
+    try {
+      response =
+          rest(
+              attempt,
+              "DELETE",
+              repoPath(repo, "/issues/" + issue + "/labels/" + segment(label)),
+              null);
+    } catch (ForgeNotFoundException e) {
+      if (String.valueOf(e.getMessage()).contains(LABEL_NOT_ON_ISSUE)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    return Optional.of(
+        GitHubWire.names(
+            read(attempt, response, new TypeReference<List<GitHubWire.LabelName>>() {})));
+  }
+
+  @Override
+  public List<String> addLabels(RepoRef repo, int issue, Set<String> labels) throws ForgeException {
+    Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
+    HttpResponse<byte[]> response =
+        rest(
+            attempt,
+            "POST",
+            repoPath(repo, "/issues/" + issue + "/labels"),
+            Map.of("labels", new ArrayList<>(new TreeSet<>(labels))));
+    return GitHubWire.names(
+        read(attempt, response, new TypeReference<List<GitHubWire.LabelName>>() {}));
   }
 
   @Override
@@ -342,20 +373,23 @@ public final class GitHubForge implements Forge {
         attempt(
             Operation.OPEN_PULL_REQUEST,
             repo.fullName() + " (head " + Texts.quote(request.head()) + ")");
-    GHRepository repository = repository(repo, attempt);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("title", request.title());
+    body.put("head", request.head());
+    body.put("base", request.base());
+    body.put("body", request.body());
+    body.put("draft", true);
+    body.put("maintainer_can_modify", false);
     try {
-      return hub(
-          attempt,
-          () ->
-              toPullRequest(
-                  repository.createPullRequest(
-                      request.title(),
-                      request.head(),
-                      request.base(),
-                      request.body(),
-                      false,
-                      true)),
-          "a pull request for this head may already exist, or the head branch was not pushed");
+      HttpResponse<byte[]> response =
+          rest(
+              attempt,
+              "POST",
+              repoPath(repo, "/pulls"),
+              body,
+              "a pull request for this head may already exist, or the head branch was not pushed");
+      return read(attempt, response, new TypeReference<GitHubWire.PullRequestItem>() {})
+          .toPullRequest();
     } catch (ForgeConflictException e) {
       // 422 "A pull request already exists for owner:branch": a re-run; use that one (SPEC §4.1).
       Optional<GitHubWire.PullRequestItem> existing = findOpen(attempt, repo, request.head());
@@ -370,19 +404,30 @@ public final class GitHubForge implements Forge {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One GraphQL mutation when the pull request carries its node id and is a draft; a pull
+   * request that is not a draft is left alone. Without the node id it is read first.
+   */
   @Override
   public void markReadyForReview(RepoRef repo, PullRequest pullRequest) throws ForgeException {
     Attempt attempt =
         attempt(Operation.MARK_READY, repo.fullName() + " pull request #" + pullRequest.number());
-    GHRepository repository = repository(repo, attempt);
-    GHPullRequest current = hub(attempt, () -> repository.getPullRequest(pullRequest.number()));
-    boolean draft = hub(attempt, current::isDraft);
-    if (!draft) {
+    PullRequest current = pullRequest;
+    if (current.nodeId().isEmpty()) {
+      HttpResponse<byte[]> response =
+          rest(attempt, "GET", repoPath(repo, "/pulls/" + pullRequest.number()), null);
+      current =
+          read(attempt, response, new TypeReference<GitHubWire.PullRequestItem>() {})
+              .toPullRequest();
+    }
+    if (!current.draft()) {
       return;
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("query", READY_MUTATION);
-    body.put("variables", Map.of("id", current.getNodeId()));
+    body.put("variables", Map.of("id", current.nodeId()));
     HttpResponse<byte[]> response = rest(attempt, "POST", graphQlUrl(), body);
     GitHubWire.GraphQlResponse answer =
         read(attempt, response, new TypeReference<GitHubWire.GraphQlResponse>() {});
@@ -400,20 +445,23 @@ public final class GitHubForge implements Forge {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code PUT …/pulls/{n}/merge} with {@code sha}: GitHub refuses (409) when the head moved. No
+   * administrator bypass exists in this API; branch protection applies.
+   */
   @Override
   public void merge(RepoRef repo, int pullRequest, String headSha) throws ForgeException {
     Attempt attempt = attempt(Operation.MERGE, repo.fullName() + " pull request #" + pullRequest);
-    GHRepository repository = repository(repo, attempt);
-    hub(
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("sha", headSha);
+    body.put("merge_method", "merge");
+    rest(
         attempt,
-        () -> {
-          // PUT …/merge {sha, merge_method}: GitHub refuses (409) when the head moved. No admin
-          // bypass exists in this API; branch protection applies.
-          repository
-              .getPullRequest(pullRequest)
-              .merge(null, headSha, GHPullRequest.MergeMethod.MERGE);
-          return Boolean.TRUE;
-        },
+        "PUT",
+        repoPath(repo, "/pulls/" + pullRequest + "/merge"),
+        body,
         "the head moved since it was reviewed, or branch protection or checks forbid the merge;"
             + " review the new head");
   }
@@ -421,22 +469,27 @@ public final class GitHubForge implements Forge {
   @Override
   public void review(RepoRef repo, int pullRequest, Review review) throws ForgeException {
     Attempt attempt = attempt(Operation.REVIEW, repo.fullName() + " pull request #" + pullRequest);
-    GHRepository repository = repository(repo, attempt);
-    hub(
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("commit_id", review.commitSha());
+    body.put("body", review.body());
+    body.put("event", event(review.event()).name());
+    List<Map<String, Object>> comments = new ArrayList<>();
+    for (Review.InlineComment comment : review.comments()) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("path", comment.path());
+      c.put("line", comment.line());
+      c.put("side", "RIGHT");
+      c.put("body", comment.body());
+      comments.add(c);
+    }
+    if (!comments.isEmpty()) {
+      body.put("comments", comments);
+    }
+    rest(
         attempt,
-        () -> {
-          GHPullRequestReviewBuilder builder =
-              repository
-                  .getPullRequest(pullRequest)
-                  .createReview()
-                  .commitId(review.commitSha())
-                  .body(review.body())
-                  .event(event(review.event()));
-          for (Review.InlineComment comment : review.comments()) {
-            builder.singleLineComment(comment.body(), comment.path(), comment.line());
-          }
-          return builder.create();
-        },
+        "POST",
+        repoPath(repo, "/pulls/" + pullRequest + "/reviews"),
+        body,
         "a line may be outside the diff, the commit may not be the head, or the persona may be"
             + " reviewing its own pull request");
   }
@@ -456,16 +509,14 @@ public final class GitHubForge implements Forge {
         attempt(
             Operation.COMMIT_STATUS,
             repo.fullName() + " commit " + sha.substring(0, Math.min(12, sha.length())));
-    GHRepository repository = repository(repo, attempt);
-    hub(
-        attempt,
-        () ->
-            repository.createCommitStatus(
-                sha,
-                GHCommitState.valueOf(status.state().name()),
-                status.targetUrl().isEmpty() ? null : status.targetUrl(),
-                status.description(),
-                status.context()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("state", status.state().name().toLowerCase(Locale.ROOT));
+    if (!status.targetUrl().isEmpty()) {
+      body.put("target_url", status.targetUrl());
+    }
+    body.put("description", status.description());
+    body.put("context", status.context());
+    rest(attempt, "POST", repoPath(repo, "/statuses/" + segment(sha)), body);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -482,20 +533,6 @@ public final class GitHubForge implements Forge {
     GHRepository fetched = hub(attempt, () -> github.getRepository(repo.fullName()));
     repositories.put(repo, fetched);
     return fetched;
-  }
-
-  private static PullRequest toPullRequest(GHPullRequest pr) throws IOException {
-    return new PullRequest(
-        pr.getNumber(),
-        GitHubWire.orEmpty(pr.getTitle()),
-        GitHubWire.orEmpty(pr.getBody()),
-        pr.getState() == GHIssueState.OPEN,
-        pr.isDraft(),
-        pr.getMergedAt() != null,
-        GitHubWire.orEmpty(pr.getHead().getRef()),
-        GitHubWire.orEmpty(pr.getHead().getSha()),
-        GitHubWire.orEmpty(pr.getBase().getRef()),
-        pr.getHtmlUrl() == null ? "" : pr.getHtmlUrl().toString());
   }
 
   /** A github-api call; its exceptions are translated once, here. */
@@ -564,6 +601,12 @@ public final class GitHubForge implements Forge {
 
   private HttpResponse<byte[]> rest(Attempt attempt, String method, URI uri, @Nullable Object body)
       throws ForgeException {
+    return rest(attempt, method, uri, body, "");
+  }
+
+  private HttpResponse<byte[]> rest(
+      Attempt attempt, String method, URI uri, @Nullable Object body, String conflictHint)
+      throws ForgeException {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(uri)
             .header("Accept", "application/vnd.github+json")
@@ -595,6 +638,7 @@ public final class GitHubForge implements Forge {
           attempt,
           response.statusCode(),
           new String(response.body(), StandardCharsets.UTF_8),
+          conflictHint,
           null);
     }
     return response;

@@ -3,9 +3,14 @@ package dev.hydra.forge.github;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.hydra.forge.Comment;
+import dev.hydra.forge.Issue;
+import dev.hydra.forge.LabelEvent;
 import dev.hydra.forge.Permission;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,7 +43,11 @@ final class GitHubWire {
 
   /** One item of {@code GET /repos/{o}/{r}/issues/{n}/events}. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record IssueEvent(@Nullable String event, @Nullable User actor, @Nullable LabelName label) {}
+  record IssueEvent(
+      @Nullable String event,
+      @Nullable User actor,
+      @Nullable LabelName label,
+      @JsonProperty("created_at") @Nullable String createdAt) {}
 
   /** {@code POST|PATCH …/comments}, and items of {@code GET …/issues/{n}/comments}. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -46,6 +55,42 @@ final class GitHubWire {
     Comment toComment() {
       return new Comment(id, user == null ? "" : user.loginOrEmpty(), body == null ? "" : body);
     }
+  }
+
+  /** {@code GET /repos/{o}/{r}/issues/{n}}; {@code pull_request} is present for pull requests. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record IssueItem(
+      int number,
+      @Nullable String title,
+      @Nullable String body,
+      @Nullable String state,
+      @Nullable User user,
+      @Nullable List<LabelName> labels,
+      @JsonProperty("pull_request") @Nullable Object pullRequest) {
+
+    Issue toIssue() {
+      return new Issue(
+          number,
+          orEmpty(title),
+          orEmpty(body),
+          "open".equals(state),
+          user == null ? "" : user.loginOrEmpty(),
+          names(labels),
+          pullRequest != null);
+    }
+  }
+
+  /** The label names of an issue, or of the answer of a label write. */
+  static List<String> names(@Nullable List<LabelName> labels) {
+    List<String> names = new ArrayList<>();
+    if (labels != null) {
+      for (LabelName label : labels) {
+        if (label != null && label.name() != null) {
+          names.add(label.name());
+        }
+      }
+    }
+    return names;
   }
 
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -66,7 +111,8 @@ final class GitHubWire {
       @JsonProperty("merged_at") @Nullable String mergedAt,
       @Nullable Branch head,
       @Nullable Branch base,
-      @JsonProperty("html_url") @Nullable String htmlUrl) {
+      @JsonProperty("html_url") @Nullable String htmlUrl,
+      @Nullable User user) {
 
     boolean isHeadIn(RepoRef repo, String branch) {
       return head != null
@@ -86,7 +132,9 @@ final class GitHubWire {
           head == null ? "" : orEmpty(head.ref()),
           head == null ? "" : orEmpty(head.sha()),
           base == null ? "" : orEmpty(base.ref()),
-          orEmpty(htmlUrl));
+          orEmpty(htmlUrl),
+          user == null ? "" : user.loginOrEmpty(),
+          orEmpty(nodeId));
     }
   }
 
@@ -118,21 +166,26 @@ final class GitHubWire {
   }
 
   /**
-   * Who added {@code label} last, from the issue's events in the order GitHub lists them (oldest
-   * first).
+   * Who added {@code label} last, and when, from the issue's events in the order GitHub lists them
+   * (oldest first). An event without a parseable time is skipped: fail closed.
    */
-  static Optional<String> lastLabeledBy(List<IssueEvent> events, String label) {
-    String who = null;
+  static Optional<LabelEvent> lastLabeled(List<IssueEvent> events, String label) {
+    LabelEvent last = null;
     for (IssueEvent event : events) {
       if ("labeled".equals(event.event())
           && event.label() != null
           && label.equals(event.label().name())
           && event.actor() != null
-          && event.actor().login() != null) {
-        who = event.actor().login();
+          && event.actor().login() != null
+          && event.createdAt() != null) {
+        try {
+          last = new LabelEvent(event.actor().login(), Instant.parse(event.createdAt()));
+        } catch (DateTimeParseException e) {
+          // not GitHub's ISO-8601: ignore this event
+        }
       }
     }
-    return Optional.ofNullable(who);
+    return Optional.ofNullable(last);
   }
 
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");

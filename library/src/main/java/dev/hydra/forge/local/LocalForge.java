@@ -10,6 +10,7 @@ import dev.hydra.forge.ForgeNotFoundException;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.forge.ForgeUnauthorizedException;
 import dev.hydra.forge.Issue;
+import dev.hydra.forge.LabelEvent;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.NewPullRequest;
 import dev.hydra.forge.Permission;
@@ -89,7 +90,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #setLabels} replaces the set and records one label event per label added or removed,
- *       with this instance's login as actor; {@link #lastLabeledBy} reads those events. Every label
+ *       with this instance's login as actor; {@link #lastLabeled} reads those events. Every label
  *       must exist in {@code repo.json}: GitHub's label endpoint would create a missing label,
  *       Forgejo's refuses it, and the port promises an error, so a pipeline that forgot to seed its
  *       labels fails here as it would on Forgejo, with the label named.
@@ -220,17 +221,61 @@ public final class LocalForge implements Forge {
   }
 
   @Override
-  public Optional<String> lastLabeledBy(RepoRef repo, int issue, String label)
+  public Optional<LabelEvent> lastLabeled(RepoRef repo, int issue, String label)
       throws ForgeException {
     login();
     List<LabelEventFile> events = thread(repo, issue).labelEvents();
     for (int i = events.size() - 1; i >= 0; i--) {
       LabelEventFile event = events.get(i);
       if (event.label().equals(label) && event.action().equals(LocalFiles.ADDED)) {
-        return Optional.of(event.actor());
+        return Optional.of(new LabelEvent(event.actor(), Instant.parse(event.at())));
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One locked read-modify-write: of any number of callers, exactly one takes the label.
+   */
+  @Override
+  public Optional<List<String>> takeLabel(RepoRef repo, int issue, String label)
+      throws ForgeException {
+    String login = login();
+    return store.locked(
+        repo,
+        () -> {
+          String action = "remove a label from #" + issue;
+          store.repo(repo);
+          require(repo, login, Permission.TRIAGE, action);
+          ThreadFile t = thread(repo, issue);
+          if (!t.labels().contains(label)) {
+            return Optional.<List<String>>empty();
+          }
+          Set<String> next = new LinkedHashSet<>(t.labels());
+          next.remove(label);
+          relabel(repo, issue, t, next, login);
+          return Optional.<List<String>>of(List.copyOf(next));
+        });
+  }
+
+  @Override
+  public List<String> addLabels(RepoRef repo, int issue, Set<String> labels) throws ForgeException {
+    String login = login();
+    return store.locked(
+        repo,
+        () -> {
+          String action = "add labels to #" + issue;
+          RepoFile r = store.repo(repo);
+          require(repo, login, Permission.TRIAGE, action);
+          ThreadFile t = thread(repo, issue);
+          requireLabelsExist(repo, r, labels, action);
+          Set<String> next = new LinkedHashSet<>(t.labels());
+          next.addAll(labels);
+          relabel(repo, issue, t, next, login);
+          return List.copyOf(next);
+        });
   }
 
   /**
@@ -1050,7 +1095,9 @@ public final class LocalForge implements Forge {
         p.head(),
         p.headSha(),
         p.base(),
-        store.pullFile(repo, number).toUri().toString());
+        store.pullFile(repo, number).toUri().toString(),
+        p.author(),
+        "");
   }
 
   // --- the timeline

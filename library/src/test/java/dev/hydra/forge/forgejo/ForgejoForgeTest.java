@@ -1,6 +1,8 @@
 package dev.hydra.forge.forgejo;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -83,7 +85,10 @@ class ForgejoForgeTest extends ForgeContractTest {
         Map.entry("userPermission", 1),
         Map.entry("issue", 1),
         Map.entry("issue (again)", 1),
-        Map.entry("lastLabeledBy", 1),
+        Map.entry("lastLabeled", 1),
+        Map.entry("takeLabel", 2),
+        Map.entry("takeLabel (not there)", 1),
+        Map.entry("addLabels", 2),
         Map.entry("setLabels", 2),
         Map.entry("setLabels (again)", 1),
         Map.entry("labels", 1),
@@ -222,7 +227,7 @@ class ForgejoForgeTest extends ForgeContractTest {
   }
 
   @Override
-  protected void stubLabelHistory(RepoRef repo, int issue, List<LabelEvent> events) {
+  protected void stubLabelHistory(RepoRef repo, int issue, List<HistoryItem> events) {
     ObjectNode template = Fixtures.object(example("timeline-label"));
     ArrayNode items = Fixtures.newArray();
     ObjectNode opening = template.deepCopy();
@@ -231,12 +236,13 @@ class ForgejoForgeTest extends ForgeContractTest {
     opening.putNull("label");
     items.add(opening);
     long id = 1300;
-    for (LabelEvent event : events) {
+    for (HistoryItem event : events) {
       ObjectNode item = template.deepCopy();
       item.put("id", id++);
       item.put("body", event.added() ? "1" : "");
       Fixtures.object(item.get("user")).put("login", event.login());
       Fixtures.object(item.get("label")).put("name", event.label());
+      item.put("created_at", event.at());
       items.add(item);
     }
     wm.stubFor(
@@ -277,6 +283,64 @@ class ForgejoForgeTest extends ForgeContractTest {
     ObjectNode body = Fixtures.newObject();
     body.set("labels", ids);
     return putRequestedFor(urlPathEqualTo(setLabelsPath(repo, issue)))
+        .withRequestBody(equalToJson(body.toString()));
+  }
+
+  private static ArrayNode labelArray(List<String> names, List<LabelSpec> repoLabels) {
+    ArrayNode items = Fixtures.newArray();
+    for (String name : names) {
+      for (int i = 0; i < repoLabels.size(); i++) {
+        if (repoLabels.get(i).name().equals(name)) {
+          items.add(label(repoLabels.get(i), 100 + i));
+        }
+      }
+    }
+    return items;
+  }
+
+  private static long labelId(String name, List<LabelSpec> repoLabels) {
+    for (int i = 0; i < repoLabels.size(); i++) {
+      if (repoLabels.get(i).name().equals(name)) {
+        return 100L + i;
+      }
+    }
+    throw new IllegalArgumentException("no label " + name);
+  }
+
+  @Override
+  protected void stubTakeLabel(
+      RepoRef repo, int issue, List<String> carried, String label, List<LabelSpec> repoLabels) {
+    wm.stubFor(
+        get(urlPathEqualTo(issuePath(repo, issue) + "/labels"))
+            .willReturn(okJson(labelArray(carried, repoLabels).toString())));
+    wm.stubFor(
+        delete(urlPathEqualTo(issuePath(repo, issue) + "/labels/" + labelId(label, repoLabels)))
+            .willReturn(aResponse().withStatus(204)));
+  }
+
+  @Override
+  protected RequestPatternBuilder takeLabelRequest(
+      RepoRef repo, int issue, String label, List<LabelSpec> repoLabels) {
+    return deleteRequestedFor(
+        urlPathEqualTo(issuePath(repo, issue) + "/labels/" + labelId(label, repoLabels)));
+  }
+
+  @Override
+  protected void stubAddLabels(
+      RepoRef repo, int issue, List<String> after, List<LabelSpec> repoLabels) {
+    wm.stubFor(
+        post(urlPathEqualTo(issuePath(repo, issue) + "/labels"))
+            .willReturn(okJson(labelArray(after, repoLabels).toString())));
+  }
+
+  @Override
+  protected RequestPatternBuilder addLabelsRequest(
+      RepoRef repo, int issue, List<String> sortedNames, List<LabelSpec> repoLabels) {
+    ArrayNode ids = Fixtures.newArray();
+    sortedNames.forEach(n -> ids.add(labelId(n, repoLabels)));
+    ObjectNode body = Fixtures.newObject();
+    body.set("labels", ids);
+    return postRequestedFor(urlPathEqualTo(issuePath(repo, issue) + "/labels"))
         .withRequestBody(equalToJson(body.toString()));
   }
 
@@ -569,7 +633,8 @@ class ForgejoForgeTest extends ForgeContractTest {
                 created(
                     pullRequest(
                         new PrFixture(12, "Add a greeting", BRANCH, HEAD_SHA, "main", true)))));
-    PullRequest pr = new PullRequest(12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "");
+    PullRequest pr =
+        new PullRequest(12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "");
     assertThatThrownBy(() -> forge.markReadyForReview(REPO, pr))
         .isInstanceOf(ForgeConflictException.class)
         .hasMessageContaining("WORK_IN_PROGRESS_PREFIXES");
@@ -584,7 +649,8 @@ class ForgejoForgeTest extends ForgeContractTest {
                     pullRequest(
                             new PrFixture(12, "Add a greeting", BRANCH, HEAD_SHA, "main", false))
                         .toString())));
-    PullRequest pr = new PullRequest(12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "");
+    PullRequest pr =
+        new PullRequest(12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "");
     forge.markReadyForReview(REPO, pr);
     wm.verify(0, patchRequestedFor(urlPathEqualTo(repoPath(REPO) + "/pulls/12")));
   }

@@ -2,6 +2,7 @@ package dev.hydra.forge.forgejo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hydra.forge.LabelEvent;
 import dev.hydra.forge.Permission;
 import dev.hydra.forge.Review;
 import dev.hydra.forge.forgejo.client.model.Label;
@@ -62,19 +63,22 @@ class ForgejoMappingTest {
         .type(type)
         .body(body)
         .user(new User().login(who))
-        .label(new Label().name(label));
+        .label(new Label().name(label))
+        .createdAt(java.time.OffsetDateTime.parse("2026-11-20T10:00:00+01:00"));
   }
 
   @Test
-  void lastLabeledByReadsAddedLabelsOnly() {
+  void lastLabeledReadsAddedLabelsOnly() {
     List<TimelineComment> timeline =
         List.of(
             item("label", "1", "alice", "ready-to-build"),
             item("label", "", "bob", "ready-to-build"),
             item("comment", "1", "carol", "ready-to-build"),
             item("label", "1", "dave", "yolo"));
-    assertThat(ForgejoMapping.lastLabeledBy(timeline, "ready-to-build")).contains("alice");
-    assertThat(ForgejoMapping.lastLabeledBy(timeline, "yolo")).contains("dave");
-    assertThat(ForgejoMapping.lastLabeledBy(timeline, "done")).isEmpty();
+    assertThat(ForgejoMapping.lastLabeled(timeline, "ready-to-build"))
+        .contains(new LabelEvent("alice", java.time.Instant.parse("2026-11-20T09:00:00Z")));
+    assertThat(ForgejoMapping.lastLabeled(timeline, "yolo").map(LabelEvent::actor))
+        .contains("dave");
+    assertThat(ForgejoMapping.lastLabeled(timeline, "done")).isEmpty();
   }
 }

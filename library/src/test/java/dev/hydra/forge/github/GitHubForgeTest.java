@@ -2,6 +2,8 @@ package dev.hydra.forge.github;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -82,9 +84,12 @@ class GitHubForgeTest extends ForgeContractTest {
         Map.entry("currentUser (again)", 0),
         Map.entry("tokenPermission", 1),
         Map.entry("userPermission", 1),
-        Map.entry("issue", 2),
+        Map.entry("issue", 1),
         Map.entry("issue (again)", 1),
-        Map.entry("lastLabeledBy", 1),
+        Map.entry("lastLabeled", 1),
+        Map.entry("takeLabel", 1),
+        Map.entry("takeLabel (not there)", 1),
+        Map.entry("addLabels", 1),
         Map.entry("setLabels", 1),
         Map.entry("setLabels (again)", 1),
         Map.entry("labels", 2),
@@ -95,12 +100,12 @@ class GitHubForgeTest extends ForgeContractTest {
         Map.entry("findComment", 1),
         Map.entry("editComment", 1),
         Map.entry("findPullRequest", 1),
-        Map.entry("openDraftPullRequest", 2),
-        Map.entry("openDraftPullRequest (exists)", 3),
-        Map.entry("markReadyForReview", 3),
-        Map.entry("merge", 3),
-        Map.entry("review", 3),
-        Map.entry("commitStatus", 2));
+        Map.entry("openDraftPullRequest", 1),
+        Map.entry("openDraftPullRequest (exists)", 2),
+        Map.entry("markReadyForReview", 2),
+        Map.entry("merge", 1),
+        Map.entry("review", 1),
+        Map.entry("commitStatus", 1));
   }
 
   // Fixtures ------------------------------------------------------------------------------------
@@ -228,11 +233,11 @@ class GitHubForgeTest extends ForgeContractTest {
   }
 
   @Override
-  protected void stubLabelHistory(RepoRef repo, int issue, List<LabelEvent> events) {
+  protected void stubLabelHistory(RepoRef repo, int issue, List<HistoryItem> events) {
     ObjectNode template = Fixtures.object(example("issue-events").get(0));
     ArrayNode items = Fixtures.newArray();
     long id = 1;
-    for (LabelEvent event : events) {
+    for (HistoryItem event : events) {
       ObjectNode item = template.deepCopy();
       item.put("id", id++);
       item.put("event", event.added() ? "labeled" : "unlabeled");
@@ -242,6 +247,7 @@ class GitHubForgeTest extends ForgeContractTest {
       ObjectNode label = item.putObject("label");
       label.put("name", event.label());
       label.put("color", "ededed");
+      item.put("created_at", event.at());
       items.add(item);
     }
     wm.stubFor(
@@ -274,6 +280,64 @@ class GitHubForgeTest extends ForgeContractTest {
     ObjectNode body = Fixtures.newObject();
     body.set("labels", names);
     return putRequestedFor(urlPathEqualTo(setLabelsPath(repo, issue)))
+        .withRequestBody(equalToJson(body.toString()));
+  }
+
+  private ArrayNode labelArray(List<String> names, List<LabelSpec> repoLabels) {
+    ArrayNode items = Fixtures.newArray();
+    for (String name : names) {
+      for (int i = 0; i < repoLabels.size(); i++) {
+        LabelSpec spec = repoLabels.get(i);
+        if (spec.name().equals(name)) {
+          items.add(label(spec.name(), spec.color(), spec.description(), 100 + i));
+        }
+      }
+    }
+    return items;
+  }
+
+  @Override
+  protected void stubTakeLabel(
+      RepoRef repo, int issue, List<String> carried, String label, List<LabelSpec> repoLabels) {
+    List<String> left = new java.util.ArrayList<>(carried);
+    boolean there = left.remove(label);
+    wm.stubFor(
+        delete(urlPathMatching(setLabelsPath(repo, issue) + "/" + pathPattern(label)))
+            .willReturn(
+                there
+                    ? okJson(labelArray(left, repoLabels).toString())
+                    : aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withBody(
+                            "{\"message\":\"Label does not exist\",\"documentation_url\":"
+                                + "\"https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue\","
+                                + "\"status\":\"404\"}")));
+  }
+
+  @Override
+  protected RequestPatternBuilder takeLabelRequest(
+      RepoRef repo, int issue, String label, List<LabelSpec> repoLabels) {
+    return deleteRequestedFor(
+        urlPathMatching(setLabelsPath(repo, issue) + "/" + pathPattern(label)));
+  }
+
+  @Override
+  protected void stubAddLabels(
+      RepoRef repo, int issue, List<String> after, List<LabelSpec> repoLabels) {
+    wm.stubFor(
+        post(urlPathEqualTo(setLabelsPath(repo, issue)))
+            .willReturn(okJson(labelArray(after, repoLabels).toString())));
+  }
+
+  @Override
+  protected RequestPatternBuilder addLabelsRequest(
+      RepoRef repo, int issue, List<String> sortedNames, List<LabelSpec> repoLabels) {
+    ArrayNode names = Fixtures.newArray();
+    sortedNames.forEach(names::add);
+    ObjectNode body = Fixtures.newObject();
+    body.set("labels", names);
+    return postRequestedFor(urlPathEqualTo(setLabelsPath(repo, issue)))
         .withRequestBody(equalToJson(body.toString()));
   }
 
@@ -704,7 +768,8 @@ class GitHubForgeTest extends ForgeContractTest {
                     "{\"data\":{\"markPullRequestReadyForReview\":null},\"errors\":[{\"type\":"
                         + "\"FORBIDDEN\",\"path\":[\"markPullRequestReadyForReview\"],"
                         + "\"message\":\"Resource not accessible by personal access token\"}]}")));
-    PullRequest pr = new PullRequest(12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "");
+    PullRequest pr =
+        new PullRequest(12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "");
     assertThatThrownBy(() -> forge.markReadyForReview(REPO, pr))
         .isInstanceOf(ForgeForbiddenException.class)
         .hasMessageContaining("mark ready for review hydra-org/demo pull request #12")
@@ -715,7 +780,8 @@ class GitHubForgeTest extends ForgeContractTest {
   void aPullRequestThatIsNotADraftIsLeftAlone() throws Exception {
     stubRepository(REPO, false, true);
     stubGetPull(REPO, new PrFixture(12, "Add a greeting", BRANCH, HEAD_SHA, "main", false));
-    PullRequest pr = new PullRequest(12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "");
+    PullRequest pr =
+        new PullRequest(12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "");
     forge.markReadyForReview(REPO, pr);
     wm.verify(0, postRequestedFor(urlPathEqualTo("/graphql")));
   }

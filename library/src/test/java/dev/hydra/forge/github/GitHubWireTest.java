@@ -2,9 +2,11 @@ package dev.hydra.forge.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hydra.forge.LabelEvent;
 import dev.hydra.forge.Permission;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.Review;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,20 +37,25 @@ class GitHubWireTest {
 
   static GitHubWire.IssueEvent event(String what, String who, String label) {
     return new GitHubWire.IssueEvent(
-        what, new GitHubWire.User(who), new GitHubWire.LabelName(label));
+        what, new GitHubWire.User(who), new GitHubWire.LabelName(label), "2026-11-20T09:00:00Z");
   }
 
   @Test
-  void lastLabeledByIgnoresRemovalsAndOtherLabels() {
+  void lastLabeledIgnoresRemovalsOtherLabelsAndUnreadableTimes() {
     List<GitHubWire.IssueEvent> events =
         List.of(
             event("labeled", "alice", "ready-to-build"),
             event("unlabeled", "bob", "ready-to-build"),
             event("labeled", "carol", "yolo"),
-            new GitHubWire.IssueEvent("closed", new GitHubWire.User("dave"), null));
-    assertThat(GitHubWire.lastLabeledBy(events, "ready-to-build")).contains("alice");
-    assertThat(GitHubWire.lastLabeledBy(events, "yolo")).contains("carol");
-    assertThat(GitHubWire.lastLabeledBy(events, "done")).isEmpty();
+            new GitHubWire.IssueEvent("closed", new GitHubWire.User("dave"), null, null),
+            new GitHubWire.IssueEvent(
+                "labeled", new GitHubWire.User("eve"), new GitHubWire.LabelName("yolo"), "soon"));
+    assertThat(GitHubWire.lastLabeled(events, "ready-to-build"))
+        .contains(new LabelEvent("alice", Instant.parse("2026-11-20T09:00:00Z")));
+    assertThat(GitHubWire.lastLabeled(events, "yolo").map(LabelEvent::actor))
+        .as("an event without a readable time is skipped")
+        .contains("carol");
+    assertThat(GitHubWire.lastLabeled(events, "done")).isEmpty();
   }
 
   @Test
@@ -75,6 +82,7 @@ class GitHubWireTest {
             false,
             null,
             new GitHubWire.Branch("hydra/7-x", "abc", new GitHubWire.Repo("mallory/demo")),
+            null,
             null,
             null);
     assertThat(fromFork.isHeadIn(RepoRef.of("hydra-org", "demo"), "hydra/7-x")).isFalse();

@@ -212,7 +212,7 @@ class LocalForgeConcurrencyTest {
               LocalForge forge = demo.persona("security");
               while (writing.get() || reads == 0) {
                 forge.issue(REPO, issue);
-                forge.lastLabeledBy(REPO, issue, step(1));
+                forge.lastLabeled(REPO, issue, step(1));
                 reads++;
               }
               return reads;

@@ -233,7 +233,8 @@ class LocalForgeTest {
       demo.builder.setLabels(REPO, issue, Set.of(BUILD_QUEUED));
 
       assertThat(timeline()).hasSize(lines);
-      assertThat(demo.builder.lastLabeledBy(REPO, issue, BUILD_QUEUED)).contains("hydra-builder");
+      assertThat(demo.builder.lastLabeled(REPO, issue, BUILD_QUEUED).map(e -> e.actor()))
+          .contains("hydra-builder");
     }
 
     @Test
@@ -242,9 +243,10 @@ class LocalForgeTest {
       demo.builder.setLabels(REPO, issue, Set.of());
       demo.tri.addLabel(REPO, issue, TRIGGER);
 
-      assertThat(demo.builder.lastLabeledBy(REPO, issue, TRIGGER)).contains("tri");
-      assertThat(demo.builder.lastLabeledBy(REPO, issue, "yolo")).isEmpty();
-      assertThatThrownBy(() -> demo.builder.lastLabeledBy(REPO, 42, TRIGGER))
+      assertThat(demo.builder.lastLabeled(REPO, issue, TRIGGER).map(e -> e.actor()))
+          .contains("tri");
+      assertThat(demo.builder.lastLabeled(REPO, issue, "yolo")).isEmpty();
+      assertThatThrownBy(() -> demo.builder.lastLabeled(REPO, 42, TRIGGER))
           .isInstanceOf(ForgeNotFoundException.class);
     }
 

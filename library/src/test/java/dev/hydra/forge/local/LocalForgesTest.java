@@ -87,7 +87,7 @@ class LocalForgesTest {
     assertThat(issue.title()).isEqualTo("Add a /health endpoint");
     assertThat(issue.author()).isEqualTo("mona");
     String labeller =
-        builder.lastLabeledBy(LocalForges.DEMO_REPO, 1, "ready-to-build").orElseThrow();
+        builder.lastLabeled(LocalForges.DEMO_REPO, 1, "ready-to-build").orElseThrow().actor();
     assertThat(builder.userPermission(LocalForges.DEMO_REPO, labeller).canWrite()).isTrue();
     assertThat(builder.userPermission(LocalForges.DEMO_REPO, LocalForges.DEMO_TRIAGE))
         .isEqualTo(Permission.TRIAGE);

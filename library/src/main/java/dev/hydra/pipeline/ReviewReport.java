@@ -1,0 +1,141 @@
+package dev.hydra.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hydra.json.Json;
+import dev.hydra.label.Stage;
+import dev.hydra.text.Texts;
+import java.util.EnumMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one review job hands to the decision job: how its review ended, whether it pushed fixes, and
+ * its run record. In Actions it travels as the job output {@code report} and reaches the decision
+ * job as {@code toJSON(needs)}, which only the workflow run itself can write; in one process it is
+ * passed in memory. It never carries a token or the agent's text.
+ *
+ * @param stage {@code code-review} or {@code security-review}
+ * @param outcome {@link #PASS}, {@link #FAIL}, or {@link #SKIP} when the job did not run the review
+ * @param fixes whether the reviewer pushed fixes to the branch
+ * @param reason one sentence for people
+ * @param record the run record, when a container ran
+ */
+public record ReviewReport(
+    String stage, String outcome, boolean fixes, String reason, @Nullable RunRecord record) {
+
+  /** The review passed. */
+  public static final String PASS = "pass";
+
+  /** The review failed, or its job ended without a report. */
+  public static final String FAIL = "fail";
+
+  /** The job did not run the review (nothing was queued for it). */
+  public static final String SKIP = "skip";
+
+  public ReviewReport {
+    requireNonNull(stage, "stage");
+    if (!PASS.equals(outcome) && !FAIL.equals(outcome) && !SKIP.equals(outcome)) {
+      throw new IllegalArgumentException("outcome must be pass, fail or skip");
+    }
+    requireNonNull(reason, "reason");
+  }
+
+  /** Whether the review ran (pass or fail). */
+  public boolean ran() {
+    return !SKIP.equals(outcome);
+  }
+
+  /** Whether the review passed. */
+  public boolean passed() {
+    return PASS.equals(outcome);
+  }
+
+  /** Compact JSON, the job output's value. */
+  public String toJson() {
+    try {
+      return Json.mapper().writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a review report: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The two reviews' reports from the review workflow's {@code needs} context ({@code
+   * toJSON(needs)} in the decision job): each job's {@code outputs.report}. A job that ended
+   * without a report (it failed, timed out or was cancelled before writing one) counts as a failed
+   * review, with its {@code result} in the reason.
+   *
+   * @throws IllegalArgumentException when the text is not the {@code needs} object of the review
+   *     workflow, naming what is wrong and the fix
+   */
+  public static Map<Stage, ReviewReport> fromNeeds(String needsJson) {
+    if (needsJson.isBlank()) {
+      throw new IllegalArgumentException(
+          "HYDRA_REVIEW_REPORTS is empty; the decision job passes `review-reports: ${{"
+              + " toJSON(needs) }}` to the action (see .github/workflows/hydra-review.yml)");
+    }
+    JsonNode needs;
+    try {
+      needs = Json.mapper().readTree(needsJson);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "HYDRA_REVIEW_REPORTS is not JSON ("
+              + Texts.oneLine(e.getOriginalMessage())
+              + "); pass `review-reports: ${{ toJSON(needs) }}`",
+          e);
+    }
+    if (needs == null || !needs.isObject()) {
+      throw new IllegalArgumentException(
+          "HYDRA_REVIEW_REPORTS must be the JSON object of the `needs` context");
+    }
+    Map<Stage, ReviewReport> reports = new EnumMap<>(Stage.class);
+    for (Stage stage : new Stage[] {Stage.CODE_REVIEW, Stage.SECURITY_REVIEW}) {
+      JsonNode job = needs.get(stage.id());
+      if (job == null || !job.isObject()) {
+        throw new IllegalArgumentException(
+            "HYDRA_REVIEW_REPORTS has no job `"
+                + stage.id()
+                + "`; the decision job must `needs: [code-review, security-review]`");
+      }
+      String result = job.path("result").asText("");
+      String text = job.path("outputs").path("report").asText("");
+      reports.put(stage, text.isBlank() ? missing(stage, result) : parse(stage, text));
+    }
+    return reports;
+  }
+
+  private static ReviewReport missing(Stage stage, String result) {
+    return new ReviewReport(
+        stage.id(),
+        FAIL,
+        false,
+        "the "
+            + stage.id()
+            + " job ended without a report (result: "
+            + (result.isBlank() ? "unknown" : Texts.oneLine(result))
+            + ")",
+        null);
+  }
+
+  private static ReviewReport parse(Stage stage, String text) {
+    ReviewReport report;
+    try {
+      report = Json.mapper().readValue(text, ReviewReport.class);
+    } catch (JsonProcessingException | IllegalArgumentException | NullPointerException e) {
+      throw new IllegalArgumentException(
+          "the " + stage.id() + " job's report is not a review report: " + e.getMessage(), e);
+    }
+    if (!stage.id().equals(report.stage())) {
+      throw new IllegalArgumentException(
+          "the "
+              + stage.id()
+              + " job's report is for "
+              + Texts.quote(report.stage())
+              + "; each review job reports its own stage");
+    }
+    return report;
+  }
+}

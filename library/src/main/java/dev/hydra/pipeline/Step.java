@@ -1,0 +1,55 @@
+package dev.hydra.pipeline;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Which part of a stage one {@code hydra run} performs ({@code HYDRA_STAGE}, the action's {@code
+ * stage} input). The review workflow runs the two reviews as parallel jobs and the decision as a
+ * third; a single process (the local supervisor, the demo) does everything in one {@link #ALL}.
+ */
+public enum Step {
+  /** Whatever the event asks for, whole: the build, or both reviews and the decision. */
+  ALL(""),
+  /** The code review alone (the review workflow's first parallel job). */
+  CODE_REVIEW("code-review"),
+  /** The security review alone (its second parallel job). */
+  SECURITY_REVIEW("security-review"),
+  /** The decision after both reviews, from their reports (its final job). */
+  DECISION("decision");
+
+  private final String id;
+
+  Step(String id) {
+    this.id = id;
+  }
+
+  /** The value of {@code HYDRA_STAGE}; empty for {@link #ALL}. */
+  public String id() {
+    return id;
+  }
+
+  /**
+   * Parses {@code HYDRA_STAGE}.
+   *
+   * @throws IllegalArgumentException naming the valid values
+   */
+  public static Step parse(String value) {
+    String v = value.strip().toLowerCase(Locale.ROOT);
+    for (Step step : values()) {
+      if (step.id.equals(v)) {
+        return step;
+      }
+    }
+    throw new IllegalArgumentException(
+        "HYDRA_STAGE is "
+            + (value.length() > 40 ? value.substring(0, 40) + "…" : value)
+            + ", but it must be empty or one of "
+            + Arrays.stream(values())
+                .filter(s -> s != ALL)
+                .map(Step::id)
+                .collect(Collectors.joining(", "))
+            + " (the review workflow's three jobs)");
+  }
+}
