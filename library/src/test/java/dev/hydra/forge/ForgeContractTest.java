@@ -700,16 +700,20 @@ public abstract class ForgeContractTest {
   }
 
   @Test
-  void aRateLimitedPostIsNotRepeated() {
-    wm.stubFor(post(urlPathEqualTo(commentsPath(REPO, 7))).willReturn(rateLimited30s()));
-    assertThatThrownBy(() -> forge.comment(REPO, 7, "Hello"))
-        .isInstanceOf(ForgeRateLimitedException.class)
-        .hasMessageContaining("not safe to repeat")
-        .hasMessageContaining("reviewer")
-        .hasMessageContaining("hydra-org/demo#7");
-    assertThat(slept).isEmpty();
+  void aRateLimitedPostIsRepeatedOnceTheLimitResets() throws Exception {
+    // A rate-limit answer is a refusal before anything was done: the comment is posted once.
+    // (WireMock tries the newest stub first: the limit, then, once reset, the plain answer.)
+    stubCreateComment(REPO, 7, 901, "hydra-reviewer");
+    wm.stubFor(
+        post(urlPathEqualTo(commentsPath(REPO, 7)))
+            .inScenario("limited post")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(rateLimited30s())
+            .willSetStateTo("reset"));
+    assertThat(forge.comment(REPO, 7, "Hello").id()).isEqualTo(901);
+    assertThat(slept).containsExactly(Duration.ofSeconds(30));
     wm.verify(
-        1,
+        2,
         com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
             urlPathEqualTo(commentsPath(REPO, 7))));
   }

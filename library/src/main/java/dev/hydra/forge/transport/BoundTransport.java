@@ -29,10 +29,13 @@ import org.slf4j.LoggerFactory;
  *   <li>The {@code Authorization} header is set here, after the check, replacing whatever the
  *       client library set; {@code Accept-Encoding} is dropped so that bodies stay readable for
  *       rate-limit classification.
- *   <li>Rate limits ({@link RateLimitPolicy}) are waited out with the injected sleeper, only for
- *       requests that are safe to repeat (GET, HEAD, PUT, DELETE), at most {@value #MAX_ATTEMPTS}
- *       attempts, and only while the instance's wait budget ({@link ForgeOptions#maxWait()}) lasts;
- *       otherwise a {@link RateLimitedException}, at once, without waiting first.
+ *   <li>Rate limits ({@link RateLimitPolicy}) are waited out with the injected sleeper, at most
+ *       {@value #MAX_ATTEMPTS} attempts, and only while the instance's wait budget ({@link
+ *       ForgeOptions#maxWait()}) lasts; otherwise a {@link RateLimitedException}, at once, without
+ *       waiting first. Any method is repeated, a POST too: a rate-limit answer is the forge
+ *       refusing the request before doing anything, so repeating it cannot do anything twice. What
+ *       is never repeated is a request whose answer was lost (a timeout, a reset connection): it
+ *       may have taken effect.
  * </ul>
  */
 public final class BoundTransport {
@@ -43,7 +46,6 @@ public final class BoundTransport {
   public static final int MAX_ATTEMPTS = 5;
 
   /** Methods whose repetition has the effect of one request (RFC 9110 §9.2.2). */
-  private static final Set<String> REPEATABLE = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
 
   /** Headers the client library may set that this class owns or java.net.http refuses. */
   private static final Set<String> DROPPED =
@@ -194,7 +196,6 @@ public final class BoundTransport {
       builder.timeout(options.requestTimeout());
     }
     HttpRequest bound = builder.build();
-    String method = bound.method().toUpperCase(Locale.ROOT);
     for (int attempt = 0; ; attempt++) {
       HttpResponse<byte[]> response = exchange(bound);
       refuseForeignRedirect(bound, response);
@@ -209,7 +210,7 @@ public final class BoundTransport {
       if (limit.isEmpty()) {
         return response;
       }
-      waitOut(method, response.statusCode(), limit.get(), attempt);
+      waitOut(response.statusCode(), limit.get(), attempt);
     }
   }
 
@@ -252,12 +253,8 @@ public final class BoundTransport {
     }
   }
 
-  private void waitOut(String method, int status, RateLimit limit, int attempt)
+  private void waitOut(int status, RateLimit limit, int attempt)
       throws RateLimitedException, InterruptedException {
-    if (!REPEATABLE.contains(method)) {
-      throw new RateLimitedException(
-          status, limit, "a " + method + " is not safe to repeat, so it was not retried");
-    }
     if (attempt + 1 >= MAX_ATTEMPTS) {
       throw new RateLimitedException(
           status, limit, "gave up after " + MAX_ATTEMPTS + " rate-limited attempts");

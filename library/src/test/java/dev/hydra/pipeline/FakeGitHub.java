@@ -1,0 +1,471 @@
+package dev.hydra.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.hydra.forge.Fixtures;
+import dev.hydra.forge.RepoRef;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A GitHub repository with one issue, held in memory and served by WireMock: the REST and GraphQL
+ * calls a pipeline run makes, answered with the shapes of GitHub's own examples (from
+ * {@code @octokit/openapi}, the same fixtures the adapter's contract test uses) and GitHub's
+ * semantics where the pipeline depends on them — a label removal answers 404 when the label is not
+ * there (one of two concurrent removals loses), a pull request needs its head branch pushed, a
+ * label write is recorded in the issue's events with the token's user as actor, a review cannot
+ * approve one's own pull request. Every request is answered under one lock, as one transaction.
+ *
+ * <p>Tokens map to users; a request without a known token gets 401.
+ */
+final class FakeGitHub implements ResponseDefinitionTransformerV2 {
+
+  static final String NAME = "fake-github";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Pattern REPO_PATH = Pattern.compile("/repos/([^/]+)/([^/?]+)(/[^?]*)?");
+
+  private final RepoRef repo;
+  private final Map<String, String> users = new LinkedHashMap<>();
+  private final Map<String, String> permissions = new LinkedHashMap<>();
+  private final Set<String> repoLabels = new LinkedHashSet<>();
+  private final Set<String> branches = new LinkedHashSet<>();
+  private final AtomicInteger ids = new AtomicInteger(1000);
+  private String baseUrl = "";
+  private Instant now = Instant.parse("2026-11-22T08:00:00Z");
+
+  // The issue.
+  final int issue = 7;
+  boolean issueOpen = true;
+  final List<String> labels = new ArrayList<>();
+  final List<ObjectNode> events = new ArrayList<>();
+  final List<ObjectNode> comments = new ArrayList<>();
+  // The pull request (at most one here).
+  ObjectNode pull = MAPPER.createObjectNode();
+  final List<ObjectNode> reviews = new ArrayList<>();
+  boolean merged;
+  String mergedSha = "";
+
+  /** Requests (method and path pattern) to answer once with a primary rate limit. */
+  final List<String> rateLimitOnce = new ArrayList<>();
+
+  FakeGitHub(RepoRef repo) {
+    this.repo = repo;
+  }
+
+  @Override
+  public String getName() {
+    return NAME;
+  }
+
+  @Override
+  public boolean applyGlobally() {
+    return false;
+  }
+
+  FakeGitHub baseUrl(String url) {
+    this.baseUrl = url;
+    return this;
+  }
+
+  /** A user with a token and a permission on the repository ({@code admin}, {@code write}, …). */
+  synchronized FakeGitHub user(String login, String token, String permission) {
+    users.put(token, login);
+    permissions.put(login, permission);
+    return this;
+  }
+
+  synchronized FakeGitHub labels(Set<String> names) {
+    repoLabels.addAll(names);
+    return this;
+  }
+
+  /** A person applies a label through the web interface. */
+  synchronized void apply(String login, String label) {
+    if (!labels.contains(label)) {
+      labels.add(label);
+      events.add(event("labeled", login, label));
+    }
+  }
+
+  /** {@code git push} of a branch. */
+  synchronized void push(String branch, String sha) {
+    branches.add(branch + "@" + sha);
+  }
+
+  synchronized List<String> labelsNow() {
+    return List.copyOf(labels);
+  }
+
+  synchronized void advance(java.time.Duration by) {
+    now = now.plus(by);
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  @Override
+  public ResponseDefinition transform(ServeEvent serveEvent) {
+    synchronized (this) {
+      try {
+        return answer(serveEvent.getRequest());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private ResponseDefinition answer(Request request) throws IOException {
+    String method = request.getMethod().getName();
+    String url = request.getUrl();
+    String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+    String auth = String.valueOf(request.getHeader("Authorization"));
+    String token =
+        auth.startsWith("token ") ? auth.substring(6) : auth.replaceFirst("^Bearer ", "");
+    String user = users.get(token);
+    if (user == null) {
+      return error(401, "Bad credentials");
+    }
+    for (String limited : List.copyOf(rateLimitOnce)) {
+      if ((method + " " + path).matches(limited)) {
+        rateLimitOnce.remove(limited);
+        return ResponseDefinitionBuilder.responseDefinition()
+            .withStatus(403)
+            .withHeader("Content-Type", "application/json; charset=utf-8")
+            .withHeader("x-ratelimit-limit", "5000")
+            .withHeader("x-ratelimit-remaining", "0")
+            .withHeader("x-ratelimit-reset", String.valueOf(now.getEpochSecond() + 2))
+            .withBody(
+                "{\"message\":\"API rate limit exceeded for user ID 1.\",\"documentation_url\":"
+                    + "\"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api\"}")
+            .build();
+      }
+    }
+    if (method.equals("GET") && path.equals("/user")) {
+      ObjectNode me = object("user");
+      me.put("login", user);
+      return json(200, me);
+    }
+    if (method.equals("POST") && path.equals("/graphql")) {
+      return graphql(request);
+    }
+    Matcher m = REPO_PATH.matcher(path);
+    if (!m.matches() || !m.group(1).equals(repo.owner()) || !m.group(2).equals(repo.name())) {
+      return error(404, "Not Found");
+    }
+    String rest = m.group(3) == null ? "" : m.group(3);
+    String issuePath = "/issues/" + issue;
+    boolean writer = Set.of("admin", "maintain", "write").contains(permissions.get(user));
+    if (method.equals("GET") && rest.equals(issuePath)) {
+      return json(200, issueJson());
+    }
+    if (method.equals("GET")
+        && rest.startsWith("/collaborators/")
+        && rest.endsWith("/permission")) {
+      String who =
+          decode(
+              rest.substring("/collaborators/".length(), rest.length() - "/permission".length()));
+      ObjectNode answer = object("collaborator-permission");
+      String permission = permissions.getOrDefault(who, "none");
+      answer.put(
+          "permission",
+          permission.equals("maintain")
+              ? "write"
+              : permission.equals("triage") ? "read" : permission);
+      answer.put("role_name", permission);
+      return json(200, answer);
+    }
+    if (rest.equals(issuePath + "/events") && method.equals("GET")) {
+      ArrayNode list = MAPPER.createArrayNode();
+      events.forEach(list::add);
+      return json(200, list);
+    }
+    if (rest.startsWith(issuePath + "/labels")) {
+      if (!writer && !"triage".equals(permissions.get(user))) {
+        return error(403, "Resource not accessible by personal access token");
+      }
+      return labelWrite(method, rest.substring((issuePath + "/labels").length()), request, user);
+    }
+    if (rest.equals(issuePath + "/comments")
+        || rest.equals("/issues/" + prNumber() + "/comments")) {
+      int on = rest.equals(issuePath + "/comments") ? issue : prNumber();
+      if (method.equals("GET")) {
+        ArrayNode list = MAPPER.createArrayNode();
+        comments.stream()
+            .filter(c -> c.path("issue").asInt() == on)
+            .map(this::publicComment)
+            .forEach(list::add);
+        return json(200, list);
+      }
+      if (method.equals("POST")) {
+        ObjectNode c = object("issue-comment");
+        c.put("id", ids.incrementAndGet());
+        c.put("body", MAPPER.readTree(request.getBodyAsString()).path("body").asText());
+        Fixtures.object(c.get("user")).put("login", user);
+        c.put("issue", on);
+        comments.add(c);
+        return json(201, publicComment(c));
+      }
+    }
+    if (method.equals("PATCH") && rest.startsWith("/issues/comments/")) {
+      long id = Long.parseLong(rest.substring("/issues/comments/".length()));
+      for (ObjectNode c : comments) {
+        if (c.path("id").asLong() == id) {
+          if (!writer && !c.path("user").path("login").asText().equals(user)) {
+            return error(403, "Resource not accessible by personal access token");
+          }
+          c.put("body", MAPPER.readTree(request.getBodyAsString()).path("body").asText());
+          return json(200, publicComment(c));
+        }
+      }
+      return error(404, "Not Found");
+    }
+    if (rest.equals("/pulls")) {
+      return pulls(method, request, user, url);
+    }
+    if (hasPull() && rest.equals("/pulls/" + prNumber() + "/reviews") && method.equals("POST")) {
+      JsonNode body = MAPPER.readTree(request.getBodyAsString());
+      String event = body.path("event").asText();
+      if (!Set.of("COMMENT", "REQUEST_CHANGES", "APPROVE").contains(event)) {
+        return error(422, "Unprocessable Entity");
+      }
+      if (!event.equals("COMMENT") && pull.path("user").path("login").asText().equals(user)) {
+        return error(
+            422,
+            "Unprocessable Entity: Can not approve or request changes on your own pull request");
+      }
+      ObjectNode review = object("pull-request-review");
+      review.put("id", ids.incrementAndGet());
+      review.put(
+          "state",
+          event.equals("COMMENT")
+              ? "COMMENTED"
+              : event.equals("APPROVE") ? "APPROVED" : "CHANGES_REQUESTED");
+      review.put("body", body.path("body").asText());
+      review.put("commit_id", body.path("commit_id").asText());
+      Fixtures.object(review.get("user")).put("login", user);
+      reviews.add(review);
+      return json(200, review);
+    }
+    if (hasPull() && rest.equals("/pulls/" + prNumber() + "/merge") && method.equals("PUT")) {
+      JsonNode body = MAPPER.readTree(request.getBodyAsString());
+      if (!writer) {
+        return error(403, "Resource not accessible by personal access token");
+      }
+      if (!body.path("sha").asText().equals(pull.path("head").path("sha").asText())) {
+        return error(409, "Head branch was modified. Review and try the merge again.");
+      }
+      merged = true;
+      mergedSha = body.path("sha").asText();
+      return json(200, object("merge-result"));
+    }
+    return error(404, "Not Found");
+  }
+
+  private ResponseDefinition labelWrite(String method, String rest, Request request, String user)
+      throws IOException {
+    if (method.equals("DELETE") && rest.startsWith("/")) {
+      String name = decode(rest.substring(1));
+      if (!labels.remove(name)) {
+        return error(404, "Label does not exist");
+      }
+      events.add(event("unlabeled", user, name));
+      return json(200, labelArray());
+    }
+    if (!rest.isEmpty()) {
+      return error(404, "Not Found");
+    }
+    List<String> names = new ArrayList<>();
+    MAPPER.readTree(request.getBodyAsString()).path("labels").forEach(n -> names.add(n.asText()));
+    for (String name : names) {
+      if (!repoLabels.contains(name)) {
+        // GitHub creates unknown labels on the fly; Hydra seeds them, so a test should notice.
+        return error(422, "Validation Failed: label " + name + " was not seeded");
+      }
+    }
+    if (method.equals("PUT")) {
+      for (String old : List.copyOf(labels)) {
+        if (!names.contains(old)) {
+          labels.remove(old);
+          events.add(event("unlabeled", user, old));
+        }
+      }
+    } else if (!method.equals("POST")) {
+      return error(404, "Not Found");
+    }
+    for (String name : names) {
+      if (!labels.contains(name)) {
+        labels.add(name);
+        events.add(event("labeled", user, name));
+      }
+    }
+    return json(200, labelArray());
+  }
+
+  private ResponseDefinition pulls(String method, Request request, String user, String url)
+      throws IOException {
+    if (method.equals("GET")) {
+      ArrayNode list = MAPPER.createArrayNode();
+      String head =
+          url.contains("head=") ? decode(url.replaceFirst(".*[?&]head=([^&]*).*", "$1")) : "";
+      if (hasPull()
+          && pull.path("state").asText().equals("open")
+          && (head.isEmpty()
+              || head.equals(repo.owner() + ":" + pull.path("head").path("ref").asText()))) {
+        list.add(pull);
+      }
+      return json(200, list);
+    }
+    JsonNode body = MAPPER.readTree(request.getBodyAsString());
+    String head = body.path("head").asText();
+    String sha =
+        branches.stream()
+            .filter(b -> b.startsWith(head + "@"))
+            .map(b -> b.substring(head.length() + 1))
+            .reduce((a, b) -> b)
+            .orElse("");
+    if (sha.isEmpty()) {
+      return error(422, "Validation Failed: head does not exist");
+    }
+    if (hasPull() && pull.path("head").path("ref").asText().equals(head)) {
+      return error(
+          422,
+          "Validation Failed: A pull request already exists for "
+              + repo.owner()
+              + ":"
+              + head
+              + ".");
+    }
+    ObjectNode pr = object("pull-request");
+    pr.put("number", 12);
+    pr.put("node_id", "PR_kwDOfake12");
+    pr.put("title", body.path("title").asText());
+    pr.put("body", body.path("body").asText());
+    pr.put("state", "open");
+    pr.put("draft", body.path("draft").asBoolean());
+    pr.putNull("merged_at");
+    pr.put("html_url", baseUrl + "/" + repo.fullName() + "/pull/12");
+    Fixtures.object(pr.get("user")).put("login", user);
+    Fixtures.object(pr.get("head")).put("ref", head).put("sha", sha);
+    Fixtures.object(pr.get("head").get("repo")).put("full_name", repo.fullName());
+    Fixtures.object(pr.get("base")).put("ref", body.path("base").asText());
+    pull = pr;
+    return json(201, pr);
+  }
+
+  private ResponseDefinition graphql(Request request) throws IOException {
+    JsonNode body = MAPPER.readTree(request.getBodyAsString());
+    if (!body.path("query").asText().contains("markPullRequestReadyForReview")) {
+      return error(400, "unexpected query");
+    }
+    if (!hasPull()
+        || !body.path("variables").path("id").asText().equals(pull.path("node_id").asText())) {
+      return json(
+          200,
+          MAPPER.readTree(
+              "{\"data\":null,\"errors\":[{\"type\":\"NOT_FOUND\",\"message\":\"Could not resolve to a node\"}]}"));
+    }
+    pull.put("draft", false);
+    return json(
+        200,
+        MAPPER.readTree(
+            "{\"data\":{\"markPullRequestReadyForReview\":{\"pullRequest\":{\"isDraft\":false}}}}"));
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  boolean hasPull() {
+    return pull.has("number");
+  }
+
+  int prNumber() {
+    return !hasPull() ? -1 : pull.path("number").asInt();
+  }
+
+  private ObjectNode issueJson() {
+    ObjectNode node = object("issue");
+    node.put("number", issue);
+    node.put("title", "Add a /health endpoint");
+    node.put("body", "GET /health answers {\"status\":\"ok\"}.");
+    node.put("state", issueOpen ? "open" : "closed");
+    node.remove("pull_request");
+    node.set("labels", labelArray());
+    return node;
+  }
+
+  private ArrayNode labelArray() {
+    ArrayNode list = MAPPER.createArrayNode();
+    for (String name : labels) {
+      ObjectNode label = object("label");
+      label.put("name", name);
+      list.add(label);
+    }
+    return list;
+  }
+
+  private ObjectNode event(String what, String actor, String label) {
+    ObjectNode e = Fixtures.object(example("issue-events").get(0)).deepCopy();
+    e.put("id", ids.incrementAndGet());
+    e.put("event", what);
+    e.remove("commit_id");
+    e.remove("commit_url");
+    e.put("created_at", now.toString());
+    Fixtures.object(e.get("actor")).put("login", actor);
+    e.putObject("label").put("name", label).put("color", "ededed");
+    now = now.plusSeconds(1);
+    return e;
+  }
+
+  private ObjectNode publicComment(ObjectNode c) {
+    ObjectNode copy = c.deepCopy();
+    copy.remove("issue");
+    return copy;
+  }
+
+  private ObjectNode object(String name) {
+    return Fixtures.object(example(name)).deepCopy();
+  }
+
+  private JsonNode example(String name) {
+    return Fixtures.load(
+        "github", name, "https://api.github.com", baseUrl, "octocat/Hello-World", repo.fullName());
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  private static ResponseDefinition json(int status, JsonNode body) {
+    return ResponseDefinitionBuilder.responseDefinition()
+        .withStatus(status)
+        .withHeader("Content-Type", "application/json; charset=utf-8")
+        .withHeader("x-ratelimit-remaining", "4999")
+        .withBody(body.toString())
+        .build();
+  }
+
+  private static ResponseDefinition error(int status, String message) {
+    ObjectNode body = MAPPER.createObjectNode();
+    body.put("message", message);
+    body.put("documentation_url", "https://docs.github.com/rest");
+    body.put("status", String.valueOf(status));
+    return json(status, body);
+  }
+}

@@ -1,0 +1,384 @@
+package dev.hydra.pipeline;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.hydra.credentials.Persona;
+import dev.hydra.event.PullRequestSnapshot;
+import dev.hydra.forge.Forge;
+import dev.hydra.forge.ForgeOptions;
+import dev.hydra.forge.LabelSpec;
+import dev.hydra.forge.RepoRef;
+import dev.hydra.forge.github.GitHubForge;
+import dev.hydra.label.LabelScheme;
+import dev.hydra.label.Stage;
+import dev.hydra.ops.LabelSeeding;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The pipeline end to end on GitHub's wire, as the workflows run it: the build job, the two review
+ * jobs in parallel (each holding only its own persona's token), and the decision job reading their
+ * reports through the {@code needs} context — every persona a real {@link GitHubForge} talking HTTP
+ * to a stateful GitHub in WireMock ({@link FakeGitHub}). Counts the requests of a whole run
+ * (budget: 20) and prints them per job and endpoint.
+ */
+class GitHubPipelineTest {
+
+  static final RepoRef REPO = RepoRef.of("acme", "shop");
+  static final LabelScheme SCHEME = LabelScheme.canonical();
+  static final Instant T0 = Instant.parse("2026-11-22T08:00:00Z");
+
+  static final FakeGitHub github = new FakeGitHub(REPO);
+
+  @RegisterExtension
+  static final WireMockExtension wm =
+      WireMockExtension.newInstance()
+          .options(wireMockConfig().dynamicPort().extensions(github))
+          .build();
+
+  final Map<Persona, String> tokens = new EnumMap<>(Persona.class);
+  final List<Duration> slept = Collections.synchronizedList(new ArrayList<>());
+  final List<String> log = Collections.synchronizedList(new ArrayList<>());
+  FakeStageExecutor executor = new FakeStageExecutor();
+  FakeGitHub gh = github;
+
+  @BeforeEach
+  void repository() {
+    gh = github;
+    reset(gh);
+    wm.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(FakeGitHub.NAME)));
+    for (Persona p : Persona.values()) {
+      tokens.put(p, "ghp_" + p.id() + "_0123456789abcdef");
+      gh.user("hydra-" + p.id(), tokens.get(p), "write");
+    }
+    gh.user("alice", "ghp_alice", "write").user("trudy", "ghp_trudy", "triage");
+    gh.labels(LabelSeeding.specs(SCHEME).stream().map(LabelSpec::name).collect(Collectors.toSet()));
+    executor =
+        new FakeStageExecutor() {
+          @Override
+          public dev.hydra.stage.StageResult execute(Call call) {
+            if (call.stage() == Stage.BUILD) {
+              gh.push("hydra/7-add-a-health-endpoint", "9".repeat(40));
+            }
+            return super.execute(call);
+          }
+        };
+  }
+
+  @AfterEach
+  void clear() {
+    wm.resetAll();
+  }
+
+  private static void reset(FakeGitHub gh) {
+    synchronized (gh) {
+      gh.labels.clear();
+      gh.events.clear();
+      gh.comments.clear();
+      gh.reviews.clear();
+      gh.pull = new ObjectMapper().createObjectNode();
+      gh.merged = false;
+      gh.issueOpen = true;
+      gh.rateLimitOnce.clear();
+    }
+  }
+
+  // ------------------------------------------------------------------------------- the jobs
+
+  Forge forge(Persona persona) {
+    Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+    return new GitHubForge(
+        URI.create(wm.baseUrl()),
+        persona.id(),
+        java.util.Objects.requireNonNull(tokens.get(persona)),
+        ForgeOptions.defaults().withTime(clock, slept::add));
+  }
+
+  Pipeline job(Persona... personas) {
+    Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
+    for (Persona p : personas) {
+      forges.put(p, forge(p));
+    }
+    return new Pipeline(
+        forges,
+        executor,
+        PipelineOptions.defaults(SCHEME).withClock(Clock.fixed(T0, ZoneOffset.UTC)),
+        log::add);
+  }
+
+  PipelineResult buildJob(String sender) throws Exception {
+    return job(Persona.BUILDER).build(REPO, 7, sender);
+  }
+
+  /** The event the opened draft PR sends, as the payload carries it. */
+  PullRequestSnapshot opened() {
+    ObjectNode pr = gh.pull;
+    return new PullRequestSnapshot(
+        pr.path("number").asInt(),
+        pr.path("title").asText(),
+        pr.path("body").asText(),
+        true,
+        false,
+        pr.path("draft").asBoolean(),
+        pr.path("head").path("ref").asText(),
+        pr.path("head").path("sha").asText(),
+        REPO.fullName(),
+        "main",
+        List.of(),
+        pr.path("user").path("login").asText(),
+        pr.path("node_id").asText(),
+        pr.path("html_url").asText());
+  }
+
+  /** The two review jobs at the same time, then the decision job with their outputs. */
+  PipelineResult reviewJobs() throws Exception {
+    var pr = Pipeline.pullRequest(opened());
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      Future<PipelineResult> code =
+          pool.submit(
+              () -> {
+                start.await();
+                return job(Persona.REVIEWER).review(Stage.CODE_REVIEW, REPO, pr);
+              });
+      Future<PipelineResult> security =
+          pool.submit(
+              () -> {
+                start.await();
+                return job(Persona.SECURITY).review(Stage.SECURITY_REVIEW, REPO, pr);
+              });
+      start.countDown();
+      String needs = needs(code.get(), security.get());
+      return job(Persona.BUILDER, Persona.APPLIER).decide(REPO, pr, ReviewReport.fromNeeds(needs));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** {@code toJSON(needs)} as Actions builds it from the review jobs' GITHUB_OUTPUT. */
+  static String needs(PipelineResult code, PipelineResult security) {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode needs = mapper.createObjectNode();
+    for (PipelineResult r : List.of(code, security)) {
+      ObjectNode job = needs.putObject(r.stage());
+      job.put("result", "success");
+      ObjectNode outputs = job.putObject("outputs");
+      ActionsOutput.outputs(r).forEach(outputs::put);
+    }
+    return needs.toString();
+  }
+
+  int requests() {
+    return wm.getAllServeEvents().size();
+  }
+
+  @SuppressWarnings("SystemOut") // the measurement is this test's report
+  void report(String title, List<ServeEvent> events) {
+    Map<String, Integer> byEndpoint = new TreeMap<>();
+    for (ServeEvent e : events) {
+      String path = e.getRequest().getUrl().replaceFirst("\\?.*", "");
+      path = path.replaceAll("/\\d+", "/{n}").replaceAll("/labels/[^/]+$", "/labels/{name}");
+      path = path.replaceAll("/collaborators/[^/]+/", "/collaborators/{user}/");
+      byEndpoint.merge(e.getRequest().getMethod().getName() + " " + path, 1, Integer::sum);
+    }
+    System.out.println(title + ": " + events.size() + " requests");
+    byEndpoint.forEach((k, v) -> System.out.println("  " + v + "  " + k));
+  }
+
+  // ------------------------------------------------------------------------------- the tests
+
+  @Test
+  void aWholeRunFitsInTwentyRequests() throws Exception {
+    gh.apply("alice", "ready-to-build");
+
+    PipelineResult build = buildJob("alice");
+    int afterBuild = requests();
+    PipelineResult decision = reviewJobs();
+    int total = requests();
+
+    List<ServeEvent> all = new ArrayList<>(wm.getAllServeEvents());
+    Collections.reverse(all); // oldest first
+    report("build job", all.subList(0, afterBuild));
+    report("review jobs and decision", all.subList(afterBuild, total));
+    report("whole run", all);
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(total).as("requests of build -> reviews -> decision").isLessThanOrEqualTo(20);
+    assertThat(gh.labelsNow())
+        .containsExactlyInAnyOrder(
+            "build:pass", "code-review:pass", "security-review:pass", "done");
+    assertThat(gh.pull.path("draft").asBoolean()).isFalse();
+    assertThat(gh.merged).isFalse();
+    assertThat(gh.reviews)
+        .extracting(r -> r.path("user").path("login").asText() + " " + r.path("state").asText())
+        .containsExactlyInAnyOrder("hydra-reviewer COMMENTED", "hydra-security COMMENTED");
+    assertThat(gh.comments).hasSize(1);
+    String progress = gh.comments.get(0).path("body").asText();
+    assertThat(progress)
+        .contains("hydra:progress issue=7", "| build |", "| code-review |", "| security-review |");
+    assertThat(gh.comments.get(0).path("user").path("login").asText()).isEqualTo("hydra-builder");
+    assertThat(executor.calls)
+        .extracting(StageExecutor.Call::stage)
+        .containsExactlyInAnyOrder(Stage.BUILD, Stage.CODE_REVIEW, Stage.SECURITY_REVIEW);
+    // Every request carried a persona's own token; none carried another's.
+    assertThat(wm.getAllServeEvents())
+        .allSatisfy(
+            e -> assertThat(e.getRequest().getHeader("Authorization")).startsWith("token ghp_"));
+  }
+
+  @Test
+  void aFailedReviewEndsInNeedsInputWithOneComment() throws Exception {
+    gh.apply("alice", "ready-to-build");
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.FAIL);
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(gh.labelsNow())
+        .containsExactlyInAnyOrder(
+            "build:pass", "code-review:pass", "security-review:fail", "needs-input");
+    assertThat(gh.reviews)
+        .extracting(r -> r.path("user").path("login").asText() + " " + r.path("state").asText())
+        .containsExactlyInAnyOrder("hydra-reviewer COMMENTED", "hydra-security CHANGES_REQUESTED");
+    assertThat(
+            gh.comments.stream().filter(c -> c.path("body").asText().contains("hydra:needs-input")))
+        .hasSize(1);
+    assertThat(gh.pull.path("draft").asBoolean()).as("not ready for review").isTrue();
+  }
+
+  @Test
+  void fixesGoToTheApplierThenDone() throws Exception {
+    gh.apply("alice", "ready-to-build");
+    executor.script(Stage.CODE_REVIEW, FakeStageExecutor.Script.PASS_WITH_FIXES);
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(executor.count(Stage.APPLIER)).isEqualTo(1);
+    assertThat(gh.labelsNow()).contains("applier:pass", "done");
+  }
+
+  @Test
+  void yoloFromATriageUserDoesNotMerge() throws Exception {
+    gh.apply("alice", "ready-to-build");
+    gh.apply("trudy", "yolo");
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(decision.reason()).contains("not merged", "@trudy");
+    assertThat(gh.merged).isFalse();
+  }
+
+  @Test
+  void yoloFromAWriterMergesTheReviewedHead() throws Exception {
+    gh.apply("alice", "ready-to-build");
+    gh.apply("alice", "yolo");
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.MERGED);
+    assertThat(gh.mergedSha).isEqualTo("9".repeat(40));
+  }
+
+  @Test
+  void anUnauthorisedLabellerStartsNoContainer() throws Exception {
+    gh.apply("trudy", "ready-to-build");
+    PipelineResult build = buildJob("trudy");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(build.reason()).contains("@trudy", "no write access");
+    assertThat(executor.calls).isEmpty();
+    assertThat(gh.labelsNow()).containsExactly("ready-to-build");
+    assertThat(gh.comments).hasSize(1);
+    // A second delivery explains nothing twice.
+    buildJob("trudy");
+    assertThat(gh.comments).hasSize(1);
+  }
+
+  @Test
+  void tenDuplicateDeliveriesAtOnceStartOneContainer() throws Exception {
+    gh.apply("alice", "ready-to-build");
+    ExecutorService pool = Executors.newFixedThreadPool(10);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<PipelineResult>> runs = new ArrayList<>();
+    try {
+      for (int i = 0; i < 10; i++) {
+        runs.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return buildJob("alice");
+                }));
+      }
+      start.countDown();
+      List<PipelineResult.Status> statuses = new ArrayList<>();
+      for (Future<PipelineResult> run : runs) {
+        statuses.add(run.get().status());
+      }
+      assertThat(statuses).containsOnlyOnce(PipelineResult.Status.PASSED);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(executor.count(Stage.BUILD)).isEqualTo(1);
+    assertThat(gh.comments).hasSize(1);
+    assertThat(gh.labelsNow())
+        .containsExactlyInAnyOrder("build:pass", "code-review:queued", "security-review:queued");
+  }
+
+  @Test
+  void aReplayedReviewEventAfterTheDecisionDoesNothing() throws Exception {
+    gh.apply("alice", "ready-to-build");
+    buildJob("alice");
+    reviewJobs();
+    int before = requests();
+    PipelineResult again = reviewJobs();
+
+    assertThat(again.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(executor.count(Stage.CODE_REVIEW)).isEqualTo(1);
+    assertThat(gh.reviews).hasSize(2);
+    assertThat(requests() - before).as("two guard reads, nothing written").isEqualTo(2);
+  }
+
+  @Test
+  void aRateLimitDuringTheRunIsWaitedOutWithinTheBudget() throws Exception {
+    gh.apply("alice", "ready-to-build");
+    gh.rateLimitOnce.add("PUT /repos/acme/shop/issues/7/labels");
+    gh.rateLimitOnce.add("POST /repos/acme/shop/pulls/12/reviews");
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(slept).hasSize(2).allSatisfy(d -> assertThat(d).isPositive());
+    assertThat(requests()).as("20 plus the two refused").isEqualTo(22);
+    assertThat(gh.reviews).as("the refused review was posted once").hasSize(2);
+  }
+}
