@@ -1,6 +1,7 @@
 package dev.hydra.pipeline;
 
 import dev.hydra.agent.AgentOutcome;
+import dev.hydra.credentials.DemoCredentials;
 import dev.hydra.image.ImageRef;
 import dev.hydra.label.Stage;
 import dev.hydra.route.HydraBranch;
@@ -63,7 +64,10 @@ public final class DemoStageExecutor implements StageExecutor {
         (passed ? "the verdict is pass: " : "the verdict is fail: ") + verdict.summary(),
         List.of(
             new StageResult.Attempt(
-                "demo", "scripted", null, new AgentOutcome.Completed(verdict.turns(), 0))),
+                DemoCredentials.CLAUDE_ACCOUNT,
+                "scripted",
+                null,
+                new AgentOutcome.Completed(verdict.turns(), 0))),
         verdict,
         null,
         verdict.turns(),

@@ -50,6 +50,7 @@ public final class DemoImages {
   public record Missing(String what, String fix) {}
 
   private final CommandRunner runner;
+  private final String docker;
   private final Consumer<String> log;
 
   /**
@@ -60,6 +61,7 @@ public final class DemoImages {
    */
   public DemoImages(CommandRunner runner, String docker, Consumer<String> log) {
     this.runner = docker.equals("docker") ? runner : withDocker(runner, docker);
+    this.docker = docker;
     this.log = log;
   }
 
@@ -99,7 +101,9 @@ public final class DemoImages {
     } catch (IOException e) {
       missing.add(
           new Missing(
-              "the docker CLI cannot be run (" + e.getMessage() + ")",
+              "the docker CLI cannot be run ("
+                  + docker
+                  + ": not installed, not on PATH or not executable)",
               "install Docker (as root, bash .ci/provision-docker.sh installs Debian's docker.io"
                   + " and starts it), or point --docker at the docker CLI"));
     }
