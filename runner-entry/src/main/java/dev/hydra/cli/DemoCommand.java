@@ -19,6 +19,7 @@ import dev.hydra.forge.Issue;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.local.LocalForge;
 import dev.hydra.forge.local.LocalForges;
+import dev.hydra.image.ImageRef;
 import dev.hydra.image.build.BuiltImage;
 import dev.hydra.image.build.DemoImages;
 import dev.hydra.image.build.ImageBuildException;
@@ -119,6 +120,16 @@ final class DemoCommand implements CliCommand {
                 .get())
         .addOption(
             Option.builder()
+                .longOpt("image-prefix")
+                .hasArg()
+                .argName("PREFIX")
+                .desc(
+                    "Name prefix of the demo images: PREFIX-builder:local, … Default: "
+                        + DemoImages.PREFIX
+                        + ".")
+                .get())
+        .addOption(
+            Option.builder()
                 .longOpt("outcome")
                 .hasArg()
                 .argName("OUTCOME")
@@ -201,6 +212,12 @@ final class DemoCommand implements CliCommand {
                             + DemoOutcome.choices()));
     Path images = Path.of(in.option("images").isEmpty() ? "images" : in.option("images"));
     String docker = or(in.option("docker", "HYDRA_DOCKER"), "docker");
+    String prefix = or(in.option("image-prefix"), DemoImages.PREFIX);
+    try {
+      ImageRef.forRole(prefix, Persona.BUILDER.id(), DemoImages.TAG);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(in.command(), "--image-prefix: " + e.getMessage());
+    }
     Credentials credentials = DemoCredentials.create();
     // Everything the demo prints passes the masker: the fake tokens must never show either.
     SecretMasker masker = SecretMasker.of(credentials);
@@ -216,7 +233,7 @@ final class DemoCommand implements CliCommand {
     List<BuiltImage> built = List.of();
     if (choice.containers()) {
       try {
-        built = demoImages.ensure(images, DemoImages.PREFIX, DemoImages.TAG);
+        built = demoImages.ensure(images, prefix, DemoImages.TAG);
       } catch (ImageBuildException e) {
         throw new ContainerException(
             "the demo images could not be built: "
@@ -242,7 +259,7 @@ final class DemoCommand implements CliCommand {
     Pipeline pipeline =
         new Pipeline(
             forges,
-            executor(in, choice, outcome, issue, builder, credentials, docker, print),
+            executor(in, choice, outcome, issue, builder, credentials, docker, prefix, print),
             PipelineOptions.defaults(scheme).withRunRecordDir(dir.resolve("runs")),
             line -> print.accept("  " + line));
     ForgeSelection forge = new ForgeSelection(ForgeType.GITHUB, "the local demo forge");
@@ -322,6 +339,7 @@ final class DemoCommand implements CliCommand {
       LocalForge builder,
       Credentials credentials,
       String docker,
+      String prefix,
       Consumer<String> print)
       throws java.io.IOException {
     Clock clock = Clock.systemUTC();
@@ -338,7 +356,8 @@ final class DemoCommand implements CliCommand {
             wait -> Thread.sleep(wait.toMillis()),
             line -> print.accept("  " + cut(line)),
             StageRunner.Options.defaults().withNetwork(or(in.option("network"), NETWORK)));
-    RunnerStageExecutor real = new RunnerStageExecutor(runner, stageEnv(), credentials, WEB_URL);
+    RunnerStageExecutor real =
+        new RunnerStageExecutor(runner, stageEnv(prefix), credentials, WEB_URL);
     StageExecutor stages =
         choice.containers()
             ? real
@@ -351,9 +370,9 @@ final class DemoCommand implements CliCommand {
    * What {@link RunnerStageExecutor} reads from the environment, for the demo: the demo images'
    * names and stage timeouts of 5 minutes, so a stuck container never holds a newcomer for 35.
    */
-  static Map<String, String> stageEnv() {
+  static Map<String, String> stageEnv(String prefix) {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("HYDRA_IMAGE_PREFIX", DemoImages.PREFIX);
+    env.put("HYDRA_IMAGE_PREFIX", prefix);
     env.put("HYDRA_IMAGE_TAG", DemoImages.TAG);
     for (Stage stage :
         List.of(Stage.BUILD, Stage.CODE_REVIEW, Stage.SECURITY_REVIEW, Stage.APPLIER)) {
