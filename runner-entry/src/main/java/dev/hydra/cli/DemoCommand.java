@@ -221,7 +221,12 @@ final class DemoCommand implements CliCommand {
     Credentials credentials = DemoCredentials.create();
     // Everything the demo prints passes the masker: the fake tokens must never show either.
     SecretMasker masker = SecretMasker.of(credentials);
-    Consumer<String> print = line -> in.out().println(masker.mask(line));
+    // Flushed per line: a newcomer watches the stages happen, not a page at the end.
+    Consumer<String> print =
+        line -> {
+          in.out().println(masker.mask(line));
+          in.out().flush();
+        };
 
     DemoImages demoImages =
         new DemoImages(
