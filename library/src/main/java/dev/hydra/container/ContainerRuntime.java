@@ -35,6 +35,15 @@ public interface ContainerRuntime {
   void ensureNetwork(String name) throws ContainerException;
 
   /**
+   * What {@link #run} would start for this spec, without starting anything or writing any file: the
+   * command and the environment, for a plan that a person reads. No secret value is in it.
+   *
+   * @param spec what would run
+   * @return the command and the environment with secret values hidden
+   */
+  ContainerPlan plan(ContainerSpec spec);
+
+  /**
    * Removes every Hydra container whose deadline has passed.
    *
    * @return the names removed

@@ -1,95 +1,128 @@
 package dev.hydra.pipeline;
 
 import dev.hydra.agent.AgentOutcome;
-import dev.hydra.forge.ForgeException;
-import dev.hydra.forge.local.LocalForge;
+import dev.hydra.credentials.DemoCredentials;
 import dev.hydra.image.ImageRef;
 import dev.hydra.label.Stage;
 import dev.hydra.route.HydraBranch;
+import dev.hydra.stage.StagePlan;
 import dev.hydra.stage.StageResult;
 import dev.hydra.verdict.Finding;
 import dev.hydra.verdict.Severity;
 import dev.hydra.verdict.Verdict;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * The demo's stand-in for the persona containers when Docker is not available: each stage reports a
- * scripted, valid verdict (the builder pushes its branch to the local forge, as {@code git push}
- * would), and the plan of the container that would have run is printed. Deterministic.
+ * The demo's stand-in for the persona containers when they cannot run (no Docker, no base image, no
+ * {@code images/}) or were switched off: each stage reports a scripted, valid verdict steered by a
+ * {@link DemoOutcome}, and the container that would have run is printed first — the runtime's own
+ * command for it, from the same {@link StagePlan} code the real run uses, every secret as {@code
+ * ***}. Deterministic. It records no push: wrap it in {@link LocalForgeStageExecutor}, as the real
+ * executor is.
  */
 public final class DemoStageExecutor implements StageExecutor {
 
-  private final LocalForge builder;
   private final String title;
+  private final DemoOutcome outcome;
+  private final Function<Call, StagePlan> planner;
   private final Consumer<String> plan;
 
   /**
-   * @param builder the local forge as the builder, to record the push
    * @param title the issue's title, for the branch slug
-   * @param plan receives what a real run would do, one line at a time
+   * @param outcome how the stages end
+   * @param planner the container a real run would start for a call ({@link
+   *     RunnerStageExecutor#plan})
+   * @param plan receives the plan, one line at a time
    */
-  public DemoStageExecutor(LocalForge builder, String title, Consumer<String> plan) {
-    this.builder = builder;
+  public DemoStageExecutor(
+      String title, DemoOutcome outcome, Function<Call, StagePlan> planner, Consumer<String> plan) {
     this.title = title;
+    this.outcome = outcome;
+    this.planner = planner;
     this.plan = plan;
   }
 
   @Override
   public StageResult execute(Call call) {
-    String branch = HydraBranch.forIssue(call.issue(), title).name();
-    ImageRef image = ImageRef.forRole("ghcr.io/hydra/demo", call.persona().id(), "latest");
+    StagePlan would = planner.apply(call);
+    plan.accept("would run (" + call.stage().id() + " as " + call.persona().id() + "):");
+    plan.accept("  " + would.commandLine());
     plan.accept(
-        "would run "
-            + image
-            + " as "
-            + call.persona().id()
-            + " (HYDRA_MODE="
-            + call.mode()
-            + ", GIT_TOKEN=*** and CLAUDE_CODE_OAUTH_TOKEN=*** from an env-file, read-only root,"
-            + " no capabilities but NET_ADMIN/SETUID/SETGID/SETPCAP, no-new-privileges, limits of"
-            + " StageProfile)");
-    if (call.stage() == Stage.BUILD) {
-      try {
-        builder.pushBranch(call.repo(), branch, "d".repeat(40));
-      } catch (ForgeException e) {
-        throw new UncheckedIOException(new java.io.IOException(e.getMessage(), e));
-      }
-    }
-    List<Finding> findings =
-        call.stage() == Stage.SECURITY_REVIEW
-            ? List.of(
-                new Finding(
-                    Severity.INFO, "", 0, "", "GET /health exposes no data and needs no auth"))
-            : List.of();
-    Verdict verdict =
-        new Verdict(
-            call.stage(),
-            true,
-            "scripted demo verdict for " + call.stage().id(),
-            findings,
-            List.of(),
-            List.of(),
-            1,
-            0.0,
-            call.stage() == Stage.BUILD
-                ? new Verdict.BuilderResult(
-                    branch, title, "Adds `GET /health` answering `{\"status\":\"ok\"}`.")
-                : null);
+        "  env-file (0600, deleted after the run; shown here with secrets as ***): "
+            + String.join(" ", would.environmentLines()));
+    boolean passed = outcome.passes(call.stage());
+    Verdict verdict = verdict(call, passed);
+    ImageRef image = would.image();
     return new StageResult(
         call.stage(),
         call.persona(),
         image,
-        StageResult.Status.PASSED,
-        "scripted demo verdict: pass",
+        passed ? StageResult.Status.PASSED : StageResult.Status.FAILED,
+        (passed ? "the verdict is pass: " : "the verdict is fail: ") + verdict.summary(),
         List.of(
-            new StageResult.Attempt("demo", "hydra-demo", null, new AgentOutcome.Completed(1, 0))),
+            new StageResult.Attempt(
+                DemoCredentials.CLAUDE_ACCOUNT,
+                "scripted",
+                null,
+                new AgentOutcome.Completed(verdict.turns(), 0))),
         verdict,
         null,
-        1,
+        verdict.turns(),
         0.0,
         Duration.ZERO);
+  }
+
+  private Verdict verdict(Call call, boolean passed) {
+    Stage stage = call.stage();
+    String summary = "scripted demo verdict for " + stage.id();
+    List<Finding> findings = List.of();
+    List<Finding> fixes = List.of();
+    List<Finding> unfixed = List.of();
+    Verdict.BuilderResult built = null;
+    switch (stage) {
+      case BUILD ->
+          built =
+              new Verdict.BuilderResult(
+                  HydraBranch.forIssue(call.issue(), title).name(),
+                  title,
+                  "Adds `GET /health` answering `{\"status\":\"ok\"}` (scripted demo).");
+      case CODE_REVIEW -> {
+        if (outcome.fixes(stage)) {
+          summary += ", with one bounded fix applied";
+          fixes =
+              List.of(
+                  new Finding(
+                      Severity.WARNING,
+                      "src/health.txt",
+                      3,
+                      "naming/consistency",
+                      "A name did not follow the project's convention; fixed in the PR branch."));
+        }
+      }
+      case SECURITY_REVIEW -> {
+        if (passed) {
+          findings =
+              List.of(
+                  new Finding(
+                      Severity.INFO, "", 0, "", "GET /health exposes no data and needs no auth"));
+        } else {
+          summary += ": one CRITICAL finding left unfixed";
+          Finding critical =
+              new Finding(
+                  Severity.CRITICAL,
+                  "src/health.txt",
+                  7,
+                  "CWE-89",
+                  "A query is built by string concatenation from request input (demo).");
+          findings = List.of(critical);
+          unfixed = List.of(critical);
+        }
+      }
+      default -> {}
+    }
+    return new Verdict(stage, passed, summary, findings, fixes, unfixed, 1, 0.0, built);
   }
 }

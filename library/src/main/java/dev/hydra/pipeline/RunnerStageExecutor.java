@@ -2,6 +2,7 @@ package dev.hydra.pipeline;
 
 import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.credentials.Credentials;
+import dev.hydra.stage.StagePlan;
 import dev.hydra.stage.StageProfile;
 import dev.hydra.stage.StageRequest;
 import dev.hydra.stage.StageResult;
@@ -51,12 +52,22 @@ public final class RunnerStageExecutor implements StageExecutor {
 
   @Override
   public StageResult execute(Call call) throws InterruptedException {
-    StageRequest request;
+    return runner.run(checkedRequest(call));
+  }
+
+  /**
+   * The container this executor would start for the call, without starting it: the runtime's own
+   * command and the environment, every secret shown as {@code ***} ({@link StageRunner#plan}).
+   */
+  public StagePlan plan(Call call) {
+    return runner.plan(checkedRequest(call));
+  }
+
+  private StageRequest checkedRequest(Call call) {
     try {
-      request = request(call);
+      return request(call);
     } catch (InvalidConfigurationException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
-    return runner.run(request);
   }
 }

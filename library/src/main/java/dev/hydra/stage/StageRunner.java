@@ -5,6 +5,7 @@ import dev.hydra.agent.ClaudeTokenPool;
 import dev.hydra.agent.StreamJsonClassifier;
 import dev.hydra.agent.TokenRotation;
 import dev.hydra.container.ContainerException;
+import dev.hydra.container.ContainerPlan;
 import dev.hydra.container.ContainerResult;
 import dev.hydra.container.ContainerRuntime;
 import dev.hydra.container.ContainerSpec;
@@ -277,6 +278,33 @@ public final class StageRunner {
             pool, clock, sleeper, jitter, options.maxOverloadRetries(), options.overloadBackoff());
     TokenRotation.Result rotated = rotation.run(token -> attempt(request, token, out, run));
     return decide(request, rotated, run, start, out);
+  }
+
+  /**
+   * Describes the container the first attempt of {@link #run} would start, without starting it or
+   * writing anything: the same {@link ContainerSpec} (name, limits, capabilities, network, labels,
+   * variables, the first Claude token of the request) turned into the runtime's own command. For
+   * plans shown to people, when no container can run.
+   *
+   * <p>No secret value is in the result: secret variables are shown by name with {@code ***}, and
+   * every argument and value is also masked like the log, for every form of every token the
+   * credentials hold.
+   *
+   * @param request what would run
+   * @return the plan
+   */
+  public StagePlan plan(StageRequest request) {
+    Credentials credentials = request.credentials();
+    if (credentials.claudeTokens().isEmpty()) {
+      throw new IllegalArgumentException("the request holds no Claude token"); // checked earlier
+    }
+    String name = containerName(request);
+    ContainerPlan plan = runtime.plan(spec(request, name, credentials.claudeTokens().get(0)));
+    SecretMasker masker = SecretMasker.of(credentials);
+    Map<String, String> environment = new LinkedHashMap<>();
+    plan.environment().forEach((key, value) -> environment.put(key, masker.mask(value)));
+    return new StagePlan(
+        name, request.image(), plan.command().stream().map(masker::mask).toList(), environment);
   }
 
   private AgentOutcome attempt(StageRequest request, String tokenName, Output out, Run run)

@@ -93,6 +93,14 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     return containers.apply(spec).play(spec, stdout, stderr);
   }
 
+  /** A plan whose command names the fake runtime, the container and the image. */
+  @Override
+  public ContainerPlan plan(ContainerSpec spec) {
+    calls.add("plan " + spec.name());
+    return new ContainerPlan(
+        List.of("fake-run", spec.name(), spec.image()), ContainerPlan.shownEnvironment(spec));
+  }
+
   @Override
   public void ensureNetwork(String name) throws ContainerException {
     calls.add("network " + name);

@@ -245,6 +245,73 @@ class StageRunnerTest {
   }
 
   @Nested
+  class Plans {
+
+    @Test
+    void thePlanIsTheFirstAttemptsContainerWithoutRunningAnything() {
+      StagePlan plan = runner().plan(review());
+
+      assertThat(runtime.calls).containsExactly("plan " + plan.container());
+      assertThat(plan.container()).matches("hydra-code-review-7-[0-9a-f]{8}");
+      assertThat(plan.image()).isEqualTo(IMAGE);
+      assertThat(plan.command())
+          .containsExactly("fake-run", plan.container(), "localhost/hydra-reviewer:test");
+      assertThat(plan.environment())
+          .containsEntry("GIT_TOKEN", "***")
+          .containsEntry("CLAUDE_CODE_OAUTH_TOKEN", "***")
+          .containsEntry("HYDRA_STAGE", "code-review")
+          .containsEntry("PR_URL", "https://github.com/acme/app/pull/9")
+          .containsEntry("SPEC_PATH", StageRunner.SPEC_MOUNT);
+      assertThat(plan.environmentLines()).first().isEqualTo("CLAUDE_CODE_OAUTH_TOKEN=***");
+      assertThat(log).isEmpty();
+    }
+
+    @Test
+    void aSecretARuntimePutsInItsPlanIsMaskedInEveryForm() {
+      String b64 = Base64.getEncoder().encodeToString(git.getBytes(StandardCharsets.UTF_8));
+      dev.hydra.container.ContainerRuntime leaky =
+          new dev.hydra.container.ContainerRuntime() {
+            @Override
+            public ContainerResult run(
+                ContainerSpec spec,
+                java.util.function.Consumer<String> stdout,
+                java.util.function.Consumer<String> stderr) {
+              throw new AssertionError("a plan runs nothing");
+            }
+
+            @Override
+            public dev.hydra.container.ContainerPlan plan(ContainerSpec spec) {
+              return new dev.hydra.container.ContainerPlan(
+                  List.of("leaky", "--token=" + git, b64),
+                  Map.of("COPY", URLEncoder.encode(git, StandardCharsets.UTF_8)));
+            }
+
+            @Override
+            public void ensureNetwork(String name) {}
+
+            @Override
+            public List<String> sweepExpired(Instant now) {
+              return List.of();
+            }
+          };
+      StagePlan plan =
+          new StageRunner(leaky, clock, slept::add, log::add, StageRunner.Options.defaults())
+              .plan(review());
+
+      assertThat(plan.command()).containsExactly("leaky", "--token=***", "***");
+      assertThat(plan.environment()).containsEntry("COPY", "***");
+      TestTokens.assertNoTokenIn(plan.toString());
+    }
+
+    @Test
+    void theCommandLineQuotesWhatAShellWouldSplit() {
+      StagePlan plan =
+          new StagePlan("c", IMAGE, List.of("docker", "{{.Names}} x", "it's", "a=b"), Map.of());
+      assertThat(plan.commandLine()).isEqualTo("docker '{{.Names}} x' 'it'\\''s' a=b");
+    }
+  }
+
+  @Nested
   class Rotation {
 
     @Test

@@ -1,6 +1,12 @@
 package dev.hydra.cli;
 
 import dev.hydra.config.ForgeSelection;
+import dev.hydra.container.ContainerException;
+import dev.hydra.container.DemoContainerRuntime;
+import dev.hydra.container.docker.CommonsExecCommandRunner;
+import dev.hydra.container.docker.DockerCliRuntime;
+import dev.hydra.credentials.Credentials;
+import dev.hydra.credentials.DemoCredentials;
 import dev.hydra.credentials.Persona;
 import dev.hydra.event.EventAction;
 import dev.hydra.event.EventName;
@@ -13,20 +19,38 @@ import dev.hydra.forge.Issue;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.local.LocalForge;
 import dev.hydra.forge.local.LocalForges;
+import dev.hydra.image.ImageRef;
+import dev.hydra.image.build.BuiltImage;
+import dev.hydra.image.build.DemoImages;
+import dev.hydra.image.build.ImageBuildException;
 import dev.hydra.label.LabelScheme;
+import dev.hydra.label.Stage;
 import dev.hydra.ops.LabelSeeding;
+import dev.hydra.pipeline.DemoOutcome;
 import dev.hydra.pipeline.DemoStageExecutor;
+import dev.hydra.pipeline.LocalForgeStageExecutor;
 import dev.hydra.pipeline.Pipeline;
 import dev.hydra.pipeline.PipelineOptions;
 import dev.hydra.pipeline.PipelineResult;
+import dev.hydra.pipeline.RunnerStageExecutor;
+import dev.hydra.pipeline.StageExecutor;
 import dev.hydra.pipeline.Step;
+import dev.hydra.route.HydraBranch;
 import dev.hydra.route.RouteDecision;
 import dev.hydra.route.Router;
+import dev.hydra.secret.SecretMasker;
+import dev.hydra.stage.StageProfile;
+import dev.hydra.stage.StageRunner;
+import dev.hydra.text.Texts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -34,8 +58,28 @@ import org.apache.commons.cli.Options;
  * {@code hydra demo}: the embedded default. A local forge, the trigger applied by its admin, and
  * the same route → {@link Pipeline} path as {@code hydra run}: build, both reviews, the decision,
  * with the timeline printed. Wiring only.
+ *
+ * <p>Which stage executor runs is decided before anything else ({@link #choose}): with a Docker
+ * engine that answers, the local base image and the repository's {@code images/}, every stage is a
+ * real hardened container of the demo persona images ({@link DemoImages}), run by the production
+ * {@link RunnerStageExecutor} → {@link StageRunner} → {@link DockerCliRuntime} with fake, masked
+ * demo tokens; otherwise (or with {@code --scripted}) {@link DemoStageExecutor} gives scripted
+ * verdicts and prints the {@code docker run} each stage would have used. Either way {@link
+ * LocalForgeStageExecutor} records the builder's push on the local forge.
  */
 final class DemoCommand implements CliCommand {
+
+  /**
+   * The web root the containers are told. The local forge has no web server; {@code .invalid} (RFC
+   * 2606) can never resolve, and the demo images' scripted agent opens no connection.
+   */
+  static final String WEB_URL = "https://local-forge.invalid";
+
+  /** The Docker network of the demo's containers, created when missing. */
+  static final String NETWORK = "hydra-demo-net";
+
+  // Longer container lines (stream-json) are cut for reading; runs/ keeps the records.
+  private static final int MAX_LINE = 200;
 
   @Override
   public String name() {
@@ -50,9 +94,12 @@ final class DemoCommand implements CliCommand {
   @Override
   public String description() {
     return "Create a local forge (files in --dir), apply ready-to-build as its admin, and run the"
-        + " real pipeline code path: route, build, draft PR, code and security review, decision."
-        + " Prints the timeline. The persona containers are replaced by scripted verdicts and the"
-        + " plan of each container is printed.";
+        + " real pipeline code path: route, build, draft PR, code and security review, decision,"
+        + " printing the timeline. With a Docker engine, the local debian:bookworm-slim and the"
+        + " repository's images/, each stage is a real hardened container of the demo persona"
+        + " images (built once, scripted agent, fake masked tokens). Otherwise each stage is a"
+        + " scripted verdict, the docker run it would use is printed, and the demo says what is"
+        + " missing.";
   }
 
   @Override
@@ -64,11 +111,144 @@ final class DemoCommand implements CliCommand {
                 .hasArg()
                 .argName("DIR")
                 .desc("Where the local forge lives. Default: a new temporary directory.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("images")
+                .hasArg()
+                .argName("DIR")
+                .desc("The repository's images/ directory. Default: ./images.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("image-prefix")
+                .hasArg()
+                .argName("PREFIX")
+                .desc(
+                    "Name prefix of the demo images: PREFIX-builder:local, … Default: "
+                        + DemoImages.PREFIX
+                        + ".")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("outcome")
+                .hasArg()
+                .argName("OUTCOME")
+                .desc("How the stages end. " + DemoOutcome.help() + ". Default: pass.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("scripted")
+                .desc("Scripted verdicts and printed plans even where containers could run.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("docker")
+                .hasArg()
+                .argName("PATH")
+                .desc("The docker CLI. Default: $HYDRA_DOCKER, else docker on PATH.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("network")
+                .hasArg()
+                .argName("NAME")
+                .desc("Docker network of the containers, created when missing. Default: " + NETWORK)
                 .get());
+  }
+
+  /**
+   * Which executor runs the stages, and the lines that say so.
+   *
+   * @param containers whether the stages run as real containers
+   * @param lines what to print about it: why, and what is missing with the fix
+   */
+  record Choice(boolean containers, List<String> lines) {
+    Choice {
+      lines = List.copyOf(lines);
+    }
+  }
+
+  /**
+   * Chooses the executor: real containers when nothing is missing and scripting was not asked for;
+   * scripted verdicts otherwise, saying why and, for each missing piece, the fix. Pure.
+   */
+  static Choice choose(boolean scripted, List<DemoImages.Missing> missing) {
+    if (scripted) {
+      return new Choice(
+          false,
+          List.of(
+              "containers: off (--scripted): each stage is a scripted verdict; the docker run it"
+                  + " would use is printed as its plan"));
+    }
+    if (missing.isEmpty()) {
+      return new Choice(
+          true,
+          List.of(
+              "containers: every stage runs as a real hardened container on the local Docker"
+                  + " engine (demo persona images, scripted agent, fake demo tokens shown as ***)"));
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "containers: cannot run here, so each stage is a scripted verdict and the docker run it"
+            + " would use is printed as its plan. Missing:");
+    for (DemoImages.Missing m : missing) {
+      lines.add("  - " + m.what() + "; fix: " + m.fix());
+    }
+    return new Choice(false, lines);
   }
 
   @Override
   public int run(Invocation in) throws Exception {
+    String outcomeId = in.option("outcome").isEmpty() ? "pass" : in.option("outcome");
+    DemoOutcome outcome =
+        DemoOutcome.fromId(outcomeId)
+            .orElseThrow(
+                () ->
+                    new UsageException(
+                        in.command(),
+                        "unknown outcome "
+                            + Texts.quote(outcomeId)
+                            + "; choose "
+                            + DemoOutcome.choices()));
+    Path images = Path.of(in.option("images").isEmpty() ? "images" : in.option("images"));
+    String docker = or(in.option("docker", "HYDRA_DOCKER"), "docker");
+    String prefix = or(in.option("image-prefix"), DemoImages.PREFIX);
+    try {
+      ImageRef.forRole(prefix, Persona.BUILDER.id(), DemoImages.TAG);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(in.command(), "--image-prefix: " + e.getMessage());
+    }
+    Credentials credentials = DemoCredentials.create();
+    // Everything the demo prints passes the masker: the fake tokens must never show either.
+    SecretMasker masker = SecretMasker.of(credentials);
+    // Flushed per line: a newcomer watches the stages happen, not a page at the end.
+    Consumer<String> print =
+        line -> {
+          in.out().println(masker.mask(line));
+          in.out().flush();
+        };
+
+    DemoImages demoImages =
+        new DemoImages(
+            new CommonsExecCommandRunner(), docker, line -> print.accept("image: " + line));
+    Choice choice =
+        choose(in.flag("scripted"), in.flag("scripted") ? List.of() : demoImages.check(images));
+    choice.lines().forEach(print);
+    print.accept("outcome: " + outcome.id() + " (" + outcome.description() + ")");
+    List<BuiltImage> built = List.of();
+    if (choice.containers()) {
+      try {
+        built = demoImages.ensure(images, prefix, DemoImages.TAG);
+      } catch (ImageBuildException e) {
+        throw new ContainerException(
+            "the demo images could not be built: "
+                + e.getMessage()
+                + "; run with --scripted to see the pipeline without containers",
+            e);
+      }
+    }
+
     Path dir =
         in.flag("dir") ? Path.of(in.option("dir")) : Files.createTempDirectory("hydra-demo-");
     LabelScheme scheme = LabelScheme.canonical();
@@ -76,24 +256,18 @@ final class DemoCommand implements CliCommand {
     LocalForge mona = LocalForge.asUser(dir, LocalForges.DEMO_ADMIN);
     LabelSeeding.seed(mona, LocalForges.DEMO_REPO, scheme);
     mona.addLabel(LocalForges.DEMO_REPO, issue.number(), scheme.trigger());
-    in.out().println("local forge: " + dir);
+    print.accept("local forge: " + dir);
     Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
     for (Persona persona : Persona.values()) {
       forges.put(persona, LocalForge.forPersona(dir, persona.id()));
     }
     LocalForge builder = LocalForge.forPersona(dir, Persona.BUILDER.id());
-    in.out()
-        .println(
-            "Docker images for the demo personas are not in this build: start Docker and build"
-                + " images/demo/ to run real containers; until then each stage is a scripted"
-                + " verdict and its container is shown as a plan.");
     Pipeline pipeline =
         new Pipeline(
             forges,
-            new DemoStageExecutor(
-                builder, issue.title(), line -> in.out().println("  plan: " + line)),
+            executor(in, choice, outcome, issue, builder, credentials, docker, prefix, print),
             PipelineOptions.defaults(scheme).withRunRecordDir(dir.resolve("runs")),
-            line -> in.out().println("  " + line));
+            line -> print.accept("  " + line));
     ForgeSelection forge = new ForgeSelection(ForgeType.GITHUB, "the local demo forge");
     Issue live = builder.issue(LocalForges.DEMO_REPO, issue.number());
     ForgeEvent labeled =
@@ -115,10 +289,10 @@ final class DemoCommand implements CliCommand {
                 false),
             null,
             null);
-    int printed = print(in, dir, 0);
+    int printed = print(print, dir, 0);
     PipelineResult build =
         pipeline.run(Router.route(labeled, scheme, forge), null, Step.ALL, Map.of());
-    printed = print(in, dir, printed);
+    printed = print(print, dir, printed);
     PipelineResult result = build;
     if (build.status() == PipelineResult.Status.PASSED) {
       PullRequest pr = builder.findPullRequest(LocalForges.DEMO_REPO, head(issue)).orElseThrow();
@@ -150,22 +324,91 @@ final class DemoCommand implements CliCommand {
               null);
       RouteDecision review = Router.route(opened, scheme, forge);
       result = pipeline.run(review, opened.pullRequestSnapshot().orElseThrow(), Step.ALL, Map.of());
-      print(in, dir, printed);
+      print(print, dir, printed);
     }
-    in.out()
-        .println("result: " + result.stage() + " " + result.status().id() + ": " + result.reason());
-    in.out().println("files: " + dir + " (issues, pulls, timeline.log, runs/)");
+    print.accept("result: " + result.stage() + " " + result.status().id() + ": " + result.reason());
+    print.accept("files: " + dir + " (issues, pulls, timeline.log, runs/)");
+    if (!built.isEmpty()) {
+      print.accept(
+          "images: "
+              + String.join(" ", built.stream().map(BuiltImage::reference).toList())
+              + " (kept for the next run; docker image rm them to free the space)");
+    }
     return ExitCodes.OK;
   }
 
-  private static String head(Issue issue) {
-    return dev.hydra.route.HydraBranch.forIssue(issue.number(), issue.title()).name();
+  /**
+   * The stage executor: the production one over Docker, or the scripted one that prints the
+   * production one's plans; both behind the local forge's adapter.
+   */
+  private static StageExecutor executor(
+      Invocation in,
+      Choice choice,
+      DemoOutcome outcome,
+      Issue issue,
+      LocalForge builder,
+      Credentials credentials,
+      String docker,
+      String prefix,
+      Consumer<String> print)
+      throws java.io.IOException {
+    Clock clock = Clock.systemUTC();
+    String slug = HydraBranch.forIssue(issue.number(), issue.title()).slug();
+    DemoContainerRuntime runtime =
+        new DemoContainerRuntime(
+            DockerCliRuntime.create(docker, clock),
+            outcome.containerEnv(slug),
+            Runtime.getRuntime().availableProcessors());
+    StageRunner runner =
+        new StageRunner(
+            runtime,
+            clock,
+            wait -> Thread.sleep(wait.toMillis()),
+            line -> print.accept("  " + cut(line)),
+            StageRunner.Options.defaults().withNetwork(or(in.option("network"), NETWORK)));
+    RunnerStageExecutor real =
+        new RunnerStageExecutor(runner, stageEnv(prefix), credentials, WEB_URL);
+    StageExecutor stages =
+        choice.containers()
+            ? real
+            : new DemoStageExecutor(
+                issue.title(), outcome, real::plan, line -> print.accept("  plan: " + line));
+    return new LocalForgeStageExecutor(stages, builder, WEB_URL);
   }
 
-  private static int print(Invocation in, Path dir, int from) throws Exception {
+  /**
+   * What {@link RunnerStageExecutor} reads from the environment, for the demo: the demo images'
+   * names and stage timeouts of 5 minutes, so a stuck container never holds a newcomer for 35.
+   */
+  static Map<String, String> stageEnv(String prefix) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("HYDRA_IMAGE_PREFIX", prefix);
+    env.put("HYDRA_IMAGE_TAG", DemoImages.TAG);
+    for (Stage stage :
+        List.of(Stage.BUILD, Stage.CODE_REVIEW, Stage.SECURITY_REVIEW, Stage.APPLIER)) {
+      env.put(StageProfile.timeoutVariable(stage), "5");
+    }
+    return env;
+  }
+
+  private static String cut(String line) {
+    return line.length() <= MAX_LINE
+        ? line
+        : line.substring(0, MAX_LINE) + "… (" + (line.length() - MAX_LINE) + " more)";
+  }
+
+  private static String or(String value, String fallback) {
+    return value.isBlank() ? fallback : value;
+  }
+
+  private static String head(Issue issue) {
+    return HydraBranch.forIssue(issue.number(), issue.title()).name();
+  }
+
+  private static int print(Consumer<String> print, Path dir, int from) throws Exception {
     List<String> lines = LocalForges.timeline(dir, LocalForges.DEMO_REPO);
     for (int i = from; i < lines.size(); i++) {
-      in.out().println("timeline | " + lines.get(i));
+      print.accept("timeline | " + lines.get(i));
     }
     return lines.size();
   }

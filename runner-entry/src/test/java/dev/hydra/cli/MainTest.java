@@ -330,12 +330,12 @@ class MainTest {
 
     @Test
     void theDemoRunsTheWholePipelineOnTheLocalForge() throws IOException {
-      Result r = run("demo", "--dir", dir.resolve("demo").toString());
+      Result r = run("demo", "--scripted", "--dir", dir.resolve("demo").toString());
       assertThat(r.code()).isZero();
       assertThat(r.out())
           .contains("draft PR #2")
           .contains("review PR #2 COMMENT")
-          .contains("result: review done");
+          .contains("result: decision done");
     }
 
     @Test

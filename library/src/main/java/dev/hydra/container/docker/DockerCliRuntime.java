@@ -1,6 +1,7 @@
 package dev.hydra.container.docker;
 
 import dev.hydra.container.ContainerException;
+import dev.hydra.container.ContainerPlan;
 import dev.hydra.container.ContainerResult;
 import dev.hydra.container.ContainerRuntime;
 import dev.hydra.container.ContainerSpec;
@@ -261,6 +262,17 @@ public final class DockerCliRuntime implements ContainerRuntime {
     return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
   }
 
+  /**
+   * The {@code docker run} argv {@link #run} would use — built by the same code — with the path the
+   * env-file would have; the file is not written, so its content exists nowhere.
+   */
+  @Override
+  public ContainerPlan plan(ContainerSpec spec) {
+    return new ContainerPlan(
+        DockerArgs.run(docker, spec, spec.cpus(), envFile(spec), clock.instant()),
+        ContainerPlan.shownEnvironment(spec));
+  }
+
   @Override
   public void ensureNetwork(String name) throws ContainerException {
     CommandRunner.Result inspect = call(DockerArgs.networkInspect(docker, name));
@@ -310,7 +322,7 @@ public final class DockerCliRuntime implements ContainerRuntime {
     for (Map.Entry<String, String> e : spec.secretEnv().entrySet()) {
       body.append(e.getKey()).append('=').append(e.getValue()).append('\n');
     }
-    Path file = secretsDir.resolve(spec.name() + ".env");
+    Path file = envFile(spec);
     try {
       Files.createDirectories(secretsDir);
       try {
@@ -329,6 +341,10 @@ public final class DockerCliRuntime implements ContainerRuntime {
       throw new ContainerException(
           "cannot write the env-file for " + spec.name() + " in " + secretsDir + ": " + e, e);
     }
+  }
+
+  private Path envFile(ContainerSpec spec) {
+    return secretsDir.resolve(spec.name() + ".env");
   }
 
   private void removeContainer(String name) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hydra.container.ContainerException;
+import dev.hydra.container.ContainerPlan;
 import dev.hydra.container.ContainerResult;
 import dev.hydra.container.ContainerSpec;
 import dev.hydra.container.Mount;
@@ -191,6 +192,29 @@ class DockerCliRuntimeTest {
     runtime(noCli, Clock.fixed(NOW, ZoneOffset.UTC))
         .run(spec(Duration.ofMinutes(35)), l -> {}, l -> {});
     assertThat(cpusOf(noCli)).isEqualTo("4.0");
+  }
+
+  @Test
+  void thePlanIsTheArgvRunWouldUseAndWritesNoFile() throws Exception {
+    FakeRunner runner = new FakeRunner();
+    DockerCliRuntime runtime = runtime(runner, Clock.fixed(NOW, ZoneOffset.UTC));
+    ContainerPlan plan = runtime.plan(spec(Duration.ofMinutes(35)));
+    runtime.run(spec(Duration.ofMinutes(35)), l -> {}, l -> {});
+
+    assertThat(plan.command()).isEqualTo(runner.calls.get(0));
+    assertThat(plan.command())
+        .containsSubsequence(
+            "--env-file",
+            dir.resolve("secrets").resolve("hydra-build-7-abc123.env").toString(),
+            "--",
+            "localhost/hydra-builder:test");
+    assertThat(plan.environment())
+        .containsExactly(
+            Map.entry("GIT_TOKEN", "***"),
+            Map.entry("HYDRA_MODE", "build"),
+            Map.entry("REPO_URL", "https://github.com/o/r.git"));
+    assertThat(String.join(" ", plan.command()) + plan.environment()).doesNotContain(SECRET);
+    assertThat(dir.resolve("secrets").resolve("hydra-build-7-abc123.env")).doesNotExist();
   }
 
   @Test

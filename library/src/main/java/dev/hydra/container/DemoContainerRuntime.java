@@ -1,0 +1,116 @@
+package dev.hydra.container;
+
+import dev.hydra.text.Texts;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code hydra demo}'s only changes to the containers {@code StageRunner} starts, as a
+ * decorator of the runtime so that the runner itself stays exactly the production one. Two
+ * adjustments, and nothing else:
+ *
+ * <ul>
+ *   <li><b>{@code DEMO_*} variables per stage</b>, which steer the scripted agent of the demo
+ *       images ({@code DEMO_OUTCOME}, {@code DEMO_FIXES}, {@code DEMO_SLUG}; see {@code
+ *       images/README.md}). Only names that start with {@code DEMO_} are accepted, so no input of
+ *       the runner ⇄ image contract ({@code GIT_TOKEN}, {@code REPO_URL}, {@code HYDRA_*}, the
+ *       Claude credential) can be added or overridden this way. They are plain variables and travel
+ *       like the others, in the env-file; the persona images ignore them.
+ *   <li><b>The CPU limit is capped at the host's CPU count</b>: Docker refuses a {@code --cpus}
+ *       above it, and the builder's profile asks for 4, which a small machine does not have.
+ * </ul>
+ *
+ * Every other part of the spec — read-only root, tmpfs, capabilities, memory, PIDs, network,
+ * deadline, secrets — reaches the delegate unchanged.
+ */
+public final class DemoContainerRuntime implements ContainerRuntime {
+
+  /** The label {@code StageRunner} puts the stage id in. */
+  static final String STAGE_LABEL = "hydra.stage";
+
+  private static final Pattern DEMO_NAME = Pattern.compile("DEMO_[A-Z0-9_]{1,40}");
+
+  private final ContainerRuntime delegate;
+  private final Map<String, Map<String, String>> demoEnv;
+  private final double maxCpus;
+
+  /**
+   * @param delegate the real runtime
+   * @param demoEnv per stage id ({@code build}, {@code code-review}, …) the {@code DEMO_*}
+   *     variables its container gets
+   * @param maxCpus the host's CPU count; a larger CPU limit is lowered to it
+   * @throws IllegalArgumentException when a name does not start with {@code DEMO_}, a value holds a
+   *     line break, or the CPU count is not positive
+   */
+  public DemoContainerRuntime(
+      ContainerRuntime delegate, Map<String, Map<String, String>> demoEnv, double maxCpus) {
+    if (!(maxCpus > 0)) {
+      throw new IllegalArgumentException("the host's CPU count must be positive");
+    }
+    Map<String, Map<String, String>> copy = new HashMap<>();
+    demoEnv.forEach(
+        (stage, vars) -> {
+          vars.forEach(
+              (name, value) -> {
+                if (!DEMO_NAME.matcher(name).matches()) {
+                  throw new IllegalArgumentException(
+                      "the demo may add only DEMO_* variables, not " + Texts.quote(name));
+                }
+                if (!Texts.isPrintableAscii(value)) {
+                  throw new IllegalArgumentException(
+                      name + " must be printable ASCII on one line for an env-file");
+                }
+              });
+          copy.put(stage, Map.copyOf(vars));
+        });
+    this.delegate = delegate;
+    this.demoEnv = Map.copyOf(copy);
+    this.maxCpus = maxCpus;
+  }
+
+  /** The spec as the demo runs it: its stage's {@code DEMO_*} variables added, CPUs capped. */
+  public ContainerSpec adjust(ContainerSpec spec) {
+    Map<String, String> env = new HashMap<>(spec.env());
+    env.putAll(demoEnv.getOrDefault(spec.labels().getOrDefault(STAGE_LABEL, ""), Map.of()));
+    return new ContainerSpec(
+        spec.image(),
+        spec.name(),
+        spec.network(),
+        Math.min(spec.cpus(), maxCpus),
+        spec.memoryBytes(),
+        spec.pidsLimit(),
+        spec.tmpBytes(),
+        spec.workspaceBytes(),
+        spec.capAdd(),
+        env,
+        spec.secretEnv(),
+        spec.mounts(),
+        spec.labels(),
+        spec.timeout());
+  }
+
+  @Override
+  public ContainerResult run(ContainerSpec spec, Consumer<String> stdout, Consumer<String> stderr)
+      throws ContainerException, InterruptedException {
+    return delegate.run(adjust(spec), stdout, stderr);
+  }
+
+  @Override
+  public ContainerPlan plan(ContainerSpec spec) {
+    return delegate.plan(adjust(spec));
+  }
+
+  @Override
+  public void ensureNetwork(String name) throws ContainerException {
+    delegate.ensureNetwork(name);
+  }
+
+  @Override
+  public List<String> sweepExpired(Instant now) throws ContainerException {
+    return delegate.sweepExpired(now);
+  }
+}

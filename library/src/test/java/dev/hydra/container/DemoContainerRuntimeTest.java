@@ -1,0 +1,100 @@
+package dev.hydra.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class DemoContainerRuntimeTest {
+
+  static final String SECRET = "git-token-of-the-builder-0123456789";
+
+  static ContainerSpec spec(String stage, double cpus) {
+    return new ContainerSpec(
+        "hydra-demo-builder:local",
+        "hydra-" + stage + "-1-abcdef12",
+        "hydra-demo-net",
+        cpus,
+        8L << 30,
+        4096,
+        512L << 20,
+        2L << 30,
+        Set.of("NET_ADMIN", "SETUID", "SETGID", "SETPCAP"),
+        Map.of("HYDRA_STAGE", stage, "HYDRA_MODE", stage),
+        Map.of("GIT_TOKEN", SECRET),
+        List.of(),
+        Map.of("hydra.stage", stage, "hydra.issue", "1"),
+        Duration.ofMinutes(5));
+  }
+
+  final FakeContainerRuntime fake =
+      new FakeContainerRuntime(s -> FakeContainerRuntime.printing(List.of("ok"), 0));
+
+  final DemoContainerRuntime demo =
+      new DemoContainerRuntime(
+          fake,
+          Map.of(
+              "build", Map.of("DEMO_OUTCOME", "pass", "DEMO_SLUG", "add-a-health-endpoint"),
+              "security-review", Map.of("DEMO_OUTCOME", "fail")),
+          2);
+
+  @Test
+  void addsTheStagesDemoVariablesAndCapsTheCpusAndChangesNothingElse() throws Exception {
+    ContainerSpec original = spec("build", 4);
+    demo.run(original, l -> {}, l -> {});
+
+    ContainerSpec ran = fake.runs.get(0);
+    assertThat(ran.env())
+        .containsEntry("DEMO_OUTCOME", "pass")
+        .containsEntry("DEMO_SLUG", "add-a-health-endpoint")
+        .containsEntry("HYDRA_STAGE", "build")
+        .hasSize(4);
+    assertThat(ran.cpus()).isEqualTo(2);
+    assertThat(ran.secretEnv()).isEqualTo(original.secretEnv());
+    assertThat(ran.capAdd()).isEqualTo(original.capAdd());
+    assertThat(ran.memoryBytes()).isEqualTo(original.memoryBytes());
+    assertThat(ran.pidsLimit()).isEqualTo(original.pidsLimit());
+    assertThat(ran.labels()).isEqualTo(original.labels());
+    assertThat(ran.network()).isEqualTo(original.network());
+    assertThat(ran.timeout()).isEqualTo(original.timeout());
+  }
+
+  @Test
+  void eachStageGetsOnlyItsOwnVariablesAndALowerCpuLimitStays() throws Exception {
+    demo.run(spec("security-review", 1), l -> {}, l -> {});
+    demo.run(spec("code-review", 2), l -> {}, l -> {});
+
+    assertThat(fake.runs.get(0).env()).containsEntry("DEMO_OUTCOME", "fail").hasSize(3);
+    assertThat(fake.runs.get(0).cpus()).isEqualTo(1);
+    assertThat(fake.runs.get(1).env()).doesNotContainKey("DEMO_OUTCOME");
+  }
+
+  @Test
+  void thePlanShowsTheAdjustedSpecWithTheSecretHidden() {
+    ContainerPlan plan = demo.plan(spec("build", 4));
+
+    assertThat(plan.environment())
+        .containsEntry("DEMO_OUTCOME", "pass")
+        .containsEntry("GIT_TOKEN", ContainerPlan.HIDDEN);
+    assertThat(plan.toString()).doesNotContain(SECRET);
+  }
+
+  @Test
+  void onlyDemoVariablesMayBeAdded() {
+    for (String name : List.of("GIT_TOKEN", "REPO_URL", "HYDRA_STAGE", "CLAUDE_CODE_OAUTH_TOKEN")) {
+      assertThatThrownBy(
+              () -> new DemoContainerRuntime(fake, Map.of("build", Map.of(name, "x")), 2))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("only DEMO_* variables");
+    }
+    assertThatThrownBy(
+            () -> new DemoContainerRuntime(fake, Map.of("build", Map.of("DEMO_SLUG", "a\nb")), 2))
+        .hasMessageContaining("one line");
+    assertThatThrownBy(() -> new DemoContainerRuntime(fake, Map.of(), 0))
+        .hasMessageContaining("CPU");
+  }
+}

@@ -1,0 +1,168 @@
+package dev.hydra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hydra.container.docker.CommandRunner;
+import dev.hydra.container.docker.CommonsExecCommandRunner;
+import dev.hydra.json.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code hydra demo} on the real Docker engine, in-process: the demo images built from the
+ * repository's {@code images/}, every stage a real hardened container through {@code
+ * RunnerStageExecutor} → {@code StageRunner} → {@code DockerCliRuntime}, and the timeline reaching
+ * {@code done} and, with {@code --outcome review-fail}, {@code needs-input}. Its images carry a
+ * prefix of their own and are removed afterwards, with its network; no container is left. Skipped
+ * without a daemon and the local {@code debian:bookworm-slim}, unless {@code
+ * HYDRA_REQUIRE_DOCKER=1}, which makes it fail instead.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DemoCommandIT {
+
+  static final CommandRunner DOCKER = new CommonsExecCommandRunner();
+  static final String ID = "hydra-it-" + UUID.randomUUID().toString().substring(0, 8);
+  static final String PREFIX = ID + "-demo";
+  static final String NETWORK = ID + "-net";
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  void requireDocker() throws Exception {
+    String problem;
+    try {
+      if (docker("info", "--format", "{{.ServerVersion}}").exitCode() != 0) {
+        problem = "no Docker daemon answers";
+      } else if (docker("image", "inspect", "debian:bookworm-slim").exitCode() != 0) {
+        problem = "the base image debian:bookworm-slim is not present (nothing can be pulled here)";
+      } else {
+        problem = null;
+      }
+    } catch (IOException e) {
+      problem = "the docker CLI cannot run (" + e.getMessage() + ")";
+    }
+    if (problem != null) {
+      String message = problem + "; run .ci/provision-docker.sh (as root) to provision Docker";
+      if ("1".equals(System.getenv("HYDRA_REQUIRE_DOCKER"))) {
+        Assertions.fail("HYDRA_REQUIRE_DOCKER=1 but " + message);
+      }
+      Assumptions.abort("Docker test skipped: " + message);
+    }
+  }
+
+  @AfterAll
+  void removeWhatTheTestMade() throws Exception {
+    String images =
+        docker(
+                "images",
+                "--format",
+                "{{.Repository}}:{{.Tag}}",
+                "--filter",
+                "reference=" + PREFIX + "-*")
+            .stdout();
+    for (String image : images.lines().filter(l -> !l.isBlank()).toList()) {
+      docker("image", "rm", "--force", image);
+    }
+    docker("network", "rm", NETWORK);
+    assertThat(
+            docker("images", "--quiet", "--filter", "reference=" + PREFIX + "-*").stdout().strip())
+        .as("images left behind")
+        .isEmpty();
+    assertThat(docker("network", "inspect", NETWORK).exitCode()).as("network left").isNotZero();
+    assertThat(docker("image", "inspect", "debian:bookworm-slim").exitCode())
+        .as("the base image stays")
+        .isZero();
+  }
+
+  static CommandRunner.Result docker(String... args) throws Exception {
+    List<String> argv = new java.util.ArrayList<>(List.of("docker"));
+    argv.addAll(List.of(args));
+    return DOCKER.run(argv, Duration.ofMinutes(1));
+  }
+
+  MainTest.Result demo(String forge, String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "demo",
+                "--dir",
+                dir.resolve(forge).toString(),
+                "--images",
+                DemoCommandTest.imagesDir().toString(),
+                "--image-prefix",
+                PREFIX,
+                "--network",
+                NETWORK));
+    args.addAll(List.of(more));
+    return MainTest.run(Map.of(), args.toArray(new String[0]));
+  }
+
+  JsonNode record(String forge, String stage) throws IOException {
+    return Json.mapper()
+        .readTree(dir.resolve(forge).resolve("runs").resolve("run-1-" + stage + ".json").toFile());
+  }
+
+  @Test
+  void realContainersTakeTheIssueToDoneAndAFailedReviewToNeedsInput() throws Exception {
+    MainTest.Result pass = demo("pass");
+
+    assertThat(pass.code()).as(pass.err()).isZero();
+    assertThat(pass.out())
+        .contains("containers: every stage runs as a real hardened container")
+        .contains("image: building " + PREFIX + "-builder:local")
+        .containsPattern(
+            "hydra: attempt 1: container hydra-build-1-[0-9a-f]{8}, Claude token demo-account")
+        .contains("build ! hydra: demo builder image: scripted agent")
+        .contains("build | HYDRA-VERDICT ")
+        .containsPattern(
+            "container hydra-build-1-[0-9a-f]{8} ended with exit code 0; completed in 12 turns")
+        .contains("push hydra/1-add-a-health-endpoint ")
+        .contains("draft PR #2 hydra/1-add-a-health-endpoint -> main")
+        .contains("review PR #2 COMMENT")
+        .contains("labels #1 -> build:pass, code-review:pass, security-review:pass, done")
+        .contains("result: decision done: PR #2 is ready for review")
+        .doesNotContain("plan: ");
+    // The run records hold what the containers reported: the demo agent's turns per role.
+    assertThat(record("pass", "build").path("turns").asInt()).isEqualTo(12);
+    assertThat(record("pass", "code-review").path("turns").asInt()).isEqualTo(7);
+    assertThat(record("pass", "security-review").path("turns").asInt()).isEqualTo(6);
+    assertThat(record("pass", "build").path("durationMillis").asLong()).isPositive();
+    assertThat(record("pass", "build").path("image").asText()).isEqualTo(PREFIX + "-builder:local");
+    assertThat(record("pass", "build").path("outcome").asText()).isEqualTo("passed");
+    DemoCommandTest.assertNoDemoSecretIn(pass.out() + pass.err());
+
+    MainTest.Result failed = demo("review-fail", "--outcome", "review-fail");
+
+    assertThat(failed.code()).as(failed.err()).isZero();
+    assertThat(failed.out())
+        .contains(
+            "image: reusing the demo images "
+                + PREFIX
+                + "-{builder,reviewer,security,applier}:local")
+        .doesNotContain("image: building")
+        .contains("security-review | HYDRA-VERDICT ")
+        .contains("review PR #2 REQUEST_CHANGES")
+        .contains("security-review:fail, needs-input")
+        .contains("result: review needs-input");
+    assertThat(record("review-fail", "security-review").path("outcome").asText())
+        .isEqualTo("failed");
+    assertThat(record("review-fail", "security-review").path("turns").asInt()).isEqualTo(6);
+    DemoCommandTest.assertNoDemoSecretIn(failed.out() + failed.err());
+
+    assertThat(docker("ps", "--all", "--quiet", "--filter", "network=" + NETWORK).stdout())
+        .as("containers left behind")
+        .isBlank();
+  }
+}

@@ -1,0 +1,228 @@
+package dev.hydra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hydra.credentials.DemoCredentials;
+import dev.hydra.credentials.Persona;
+import dev.hydra.image.build.DemoImages;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code hydra demo} without a Docker engine: which executor it chooses and why, and the masked
+ * plan it prints in place of each container. The real containers are {@link DemoCommandIT}'s.
+ */
+class DemoCommandTest {
+
+  @TempDir Path dir;
+
+  /** The repository's images/, found upwards from the working directory. */
+  static Path imagesDir() {
+    Path at = Path.of("").toAbsolutePath();
+    while (at != null) {
+      if (Files.isRegularFile(at.resolve("images/demo/Dockerfile"))) {
+        return at.resolve("images");
+      }
+      at = at.getParent();
+    }
+    throw new IllegalStateException("no images/ above " + Path.of("").toAbsolutePath());
+  }
+
+  MainTest.Result demo(String... args) {
+    List<String> all = new ArrayList<>(List.of("demo", "--dir", dir.resolve("forge").toString()));
+    all.addAll(List.of(args));
+    return MainTest.run(Map.of(), all.toArray(new String[0]));
+  }
+
+  /** A docker CLI stand-in: a shell script with this body. */
+  String fakeDocker(String body) throws Exception {
+    Path script = dir.resolve("docker");
+    Files.writeString(script, "#!/bin/sh\n" + body + "\n");
+    assertThat(script.toFile().setExecutable(true)).isTrue();
+    return script.toString();
+  }
+
+  /** No demo token in any form: raw, base64, base64url, URL-encoded, Basic authorization. */
+  static void assertNoDemoSecretIn(String text) {
+    List<String> secrets = new ArrayList<>(List.of(DemoCredentials.CLAUDE_TOKEN));
+    for (Persona p : Persona.values()) {
+      secrets.add(DemoCredentials.gitToken(p));
+    }
+    for (String secret : secrets) {
+      byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+      assertThat(text)
+          .doesNotContain(secret)
+          .doesNotContain(Base64.getEncoder().encodeToString(bytes))
+          .doesNotContain(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes))
+          .doesNotContain(URLEncoder.encode(secret, StandardCharsets.UTF_8))
+          .doesNotContain(
+              Base64.getEncoder()
+                  .encodeToString(("x-access-token:" + secret).getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  @Nested
+  class Choosing {
+
+    @Test
+    void containersRunWhenNothingIsMissing() {
+      DemoCommand.Choice choice = DemoCommand.choose(false, List.of());
+      assertThat(choice.containers()).isTrue();
+      assertThat(choice.lines()).singleElement().asString().contains("real hardened container");
+    }
+
+    @Test
+    void scriptedWhenAskedEvenIfContainersCouldRun() {
+      DemoCommand.Choice choice = DemoCommand.choose(true, List.of());
+      assertThat(choice.containers()).isFalse();
+      assertThat(choice.lines()).singleElement().asString().contains("--scripted");
+    }
+
+    @Test
+    void scriptedWhenSomethingIsMissingNamingEachWithItsFix() {
+      DemoCommand.Choice choice =
+          DemoCommand.choose(
+              false,
+              List.of(
+                  new DemoImages.Missing("no Docker daemon answers", "start Docker: dockerd"),
+                  new DemoImages.Missing("no images/", "pass --images DIR")));
+      assertThat(choice.containers()).isFalse();
+      assertThat(choice.lines())
+          .containsExactly(
+              "containers: cannot run here, so each stage is a scripted verdict and the docker run"
+                  + " it would use is printed as its plan. Missing:",
+              "  - no Docker daemon answers; fix: start Docker: dockerd",
+              "  - no images/; fix: pass --images DIR");
+    }
+  }
+
+  @Nested
+  class WithoutDocker {
+
+    @Test
+    void noCliAndNoImagesSayWhatIsMissingAndStillRunThePipeline() {
+      MainTest.Result r =
+          demo(
+              "--docker",
+              dir.resolve("no-docker").toString(),
+              "--images",
+              dir.resolve("nowhere").toString());
+
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out())
+          .contains("containers: cannot run here")
+          .contains("- the docker CLI cannot be run (" + dir.resolve("no-docker"))
+          .contains("fix: install Docker (as root, bash .ci/provision-docker.sh")
+          .contains("- no images/ directory with the demo image at " + dir.resolve("nowhere"))
+          .contains("fix: run from the repository's root, or pass --images DIR")
+          .contains("plan:   " + dir.resolve("no-docker") + " run --rm --name hydra-build-1-")
+          .contains("result: decision done");
+      assertNoDemoSecretIn(r.out() + r.err());
+    }
+
+    @Test
+    void aDaemonThatDoesNotAnswerSaysStartDocker() throws Exception {
+      String docker =
+          fakeDocker(
+              "echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock.' >&2;"
+                  + " exit 1");
+      MainTest.Result r = demo("--docker", docker, "--images", imagesDir().toString());
+
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out())
+          .contains("- no Docker daemon answers (docker info: Cannot connect to the Docker daemon")
+          .contains("fix: start Docker: dockerd")
+          .doesNotContain("no images/ directory")
+          .contains("result: decision done");
+    }
+
+    @Test
+    void aMissingBaseImageSaysHowToCreateIt() throws Exception {
+      String docker =
+          fakeDocker(
+              "[ \"$1\" = info ] && { echo 20.10.24; exit 0; }; echo 'No such image' >&2; exit 1");
+      MainTest.Result r = demo("--docker", docker, "--images", imagesDir().toString());
+
+      assertThat(r.out())
+          .contains("- the base image debian:bookworm-slim is not on this machine")
+          .contains("fix: create the base image: see .ci/provision-docker.sh");
+    }
+  }
+
+  @Nested
+  class ThePlan {
+
+    @Test
+    void eachStageShowsTheHardenedDockerRunWithEverySecretMasked() {
+      MainTest.Result r = demo("--scripted", "--images", imagesDir().toString());
+
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out())
+          .contains("containers: off (--scripted)")
+          .containsPattern(
+              "plan:   docker run --rm --name hydra-build-1-[0-9a-f]{8} --init --read-only"
+                  + " --tmpfs /tmp:rw,nosuid,nodev,size=536870912"
+                  + " --tmpfs /workspace:rw,nosuid,nodev,size=2147483648"
+                  + " --security-opt no-new-privileges --cap-drop ALL --cap-add NET_ADMIN"
+                  + " --cap-add SETGID --cap-add SETPCAP --cap-add SETUID --cpus [0-9.]+"
+                  + " --memory 8589934592 --memory-swap 8589934592 --pids-limit 4096"
+                  + " --network hydra-demo-net ")
+          .containsPattern(
+              "--env-file /\\S+/hydra-secrets-\\S+/hydra-build-1-[0-9a-f]{8}\\.env --"
+                  + " hydra-demo-builder:local")
+          .contains("plan:   docker run --rm --name hydra-code-review-1-")
+          .contains("plan:   docker run --rm --name hydra-security-review-1-")
+          .contains("GIT_TOKEN=*** ")
+          .contains("CLAUDE_CODE_OAUTH_TOKEN=*** ")
+          .contains("PR_URL=https://local-forge.invalid/demo/app/pull/2")
+          // The labels and comments it would post are in the timeline.
+          .contains("timeline | ")
+          .contains("labels #1 -> build:queued")
+          .contains("comment #1 (id 1)")
+          .contains("review PR #2 COMMENT")
+          .contains("result: decision done: PR #2 is ready for review");
+      assertNoDemoSecretIn(r.out() + r.err());
+    }
+
+    @Test
+    void theOutcomesReachNeedsInputAndTheApplier() {
+      MainTest.Result failed = demo("--scripted", "--outcome", "review-fail");
+      assertThat(failed.code()).isZero();
+      assertThat(failed.out())
+          .contains("review PR #2 REQUEST_CHANGES")
+          .contains("DEMO_OUTCOME=fail")
+          .contains("result: review needs-input");
+
+      Path again = dir.resolve("fixes");
+      MainTest.Result fixes =
+          MainTest.run(
+              Map.of(), "demo", "--dir", again.toString(), "--scripted", "--outcome", "fixes");
+      assertThat(fixes.out())
+          .contains("plan:   docker run --rm --name hydra-applier-1-")
+          .contains("labels #1 -> ")
+          .contains("applier:pass")
+          .contains("result: decision done");
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+      MainTest.Result outcome = demo("--scripted", "--outcome", "maybe");
+      assertThat(outcome.code()).isEqualTo(2);
+      assertThat(outcome.err())
+          .contains("unknown outcome `maybe`; choose pass, review-fail or fixes");
+
+      MainTest.Result prefix = demo("--scripted", "--image-prefix", "Bad Prefix");
+      assertThat(prefix.code()).isEqualTo(2);
+      assertThat(prefix.err()).contains("--image-prefix");
+    }
+  }
+}
