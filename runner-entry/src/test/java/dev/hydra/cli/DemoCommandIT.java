@@ -155,7 +155,7 @@ class DemoCommandIT {
         .contains("security-review | HYDRA-VERDICT ")
         .contains("review PR #2 REQUEST_CHANGES")
         .contains("security-review:fail, needs-input")
-        .contains("result: review needs-input");
+        .contains("result: decision needs-input");
     assertThat(record("review-fail", "security-review").path("outcome").asText())
         .isEqualTo("failed");
     assertThat(record("review-fail", "security-review").path("turns").asInt()).isEqualTo(6);

@@ -200,7 +200,7 @@ class DemoCommandTest {
       assertThat(failed.out())
           .contains("review PR #2 REQUEST_CHANGES")
           .contains("DEMO_OUTCOME=fail")
-          .contains("result: review needs-input");
+          .contains("result: decision needs-input");
 
       Path again = dir.resolve("fixes");
       MainTest.Result fixes =
