@@ -221,8 +221,7 @@ class ImageCommandTest {
     env.put("HYDRA_IMAGE_PREFIX", "localhost/hydra");
     env.put("HYDRA_IMAGE_TAG", "dev");
 
-    Ran r =
-        run("image", "build", "--context", images.toString(), "--demo", "--roles", "reviewer");
+    Ran r = run("image", "build", "--context", images.toString(), "--demo", "--roles", "reviewer");
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(docker.calls)
@@ -255,8 +254,8 @@ class ImageCommandTest {
     assertError(
         run("image", "build", "--context", context, "--roles", "builder,admin"),
         2,
-        "hydra image: error: --roles: unknown role 'admin'; the roles are [builder, reviewer,"
-            + " security, applier]; for example --roles builder,reviewer");
+        "hydra image: error: --roles: unknown role `admin`; the roles are builder, reviewer,"
+            + " security, applier, for example --roles builder,reviewer");
     assertError(
         run("image", "build", "--context", context, "--prefix", "ghcr.io/Acme/hydra"),
         2,
@@ -275,6 +274,8 @@ class ImageCommandTest {
         run("image", "build", "--context", context),
         2,
         "HYDRA_IMAGE_PREFIX is not set and --prefix not given");
+    // What was typed is checked before what the environment lacks.
+    assertError(run("image", "build", "--roles", "admin"), 2, "--roles: unknown role `admin`");
     assertThat(docker.calls).allSatisfy(c -> assertThat(c.get(0)).isEqualTo("git"));
   }
 

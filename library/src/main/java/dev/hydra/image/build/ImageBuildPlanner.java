@@ -89,19 +89,14 @@ public final class ImageBuildPlanner {
       Options options, Map<String, String> env, Path workingDir, CommandRunner git, Instant now)
       throws InvalidConfigurationException, InterruptedException {
     List<String> notes = new ArrayList<>();
-    Path context = context(options, env, workingDir);
-    String prefix = prefix(options, env, notes);
-    String tag = tag(options, env, notes);
+    // The options first, then what the environment supplies, then git: the first problem named
+    // is the one the person typed.
     List<String> roles = roles(options);
+    String tag = tag(options, env, notes);
+    Path context = context(options, env, workingDir);
     Path extraCa = extraCa(options, workingDir);
+    String prefix = prefix(options, env, notes);
     String revision = revision(env, context, git, notes);
-    if (!ImageRef.isValidTag(tag)) {
-      throw new InvalidConfigurationException(
-          (options.tag().isBlank() ? "HYDRA_IMAGE_TAG " : "--tag ")
-              + Texts.quote(tag)
-              + " is not an image tag: a letter, digit or '_' followed by up to 127 letters,"
-              + " digits, '_', '.' or '-', for example latest or v1.2");
-    }
     ImageBuildRequest request;
     try {
       request =
@@ -257,7 +252,20 @@ public final class ImageBuildPlanner {
     }
   }
 
-  private static String tag(Options options, Map<String, String> env, List<String> notes) {
+  private static String tag(Options options, Map<String, String> env, List<String> notes)
+      throws InvalidConfigurationException {
+    String tag = rawTag(options, env, notes);
+    if (!ImageRef.isValidTag(tag)) {
+      throw new InvalidConfigurationException(
+          (options.tag().isBlank() ? "HYDRA_IMAGE_TAG " : "--tag ")
+              + Texts.quote(tag)
+              + " is not an image tag: a letter, digit or '_' followed by up to 127 letters,"
+              + " digits, '_', '.' or '-', for example latest or v1.2");
+    }
+    return tag;
+  }
+
+  private static String rawTag(Options options, Map<String, String> env, List<String> notes) {
     if (!options.tag().isBlank()) {
       return options.tag().strip();
     }
@@ -290,6 +298,14 @@ public final class ImageBuildPlanner {
                 + Texts.quote(options.roles())
                 + " has an empty entry; list roles separated by commas, for example"
                 + " --roles builder,reviewer");
+      }
+      if (!ImageSet.ROLES.contains(r)) {
+        throw new InvalidConfigurationException(
+            "--roles: unknown role "
+                + Texts.quote(r)
+                + "; the roles are "
+                + String.join(", ", ImageSet.ROLES)
+                + ", for example --roles builder,reviewer");
       }
       roles.add(r);
     }

@@ -243,8 +243,9 @@ class ImageBuildPlannerTest {
     void anUnknownRoleIsNamedWithTheRoles() {
       assertThat(error(options("roles", "builder,admin")))
           .isEqualTo(
-              "--roles: unknown role 'admin'; the roles are [builder, reviewer, security,"
-                  + " applier]; for example --roles builder,reviewer");
+              "--roles: unknown role `admin`; the roles are builder, reviewer, security,"
+                  + " applier, for example --roles builder,reviewer");
+      assertThat(error(options("roles", "builder,builder"))).contains("a role is listed twice");
       assertThat(error(options("roles", "builder,,applier")))
           .startsWith("--roles `builder,,applier` has an empty entry");
     }
