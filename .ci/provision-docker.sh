@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Provisions a Docker engine and a local base image for the container integration tests.
+# Provisions a Docker engine and a local base image for the container integration tests, and the
+# tools ImageCommandIT needs for a real registry (docker-registry, htpasswd).
 #
 # This machine kind has the docker client but no running daemon, and no image can be pulled (only
 # Maven Central, Debian and npm are reachable). So: install Debian's docker.io, start dockerd, and
@@ -37,4 +38,26 @@ if ! docker image inspect debian:bookworm-slim >/dev/null 2>&1; then
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
   tar -C "$rootfs" -c . | docker import - debian:bookworm-slim >/dev/null
 fi
-log "docker $(docker version --format '{{.Server.Version}}') ready; base image debian:bookworm-slim present"
+
+# ImageCommandIT pushes to a real OCI registry it starts itself on a loopback port with htpasswd
+# (bcrypt) auth: Debian's docker-registry (distribution 2.8) and apache2-utils for htpasswd. The
+# package's own service must not start (it would listen on :5000 for good): without a
+# policy-rc.d, a temporary one refuses every service start during the install.
+if ! command -v docker-registry >/dev/null 2>&1 || ! command -v htpasswd >/dev/null 2>&1; then
+  log "installing docker-registry and apache2-utils (htpasswd)"
+  own_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    own_policy=1
+  fi
+  status=0
+  { apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      docker-registry apache2-utils >/dev/null; } || status=$?
+  if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+  [ "$status" -eq 0 ] || { echo "installing docker-registry and apache2-utils failed" >&2; exit 1; }
+fi
+
+log "docker $(docker version --format '{{.Server.Version}}') ready; base image debian:bookworm-slim present;"\
+  "docker-registry and htpasswd installed"

@@ -57,6 +57,7 @@ final class Cli {
         new StageRunCommand(),
         new RunCommand(),
         new ReconcileCommand(),
+        new ImageCommand(),
         new DemoCommand());
   }
 

@@ -4,6 +4,7 @@ import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.container.ContainerException;
 import dev.hydra.credentials.CredentialException;
 import dev.hydra.event.InvalidEventException;
+import dev.hydra.image.build.ImageBuildException;
 import java.io.PrintWriter;
 import java.util.Map;
 
@@ -41,6 +42,9 @@ final class ErrorReporter {
       message = String.valueOf(ex.getMessage());
     } else if (ex instanceof StageFailedException) {
       code = ExitCodes.STAGE_FAILED;
+      message = String.valueOf(ex.getMessage());
+    } else if (ex instanceof ImageBuildException) {
+      code = ExitCodes.RUNTIME;
       message = String.valueOf(ex.getMessage());
     } else if (ex instanceof ContainerException) {
       code = ExitCodes.RUNTIME;

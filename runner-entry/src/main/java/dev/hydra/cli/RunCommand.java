@@ -211,7 +211,8 @@ final class RunCommand implements CliCommand {
     return ExitCodes.OK;
   }
 
-  private static void append(String file, String text) throws IOException {
+  /** Appends to an Actions file ({@code GITHUB_OUTPUT}, the summary); nothing when unset. */
+  static void append(String file, String text) throws IOException {
     if (file.isBlank()) {
       return;
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecuteResultHandler;
@@ -13,6 +14,7 @@ import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.Executor;
 import org.apache.commons.exec.LogOutputStream;
 import org.apache.commons.exec.PumpStreamHandler;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +23,29 @@ public final class CommonsExecCommandRunner implements CommandRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(CommonsExecCommandRunner.class);
 
+  private final @Nullable Map<String, String> environment;
+
+  /** A runner whose programs inherit this process's environment. */
+  public CommonsExecCommandRunner() {
+    this.environment = null;
+  }
+
+  /**
+   * A runner whose programs get exactly this environment instead of this process's own: the
+   * environment map the command line read once ({@code DOCKER_CONFIG}, {@code DOCKER_HOST} …), so a
+   * test can give {@code docker} its own configuration directory.
+   *
+   * @param environment the whole environment of every program run
+   */
+  public CommonsExecCommandRunner(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
   @Override
   public Result run(List<String> argv, Duration timeout) throws IOException, InterruptedException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = execute(argv, timeout, new PumpStreamHandler(out, err)).exitCode();
+    int code = execute(argv, timeout, new PumpStreamHandler(out, err), environment).exitCode();
     return new Result(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
@@ -36,11 +56,15 @@ public final class CommonsExecCommandRunner implements CommandRunner {
       throws IOException, InterruptedException {
     try (LineStream out = new LineStream(stdout);
         LineStream err = new LineStream(stderr)) {
-      return execute(argv, timeout, new PumpStreamHandler(out, err));
+      return execute(argv, timeout, new PumpStreamHandler(out, err), environment);
     }
   }
 
-  private static Streamed execute(List<String> argv, Duration timeout, PumpStreamHandler streams)
+  private static Streamed execute(
+      List<String> argv,
+      Duration timeout,
+      PumpStreamHandler streams,
+      @Nullable Map<String, String> environment)
       throws IOException, InterruptedException {
     LOG.debug("exec {}", argv);
     CommandLine command = new CommandLine(argv.get(0));
@@ -52,7 +76,7 @@ public final class CommonsExecCommandRunner implements CommandRunner {
     executor.setWatchdog(watchdog);
     executor.setExitValues(null); // a non-zero exit is a result, not an exception
     DefaultExecuteResultHandler handler = new DefaultExecuteResultHandler();
-    executor.execute(command, handler);
+    executor.execute(command, environment, handler);
     try {
       handler.waitFor();
     } catch (InterruptedException e) {

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +44,11 @@ public final class ImageBuilder {
   private static final String OCI = "org.opencontainers.image.";
   private static final String PEM_MARKER = "-----BEGIN " + "CERTIFICATE-----";
   private static final Duration INSPECT_TIMEOUT = Duration.ofMinutes(1);
+  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+  // The last line of `docker push`: "<tag>: digest: sha256:<64 hex> size: <bytes>".
+  private static final Pattern PUSHED_DIGEST =
+      Pattern.compile("\\bdigest: (sha256:[0-9a-f]{64})\\b");
+  private static final String REPO_DIGESTS = "{{range .RepoDigests}}{{println .}}{{end}}";
 
   private final CommandRunner runner;
   private final Duration buildTimeout;
@@ -204,48 +211,144 @@ public final class ImageBuilder {
               + "):\n"
               + String.join("\n", tail));
     }
+    String digest;
     if (request.push()) {
+      String pushed = null;
       for (String tag : tags) {
-        log.accept("pushing " + tag);
-        CommandRunner.Streamed pushed =
-            stream(List.of("docker", "push", tag), log, "docker push of " + tag);
-        if (pushed.exitCode() != 0 || pushed.timedOut()) {
-          throw new ImageBuildException(
-              "docker push of "
-                  + tag
-                  + " failed"
-                  + (pushed.timedOut() ? " (timed out)" : " (exit " + pushed.exitCode() + ")")
-                  + "; is the registry reachable and `docker login` done?");
+        String reported = push(tag);
+        if (pushed == null) {
+          pushed = reported;
         }
       }
+      digest = registryDigest(request.repository(role), tags.get(0), pushed);
+    } else {
+      digest = imageId(tags.get(0));
     }
-    String digest = inspect(tags.get(0), request.push());
     log.accept("built " + tags.get(0) + " " + digest);
     return new BuiltImage(role, tags, digest, request.push());
   }
 
-  private String inspect(String tag, boolean pushed)
+  /**
+   * Pushes one tag and returns the digest {@code docker push} reported ({@code sha256:…}), or null
+   * when its output named none.
+   */
+  private @Nullable String push(String tag) throws ImageBuildException, InterruptedException {
+    log.accept("pushing " + tag);
+    List<String> digests = new ArrayList<>();
+    List<String> last = new ArrayList<>(List.of(""));
+    Consumer<String> sink =
+        line -> {
+          log.accept(line);
+          Matcher m = PUSHED_DIGEST.matcher(line);
+          if (m.find()) {
+            digests.add(m.group(1));
+          }
+          if (!line.isBlank()) {
+            last.set(0, line.strip());
+          }
+        };
+    CommandRunner.Streamed pushed = stream(List.of("docker", "push", tag), sink, "docker push");
+    if (pushed.exitCode() != 0 || pushed.timedOut()) {
+      throw new ImageBuildException(
+          "docker push of "
+              + tag
+              + " failed"
+              + (pushed.timedOut()
+                  ? " (took longer than " + buildTimeout + ")"
+                  : " (exit "
+                      + pushed.exitCode()
+                      + (last.get(0).isEmpty() ? "" : ": ")
+                      + oneLine(last.get(0))
+                      + ")")
+              + "; is the registry reachable and `docker login` done for it?");
+    }
+    return digests.isEmpty() ? null : digests.get(digests.size() - 1);
+  }
+
+  /**
+   * The pinned reference {@code <repository>@sha256:…} of a pushed image: the digest {@code docker
+   * push} reported, else the entry of {@code RepoDigests} for this repository. Not simply {@code
+   * RepoDigests[0]}: an image pushed to two registries has one entry for each, in no set order.
+   */
+  private String registryDigest(String repository, String tag, @Nullable String pushed)
       throws ImageBuildException, InterruptedException {
-    String format = pushed ? "{{index .RepoDigests 0}}" : "{{.Id}}";
+    if (pushed != null) {
+      return repository + "@" + pushed;
+    }
+    CommandRunner.Result r =
+        inspect(List.of("docker", "image", "inspect", "--format", REPO_DIGESTS, tag));
+    if (r.exitCode() == 0) {
+      for (String line : r.stdout().lines().map(String::strip).toList()) {
+        if (line.startsWith(repository + "@")
+            && DIGEST.matcher(line.substring(repository.length() + 1)).matches()) {
+          return line;
+        }
+      }
+    }
+    throw new ImageBuildException(
+        "cannot read the registry digest of "
+            + tag
+            + ": docker push reported none and its RepoDigests hold no entry for "
+            + repository
+            + (r.stderr().isBlank() ? "" : " (" + oneLine(r.stderr()) + ")"));
+  }
+
+  /** The local image ID ({@code sha256:…}) of a built image. */
+  private String imageId(String tag) throws ImageBuildException, InterruptedException {
+    CommandRunner.Result r =
+        inspect(List.of("docker", "image", "inspect", "--format", "{{.Id}}", tag));
+    String id = r.stdout().strip();
+    if (r.exitCode() != 0 || !DIGEST.matcher(id).matches()) {
+      throw new ImageBuildException(
+          "cannot read the image ID of "
+              + tag
+              + ": "
+              + oneLine(r.stderr().isBlank() ? id : r.stderr()));
+    }
+    return id;
+  }
+
+  private CommandRunner.Result inspect(List<String> argv)
+      throws ImageBuildException, InterruptedException {
+    try {
+      return runner.run(argv, INSPECT_TIMEOUT);
+    } catch (IOException e) {
+      throw new ImageBuildException("cannot run docker image inspect: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks that the docker CLI runs and a daemon answers, before anything is built, so that a
+   * missing Docker is one clear error rather than a failed first build.
+   *
+   * @throws ImageBuildException naming the problem and the fix
+   * @throws InterruptedException when interrupted
+   */
+  public void requireDocker() throws ImageBuildException, InterruptedException {
     CommandRunner.Result r;
     try {
       r =
           runner.run(
-              List.of("docker", "image", "inspect", "--format", format, tag), INSPECT_TIMEOUT);
+              List.of("docker", "version", "--format", "{{.Server.Version}}"), INSPECT_TIMEOUT);
     } catch (IOException e) {
-      throw new ImageBuildException("cannot run docker image inspect: " + e.getMessage(), e);
-    }
-    String digest = r.stdout().strip();
-    if (r.exitCode() != 0 || digest.isEmpty() || !digest.contains("sha256:")) {
       throw new ImageBuildException(
-          "cannot read the "
-              + (pushed ? "registry digest" : "image ID")
-              + " of "
-              + tag
-              + ": "
-              + (r.stderr().isBlank() ? digest : r.stderr().strip()));
+          "the docker CLI cannot be run ("
+              + e.getMessage()
+              + "); install Docker (Debian: apt-get install docker.io) or put docker on PATH",
+          e);
     }
-    return digest;
+    if (r.exitCode() != 0 || r.stdout().isBlank()) {
+      throw new ImageBuildException(
+          "no Docker daemon answers"
+              + (r.stderr().isBlank() ? "" : " (" + oneLine(r.stderr()) + ")")
+              + "; start Docker, or point DOCKER_HOST at a running daemon");
+    }
+  }
+
+  private static String oneLine(String text) {
+    String first = text.strip().lines().findFirst().orElse("");
+    first = first.replaceAll("\\p{Cntrl}", "?");
+    return first.length() > 300 ? first.substring(0, 300) + "…" : first;
   }
 
   private CommandRunner.Streamed stream(List<String> argv, Consumer<String> sink, String what)
@@ -258,7 +361,7 @@ public final class ImageBuilder {
     }
   }
 
-  private static void requireContext(ImageBuildRequest request) throws ImageBuildException {
+  static void requireContext(ImageBuildRequest request) throws ImageBuildException {
     Path dir = request.imagesDir();
     List<String> files = new ArrayList<>();
     if (request.set() == ImageSet.PERSONAS) {
@@ -278,16 +381,7 @@ public final class ImageBuilder {
 
   /** Copies the context to a temporary directory with the CA as build-ca/extra-ca.crt. */
   static Path contextWithCa(Path imagesDir, Path ca) throws ImageBuildException {
-    String pem;
-    try {
-      pem = Files.readString(ca, StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      throw new ImageBuildException("cannot read the extra CA file " + ca + ": " + e, e);
-    }
-    if (!pem.contains(PEM_MARKER)) {
-      throw new ImageBuildException(
-          "the extra CA file " + ca + " holds no PEM certificate (" + PEM_MARKER + ")");
-    }
+    String pem = readExtraCa(ca);
     Path copy = null;
     try {
       copy = Files.createTempDirectory("hydra-image-context");
@@ -301,6 +395,28 @@ public final class ImageBuilder {
       }
       throw new ImageBuildException("cannot prepare the build context: " + e, e);
     }
+  }
+
+  /**
+   * Reads an extra CA file and checks that it holds a PEM certificate.
+   *
+   * @param ca the file
+   * @return its text
+   * @throws ImageBuildException when it cannot be read or holds no certificate; the message never
+   *     shows the file's content
+   */
+  static String readExtraCa(Path ca) throws ImageBuildException {
+    String pem;
+    try {
+      pem = Files.readString(ca, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new ImageBuildException("cannot read the extra CA file " + ca + ": " + e, e);
+    }
+    if (!pem.contains(PEM_MARKER)) {
+      throw new ImageBuildException(
+          "the extra CA file " + ca + " holds no PEM certificate (" + PEM_MARKER + ")");
+    }
+    return pem;
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

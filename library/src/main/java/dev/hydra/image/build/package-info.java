@@ -2,7 +2,9 @@
  * Building the persona images (SPEC §7): {@link dev.hydra.image.build.ImageBuilder} drives {@code
  * docker build} through the {@link dev.hydra.container.docker.CommandRunner} seam — base first,
  * then the personas (or the four demo images) — tags, OCI labels, an optional extra CA for a
- * TLS-intercepting proxy, an optional push, and the digests.
+ * TLS-intercepting proxy, an optional push, and the digests. {@link
+ * dev.hydra.image.build.ImageBuildPlanner} turns the options of {@code hydra image build} and the
+ * environment into a request; {@link dev.hydra.image.build.ImageReport} renders what was built.
  */
 @NullMarked
 package dev.hydra.image.build;

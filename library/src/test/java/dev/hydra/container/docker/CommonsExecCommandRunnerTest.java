@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,5 +49,15 @@ class CommonsExecCommandRunnerTest {
             l -> {});
     assertThat(s.timedOut()).isTrue();
     assertThat(out).containsExactly("one", "two");
+  }
+
+  @Test
+  void anExplicitEnvironmentIsTheProgramsWholeEnvironment() throws Exception {
+    CommandRunner.Result r =
+        new CommonsExecCommandRunner(Map.of("HYDRA_TEST_VALUE", "from-the-map"))
+            .run(
+                List.of("/bin/sh", "-c", "echo \"$HYDRA_TEST_VALUE|${HOME:-unset}\""),
+                Duration.ofSeconds(10));
+    assertThat(r.stdout()).isEqualTo("from-the-map|unset\n");
   }
 }

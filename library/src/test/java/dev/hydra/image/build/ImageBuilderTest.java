@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hydra.container.docker.CommandRunner;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,19 +25,37 @@ class ImageBuilderTest {
   @TempDir Path dir;
   Path images;
 
-  /** Records every argv; answers builds and pushes with 0 and inspects with a digest. */
-  static final class FakeRunner implements CommandRunner {
+  static final String DIGEST = "sha256:" + "ab".repeat(32);
+  static final String OTHER = "sha256:" + "cd".repeat(32);
+
+  /**
+   * Records every argv; answers builds and pushes with 0, the image ID with a hash of the tag, and
+   * RepoDigests with an entry of another registry first, then the image's own.
+   */
+  static class FakeRunner implements CommandRunner {
     final List<List<String>> calls = new ArrayList<>();
     final List<String> caSeen = new ArrayList<>();
     int buildExit = 0;
+    int pushExit = 0;
+    List<String> pushOutput = List.of();
 
     @Override
     public Result run(List<String> argv, Duration timeout) {
       calls.add(argv);
       String ref = argv.get(argv.size() - 1);
-      return argv.contains("{{.Id}}")
-          ? new Result(0, "sha256:" + Integer.toHexString(ref.hashCode()) + "\n", "")
-          : new Result(0, ref.replaceFirst(":[^:/]+$", "") + "@sha256:abc\n", "");
+      if (argv.contains("{{.Id}}")) {
+        return new Result(0, "sha256:" + String.format("%064x", ref.hashCode()) + "\n", "");
+      }
+      return new Result(
+          0,
+          "mirror.example/x@"
+              + OTHER
+              + "\n"
+              + ref.replaceFirst(":[^:/]+$", "")
+              + "@"
+              + DIGEST
+              + "\n",
+          "");
     }
 
     @Override
@@ -56,6 +75,10 @@ class ImageBuilderTest {
           stderr.accept("E: Unable to locate package nodejs");
           return new Streamed(buildExit, false);
         }
+      }
+      if (argv.get(1).equals("push")) {
+        pushOutput.forEach(stdout);
+        return new Streamed(pushExit, false);
       }
       return new Streamed(0, false);
     }
@@ -176,10 +199,101 @@ class ImageBuilderTest {
             "image",
             "inspect",
             "--format",
-            "{{index .RepoDigests 0}}",
+            "{{range .RepoDigests}}{{println .}}{{end}}",
             "localhost:5000/hydra-reviewer:v1");
-    assertThat(built.get(0).digest()).isEqualTo("localhost:5000/hydra-reviewer@sha256:abc");
+    // Not RepoDigests[0], which belongs to another registry here.
+    assertThat(built.get(0).digest()).isEqualTo("localhost:5000/hydra-reviewer@" + DIGEST);
     assertThat(built.get(0).pushed()).isTrue();
+  }
+
+  @Test
+  void theDigestDockerPushPrintsIsTheOneReported() throws Exception {
+    runner.pushOutput =
+        List.of(
+            "The push refers to repository [localhost:5000/hydra-reviewer]",
+            "5f70bf18a086: Pushed",
+            "v1: digest: " + OTHER + " size: 528");
+    ImageBuildRequest request =
+        ImageBuildRequest.of(images, ImageSet.DEMO, "localhost:5000/hydra", "v1", NOW)
+            .withRoles(List.of("reviewer"))
+            .withPush(true);
+
+    List<BuiltImage> built = builder.build(request);
+
+    assertThat(built.get(0).digest()).isEqualTo("localhost:5000/hydra-reviewer@" + OTHER);
+    assertThat(runner.calls).noneMatch(c -> c.get(1).equals("image"));
+    assertThat(log).contains("v1: digest: " + OTHER + " size: 528");
+  }
+
+  @Test
+  void aFailedPushNamesTheTagTheRegistrysAnswerAndTheFix() {
+    runner.pushOutput = List.of("unauthorized: authentication required");
+    runner.pushExit = 1;
+    ImageBuildRequest request =
+        ImageBuildRequest.of(images, ImageSet.DEMO, "localhost:5000/hydra", "v1", NOW)
+            .withRoles(List.of("reviewer"))
+            .withPush(true);
+
+    assertThatThrownBy(() -> builder.build(request))
+        .isInstanceOf(ImageBuildException.class)
+        .hasMessage(
+            "docker push of localhost:5000/hydra-reviewer:v1 failed (exit 1: unauthorized:"
+                + " authentication required); is the registry reachable and `docker login` done"
+                + " for it?");
+  }
+
+  /** A runner whose {@code run} answers every command with one result. */
+  static FakeRunner answering(CommandRunner.Result result) {
+    return new FakeRunner() {
+      @Override
+      public Result run(List<String> argv, Duration timeout) {
+        calls.add(argv);
+        return result;
+      }
+    };
+  }
+
+  @Test
+  void requireDockerTellsAMissingCliFromAStoppedDaemon() throws Exception {
+    CommandRunner missing =
+        new CommandRunner() {
+          @Override
+          public Result run(List<String> argv, Duration timeout) throws IOException {
+            throw new IOException("cannot run docker: No such file or directory");
+          }
+
+          @Override
+          public Streamed stream(
+              List<String> argv, Duration t, Consumer<String> out, Consumer<String> err)
+              throws IOException {
+            throw new IOException("cannot run docker: No such file or directory");
+          }
+        };
+    assertThatThrownBy(
+            () -> new ImageBuilder(missing, Duration.ofMinutes(1), log::add).requireDocker())
+        .isInstanceOf(ImageBuildException.class)
+        .hasMessage(
+            "the docker CLI cannot be run (cannot run docker: No such file or directory); install"
+                + " Docker (Debian: apt-get install docker.io) or put docker on PATH");
+
+    CommandRunner stopped =
+        answering(
+            new CommandRunner.Result(
+                1,
+                "\n",
+                "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker"
+                    + " daemon running?\n"));
+    assertThatThrownBy(
+            () -> new ImageBuilder(stopped, Duration.ofMinutes(1), log::add).requireDocker())
+        .hasMessage(
+            "no Docker daemon answers (Cannot connect to the Docker daemon at"
+                + " unix:///var/run/docker.sock. Is the docker daemon running?); start Docker, or"
+                + " point DOCKER_HOST at a running daemon");
+
+    FakeRunner running = answering(new CommandRunner.Result(0, "20.10.24+dfsg1\n", ""));
+    new ImageBuilder(running, Duration.ofMinutes(1), log::add).requireDocker();
+    assertThat(running.calls)
+        .containsExactly(List.of("docker", "version", "--format", "{{.Server.Version}}"));
   }
 
   @Test

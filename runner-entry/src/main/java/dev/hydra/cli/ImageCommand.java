@@ -1,0 +1,188 @@
+package dev.hydra.cli;
+
+import dev.hydra.container.docker.CommandRunner;
+import dev.hydra.container.docker.CommonsExecCommandRunner;
+import dev.hydra.image.build.BuiltImage;
+import dev.hydra.image.build.ImageBuildPlanner;
+import dev.hydra.image.build.ImageBuilder;
+import dev.hydra.image.build.ImageReport;
+import dev.hydra.image.build.ImageSet;
+import dev.hydra.pipeline.ActionsOutput;
+import dev.hydra.secret.StopCommands;
+import dev.hydra.secret.WorkflowCommands;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code hydra image build}: builds the persona images (base first), tags them, optionally pushes
+ * them, and reports their digests. Wiring only: {@link ImageBuildPlanner} decides what to build,
+ * {@link ImageBuilder} builds it, {@link ImageReport} says what was built.
+ */
+final class ImageCommand implements CliCommand {
+
+  /** The limit for one {@code docker build} or {@code docker push}. */
+  static final Duration STEP_TIMEOUT = Duration.ofMinutes(30);
+
+  private final Function<Map<String, String>, CommandRunner> runners;
+  private final Clock clock;
+
+  ImageCommand() {
+    this(CommonsExecCommandRunner::new, Clock.systemUTC());
+  }
+
+  /**
+   * @param runners makes the runner of {@code docker} and {@code git} from the environment
+   * @param clock the build time
+   */
+  ImageCommand(Function<Map<String, String>, CommandRunner> runners, Clock clock) {
+    this.runners = runners;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return "image";
+  }
+
+  @Override
+  public String summary() {
+    return "image build: build the persona images, tag, push, and report the digests.";
+  }
+
+  @Override
+  public String description() {
+    return "hydra image build [--push]: builds images/base, then each persona image on it, with"
+        + " docker build; tags each <prefix>-<role>:<tag> and with an immutable tag (the commit:"
+        + " GITHUB_SHA, else git rev-parse HEAD of the context; else the UTC build time); adds the"
+        + " OCI labels. With --push, pushes every tag and reports the registry digests: on"
+        + " stdout, in $GITHUB_OUTPUT (<role>_image, <role>_digest, immutable_tag, …) and as a"
+        + " table in $GITHUB_STEP_SUMMARY. Prefix default: ghcr.io/<owner>/hydra on GitHub,"
+        + " <forge host>/<owner>/hydra on Forgejo. Exits 2 on bad input, 4 when Docker, a build"
+        + " or a push fails.";
+  }
+
+  @Override
+  public Options options() {
+    return new Options()
+        .addOption(
+            Option.builder()
+                .longOpt("push")
+                .desc("Push every tag and report the registry digests (needs docker login).")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("prefix")
+                .hasArg()
+                .argName("P")
+                .desc(
+                    "Image name prefix; role r becomes <P>-r. Default: $HYDRA_IMAGE_PREFIX, else"
+                        + " ghcr.io/<owner>/hydra (GitHub) or <forge host>/<owner>/hydra"
+                        + " (Forgejo).")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("tag")
+                .hasArg()
+                .argName("T")
+                .desc("The moving tag. Default: $HYDRA_IMAGE_TAG, else latest.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("roles")
+                .hasArg()
+                .argName("LIST")
+                .desc(
+                    "Comma-separated personas to build. Default: builder,reviewer,security,"
+                        + "applier.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("context")
+                .hasArg()
+                .argName("DIR")
+                .desc(
+                    "The images/ directory (the build context). Default: ./images, else"
+                        + " $HYDRA_ACTION_PATH/images.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("extra-ca")
+                .hasArg()
+                .argName("FILE")
+                .desc(
+                    "PEM file with the CA of a TLS-intercepting proxy, for the download in the"
+                        + " base image's build; copied into a temporary context, never into an"
+                        + " image or the repository.")
+                .get())
+        .addOption(
+            Option.builder()
+                .longOpt("demo")
+                .desc("Build the demo images (images/demo/, a scripted agent) instead.")
+                .get());
+  }
+
+  @Override
+  public boolean acceptsArguments() {
+    return true;
+  }
+
+  @Override
+  public int run(Invocation in) throws Exception {
+    List<String> args = in.args().getArgList();
+    if (args.size() != 1 || !args.get(0).equals("build")) {
+      throw new UsageException(
+          in.command(),
+          "expected `hydra image build`, got "
+              + (args.isEmpty()
+                  ? "no sub-command"
+                  : ForgeOptionsCli.quote(String.join(" ", args))));
+    }
+    CommandRunner runner = runners.apply(in.env());
+    ImageBuildPlanner.Plan plan =
+        ImageBuildPlanner.plan(
+            new ImageBuildPlanner.Options(
+                in.option("prefix"),
+                in.option("tag"),
+                in.option("roles"),
+                in.option("context"),
+                in.option("extra-ca"),
+                in.flag("push"),
+                in.flag("demo") ? ImageSet.DEMO : ImageSet.PERSONAS),
+            in.env(),
+            Path.of("").toAbsolutePath(),
+            runner,
+            clock.instant());
+    plan.notes().forEach(note -> in.err().println("hydra image: " + note));
+    ImageBuilder builder = new ImageBuilder(runner, STEP_TIMEOUT, line -> in.err().println(line));
+    builder.requireDocker();
+    // The build's output (apt, curl, npm) is shown, never obeyed as workflow commands.
+    @Nullable StopCommands fence =
+        "true".equals(in.env().get("GITHUB_ACTIONS")) ? WorkflowCommands.stopCommands() : null;
+    List<BuiltImage> built;
+    try {
+      if (fence != null) {
+        in.err().println(fence.stopLine());
+      }
+      built = builder.build(plan.request());
+    } finally {
+      if (fence != null) {
+        in.err().println(fence.resumeLine());
+      }
+    }
+    ImageReport.lines(built).forEach(in.out()::println);
+    RunCommand.append(
+        in.env().getOrDefault("GITHUB_OUTPUT", ""),
+        ActionsOutput.render(ImageReport.outputs(plan.request(), built)));
+    RunCommand.append(
+        in.env().getOrDefault("GITHUB_STEP_SUMMARY", ""),
+        ImageReport.summary(plan.request(), built));
+    return ExitCodes.OK;
+  }
+}
