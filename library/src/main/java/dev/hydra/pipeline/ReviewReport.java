@@ -124,9 +124,13 @@ public record ReviewReport(
     ReviewReport report;
     try {
       report = Json.mapper().readValue(text, ReviewReport.class);
-    } catch (JsonProcessingException | IllegalArgumentException | NullPointerException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
-          "the " + stage.id() + " job's report is not a review report: " + e.getMessage(), e);
+          "the "
+              + stage.id()
+              + " job's report is not a review report: "
+              + Texts.oneLine(String.valueOf(e.getOriginalMessage())),
+          e);
     }
     if (!stage.id().equals(report.stage())) {
       throw new IllegalArgumentException(
