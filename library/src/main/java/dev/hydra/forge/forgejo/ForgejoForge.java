@@ -235,7 +235,7 @@ public final class ForgejoForge implements Forge {
    * <p>Forgejo's removal answers 204 whether or not the issue carried the label, so this reads the
    * issue's labels ({@code issueGetLabels}), then removes by ID ({@code issueRemoveLabel}). Two
    * runs that read before either removes both see the label taken: on Forgejo the workflows'
-   * per-issue {@code concurrency} group (Forgejo 9+) is what keeps runs of one issue apart.
+   * per-issue {@code concurrency} group (Forgejo 13+) is what keeps runs of one issue apart.
    */
   @Override
   public Optional<List<String>> takeLabel(RepoRef repo, int issue, String label)
