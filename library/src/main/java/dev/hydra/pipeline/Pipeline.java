@@ -256,13 +256,15 @@ public final class Pipeline {
     Set<String> running = next(left.get(), Stage.BUILD, StageState.RUNNING);
     builder.setLabels(repo, number, running);
     log("builder claimed the build of #" + number + " (" + authority.why() + ")");
+    Progress progress = Progress.fresh(this, repo, number);
+    progress.comment.note("Build started by the builder persona (" + authority.why() + ").");
+    progress.save();
 
     StageResult result =
         executor.execute(
             new StageExecutor.Call(Stage.BUILD, Persona.BUILDER, repo, number, null, "build"));
     RunRecord record = record(repo, number, result);
-    ProgressComment progress = new ProgressComment(number);
-    progress.record(record);
+    progress.comment.record(record);
     PipelineState ran = PipelineState.of(scheme, List.copyOf(running));
     Optional<String> problem = buildProblem(result, number);
     if (problem.isPresent()) {
@@ -292,9 +294,9 @@ public final class Pipeline {
               + Texts.oneLine(String.valueOf(e.getMessage())),
           record);
     }
-    progress.note(
+    progress.comment.note(
         "Build passed: draft PR #" + pr.number() + " opened; code and security reviews queued.");
-    builder.comment(repo, number, progress.render());
+    progress.save();
     log("builder opened draft PR #" + pr.number() + " for #" + number);
     return new PipelineResult(
         "build",
@@ -309,14 +311,14 @@ public final class Pipeline {
       RepoRef repo,
       int number,
       PipelineState ran,
-      ProgressComment progress,
+      Progress progress,
       String problem,
       RunRecord record)
       throws ForgeException {
     Forge builder = forge(Persona.BUILDER);
     builder.setLabels(repo, number, ran.afterBuild(false));
-    progress.note("Build failed: " + Texts.oneLine(problem));
-    builder.comment(repo, number, progress.render());
+    progress.comment.note("Build failed: " + Texts.oneLine(problem));
+    progress.save();
     needsInput(repo, number, "build", problem);
     return new PipelineResult(
         "build", PipelineResult.Status.NEEDS_INPUT, problem, null, null, List.of(record));
@@ -385,14 +387,11 @@ public final class Pipeline {
     }
     int number = issueOf(pr);
     Forge own = forge(persona);
-    Issue issue = own.issue(repo, number);
-    PipelineState state = PipelineState.of(scheme, issue.labels());
-    Optional<String> not = blocked(issue, state);
-    if (not.isPresent()) {
-      return reviewSkipped(stage, pr, not.get());
-    }
-    Optional<StageState> current = state.state(stage);
-    if (current.isEmpty() || current.get() != StageState.QUEUED) {
+    // The claim is the guard's read: taking the queued label answers the labels left, atomically
+    // (the decision job reads the whole issue, its open state included, before acting on it).
+    String queued = scheme.name(stage, StageState.QUEUED);
+    Optional<List<String>> left = own.takeLabel(repo, number, queued);
+    if (left.isEmpty()) {
       return reviewSkipped(
           stage,
           pr,
@@ -400,13 +399,12 @@ public final class Pipeline {
               + stage.id()
               + " of issue #"
               + number
-              + (current.isEmpty()
-                  ? " is not queued"
-                  : " is " + current.get().id() + ", not queued"));
+              + " is not queued (another run took it, or it ran already)");
     }
-    if (own.takeLabel(repo, number, scheme.name(stage, StageState.QUEUED)).isEmpty()) {
-      return reviewSkipped(
-          stage, pr, "another run took the " + stage.id() + " of issue #" + number + " first");
+    Optional<String> not = blockedByLabels(number, PipelineState.of(scheme, left.get()));
+    if (not.isPresent()) {
+      own.addLabels(repo, number, Set.of(queued)); // not ours to take: put it back
+      return reviewSkipped(stage, pr, not.get());
     }
     own.addLabels(repo, number, Set.of(scheme.name(stage, StageState.RUNNING)));
     log(
@@ -778,21 +776,24 @@ public final class Pipeline {
     if (issue.pullRequest()) {
       return Optional.of("#" + issue.number() + " is a pull request, not an issue");
     }
+    return blockedByLabels(issue.number(), state);
+  }
+
+  private Optional<String> blockedByLabels(int number, PipelineState state) {
     if (state.outcomes().contains(Outcome.NEEDS_INPUT)) {
-      return Optional.of(
-          "issue #" + issue.number() + " is in `" + scheme.name(Outcome.NEEDS_INPUT) + "`");
+      return Optional.of("issue #" + number + " is in `" + scheme.name(Outcome.NEEDS_INPUT) + "`");
     }
     List<String> contradictions = state.contradictions();
     if (!contradictions.isEmpty()) {
       return Optional.of(
           "the labels of issue #"
-              + issue.number()
+              + number
               + " contradict each other ("
               + String.join("; ", contradictions)
               + "); a person fixes them");
     }
     if (state.outcomes().contains(Outcome.DONE)) {
-      return Optional.of("issue #" + issue.number() + " is done");
+      return Optional.of("issue #" + number + " is done");
     }
     return Optional.empty();
   }
@@ -1035,6 +1036,11 @@ public final class Pipeline {
       this.issue = issue;
       this.id = id;
       this.comment = comment;
+    }
+
+    /** A new progress comment, posted at its first save. */
+    static Progress fresh(Pipeline pipeline, RepoRef repo, int issue) {
+      return new Progress(pipeline, repo, issue, null, new ProgressComment(issue));
     }
 
     /**

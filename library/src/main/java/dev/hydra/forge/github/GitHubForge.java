@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * #tokenPermission}, {@link #labels}, {@link #upsertLabel}). Every call of a pipeline run sends the
  * REST request itself, through the same transport, because github-api first fetches the repository
  * (and often the issue or pull request) and a whole build → reviews → decision run must stay within
- * 20 requests:
+ * 20 requests (a run is 19):
  *
  * <ul>
  *   <li>{@link #issue}: {@code GET …/issues/{n}};

@@ -39,7 +39,7 @@ class DemoImagesTest {
       if (missing) {
         throw new IOException("Cannot run program \"docker\": error=2, No such file or directory");
       }
-      if (argv.get(1).equals("info")) {
+      if (argv.get(1).equals("info") || argv.get(1).equals("version")) {
         return infoExit == 0
             ? new Result(0, "20.10.24\n", "")
             : new Result(
@@ -53,6 +53,9 @@ class DemoImagesTest {
         return baseImage ? new Result(0, BASE_ID + "\n", "") : new Result(1, "", "No such image");
       }
       String answer = images.get(ref);
+      if (answer != null && argv.contains("{{.Id}}")) {
+        answer = answer.substring(answer.indexOf(' ') + 1); // the image ID alone
+      }
       return answer == null
           ? new Result(1, "", "Error: No such image: " + ref)
           : new Result(0, answer + "\n", "");
@@ -71,7 +74,7 @@ class DemoImagesTest {
           revision = argv.get(i + 1).substring(argv.get(i + 1).indexOf('=') + 1);
         }
       }
-      images.put(argv.get(argv.indexOf("--tag") + 1), revision + " sha256:built");
+      images.put(argv.get(argv.indexOf("--tag") + 1), revision + " sha256:" + "b".repeat(64));
       return new Streamed(0, false);
     }
 
