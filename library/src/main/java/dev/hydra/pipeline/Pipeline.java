@@ -923,13 +923,13 @@ public final class Pipeline {
             + stage
             + "): "
             + Texts.oneLine(why)
-            + "\n\nWhat you can do: fix what is described above, then remove `"
+            + "\n\nWhat you can do: finish the work on the pull request's branch and merge or close"
+            + " it yourself; or fix what is described above (the issue's text, the setup) and start"
+            + " again: remove Hydra's labels from this issue (`"
             + scheme.name(Outcome.NEEDS_INPUT)
-            + "` and apply `"
-            + scheme.name(Stage.RETRY, StageState.QUEUED)
-            + "` for one fixer pass on the PR, or `"
-            + scheme.name(Stage.REBUILD, StageState.QUEUED)
-            + "` to start again from the issue.";
+            + "` and every `stage:state` label) and apply `"
+            + scheme.trigger()
+            + "` as a user with write access.";
     forge(Persona.BUILDER).comment(repo, number, body);
     log("builder commented on #" + number + ": needs input (" + stage + ")");
   }

@@ -159,11 +159,10 @@ public final class Router {
       return out.skip(
           seen,
           "issue #" + issue.number() + " is already in the pipeline (" + list(inPipeline) + ")",
-          "wait for the pipeline to finish; after needs-input, a person applies `"
-              + labels.name(dev.hydra.label.Stage.RETRY, dev.hydra.label.StageState.QUEUED)
-              + "` or `"
-              + labels.name(dev.hydra.label.Stage.REBUILD, dev.hydra.label.StageState.QUEUED)
-              + "`");
+          "wait for the pipeline to finish; to start again after needs-input, remove Hydra's"
+              + " labels from the issue and apply `"
+              + labels.trigger()
+              + "` again");
     }
     return out.run(
         PipelineStage.BUILD,

@@ -160,7 +160,8 @@ class PipelineTest {
     assertThat(result.operatorMustSee()).isTrue();
     assertThat(labels()).containsExactlyInAnyOrder("build:fail", "needs-input");
     assertThat(commentsContaining("hydra:needs-input")).isEqualTo(1);
-    assertThat(commentsContaining("retry:queued")).isEqualTo(1);
+    assertThat(commentsContaining("apply `ready-to-build` as a user with write access"))
+        .isEqualTo(1);
     assertThat(builder.findPullRequest(REPO, "hydra/" + issue + "-add-a-health-endpoint"))
         .isEmpty();
   }

@@ -351,8 +351,8 @@ class RouterTest {
           .isEqualTo("issue #7 is already in the pipeline (`build:running`, `needs-input`)");
       assertThat(d.fix())
           .isEqualTo(
-              "wait for the pipeline to finish; after needs-input, a person applies"
-                  + " `retry:queued` or `rebuild:queued`");
+              "wait for the pipeline to finish; to start again after needs-input, remove Hydra's"
+                  + " labels from the issue and apply `ready-to-build` again");
     }
 
     @Test
@@ -367,7 +367,7 @@ class RouterTest {
 
       assertSkipsIssue(d);
       assertThat(d.reason()).contains("(`wilco-done`)");
-      assertThat(d.fix()).contains("`wilco-retry:queued`").contains("`wilco-rebuild:queued`");
+      assertThat(d.fix()).contains("apply `wilco-ready-to-build` again");
     }
 
     @Test
