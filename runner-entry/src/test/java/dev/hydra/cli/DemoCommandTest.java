@@ -186,7 +186,7 @@ class DemoCommandTest {
           .contains("PR_URL=https://local-forge.invalid/demo/app/pull/2")
           // The labels and comments it would post are in the timeline.
           .contains("timeline | ")
-          .contains("labels #1 -> build:queued")
+          .contains("labels #1 -> build:running")
           .contains("comment #1 (id 1)")
           .contains("review PR #2 COMMENT")
           .contains("result: decision done: PR #2 is ready for review");
