@@ -441,6 +441,23 @@ class ForgejoPipelineTest {
   }
 
   @Test
+  void yoloReappliedByAnUntrustedUserAfterALongDiscussionDoesNotMerge() throws Exception {
+    // Forgejo's timeline counts only the page in X-Total-Count: the label history must be read
+    // to its end, or the yolo on page 2 would be taken for alice's on page 1.
+    fj.apply("alice", "ready-to-build");
+    fj.apply("alice", "yolo");
+    fj.remove("alice", "yolo");
+    fj.discuss("bob", 60);
+    fj.apply("trudy", "yolo");
+    buildJobWithoutLabel();
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(decision.reason()).contains("not merged", "@trudy");
+    assertThat(Objects.requireNonNull(fj.pull()).merged).isFalse();
+  }
+
+  @Test
   void anUntrustedLabellerStartsNoContainer() throws Exception {
     fj.apply("trudy", "ready-to-build");
     PipelineResult build = buildJob("trudy");
