@@ -306,6 +306,7 @@ class ForgejoPipelineTest {
   // ------------------------------------------------------------------------------- the tests
 
   @Test
+  @SuppressWarnings("SystemOut") // the measurement is this test's report
   void aWholeRun() throws Exception {
     fj.apply("alice", "ready-to-build");
 
@@ -318,6 +319,7 @@ class ForgejoPipelineTest {
     report("build job", all.subList(0, afterBuild));
     report("review jobs and decision", all.subList(afterBuild, total));
     report("whole run", all);
+    System.out.println("  (the repository has " + fj.labelCount() + " labels: two pages of 50)");
 
     assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
     assertThat(build.reason()).contains("#12");
@@ -426,6 +428,19 @@ class ForgejoPipelineTest {
 
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.MERGED);
     assertThat(Objects.requireNonNull(fj.pull()).mergedSha).isEqualTo(FIXED_HEAD);
+  }
+
+  @Test
+  void aPushDuringTheReviewsKeepsYoloFromMergingAnUnreviewedHead() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    fj.apply("alice", "yolo");
+    pushFixes.add(Stage.SECURITY_REVIEW); // pushed, but reported no fixes: nobody reviewed it
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(decision.reason()).contains("refused the yolo merge", "head out of date");
+    assertThat(Objects.requireNonNull(fj.pull()).merged).isFalse();
   }
 
   @Test
