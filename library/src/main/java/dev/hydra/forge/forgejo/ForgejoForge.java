@@ -79,6 +79,9 @@ import org.slf4j.LoggerFactory;
  *       title without it ({@code repoEditPullRequest} sends only the title: the client leaves unset
  *       lists out, and an empty list would clear the pull request's labels).
  *   <li>Merges send {@code Do=merge} with {@code head_commit_id} and never {@code force_merge}.
+ *   <li>Who added a label is read from the issue's timeline, to its end: its {@code X-Total-Count}
+ *       counts only the page answered, so the timeline is read until an empty page (one request
+ *       more than its pages).
  * </ul>
  *
  * <p><b>The permission of a user who applied a label.</b> {@code repoGetRepoPermissions} answers
@@ -220,9 +223,12 @@ public final class ForgejoForge implements Forge {
   public Optional<LabelEvent> lastLabeled(RepoRef repo, int issue, String label)
       throws ForgeException {
     Attempt attempt = attempt(Operation.LABEL_HISTORY, repo.fullName() + "#" + issue);
+    // The last addition may be on the last page: read them all, and the timeline's
+    // X-Total-Count counts only its page.
     List<TimelineComment> timeline =
         pages(
             attempt,
+            Paging.UNTIL_EMPTY,
             (page, limit) ->
                 issues.issueGetCommentsAndTimelineWithHttpInfo(
                     repo.owner(), repo.name(), (long) issue, null, page, limit, null));
@@ -339,6 +345,7 @@ public final class ForgejoForge implements Forge {
     for (Label label :
         pages(
             attempt,
+            Paging.TOTAL_COUNT,
             (page, limit) ->
                 issues.issueListLabelsWithHttpInfo(repo.owner(), repo.name(), page, limit))) {
       if (label.getName() != null) {
@@ -461,6 +468,7 @@ public final class ForgejoForge implements Forge {
     List<dev.hydra.forge.forgejo.client.model.PullRequest> open =
         pages(
             attempt,
+            Paging.TOTAL_COUNT,
             (page, limit) ->
                 repositories.repoListPullRequestsWithHttpInfo(
                     repo.owner(), repo.name(), "open", null, null, null, null, page, limit));
@@ -644,11 +652,26 @@ public final class ForgejoForge implements Forge {
     return ForgeErrors.fromFailure(attempt, e);
   }
 
-  /**
-   * Reads every page of a listing: until a short or empty page, or as many items as {@code
-   * X-Total-Count} announces.
-   */
-  private <T> List<T> pages(Attempt attempt, PageCall<T> call) throws ForgeException {
+  /** How a listing shows that it has been read to its end. */
+  private enum Paging {
+    /**
+     * {@code X-Total-Count} is the size of the whole listing ({@code issueListLabels}, {@code
+     * repoListPullRequests}); without it, a short page is the last.
+     */
+    TOTAL_COUNT,
+    /**
+     * Only an empty page ends it. {@code issueGetCommentsAndTimeline} sets {@code X-Total-Count} to
+     * the number of items on the page it answers ({@code ListIssueCommentsAndTimeline}: {@code
+     * SetTotalCountHeader(int64(len(apiComments)))}), and drops from a page the items the token may
+     * not see (code comments, references from repositories it cannot read), so neither the header
+     * nor a short page says that no page follows.
+     */
+    UNTIL_EMPTY
+  }
+
+  /** Reads every page of a listing, {@link #PAGE_SIZE} items asked per page. */
+  private <T> List<T> pages(Attempt attempt, Paging paging, PageCall<T> call)
+      throws ForgeException {
     List<T> all = new ArrayList<>();
     for (int page = 1; page <= MAX_PAGES; page++) {
       int current = page;
@@ -656,7 +679,12 @@ public final class ForgejoForge implements Forge {
       List<T> items = response.getData() == null ? List.of() : response.getData();
       all.addAll(items);
       OptionalLong total = totalCount(response.getHeaders());
-      boolean more = total.isPresent() ? all.size() < total.getAsLong() : items.size() >= PAGE_SIZE;
+      boolean more =
+          switch (paging) {
+            case TOTAL_COUNT ->
+                total.isPresent() ? all.size() < total.getAsLong() : items.size() >= PAGE_SIZE;
+            case UNTIL_EMPTY -> true;
+          };
       if (items.isEmpty() || !more) {
         return all;
       }

@@ -35,6 +35,7 @@ import dev.hydra.forge.ForgeForbiddenException;
 import dev.hydra.forge.ForgeNotFoundException;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.ForgeType;
+import dev.hydra.forge.LabelEvent;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.NewPullRequest;
 import dev.hydra.forge.Permission;
@@ -85,7 +86,8 @@ class ForgejoForgeTest extends ForgeContractTest {
         Map.entry("userPermission", 1),
         Map.entry("issue", 1),
         Map.entry("issue (again)", 1),
-        Map.entry("lastLabeled", 1),
+        // The timeline is read until an empty page: its X-Total-Count counts only the page.
+        Map.entry("lastLabeled", 2),
         Map.entry("takeLabel", 2),
         Map.entry("takeLabel (not there)", 1),
         Map.entry("addLabels", 2),
@@ -245,10 +247,24 @@ class ForgejoForgeTest extends ForgeContractTest {
       item.put("created_at", event.at());
       items.add(item);
     }
+    // Forgejo answers every page after the last with an empty list.
+    wm.stubFor(
+        get(urlPathEqualTo(issuePath(repo, issue) + "/timeline"))
+            .willReturn(timelinePage(List.of())));
     wm.stubFor(
         get(urlPathEqualTo(issuePath(repo, issue) + "/timeline"))
             .withQueryParam("page", equalTo("1"))
             .willReturn(list(items)));
+  }
+
+  /**
+   * A page of the timeline as Forgejo answers it: {@code X-Total-Count} is the number of items on
+   * this page ({@code ListIssueCommentsAndTimeline}), not in the timeline.
+   */
+  private static ResponseDefinitionBuilder timelinePage(List<ObjectNode> items) {
+    ArrayNode page = Fixtures.newArray();
+    items.forEach(page::add);
+    return okJson(page.toString()).withHeader("X-Total-Count", String.valueOf(items.size()));
   }
 
   @Override
@@ -619,6 +635,44 @@ class ForgejoForgeTest extends ForgeContractTest {
         putRequestedFor(urlPathEqualTo(setLabelsPath(REPO, 7)))
             .withRequestBody(equalToJson("{\"labels\":[155]}")));
     wm.verify(2, getRequestedFor(urlPathEqualTo(repoPath(REPO) + "/labels")));
+  }
+
+  @Test
+  void theLabelHistoryIsReadToTheEndOfTheTimeline() throws Exception {
+    // 50 items on page 1, whose X-Total-Count says 50 (the page's length): the label was added
+    // again on page 2, by someone else.
+    ObjectNode template = Fixtures.object(example("timeline-label"));
+    List<ObjectNode> page1 = new ArrayList<>();
+    List<ObjectNode> page2 = new ArrayList<>();
+    for (int i = 0; i < 51; i++) {
+      ObjectNode item = template.deepCopy();
+      item.put("id", 2000 + i);
+      item.put("created_at", NOW.plusSeconds(i).toString());
+      if (i == 0 || i == 50) {
+        Fixtures.object(item.get("label")).put("name", "yolo");
+        Fixtures.object(item.get("user")).put("login", i == 0 ? "alice" : "mallory");
+      } else {
+        item.put("type", "comment");
+        item.put("body", "Comment " + i + ".");
+        item.putNull("label");
+      }
+      (i < 50 ? page1 : page2).add(item);
+    }
+    String timeline = issuePath(REPO, 7) + "/timeline";
+    wm.stubFor(get(urlPathEqualTo(timeline)).willReturn(timelinePage(List.of())));
+    wm.stubFor(
+        get(urlPathEqualTo(timeline))
+            .withQueryParam("page", equalTo("1"))
+            .withQueryParam("limit", equalTo("50"))
+            .willReturn(timelinePage(page1)));
+    wm.stubFor(
+        get(urlPathEqualTo(timeline))
+            .withQueryParam("page", equalTo("2"))
+            .willReturn(timelinePage(page2)));
+
+    assertThat(forge.lastLabeled(REPO, 7, "yolo"))
+        .contains(new LabelEvent("mallory", NOW.plusSeconds(50)));
+    wm.verify(3, getRequestedFor(urlPathEqualTo(timeline)));
   }
 
   @Test

@@ -1,0 +1,554 @@
+package dev.hydra.pipeline;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.hydra.credentials.Persona;
+import dev.hydra.event.EventName;
+import dev.hydra.event.EventParser;
+import dev.hydra.event.PullRequestSnapshot;
+import dev.hydra.forge.Forge;
+import dev.hydra.forge.ForgeOptions;
+import dev.hydra.forge.LabelSpec;
+import dev.hydra.forge.PullRequest;
+import dev.hydra.forge.RepoRef;
+import dev.hydra.forge.forgejo.ForgejoForge;
+import dev.hydra.label.LabelScheme;
+import dev.hydra.label.Stage;
+import dev.hydra.ops.LabelSeeding;
+import dev.hydra.stage.StageResult;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The pipeline end to end on Forgejo's wire, as the workflows run it: the build job, the two review
+ * jobs in parallel (each holding only its own persona's token), and the decision job reading their
+ * reports through the {@code needs} context — every persona a real {@link ForgejoForge} talking
+ * HTTP to a stateful Forgejo in WireMock ({@link FakeForgejo}). Prints the requests of a whole run
+ * per job and endpoint (there is no request budget on Forgejo).
+ *
+ * <p>What differs from GitHub, and is exercised here: labels are written by ID (the repository has
+ * more labels than one page); Forgejo will not tell a persona another user's permission, so the
+ * authority of a label rests on {@code HYDRA_TRUSTED_LABELERS} (or on owning the repository); the
+ * label history is the issue's timeline; a draft is a {@code WIP:} title.
+ *
+ * <p><b>Duplicate deliveries.</b> Forgejo's label removal answers 204 whether or not the label was
+ * there, so {@link Forge#takeLabel} is a read then a removal, not a compare-and-set: two runs of
+ * one issue that both read before either removes would both claim the stage. What keeps them apart
+ * on Forgejo is the workflows' per-issue {@code concurrency} group, which runs them one after
+ * another; so this test asserts what holds one after another — ten duplicate deliveries, one
+ * container, one comment — and no exactly-once for runs at the same time.
+ */
+class ForgejoPipelineTest {
+
+  static final RepoRef REPO = RepoRef.of("acme", "shop");
+  static final LabelScheme SCHEME = LabelScheme.canonical();
+  static final Instant T0 = Instant.parse("2026-11-22T08:00:00Z");
+  static final String BRANCH = "hydra/7-add-a-health-endpoint";
+  static final String HEAD = "9".repeat(40);
+  static final String FIXED_HEAD = "a".repeat(40);
+
+  static final FakeForgejo forgejo = new FakeForgejo(REPO);
+
+  @RegisterExtension
+  static final WireMockExtension wm =
+      WireMockExtension.newInstance()
+          .options(wireMockConfig().dynamicPort().extensions(forgejo))
+          .build();
+
+  final Map<Persona, String> tokens = new EnumMap<>(Persona.class);
+  final List<Duration> slept = Collections.synchronizedList(new ArrayList<>());
+  final List<String> log = Collections.synchronizedList(new ArrayList<>());
+  final Set<Stage> pushFixes = Collections.synchronizedSet(EnumSet.noneOf(Stage.class));
+  Set<String> trusted = Set.of("alice");
+  FakeStageExecutor executor = new FakeStageExecutor();
+  FakeForgejo fj = forgejo;
+
+  @BeforeEach
+  void repository() throws Exception {
+    fj = forgejo;
+    fj.baseUrl(wm.baseUrl()).reset(T0);
+    wm.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(FakeForgejo.NAME)));
+    for (Persona p : Persona.values()) {
+      // Forgejo access tokens are 40 hex digits.
+      tokens.put(p, String.format("%040x", p.id().hashCode() & 0xffffffffL));
+      fj.user("hydra-" + p.id(), tokens.get(p), "write");
+    }
+    fj.user("acme", "owner-token", "owner")
+        .user("alice", "alice-token", "write")
+        .user("bob", "bob-token", "write")
+        .user("trudy", "trudy-token", "read")
+        .issueWriter("trudy");
+    if (fj.labelCount() == 0) {
+      // A repository with labels of its own, then `hydra labels seed` as alice, over HTTP.
+      fj.existingLabels(existingLabels());
+      Forge alice =
+          new ForgejoForge(
+              URI.create(wm.baseUrl() + FakeForgejo.API),
+              "alice",
+              "alice-token",
+              ForgeOptions.defaults());
+      LabelSeeding.seed(alice, REPO, SCHEME);
+      wm.resetRequests();
+    }
+    executor =
+        new FakeStageExecutor() {
+          @Override
+          public StageResult execute(Call call) {
+            if (call.stage() == Stage.BUILD) {
+              fj.push(BRANCH, HEAD);
+            }
+            if (pushFixes.contains(call.stage())) {
+              fj.push(BRANCH, FIXED_HEAD);
+            }
+            return super.execute(call);
+          }
+        };
+  }
+
+  @AfterEach
+  void clear() {
+    wm.resetAll();
+  }
+
+  /** Forgejo's "Advanced" label set and some areas: with Hydra's, more than one page of 50. */
+  static List<LabelSpec> existingLabels() {
+    List<LabelSpec> labels = new ArrayList<>();
+    for (String name :
+        List.of(
+            "Kind/Bug",
+            "Kind/Feature",
+            "Kind/Enhancement",
+            "Kind/Security",
+            "Kind/Testing",
+            "Kind/Documentation",
+            "Kind/Breaking",
+            "Compat/Breaking",
+            "Priority/Critical",
+            "Priority/High",
+            "Priority/Medium",
+            "Priority/Low",
+            "Reviewed/Duplicate",
+            "Reviewed/Invalid",
+            "Reviewed/Confirmed",
+            "Reviewed/Won't Fix",
+            "Status/Need More Info",
+            "Status/Blocked",
+            "Status/Abandoned")) {
+      labels.add(new LabelSpec(name, "ee0701", ""));
+    }
+    for (String area :
+        List.of(
+            "api", "auth", "build", "ci", "cli", "db", "docs", "i18n", "infra", "ops", "perf",
+            "ui")) {
+      labels.add(new LabelSpec("area/" + area, "c5def5", ""));
+    }
+    return labels;
+  }
+
+  // ------------------------------------------------------------------------------- the jobs
+
+  Forge forge(Persona persona) {
+    return new ForgejoForge(
+        URI.create(wm.baseUrl() + FakeForgejo.API),
+        persona.id(),
+        Objects.requireNonNull(tokens.get(persona)),
+        ForgeOptions.defaults().withTime(Clock.fixed(T0, ZoneOffset.UTC), slept::add));
+  }
+
+  Pipeline job(Persona... personas) {
+    Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
+    for (Persona p : personas) {
+      forges.put(p, forge(p));
+    }
+    return new Pipeline(
+        forges,
+        executor,
+        PipelineOptions.defaults(SCHEME)
+            .withClock(Clock.fixed(T0, ZoneOffset.UTC))
+            .withTrustedLabelers(trusted),
+        log::add);
+  }
+
+  /**
+   * The build job for an issues event.
+   *
+   * @param labeller the sender, when the payload names the label it added (Forgejo Actions
+   *     v9.0.2+); null when it does not (webhook payloads, older versions), so the pipeline reads
+   *     the timeline
+   */
+  PipelineResult buildJob(String labeller) throws Exception {
+    return job(Persona.BUILDER).build(REPO, FakeForgejo.ISSUE, labeller);
+  }
+
+  PipelineResult buildJobWithoutLabel() throws Exception {
+    return job(Persona.BUILDER).build(REPO, FakeForgejo.ISSUE, null);
+  }
+
+  /** The {@code pull_request} event the opened draft sends, parsed as the runner parses it. */
+  PullRequest opened() throws Exception {
+    ObjectNode payload = new ObjectMapper().createObjectNode();
+    payload.put("action", "opened");
+    payload.put("number", 12);
+    payload.set("pull_request", fj.pullJson(12));
+    payload.set("repository", fj.repositoryJson());
+    payload.set("sender", fj.userJson("hydra-builder"));
+    PullRequestSnapshot snapshot =
+        EventParser.parse(
+                EventName.PULL_REQUEST,
+                payload.toString().getBytes(StandardCharsets.UTF_8),
+                Optional.empty())
+            .pullRequestSnapshot()
+            .orElseThrow();
+    return Pipeline.pullRequest(snapshot);
+  }
+
+  /** The two review jobs at the same time, then the decision job with their outputs. */
+  PipelineResult reviewJobs() throws Exception {
+    PullRequest pr = opened();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      Future<PipelineResult> code =
+          pool.submit(
+              () -> {
+                start.await();
+                return job(Persona.REVIEWER).review(Stage.CODE_REVIEW, REPO, pr);
+              });
+      Future<PipelineResult> security =
+          pool.submit(
+              () -> {
+                start.await();
+                return job(Persona.SECURITY).review(Stage.SECURITY_REVIEW, REPO, pr);
+              });
+      start.countDown();
+      String needs = needs(code.get(), security.get());
+      return job(Persona.BUILDER, Persona.APPLIER).decide(REPO, pr, ReviewReport.fromNeeds(needs));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** {@code toJSON(needs)} as Actions builds it from the review jobs' outputs. */
+  static String needs(PipelineResult code, PipelineResult security) {
+    ObjectNode needs = new ObjectMapper().createObjectNode();
+    for (PipelineResult r : List.of(code, security)) {
+      ObjectNode job = needs.putObject(r.stage());
+      job.put("result", "success");
+      ObjectNode outputs = job.putObject("outputs");
+      ActionsOutput.outputs(r).forEach(outputs::put);
+    }
+    return needs.toString();
+  }
+
+  int requests() {
+    return wm.getAllServeEvents().size();
+  }
+
+  /** Every request so far, oldest first. */
+  List<ServeEvent> served() {
+    List<ServeEvent> all = new ArrayList<>(wm.getAllServeEvents());
+    Collections.reverse(all);
+    return all;
+  }
+
+  @SuppressWarnings("SystemOut") // the measurement is this test's report
+  static void report(String title, List<ServeEvent> events) {
+    Map<String, Integer> byEndpoint = new TreeMap<>();
+    for (ServeEvent e : events) {
+      String path = e.getRequest().getUrl().replaceFirst("\\?.*", "");
+      path = path.replaceFirst("^" + FakeForgejo.API, "").replaceAll("/\\d+", "/{n}");
+      path = path.replaceAll("/collaborators/[^/]+/", "/collaborators/{user}/");
+      byEndpoint.merge(e.getRequest().getMethod().getName() + " " + path, 1, Integer::sum);
+    }
+    System.out.println("Forgejo, " + title + ": " + events.size() + " requests");
+    byEndpoint.forEach((k, v) -> System.out.println("  " + v + "  " + k));
+  }
+
+  static List<String> reviewStates(FakeForgejo fj) {
+    synchronized (fj) {
+      return fj.reviews.stream()
+          .map(r -> r.path("user").path("login").asText() + " " + r.path("state").asText())
+          .toList();
+    }
+  }
+
+  // ------------------------------------------------------------------------------- the tests
+
+  @Test
+  @SuppressWarnings("SystemOut") // the measurement is this test's report
+  void aWholeRun() throws Exception {
+    fj.apply("alice", "ready-to-build");
+
+    PipelineResult build = buildJob("alice");
+    int afterBuild = requests();
+    PipelineResult decision = reviewJobs();
+    int total = requests();
+
+    List<ServeEvent> all = served();
+    report("build job", all.subList(0, afterBuild));
+    report("review jobs and decision", all.subList(afterBuild, total));
+    report("whole run", all);
+    System.out.println("  (the repository has " + fj.labelCount() + " labels: two pages of 50)");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(build.reason()).contains("#12");
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(fj.labelsNow())
+        .containsExactlyInAnyOrder(
+            "build:pass", "code-review:pass", "security-review:pass", "done");
+    assertThat(fj.labelHistory())
+        .startsWith("+ready-to-build by alice", "-ready-to-build by hydra-builder")
+        .contains("+code-review:running by hydra-reviewer", "+done by hydra-builder");
+    assertThat(fj.pullTitle(12))
+        .as("ready for review: no WIP prefix")
+        .isEqualTo("Add a /health endpoint");
+    assertThat(Objects.requireNonNull(fj.pull()).merged).isFalse();
+    assertThat(reviewStates(fj))
+        .containsExactlyInAnyOrder("hydra-reviewer COMMENT", "hydra-security COMMENT");
+    assertThat(fj.comments(7)).hasSize(1);
+    FakeForgejo.Event progress = fj.comments(7).get(0);
+    assertThat(progress.body)
+        .contains("hydra:progress issue=7", "| build |", "| code-review |", "| security-review |");
+    assertThat(progress.user).isEqualTo("hydra-builder");
+    assertThat(executor.calls)
+        .extracting(StageExecutor.Call::stage)
+        .containsExactlyInAnyOrder(Stage.BUILD, Stage.CODE_REVIEW, Stage.SECURITY_REVIEW);
+    assertThat(log).anyMatch(l -> l.contains("listed in HYDRA_TRUSTED_LABELERS"));
+
+    ObjectMapper mapper = new ObjectMapper();
+    for (ServeEvent e : all) {
+      String method = e.getRequest().getMethod().getName();
+      String url = e.getRequest().getUrl();
+      // Every request carried a persona's own token, as Forgejo's `token` scheme.
+      assertThat(e.getRequest().getHeader("Authorization"))
+          .isIn(tokens.values().stream().map(t -> "token " + t).toList());
+      if (url.matches(".*/issues/\\d+/labels") && !method.equals("GET")) {
+        JsonNode labels = mapper.readTree(e.getRequest().getBodyAsString()).path("labels");
+        assertThat(labels).as("labels written by ID: %s", url).allMatch(JsonNode::isIntegralNumber);
+      }
+      if (url.endsWith("/reviews")) {
+        assertThat(mapper.readTree(e.getRequest().getBodyAsString()).path("event").asText())
+            .as("reviewers never approve")
+            .isIn("COMMENT", "REQUEST_CHANGES");
+      }
+      if (url.contains("/collaborators/")) {
+        assertThat(e.getResponse().getStatus()).as("Forgejo will not say").isEqualTo(403);
+      }
+    }
+    assertThat(fj.labelCount()).as("the label list spans pages").isGreaterThan(50);
+    assertThat(all)
+        .anyMatch(e -> e.getRequest().getUrl().matches(".*/repos/acme/shop/labels\\?.*page=2.*"));
+  }
+
+  @Test
+  void aFailedReviewEndsInNeedsInputWithOneComment() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.FAIL);
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(fj.labelsNow())
+        .containsExactlyInAnyOrder(
+            "build:pass", "code-review:pass", "security-review:fail", "needs-input");
+    assertThat(reviewStates(fj))
+        .containsExactlyInAnyOrder("hydra-reviewer COMMENT", "hydra-security REQUEST_CHANGES");
+    assertThat(fj.comments(7).stream().filter(c -> c.body.contains("hydra:needs-input")))
+        .hasSize(1);
+    assertThat(fj.pullTitle(12)).as("still a draft").startsWith("WIP: ");
+  }
+
+  @Test
+  void fixesGoToTheApplierThenDone() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    executor.script(Stage.CODE_REVIEW, FakeStageExecutor.Script.PASS_WITH_FIXES);
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(executor.count(Stage.APPLIER)).isEqualTo(1);
+    assertThat(fj.labelsNow()).contains("applier:pass", "done");
+    assertThat(fj.pullTitle(12)).doesNotStartWith("WIP");
+  }
+
+  @Test
+  void yoloFromATrustedLabellerMergesTheReviewedHead() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    fj.apply("alice", "yolo");
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.MERGED);
+    assertThat(decision.reason()).contains("@alice", "HYDRA_TRUSTED_LABELERS");
+    FakeForgejo.Pull pull = Objects.requireNonNull(fj.pull());
+    assertThat(pull.merged).isTrue();
+    assertThat(pull.mergedSha).isEqualTo(HEAD);
+    assertThat(fj.issueOpen()).as("the merge closed #7").isFalse();
+  }
+
+  @Test
+  void yoloAfterFixesMergesTheHeadTheApplierSaw() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    fj.apply("alice", "yolo");
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.PASS_WITH_FIXES);
+    pushFixes.add(Stage.SECURITY_REVIEW);
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.MERGED);
+    assertThat(Objects.requireNonNull(fj.pull()).mergedSha).isEqualTo(FIXED_HEAD);
+  }
+
+  @Test
+  void aPushDuringTheReviewsKeepsYoloFromMergingAnUnreviewedHead() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    fj.apply("alice", "yolo");
+    pushFixes.add(Stage.SECURITY_REVIEW); // pushed, but reported no fixes: nobody reviewed it
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(decision.reason()).contains("refused the yolo merge", "head out of date");
+    assertThat(Objects.requireNonNull(fj.pull()).merged).isFalse();
+  }
+
+  @Test
+  void yoloFromAWriterWhoIsNotListedDoesNotMerge() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    fj.apply("bob", "yolo");
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(decision.reason()).contains("not merged", "@bob", "HYDRA_TRUSTED_LABELERS");
+    assertThat(Objects.requireNonNull(fj.pull()).merged).isFalse();
+  }
+
+  @Test
+  void yoloReappliedByAnUntrustedUserAfterALongDiscussionDoesNotMerge() throws Exception {
+    // Forgejo's timeline counts only the page in X-Total-Count: the label history must be read
+    // to its end, or the yolo on page 2 would be taken for alice's on page 1.
+    fj.apply("alice", "ready-to-build");
+    fj.apply("alice", "yolo");
+    fj.remove("alice", "yolo");
+    fj.discuss("bob", 60);
+    fj.apply("trudy", "yolo");
+    buildJobWithoutLabel();
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(decision.reason()).contains("not merged", "@trudy");
+    assertThat(Objects.requireNonNull(fj.pull()).merged).isFalse();
+  }
+
+  @Test
+  void anUntrustedLabellerStartsNoContainer() throws Exception {
+    fj.apply("trudy", "ready-to-build");
+    PipelineResult build = buildJob("trudy");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(build.reason()).contains("@trudy", "HYDRA_TRUSTED_LABELERS");
+    assertThat(executor.calls).isEmpty();
+    assertThat(fj.labelsNow()).containsExactly("ready-to-build");
+    assertThat(fj.comments(7)).hasSize(1);
+    assertThat(fj.comments(7).get(0).body).contains("Hydra did not start", "@trudy");
+    // A second delivery explains nothing twice.
+    buildJob("trudy");
+    assertThat(fj.comments(7)).hasSize(1);
+  }
+
+  @Test
+  void theOwnerNeedsNoListingAndTheTimelineNamesThem() throws Exception {
+    trusted = Set.of();
+    fj.apply("acme", "ready-to-build");
+    PipelineResult build = buildJobWithoutLabel();
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(log).anyMatch(l -> l.contains("@acme, who has write access"));
+    assertThat(served()).anyMatch(e -> e.getRequest().getUrl().contains("/issues/7/timeline?"));
+  }
+
+  @Test
+  void tenDuplicateDeliveriesOneAfterAnotherStartOneContainer() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    List<PipelineResult.Status> statuses = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      statuses.add(buildJob("alice").status());
+    }
+
+    assertThat(statuses.get(0)).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(statuses.subList(1, 10)).containsOnly(PipelineResult.Status.SKIPPED);
+    assertThat(executor.count(Stage.BUILD)).isEqualTo(1);
+    assertThat(fj.comments(7)).hasSize(1);
+    assertThat(fj.labelsNow())
+        .containsExactlyInAnyOrder("build:pass", "code-review:queued", "security-review:queued");
+  }
+
+  @Test
+  void aReplayedReviewEventAfterTheDecisionDoesNothing() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    buildJob("alice");
+    reviewJobs();
+    int before = requests();
+    PipelineResult again = reviewJobs();
+
+    assertThat(again.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(executor.count(Stage.CODE_REVIEW)).isEqualTo(1);
+    assertThat(fj.reviews).hasSize(2);
+    assertThat(requests() - before).as("two guard reads, nothing written").isEqualTo(2);
+  }
+
+  @Test
+  void aRateLimitDuringTheRunIsWaitedOut() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    buildJob("alice");
+    reviewJobs();
+    int whole = requests();
+    wm.resetRequests();
+    fj.reset(T0);
+    executor.calls.clear();
+
+    fj.apply("alice", "ready-to-build");
+    fj.rateLimitOnce.add("PUT /api/v1/repos/acme/shop/issues/7/labels");
+    fj.rateLimitOnce.add("POST /api/v1/repos/acme/shop/pulls/12/reviews");
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(slept).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2));
+    assertThat(requests()).as("the whole run plus the two refused").isEqualTo(whole + 2);
+    assertThat(fj.reviews).as("the refused review was posted once").hasSize(2);
+    assertThat(fj.labelsNow()).contains("done");
+  }
+}
