@@ -94,7 +94,7 @@ import org.jspecify.annotations.Nullable;
  * A whole run on GitHub, build → both reviews → done, costs 20 requests: build 7 (read, permission,
  * take the trigger, running, reviews queued, draft PR, progress comment), each review 4 (read,
  * take, running, review), decision 5 (read, labels, ready for review, find and edit the progress
- * comment). {@code GitHubRequestBudgetTest} counts them.
+ * comment). {@code GitHubPipelineTest} counts them.
  */
 public final class Pipeline {
 
