@@ -700,6 +700,26 @@ public abstract class ForgeContractTest {
   }
 
   @Test
+  void aMergeTheForgeDoesNotAllowNowIsAConflictWithTheReason() {
+    // GitHub answers 405 "Pull Request is not mergeable"; Forgejo 405 for a WIP pull request or
+    // a protected branch. Either way the URL is right and the state is what must change.
+    wm.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.any(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(
+                    ".*/pulls/12/merge"))
+            .willReturn(
+                aResponse()
+                    .withStatus(405)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(errorBody("Pull Request is not mergeable"))));
+    assertThatThrownBy(() -> forge.merge(REPO, 12, HEAD_SHA))
+        .isInstanceOf(ForgeConflictException.class)
+        .hasMessageContaining("405")
+        .hasMessageContaining("branch protection")
+        .hasMessageNotContaining("check that the API URL");
+  }
+
+  @Test
   void aRateLimitedPostIsRepeatedOnceTheLimitResets() throws Exception {
     // A rate-limit answer is a refusal before anything was done: the comment is posted once.
     // (WireMock tries the newest stub first: the limit, then, once reset, the plain answer.)

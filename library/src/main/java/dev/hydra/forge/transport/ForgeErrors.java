@@ -131,7 +131,9 @@ public final class ForgeErrors {
           status,
           cause);
     }
-    if (status == 409 || status == 422) {
+    // 405: Forgejo's answer to a merge it does not allow now (a work-in-progress title, branch
+    // protection, a user without the right); a conflict with the current state, not a wrong URL.
+    if (status == 409 || status == 422 || status == 405) {
       String hint =
           conflictHint.isEmpty()
               ? "the request conflicts with the repository's current state: re-read it and"
