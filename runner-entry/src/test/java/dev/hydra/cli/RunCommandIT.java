@@ -391,10 +391,14 @@ class RunCommandIT {
         job("build", "issues", issuesLabeled("alice"), "", Persona.BUILDER)
             .with("HYDRA_IMAGE_TAG", "slow")
             .start();
-    String container = awaitRunningContainer("hydra-build-7-");
-    assertThat(gh.labelsNow()).containsExactly("build:running");
-
-    Job killed = run.kill();
+    String container;
+    Job killed;
+    try {
+      container = awaitRunningContainer("hydra-build-7-");
+      assertThat(gh.labelsNow()).containsExactly("build:running");
+    } finally {
+      killed = run.kill(); // also when the wait failed: never leave the job and its container
+    }
 
     assertThat(killed.code()).as("the runner was killed: " + killed.err()).isNotZero();
     assertThat(docker("ps", "--all", "--quiet", "--filter", "name=" + container).stdout())
