@@ -25,6 +25,7 @@ import dev.hydra.label.StageState;
 import dev.hydra.route.HydraBranch;
 import dev.hydra.route.PipelineStage;
 import dev.hydra.route.RouteDecision;
+import dev.hydra.stage.StageProfile;
 import dev.hydra.stage.StageResult;
 import dev.hydra.text.Texts;
 import dev.hydra.verdict.Finding;
@@ -801,7 +802,8 @@ public final class Pipeline {
   /**
    * A stage is queued or running: skip, unless it has been so for longer than its timeout plus the
    * grace period (from when its label was added, in the issue's history), in which case it is
-   * recovered as the builder: {@code :fail} + {@code needs-input} and one comment.
+   * recovered as the builder: {@code :fail} + {@code needs-input} and one comment. A person's
+   * {@code retry} or {@code rebuild} request is in progress too, but never stale.
    */
   private PipelineResult busyOrStale(String what, RepoRef repo, Issue issue, PipelineState state)
       throws ForgeException {
@@ -815,6 +817,10 @@ public final class Pipeline {
       }
       String label = scheme.name(e.getKey(), e.getValue());
       busy.add(label);
+      if (!StageProfile.CONTAINER_STAGES.contains(e.getKey())) {
+        // retry and rebuild are a person's requests: no container runs out of time for them.
+        continue;
+      }
       Optional<LabelEvent> since = builder.lastLabeled(repo, issue.number(), label);
       if (since.isPresent()
           && now.isAfter(

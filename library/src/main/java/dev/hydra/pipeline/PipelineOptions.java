@@ -1,5 +1,6 @@
 package dev.hydra.pipeline;
 
+import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Stage;
 import dev.hydra.stage.StageProfile;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -19,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param labels the label scheme
  * @param trustedLabelers logins whose authority labels count when the forge will not say who has
  *     write access (Forgejo's permission endpoint is admin-only): {@code HYDRA_TRUSTED_LABELERS}
- * @param timeout each stage's container timeout
+ * @param timeout each container stage's timeout (never asked for {@code retry} or {@code rebuild})
  * @param grace how long past its timeout a {@code :running} stage is left before it is recovered
  * @param baseBranch the branch draft PRs target
  * @param runRecordDir where run records are written as JSON files, null for none
@@ -84,6 +86,31 @@ public record PipelineOptions(
   /** With run records written to {@code dir}. */
   public PipelineOptions withRunRecordDir(@Nullable Path dir) {
     return new PipelineOptions(labels, trustedLabelers, timeout, grace, baseBranch, dir, clock);
+  }
+
+  /**
+   * With each container stage's timeout as its container gets it: the stage profile's, which the
+   * environment may override ({@code HYDRA_BUILD_TIMEOUT}, … — {@link StageProfile#from}). A stage
+   * is then recovered only after the timeout it really ran with, plus the grace.
+   *
+   * @param env the environment
+   * @throws InvalidConfigurationException naming a variable that holds no valid timeout
+   */
+  public PipelineOptions withStageTimeouts(Map<String, String> env)
+      throws InvalidConfigurationException {
+    Map<Stage, Duration> timeouts = new EnumMap<>(Stage.class);
+    for (Stage stage : StageProfile.CONTAINER_STAGES) {
+      timeouts.put(stage, StageProfile.from(stage, env).timeout());
+    }
+    return withTimeouts(
+        stage -> {
+          Duration timeout = timeouts.get(stage);
+          if (timeout == null) {
+            throw new IllegalArgumentException("stage " + stage.id() + " runs no container");
+          }
+          return timeout;
+        },
+        grace);
   }
 
   /** With fixed timeouts and grace (tests). */

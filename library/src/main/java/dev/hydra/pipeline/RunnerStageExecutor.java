@@ -2,11 +2,13 @@ package dev.hydra.pipeline;
 
 import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.credentials.Credentials;
+import dev.hydra.label.Stage;
 import dev.hydra.stage.StagePlan;
 import dev.hydra.stage.StageProfile;
 import dev.hydra.stage.StageRequest;
 import dev.hydra.stage.StageResult;
 import dev.hydra.stage.StageRunner;
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -33,6 +35,23 @@ public final class RunnerStageExecutor implements StageExecutor {
     this.env = Map.copyOf(env);
     this.credentials = credentials;
     this.webUrl = webUrl.endsWith("/") ? webUrl.substring(0, webUrl.length() - 1) : webUrl;
+  }
+
+  /**
+   * Checks, before anything is claimed, the configuration of the stages a run may start: each
+   * stage's profile (timeout, models) and image ({@code HYDRA_IMAGE_PREFIX}, {@code
+   * HYDRA_IMAGE_TAG}). Without it a configuration error would surface only after the stage was
+   * claimed, and leave the issue with a stage running that no container runs.
+   *
+   * @param stages the stages, each one that runs a container
+   * @param env the environment the executor is given
+   * @throws InvalidConfigurationException naming the variable and the fix
+   */
+  public static void check(Collection<Stage> stages, Map<String, String> env)
+      throws InvalidConfigurationException {
+    for (Stage stage : stages) {
+      StageProfile.from(stage, env).image(env);
+    }
   }
 
   /** The request the executor would run, for plans and tests. */

@@ -1,5 +1,6 @@
 package dev.hydra.pipeline;
 
+import dev.hydra.text.Texts;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -31,9 +32,10 @@ public enum Step {
   }
 
   /**
-   * Parses {@code HYDRA_STAGE}.
+   * Parses {@code HYDRA_STAGE} (or {@code --stage}).
    *
-   * @throws IllegalArgumentException naming the valid values
+   * @throws IllegalArgumentException naming the value, quoted, and the valid values; the caller
+   *     says where the value came from
    */
   public static Step parse(String value) {
     String v = value.strip().toLowerCase(Locale.ROOT);
@@ -43,13 +45,12 @@ public enum Step {
       }
     }
     throw new IllegalArgumentException(
-        "HYDRA_STAGE is "
-            + (value.length() > 40 ? value.substring(0, 40) + "…" : value)
-            + ", but it must be empty or one of "
+        Texts.quote(value)
+            + " is not a job of the review workflow; use one of "
             + Arrays.stream(values())
                 .filter(s -> s != ALL)
                 .map(Step::id)
                 .collect(Collectors.joining(", "))
-            + " (the review workflow's three jobs)");
+            + ", or leave it empty (the build workflow, or the whole stage in one process)");
   }
 }

@@ -7,6 +7,7 @@ import dev.hydra.label.Stage;
 import dev.hydra.text.Texts;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -101,6 +102,13 @@ public record StageProfile(
   /** The capabilities every stage entrypoint needs; see the class comment for why each. */
   public static final Set<String> ENTRYPOINT_CAPABILITIES =
       Set.of("NET_ADMIN", "SETUID", "SETGID", "SETPCAP");
+
+  /**
+   * The stages that run a container, in pipeline order; {@code retry} and {@code rebuild} are a
+   * person's requests instead.
+   */
+  public static final List<Stage> CONTAINER_STAGES =
+      List.of(Stage.BUILD, Stage.CODE_REVIEW, Stage.SECURITY_REVIEW, Stage.APPLIER);
 
   /** Shortest timeout accepted. */
   public static final Duration MIN_TIMEOUT = Duration.ofMinutes(1);

@@ -36,10 +36,16 @@ import java.util.regex.Pattern;
  * approve one's own pull request. Every request is answered under one lock, as one transaction.
  *
  * <p>Tokens map to users; a request without a known token gets 401.
+ *
+ * <p>Public for the tests of other modules (the library's test-jar): {@code RunCommandIT} runs
+ * {@code hydra run} against it. Those read its state through the {@code …Now()} snapshots; the
+ * tests of this package also reach the fields.
  */
-final class FakeGitHub implements ResponseDefinitionTransformerV2 {
+public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
 
-  static final String NAME = "fake-github";
+  /** The transformer's name, for {@code aResponse().withTransformers(FakeGitHub.NAME)}. */
+  public static final String NAME = "fake-github";
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern REPO_PATH = Pattern.compile("/repos/([^/]+)/([^/?]+)(/[^?]*)?");
 
@@ -67,7 +73,8 @@ final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   /** Requests (method and path pattern) to answer once with a primary rate limit. */
   final List<String> rateLimitOnce = new ArrayList<>();
 
-  FakeGitHub(RepoRef repo) {
+  /** An empty repository: no user, no label, the one open issue #7 without labels. */
+  public FakeGitHub(RepoRef repo) {
     this.repo = repo;
   }
 
@@ -81,25 +88,27 @@ final class FakeGitHub implements ResponseDefinitionTransformerV2 {
     return false;
   }
 
-  FakeGitHub baseUrl(String url) {
+  /** Where the fixtures' URLs point ({@code https://api.github.com} in them): the server. */
+  public FakeGitHub baseUrl(String url) {
     this.baseUrl = url;
     return this;
   }
 
   /** A user with a token and a permission on the repository ({@code admin}, {@code write}, …). */
-  synchronized FakeGitHub user(String login, String token, String permission) {
+  public synchronized FakeGitHub user(String login, String token, String permission) {
     users.put(token, login);
     permissions.put(login, permission);
     return this;
   }
 
-  synchronized FakeGitHub labels(Set<String> names) {
+  /** Labels that exist in the repository (seeded). */
+  public synchronized FakeGitHub labels(Set<String> names) {
     repoLabels.addAll(names);
     return this;
   }
 
   /** A person applies a label through the web interface. */
-  synchronized void apply(String login, String label) {
+  public synchronized void apply(String login, String label) {
     if (!labels.contains(label)) {
       labels.add(label);
       events.add(event("labeled", login, label));
@@ -107,15 +116,42 @@ final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   }
 
   /** {@code git push} of a branch. */
-  synchronized void push(String branch, String sha) {
+  public synchronized void push(String branch, String sha) {
     branches.add(branch + "@" + sha);
   }
 
-  synchronized List<String> labelsNow() {
+  /** The issue's labels now. */
+  public synchronized List<String> labelsNow() {
     return List.copyOf(labels);
   }
 
-  synchronized void advance(java.time.Duration by) {
+  /** The comments on the issue and the pull request, as stored (oldest first), copied. */
+  public synchronized List<ObjectNode> commentsNow() {
+    return comments.stream().map(ObjectNode::deepCopy).toList();
+  }
+
+  /** The reviews of the pull request (oldest first), copied. */
+  public synchronized List<ObjectNode> reviewsNow() {
+    return reviews.stream().map(ObjectNode::deepCopy).toList();
+  }
+
+  /** The pull request as GitHub answers it (empty before one is opened), copied. */
+  public synchronized ObjectNode pullNow() {
+    return pull.deepCopy();
+  }
+
+  /** Whether the pull request was merged. */
+  public synchronized boolean mergedNow() {
+    return merged;
+  }
+
+  /** The time the next issue event is stamped with. */
+  public synchronized Instant now() {
+    return now;
+  }
+
+  /** Moves the time of the next issue events (a negative duration moves it back). */
+  public synchronized void advance(java.time.Duration by) {
     now = now.plus(by);
   }
 

@@ -335,6 +335,45 @@ class PipelineTest {
   }
 
   @Test
+  void aPersonsRetryOrRebuildRequestIsNotAStageToRecover() throws Exception {
+    Instant t0 = Instant.parse("2026-11-22T08:00:00Z");
+    LocalForge person = mona.withClock(Clock.fixed(t0, ZoneOffset.UTC));
+    person.addLabel(REPO, issue, "build:fail");
+    person.addLabel(REPO, issue, "retry:queued");
+    PipelineOptions dayLater =
+        PipelineOptions.defaults(SCHEME)
+            .withClock(Clock.fixed(t0.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+    FakeStageExecutor executor = executor();
+
+    // Requests wait for a person's workflow, not for a container: no timeout applies to them.
+    PipelineResult reconciled = pipeline(executor, dayLater).reconcile(REPO, issue);
+
+    assertThat(reconciled.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(reconciled.reason()).contains("retry:queued");
+    assertThat(labels()).containsExactlyInAnyOrder("build:fail", "retry:queued");
+    assertThat(comments()).isEmpty();
+    assertThat(executor.calls).isEmpty();
+  }
+
+  @Test
+  void timeoutsAreTheStagesOwnFromTheEnvironment() throws Exception {
+    PipelineOptions options =
+        PipelineOptions.defaults(SCHEME)
+            .withStageTimeouts(Map.of("HYDRA_BUILD_TIMEOUT", "60", "HYDRA_APPLIER_TIMEOUT", ""));
+
+    assertThat(options.timeout().apply(Stage.BUILD)).isEqualTo(Duration.ofMinutes(60));
+    assertThat(options.timeout().apply(Stage.CODE_REVIEW)).isEqualTo(Duration.ofMinutes(20));
+    assertThat(options.timeout().apply(Stage.APPLIER)).isEqualTo(Duration.ofMinutes(20));
+    assertThat(options.grace()).isEqualTo(PipelineOptions.DEFAULT_GRACE);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                PipelineOptions.defaults(SCHEME)
+                    .withStageTimeouts(Map.of("HYDRA_CODE_REVIEW_TIMEOUT", "soon")))
+        .isInstanceOf(dev.hydra.config.InvalidConfigurationException.class)
+        .hasMessageContaining("HYDRA_CODE_REVIEW_TIMEOUT");
+  }
+
+  @Test
   void aPullRequestWhoseBranchAndClosesDisagreeStops() throws Exception {
     mona.addLabel(REPO, issue, SCHEME.trigger());
     FakeStageExecutor executor = executor();

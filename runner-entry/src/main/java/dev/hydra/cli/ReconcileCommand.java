@@ -27,9 +27,10 @@ final class ReconcileCommand implements CliCommand {
 
   @Override
   public String description() {
-    return "For each --issue, recover a stage left queued or running past its timeout plus 10"
-        + " minutes' grace: mark it failed, add needs-input and one comment. Acts as the builder"
-        + " persona (HYDRA_BUILDER_TOKEN). Exits 0.";
+    return "For each --issue, recover a stage left queued or running past its timeout"
+        + " (HYDRA_BUILD_TIMEOUT, …, as the stage ran with) plus 10 minutes' grace: mark it"
+        + " failed, add needs-input and one comment. Acts as the builder persona"
+        + " (HYDRA_BUILDER_TOKEN). Exits 0.";
   }
 
   @Override
@@ -61,7 +62,7 @@ final class ReconcileCommand implements CliCommand {
             call -> {
               throw new IllegalStateException("reconcile runs no stage");
             },
-            PipelineOptions.defaults(target.settings().labels()),
+            PipelineOptions.defaults(target.settings().labels()).withStageTimeouts(in.env()),
             line -> in.err().println("hydra reconcile: " + line));
     for (String issue : issues) {
       int number;

@@ -28,6 +28,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -89,6 +90,15 @@ final class RunCommand implements CliCommand {
                 .get())
         .addOption(
             Option.builder()
+                .longOpt("network")
+                .hasArg()
+                .argName("NAME")
+                .desc(
+                    "Docker network of the stage containers, created when missing. Default:"
+                        + " $HYDRA_NETWORK, else hydra-net.")
+                .get())
+        .addOption(
+            Option.builder()
                 .longOpt("docker")
                 .hasArg()
                 .argName("PATH")
@@ -103,7 +113,9 @@ final class RunCommand implements CliCommand {
     try {
       step = Step.parse(in.option("stage", "HYDRA_STAGE"));
     } catch (IllegalArgumentException e) {
-      throw new UsageException(in.command(), String.valueOf(e.getMessage()));
+      throw new UsageException(
+          in.command(),
+          (in.flag("stage") ? "--stage " : "HYDRA_STAGE ") + String.valueOf(e.getMessage()));
     }
     RouteDecision decision =
         Router.route(loaded.event(), loaded.settings().labels(), loaded.settings().forge());
@@ -129,14 +141,12 @@ final class RunCommand implements CliCommand {
       in.err().println("hydra run: skip: " + decision.reason());
       PipelineResult skipped =
           new PipelineResult(
-              "route",
-              PipelineResult.Status.SKIPPED,
-              decision.reason(),
-              null,
-              null,
-              java.util.List.of());
+              "route", PipelineResult.Status.SKIPPED, decision.reason(), null, null, List.of());
       return finish(in, skipped);
     }
+    // Before anything is claimed: a missing image prefix or a bad timeout must stop the job with
+    // exit 2 and nothing changed, not after the claim with the issue left running.
+    RunnerStageExecutor.check(stages(decision, step), in.env());
     Map<String, String> env = new HashMap<>(in.env());
     env.putIfAbsent("GITHUB_REPOSITORY", decision.repository().fullName());
     if (env.getOrDefault("GITHUB_REPOSITORY", "").isBlank()) {
@@ -163,10 +173,14 @@ final class RunCommand implements CliCommand {
             clock,
             wait -> Thread.sleep(wait.toMillis()),
             line -> in.err().println(line),
-            StageRunner.Options.defaults().withActions("true".equals(env.get("GITHUB_ACTIONS"))));
+            StageRunner.Options.defaults()
+                .withNetwork(
+                    or(in.option("network", "HYDRA_NETWORK"), StageRunner.Options.DEFAULT_NETWORK))
+                .withActions("true".equals(env.get("GITHUB_ACTIONS"))));
     String records = in.option("records", "HYDRA_RUN_RECORDS");
     PipelineOptions options =
         PipelineOptions.defaults(loaded.settings().labels())
+            .withStageTimeouts(env)
             .withTrustedLabelers(PipelineOptions.trustedLabelers(env))
             .withBaseBranch(
                 loaded.event().defaultBranch().isBlank() ? "main" : loaded.event().defaultBranch())
@@ -195,6 +209,23 @@ final class RunCommand implements CliCommand {
       case CODE_REVIEW -> CredentialNeeds.of(Persona.REVIEWER);
       case SECURITY_REVIEW -> CredentialNeeds.of(Persona.SECURITY);
       case DECISION -> CredentialNeeds.of(Persona.BUILDER, Persona.APPLIER);
+    };
+  }
+
+  /** The stages whose containers a step may start. */
+  static List<Stage> stages(RouteDecision decision, Step step) {
+    PipelineStage stage = decision.runningStage().orElse(null);
+    if (stage == null || stage == PipelineStage.IMAGE) {
+      return List.of();
+    }
+    if (stage == PipelineStage.BUILD) {
+      return List.of(Stage.BUILD);
+    }
+    return switch (step) {
+      case ALL -> List.of(Stage.CODE_REVIEW, Stage.SECURITY_REVIEW, Stage.APPLIER);
+      case CODE_REVIEW -> List.of(Stage.CODE_REVIEW);
+      case SECURITY_REVIEW -> List.of(Stage.SECURITY_REVIEW);
+      case DECISION -> List.of(Stage.APPLIER); // when a reviewer pushed fixes
     };
   }
 

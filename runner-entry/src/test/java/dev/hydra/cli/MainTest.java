@@ -328,6 +328,69 @@ class MainTest {
       assertThat(java.nio.file.Files.readString(summary)).startsWith("### Hydra route: skipped");
     }
 
+    /** A build job's environment; its forge is a closed port, so no request can succeed. */
+    Map<String, String> buildJob() throws IOException {
+      Map<String, String> env = new HashMap<>();
+      env.put(
+          "GITHUB_EVENT_PATH",
+          write("labeled.json", exampleIssueLabeled("ready-to-build")).toString());
+      env.put("GITHUB_EVENT_NAME", "issues");
+      env.put("GITHUB_ACTIONS", "true");
+      env.put("HYDRA_FORGE", "github");
+      env.put("GITHUB_API_URL", "http://127.0.0.1:9");
+      env.put("GITHUB_OUTPUT", write("output.txt", "").toString());
+      env.put("HYDRA_BUILDER_TOKEN", "gh" + "p_builder_NOT-A-REAL-SECRET-0123456789");
+      env.put("HYDRA_CLAUDE_TOKEN_1", "sk-" + "ant-oat01-NOT-A-REAL-SECRET-0123456789");
+      env.put("HYDRA_IMAGE_PREFIX", "ghcr.io/octo-org/hydra");
+      return env;
+    }
+
+    @Test
+    void aMissingImagePrefixIsAConfigurationErrorBeforeAnythingIsClaimed() throws IOException {
+      Map<String, String> env = buildJob();
+      env.put("HYDRA_IMAGE_PREFIX", "");
+
+      Result r = run(env, "run");
+
+      assertThat(r.code()).as(r.err()).isEqualTo(2);
+      assertThat(r.err().lines().findFirst().orElseThrow())
+          .startsWith("hydra run: error: HYDRA_IMAGE_PREFIX is not set; set it to");
+      assertThat(java.nio.file.Files.readString(dir.resolve("output.txt"))).isEmpty();
+    }
+
+    @Test
+    void aBadStageTimeoutIsAConfigurationErrorBeforeAnythingIsClaimed() throws IOException {
+      Map<String, String> env = buildJob();
+      env.put("HYDRA_BUILD_TIMEOUT", "soon");
+
+      Result r = run(env, "run");
+
+      assertThat(r.code()).as(r.err()).isEqualTo(2);
+      assertThat(r.err())
+          .contains("hydra run: error: HYDRA_BUILD_TIMEOUT=`soon` is not a duration");
+    }
+
+    @Test
+    void anUnknownStepNamesTheOptionAndTheChoices() throws IOException {
+      Map<String, String> env = buildJob();
+
+      Result option = run(env, "run", "--stage", "bogus");
+      env.put("HYDRA_STAGE", "code-reveiw\nstage=x");
+      Result variable = run(env, "run");
+
+      assertThat(option.code()).isEqualTo(2);
+      assertThat(option.err())
+          .contains(
+              "hydra run: error: --stage `bogus` is not a job of the review workflow; use one of"
+                  + " code-review, security-review, decision, or leave it empty");
+      assertThat(variable.code()).isEqualTo(2);
+      assertThat(variable.err()).contains("hydra run: error: HYDRA_STAGE `code-reveiw");
+      assertThat(variable.err().lines())
+          .as("the value cannot start a line of its own")
+          .hasSize(2)
+          .noneMatch(l -> l.startsWith("stage=x"));
+    }
+
     @Test
     void theDemoRunsTheWholePipelineOnTheLocalForge() throws IOException {
       Result r = run("demo", "--scripted", "--dir", dir.resolve("demo").toString());
