@@ -136,7 +136,7 @@ class DemoCommandIT {
         .contains("push hydra/1-add-a-health-endpoint ")
         .contains("draft PR #2 hydra/1-add-a-health-endpoint -> main")
         .contains("review PR #2 COMMENT")
-        .contains("labels #1 -> build:pass, code-review:pass, security-review:pass, done")
+        .contains("labels #1 -> build:pass, code-review:pass, done, security-review:pass")
         .contains("result: decision done: PR #2 is ready for review")
         .doesNotContain("plan: ");
     // The run records hold what the containers reported: the demo agent's turns per role.
