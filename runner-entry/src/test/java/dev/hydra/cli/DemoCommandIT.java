@@ -159,7 +159,7 @@ class DemoCommandIT {
         .doesNotContain("image: building")
         .contains("security-review | HYDRA-VERDICT ")
         .contains("review PR #2 REQUEST_CHANGES")
-        .contains("security-review:fail, needs-input")
+        .contains("code-review:pass, needs-input, security-review:fail")
         .contains("result: decision needs-input");
     assertThat(record("review-fail", "security-review").path("outcome").asText())
         .isEqualTo("failed");
