@@ -40,11 +40,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -235,40 +230,7 @@ class ForgejoPipelineTest {
 
   /** The two review jobs at the same time, then the decision job with their outputs. */
   PipelineResult reviewJobs() throws Exception {
-    PullRequest pr = opened();
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    CountDownLatch start = new CountDownLatch(1);
-    try {
-      Future<PipelineResult> code =
-          pool.submit(
-              () -> {
-                start.await();
-                return job(Persona.REVIEWER).review(Stage.CODE_REVIEW, REPO, pr);
-              });
-      Future<PipelineResult> security =
-          pool.submit(
-              () -> {
-                start.await();
-                return job(Persona.SECURITY).review(Stage.SECURITY_REVIEW, REPO, pr);
-              });
-      start.countDown();
-      String needs = needs(code.get(), security.get());
-      return job(Persona.BUILDER, Persona.APPLIER).decide(REPO, pr, ReviewReport.fromNeeds(needs));
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /** {@code toJSON(needs)} as Actions builds it from the review jobs' outputs. */
-  static String needs(PipelineResult code, PipelineResult security) {
-    ObjectNode needs = new ObjectMapper().createObjectNode();
-    for (PipelineResult r : List.of(code, security)) {
-      ObjectNode job = needs.putObject(r.stage());
-      job.put("result", "success");
-      ObjectNode outputs = job.putObject("outputs");
-      ActionsOutput.outputs(r).forEach(outputs::put);
-    }
-    return needs.toString();
+    return WorkflowJobs.reviewsThenDecision(this::job, REPO, opened());
   }
 
   int requests() {
@@ -282,17 +244,9 @@ class ForgejoPipelineTest {
     return all;
   }
 
-  @SuppressWarnings("SystemOut") // the measurement is this test's report
   static void report(String title, List<ServeEvent> events) {
-    Map<String, Integer> byEndpoint = new TreeMap<>();
-    for (ServeEvent e : events) {
-      String path = e.getRequest().getUrl().replaceFirst("\\?.*", "");
-      path = path.replaceFirst("^" + FakeForgejo.API, "").replaceAll("/\\d+", "/{n}");
-      path = path.replaceAll("/collaborators/[^/]+/", "/collaborators/{user}/");
-      byEndpoint.merge(e.getRequest().getMethod().getName() + " " + path, 1, Integer::sum);
-    }
-    System.out.println("Forgejo, " + title + ": " + events.size() + " requests");
-    byEndpoint.forEach((k, v) -> System.out.println("  " + v + "  " + k));
+    WorkflowJobs.report(
+        "Forgejo, " + title, events, path -> path.replaceFirst("^" + FakeForgejo.API, ""));
   }
 
   static List<String> reviewStates(FakeForgejo fj) {

@@ -30,7 +30,6 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -158,58 +157,15 @@ class GitHubPipelineTest {
 
   /** The two review jobs at the same time, then the decision job with their outputs. */
   PipelineResult reviewJobs() throws Exception {
-    var pr = Pipeline.pullRequest(opened());
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    CountDownLatch start = new CountDownLatch(1);
-    try {
-      Future<PipelineResult> code =
-          pool.submit(
-              () -> {
-                start.await();
-                return job(Persona.REVIEWER).review(Stage.CODE_REVIEW, REPO, pr);
-              });
-      Future<PipelineResult> security =
-          pool.submit(
-              () -> {
-                start.await();
-                return job(Persona.SECURITY).review(Stage.SECURITY_REVIEW, REPO, pr);
-              });
-      start.countDown();
-      String needs = needs(code.get(), security.get());
-      return job(Persona.BUILDER, Persona.APPLIER).decide(REPO, pr, ReviewReport.fromNeeds(needs));
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /** {@code toJSON(needs)} as Actions builds it from the review jobs' GITHUB_OUTPUT. */
-  static String needs(PipelineResult code, PipelineResult security) {
-    ObjectMapper mapper = new ObjectMapper();
-    ObjectNode needs = mapper.createObjectNode();
-    for (PipelineResult r : List.of(code, security)) {
-      ObjectNode job = needs.putObject(r.stage());
-      job.put("result", "success");
-      ObjectNode outputs = job.putObject("outputs");
-      ActionsOutput.outputs(r).forEach(outputs::put);
-    }
-    return needs.toString();
+    return WorkflowJobs.reviewsThenDecision(this::job, REPO, Pipeline.pullRequest(opened()));
   }
 
   int requests() {
     return wm.getAllServeEvents().size();
   }
 
-  @SuppressWarnings("SystemOut") // the measurement is this test's report
   void report(String title, List<ServeEvent> events) {
-    Map<String, Integer> byEndpoint = new TreeMap<>();
-    for (ServeEvent e : events) {
-      String path = e.getRequest().getUrl().replaceFirst("\\?.*", "");
-      path = path.replaceAll("/\\d+", "/{n}").replaceAll("/labels/[^/]+$", "/labels/{name}");
-      path = path.replaceAll("/collaborators/[^/]+/", "/collaborators/{user}/");
-      byEndpoint.merge(e.getRequest().getMethod().getName() + " " + path, 1, Integer::sum);
-    }
-    System.out.println(title + ": " + events.size() + " requests");
-    byEndpoint.forEach((k, v) -> System.out.println("  " + v + "  " + k));
+    WorkflowJobs.report(title, events, path -> path.replaceAll("/labels/[^/]+$", "/labels/{name}"));
   }
 
   // ------------------------------------------------------------------------------- the tests
