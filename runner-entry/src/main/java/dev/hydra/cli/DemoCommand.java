@@ -141,13 +141,7 @@ final class DemoCommand implements CliCommand {
                 .longOpt("scripted")
                 .desc("Scripted verdicts and printed plans even where containers could run.")
                 .get())
-        .addOption(
-            Option.builder()
-                .longOpt("docker")
-                .hasArg()
-                .argName("PATH")
-                .desc("The docker CLI. Default: $HYDRA_DOCKER, else docker on PATH.")
-                .get())
+        .addOption(DockerOptions.docker())
         .addOption(
             Option.builder()
                 .longOpt("network")

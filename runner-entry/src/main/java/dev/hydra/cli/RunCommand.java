@@ -88,22 +88,8 @@ final class RunCommand implements CliCommand {
                 .argName("DIR")
                 .desc("Write one JSON run record per stage here. Default: $HYDRA_RUN_RECORDS.")
                 .get())
-        .addOption(
-            Option.builder()
-                .longOpt("network")
-                .hasArg()
-                .argName("NAME")
-                .desc(
-                    "Docker network of the stage containers, created when missing. Default:"
-                        + " $HYDRA_NETWORK, else hydra-net.")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("docker")
-                .hasArg()
-                .argName("PATH")
-                .desc("The docker CLI. Default: $HYDRA_DOCKER, else docker on PATH.")
-                .get());
+        .addOption(DockerOptions.network())
+        .addOption(DockerOptions.docker());
   }
 
   @Override

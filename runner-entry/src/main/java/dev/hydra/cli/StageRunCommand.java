@@ -107,14 +107,7 @@ final class StageRunCommand implements CliCommand {
                 .argName("FILE")
                 .desc("KEY=VALUE file read with it. Default: secrets/.env.")
                 .get())
-        .addOption(
-            Option.builder()
-                .longOpt("network")
-                .hasArg()
-                .argName("NAME")
-                .desc(
-                    "Docker network, created when missing. Default: $HYDRA_NETWORK, else hydra-net.")
-                .get())
+        .addOption(DockerOptions.network())
         .addOption(
             Option.builder()
                 .longOpt("token-state")
@@ -122,13 +115,7 @@ final class StageRunCommand implements CliCommand {
                 .argName("FILE")
                 .desc("Remember exhausted and refused Claude tokens in this file across runs.")
                 .get())
-        .addOption(
-            Option.builder()
-                .longOpt("docker")
-                .hasArg()
-                .argName("PATH")
-                .desc("The docker CLI. Default: $HYDRA_DOCKER, else docker on PATH.")
-                .get());
+        .addOption(DockerOptions.docker());
   }
 
   private static Option url(String name, String variable, String what) {
