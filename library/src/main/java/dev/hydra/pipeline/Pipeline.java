@@ -1,6 +1,8 @@
 package dev.hydra.pipeline;
 
 import dev.hydra.credentials.Persona;
+import dev.hydra.event.ForgeEvent;
+import dev.hydra.event.IssueSnapshot;
 import dev.hydra.event.PullRequestSnapshot;
 import dev.hydra.forge.Comment;
 import dev.hydra.forge.Forge;
@@ -136,17 +138,15 @@ public final class Pipeline {
    * Performs what the router decided.
    *
    * @param decision the route decision
-   * @param pullRequest the event's pull request, for review events
+   * @param event the event it was made for: the issue or pull request as the event saw it
    * @param step which part to perform ({@code HYDRA_STAGE})
    * @param reports for {@link Step#DECISION}: the reviews' reports
    * @throws IllegalArgumentException when {@code step} does not fit the event
    */
   public PipelineResult run(
-      RouteDecision decision,
-      @Nullable PullRequestSnapshot pullRequest,
-      Step step,
-      Map<Stage, ReviewReport> reports)
+      RouteDecision decision, ForgeEvent event, Step step, Map<Stage, ReviewReport> reports)
       throws ForgeException, InterruptedException {
+    @Nullable PullRequestSnapshot pullRequest = event.pullRequestSnapshot().orElse(null);
     if (!decision.runs()) {
       return skip("route", decision.reason());
     }
@@ -161,7 +161,11 @@ public final class Pipeline {
                   + " is for the review workflow, but this event starts a build; the build"
                   + " workflow runs with the stage input empty");
         }
-        yield build(decision.repository(), issue == null ? 0 : issue, labeller(decision));
+        yield build(
+            decision.repository(),
+            issue == null ? 0 : issue,
+            labeller(decision),
+            event.issueSnapshot().orElse(null));
       }
       case REVIEW -> {
         if (pullRequest == null) {
@@ -214,6 +218,21 @@ public final class Pipeline {
    */
   public PipelineResult build(RepoRef repo, int number, @Nullable String labeller)
       throws ForgeException, InterruptedException {
+    return build(repo, number, labeller, null);
+  }
+
+  /**
+   * Performs the build of an issue whose trigger label was added.
+   *
+   * @param labeller who added the trigger according to the event, or null to read the issue's label
+   *     history
+   * @param seen the issue as the event saw it, or null: when its title or body differ from the live
+   *     issue, it was edited after the trigger was applied, and Hydra builds only what the labeller
+   *     saw (security-anchors §6 case 5)
+   */
+  public PipelineResult build(
+      RepoRef repo, int number, @Nullable String labeller, @Nullable IssueSnapshot seen)
+      throws ForgeException, InterruptedException {
     Forge builder = forge(Persona.BUILDER);
     Issue issue = builder.issue(repo, number);
     PipelineState state = PipelineState.of(scheme, issue.labels());
@@ -249,6 +268,30 @@ public final class Pipeline {
               + scheme.trigger()
               + "`.");
       return skip("build", authority.why());
+    }
+    if (seen != null
+        && (!seen.title().equals(issue.title()) || !seen.body().equals(issue.body()))) {
+      // The trigger is taken off, so that applying it again builds the text as it is now.
+      if (builder.takeLabel(repo, number, scheme.trigger()).isEmpty()) {
+        return skip("build", "another run took the trigger of issue #" + number + " first");
+      }
+      String why =
+          "issue #"
+              + number
+              + " was edited after `"
+              + scheme.trigger()
+              + "` was applied, so the text is not what the labeller approved";
+      builder.comment(
+          repo,
+          number,
+          "<!-- hydra:edited #"
+              + number
+              + " -->\nHydra did not start: "
+              + why
+              + ". Read the issue as it is now, then apply `"
+              + scheme.trigger()
+              + "` again to build it.");
+      return skip("build", why + "; the trigger was removed, apply it again");
     }
     Optional<List<String>> left = builder.takeLabel(repo, number, scheme.trigger());
     if (left.isEmpty()) {

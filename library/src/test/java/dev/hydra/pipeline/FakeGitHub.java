@@ -49,6 +49,12 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern REPO_PATH = Pattern.compile("/repos/([^/]+)/([^/?]+)(/[^?]*)?");
 
+  /** The issue's title. */
+  public static final String TITLE = "Add a /health endpoint";
+
+  /** The issue's text when the test starts. */
+  public static final String ORIGINAL_BODY = "GET /health answers {\"status\":\"ok\"}.";
+
   private final RepoRef repo;
   private final Map<String, String> users = new LinkedHashMap<>();
   private final Map<String, String> permissions = new LinkedHashMap<>();
@@ -61,6 +67,7 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   // The issue.
   final int issue = 7;
   boolean issueOpen = true;
+  String issueBody = ORIGINAL_BODY;
   final List<String> labels = new ArrayList<>();
   final List<ObjectNode> events = new ArrayList<>();
   final List<ObjectNode> comments = new ArrayList<>();
@@ -116,6 +123,11 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   }
 
   /** {@code git push} of a branch. */
+  /** A person edits the issue's text. */
+  public synchronized void editBody(String body) {
+    issueBody = body;
+  }
+
   public synchronized void push(String branch, String sha) {
     branches.add(branch + "@" + sha);
   }
@@ -438,8 +450,8 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   private ObjectNode issueJson() {
     ObjectNode node = object("issue");
     node.put("number", issue);
-    node.put("title", "Add a /health endpoint");
-    node.put("body", "GET /health answers {\"status\":\"ok\"}.");
+    node.put("title", TITLE);
+    node.put("body", issueBody);
     node.put("state", issueOpen ? "open" : "closed");
     node.remove("pull_request");
     node.set("labels", labelArray());

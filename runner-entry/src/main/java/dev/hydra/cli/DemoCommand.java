@@ -285,7 +285,7 @@ final class DemoCommand implements CliCommand {
             null);
     int printed = print(print, dir, 0);
     PipelineResult build =
-        pipeline.run(Router.route(labeled, scheme, forge), null, Step.ALL, Map.of());
+        pipeline.run(Router.route(labeled, scheme, forge), labeled, Step.ALL, Map.of());
     printed = print(print, dir, printed);
     PipelineResult result = build;
     if (build.status() == PipelineResult.Status.PASSED) {
@@ -317,7 +317,7 @@ final class DemoCommand implements CliCommand {
                   pr.url()),
               null);
       RouteDecision review = Router.route(opened, scheme, forge);
-      result = pipeline.run(review, opened.pullRequestSnapshot().orElseThrow(), Step.ALL, Map.of());
+      result = pipeline.run(review, opened, Step.ALL, Map.of());
       print(print, dir, printed);
     }
     print.accept("result: " + result.stage() + " " + result.status().id() + ": " + result.reason());

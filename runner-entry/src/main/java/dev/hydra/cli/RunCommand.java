@@ -177,9 +177,7 @@ final class RunCommand implements CliCommand {
             new RunnerStageExecutor(runner, env, credentials, webUrl(target, env)),
             options,
             line -> in.err().println("hydra run: " + line));
-    return finish(
-        in,
-        pipeline.run(decision, loaded.event().pullRequestSnapshot().orElse(null), step, reports));
+    return finish(in, pipeline.run(decision, loaded.event(), step, reports));
   }
 
   /** The variable the decision job's reports arrive in: {@code toJSON(needs)}. */

@@ -742,6 +742,12 @@ class RunCommandIT {
   Path issuesLabeled(String sender) throws Exception {
     ObjectNode payload = example("issues-labeled");
     payload.withObject("/sender").put("login", sender);
+    // The issue as the event saw it: the text FakeGitHub serves (an edit after the label stops
+    // the build).
+    payload
+        .withObject("/issue")
+        .put("title", FakeGitHub.TITLE)
+        .put("body", FakeGitHub.ORIGINAL_BODY);
     return write("issues-labeled", payload);
   }
 
