@@ -46,6 +46,11 @@ final class ErrorReporter {
     } else if (ex instanceof ImageBuildException) {
       code = ExitCodes.RUNTIME;
       message = String.valueOf(ex.getMessage());
+    } else if (ex instanceof InterruptedException) {
+      code = ExitCodes.INTERRUPTED;
+      message =
+          "interrupted; the stage container, if one ran, was removed, and a stage left running is"
+              + " recovered by 'hydra reconcile --issue N' once its timeout has passed";
     } else if (ex instanceof ContainerException) {
       code = ExitCodes.RUNTIME;
       message =

@@ -24,6 +24,12 @@ final class ExitCodes {
    */
   static final int RUNTIME = 4;
 
+  /**
+   * Interrupted (the runner's SIGINT, a cancelled job): the stage container was removed; a stage
+   * left running is recovered later by {@code hydra reconcile}. 128 + SIGINT, as shells report it.
+   */
+  static final int INTERRUPTED = 130;
+
   /** A bug in Hydra: an unexpected exception. Run again with --stacktrace and report it. */
   static final int INTERNAL = 70;
 
