@@ -94,10 +94,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Requests</h2>
  *
- * A whole run on GitHub, build → both reviews → done, costs 20 requests: build 7 (read, permission,
- * take the trigger, running, reviews queued, draft PR, progress comment), each review 4 (read,
- * take, running, review), decision 5 (read, labels, ready for review, find and edit the progress
- * comment). {@code GitHubPipelineTest} counts them.
+ * A whole run on GitHub, build → both reviews → done, costs 19 requests (the budget is 20): build 8
+ * (read, permission, take the trigger, running, progress comment, reviews queued, draft PR,
+ * progress update), each review 3 (take — its answer is the guard's read —, running, review),
+ * decision 5 (read, labels, ready for review, find and edit the progress comment). {@code
+ * GitHubPipelineTest} counts them.
  */
 public final class Pipeline {
 
