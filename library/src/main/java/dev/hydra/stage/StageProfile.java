@@ -200,14 +200,35 @@ public record StageProfile(
 
   /**
    * The persona image for this stage: {@code ${HYDRA_IMAGE_PREFIX}-<role>:${HYDRA_IMAGE_TAG}},
-   * where the role is the persona's id and the tag defaults to {@code latest}. {@code
-   * HYDRA_IMAGE_TAG} may be a {@code sha256:} digest (or {@code <tag>@sha256:…}) to pin the image.
+   * where the role is the persona's id and the tag defaults to {@code latest}; pinned to a digest
+   * by {@code HYDRA_IMAGE_DIGEST_<ROLE>} ({@code sha256:…}, as {@code hydra image build --push}
+   * reports it per image). A digest in {@code HYDRA_IMAGE_TAG} is refused: the four images have
+   * four digests, so one value cannot pin them (pin the build's immutable tag there instead).
    *
-   * @throws InvalidConfigurationException when the prefix is unset or either value is invalid
+   * @throws InvalidConfigurationException when the prefix is unset or a value is invalid
    */
   public ImageRef image(Map<String, String> env) throws InvalidConfigurationException {
     String prefix = env.getOrDefault("HYDRA_IMAGE_PREFIX", "").strip();
     String tag = env.getOrDefault("HYDRA_IMAGE_TAG", "").strip();
+    String digestVariable = digestVariable(persona);
+    String digest = env.getOrDefault(digestVariable, "").strip();
+    if (tag.contains("sha256:")) {
+      throw new InvalidConfigurationException(
+          "HYDRA_IMAGE_TAG is a digest, but each persona image has its own: set HYDRA_IMAGE_TAG to"
+              + " a tag (the immutable tag `hydra image build` reports pins one build), and pin"
+              + " each image with HYDRA_IMAGE_DIGEST_<ROLE>=sha256:… ("
+              + digestVariable
+              + " for this one)");
+    }
+    if (!digest.isEmpty() && !ImageRef.isValidDigest(digest)) {
+      throw new InvalidConfigurationException(
+          digestVariable
+              + " is not a digest: it must be sha256: followed by 64 lower-case hex digits, as"
+              + " `hydra image build --push` reports it");
+    }
+    if (!digest.isEmpty()) {
+      tag = (tag.isEmpty() ? "latest" : tag) + "@" + digest;
+    }
     if (prefix.isEmpty()) {
       throw new InvalidConfigurationException(
           "HYDRA_IMAGE_PREFIX is not set; set it to the persona images' prefix, for example"
@@ -225,6 +246,11 @@ public record StageProfile(
               + e.getMessage()
               + " (fix the repository variable or environment)");
     }
+  }
+
+  /** The variable that pins a persona's image to a digest: {@code HYDRA_IMAGE_DIGEST_BUILDER}, … */
+  public static String digestVariable(Persona persona) {
+    return "HYDRA_IMAGE_DIGEST_" + persona.id().toUpperCase(java.util.Locale.ROOT);
   }
 
   /** The persona a stage acts as. */

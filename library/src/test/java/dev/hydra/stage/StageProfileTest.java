@@ -217,13 +217,53 @@ class StageProfileTest {
     }
 
     @Test
-    void tagDefaultsToLatestAndADigestPins() throws Exception {
+    void tagDefaultsToLatestAndEachImageIsPinnedByItsOwnDigest() throws Exception {
       StageProfile p = StageProfile.defaults(Stage.BUILD);
       assertThat(p.image(Map.of("HYDRA_IMAGE_PREFIX", "localhost/hydra")))
           .hasToString("localhost/hydra-builder:latest");
-      assertThat(p.image(Map.of("HYDRA_IMAGE_PREFIX", "localhost/hydra", "HYDRA_IMAGE_TAG", SHA)))
-          .hasToString("localhost/hydra-builder@" + SHA)
+      Map<String, String> pinned =
+          Map.of(
+              "HYDRA_IMAGE_PREFIX", "localhost/hydra",
+              "HYDRA_IMAGE_TAG", "0123456789ab",
+              "HYDRA_IMAGE_DIGEST_BUILDER", SHA);
+      assertThat(p.image(pinned))
+          .hasToString("localhost/hydra-builder:0123456789ab@" + SHA)
           .matches(i -> i.isPinned());
+      assertThat(StageProfile.defaults(Stage.CODE_REVIEW).image(pinned))
+          .as("the builder's digest is not the reviewer's")
+          .hasToString("localhost/hydra-reviewer:0123456789ab");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sha256:", "latest@sha256:"})
+    void oneDigestForFourImagesIsRefusedWithTheFix(String tag) {
+      assertThatThrownBy(
+              () ->
+                  StageProfile.defaults(Stage.SECURITY_REVIEW)
+                      .image(
+                          Map.of(
+                              "HYDRA_IMAGE_PREFIX",
+                              "localhost/hydra",
+                              "HYDRA_IMAGE_TAG",
+                              tag + "ab".repeat(32))))
+          .isInstanceOf(InvalidConfigurationException.class)
+          .hasMessageContaining("each persona image has its own")
+          .hasMessageContaining("HYDRA_IMAGE_DIGEST_SECURITY");
+    }
+
+    @Test
+    void aDigestVariableThatIsNotADigestIsRefused() {
+      assertThatThrownBy(
+              () ->
+                  StageProfile.defaults(Stage.APPLIER)
+                      .image(
+                          Map.of(
+                              "HYDRA_IMAGE_PREFIX",
+                              "localhost/hydra",
+                              "HYDRA_IMAGE_DIGEST_APPLIER",
+                              "latest")))
+          .isInstanceOf(InvalidConfigurationException.class)
+          .hasMessageStartingWith("HYDRA_IMAGE_DIGEST_APPLIER is not a digest");
     }
 
     @Test
@@ -239,7 +279,6 @@ class StageProfileTest {
       "ghcr.io/acme/Hydra, latest",
       "ghcr.io/acme/hydra:1, latest",
       "ghcr.io/acme/hydra, 'a b'",
-      "ghcr.io/acme/hydra, sha256:abc",
       "--privileged, latest",
     })
     void invalidValuesNameBothVariables(String prefix, String tag) {
