@@ -113,8 +113,9 @@ public interface Forge {
   Comment comment(RepoRef repo, int issue, String body) throws ForgeException;
 
   /**
-   * Finds the first comment on an issue whose body contains {@code marker} (Hydra's hidden marker
-   * of its progress comment) and whose author is {@code author}.
+   * Finds the newest comment on an issue whose body contains {@code marker} (Hydra's hidden marker
+   * of its progress comment) and whose author is {@code author}: after the pipeline was started
+   * again on the issue, the current run's.
    *
    * @return the comment, or empty when there is none
    * @throws ForgeException when comments cannot be listed

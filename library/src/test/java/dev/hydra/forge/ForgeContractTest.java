@@ -433,14 +433,16 @@ public abstract class ForgeContractTest {
   }
 
   @Test
-  void findCommentMatchesMarkerAndAuthor() throws Exception {
+  void findCommentMatchesMarkerAndAuthorNewestFirst() throws Exception {
     stubComments(
         REPO,
         7,
         List.of(
-            new Comment(1, "mallory", "<!-- hydra:progress --> fake"),
-            new Comment(2, "hydra-builder", "unrelated"),
-            new Comment(3, "hydra-builder", "<!-- hydra:progress -->\nBuild running.")));
+            new Comment(1, "hydra-builder", "<!-- hydra:progress -->\nAn earlier run."),
+            new Comment(2, "mallory", "<!-- hydra:progress --> fake"),
+            new Comment(3, "hydra-builder", "<!-- hydra:progress -->\nBuild running."),
+            new Comment(4, "hydra-builder", "unrelated"),
+            new Comment(5, "mallory", "<!-- hydra:progress --> later fake")));
     Optional<Comment> found =
         measured(
             "findComment",

@@ -442,7 +442,7 @@ public final class ForgejoForge implements Forge {
     return comments.stream()
         .map(ForgejoMapping::comment)
         .filter(c -> c.author().equalsIgnoreCase(author) && c.body().contains(marker))
-        .findFirst();
+        .reduce((older, newer) -> newer); // listed oldest first
   }
 
   @Override

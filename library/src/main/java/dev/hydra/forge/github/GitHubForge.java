@@ -338,7 +338,7 @@ public final class GitHubForge implements Forge {
     return comments.stream()
         .map(GitHubWire.IssueComment::toComment)
         .filter(c -> c.author().equalsIgnoreCase(author) && c.body().contains(marker))
-        .findFirst();
+        .reduce((older, newer) -> newer); // listed oldest first
   }
 
   @Override

@@ -417,12 +417,13 @@ public final class LocalForge implements Forge {
   public Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author)
       throws ForgeException {
     login();
+    Optional<Comment> newest = Optional.empty();
     for (CommentFile c : thread(repo, issue).comments()) {
       if (c.author().equals(author) && c.body().contains(marker)) {
-        return Optional.of(new Comment(c.id(), c.author(), c.body()));
+        newest = Optional.of(new Comment(c.id(), c.author(), c.body()));
       }
     }
-    return Optional.empty();
+    return newest;
   }
 
   @Override
