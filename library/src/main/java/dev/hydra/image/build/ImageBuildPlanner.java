@@ -273,14 +273,18 @@ public final class ImageBuildPlanner {
     if (fromEnv.isEmpty()) {
       return DEFAULT_TAG;
     }
-    // The same variable pins the images the stages run (StageProfile.image): a digest there is a
-    // pin to run, not a tag to build, so the build keeps the tag part (or latest).
+    // The same variable names the images the stages run (StageProfile.image), which refuses a
+    // digest in it (each image is pinned by its own HYDRA_IMAGE_DIGEST_<ROLE>); an old value with
+    // a digest still builds its tag part (or latest), and says so.
     int at = fromEnv.indexOf('@');
     String tag = at >= 0 ? fromEnv.substring(0, at) : fromEnv.startsWith("sha256:") ? "" : fromEnv;
     if (!tag.equals(fromEnv)) {
       tag = tag.isEmpty() ? DEFAULT_TAG : tag;
       notes.add(
-          "HYDRA_IMAGE_TAG pins a digest for the stages; building the tag " + tag + " instead");
+          "HYDRA_IMAGE_TAG holds a digest, which the stages refuse (pin each image with"
+              + " HYDRA_IMAGE_DIGEST_<ROLE>); building the tag "
+              + tag
+              + " instead");
     }
     return tag;
   }

@@ -172,7 +172,8 @@ class ImageBuildPlannerTest {
       assertThat(plan.request().tag()).isEqualTo(built);
       assertThat(plan.notes())
           .contains(
-              "HYDRA_IMAGE_TAG pins a digest for the stages; building the tag "
+              "HYDRA_IMAGE_TAG holds a digest, which the stages refuse (pin each image with"
+                  + " HYDRA_IMAGE_DIGEST_<ROLE>); building the tag "
                   + built
                   + " instead");
     }
