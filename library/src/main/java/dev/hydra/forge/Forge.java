@@ -154,6 +154,15 @@ public interface Forge {
   void markReadyForReview(RepoRef repo, PullRequest pullRequest) throws ForgeException;
 
   /**
+   * Closes an open pull request and opens it again, so that the forge sends a {@code pull_request}
+   * {@code reopened} event: the rebuild's way to start the review workflow on a pull request that
+   * already existed (its push arrived while the reviews were not yet queued).
+   *
+   * @throws ForgeException when it cannot be closed or reopened
+   */
+  void reopenPullRequest(RepoRef repo, int pullRequest) throws ForgeException;
+
+  /**
    * Merges a pull request at exactly {@code headSha}, honouring branch protection (never with an
    * administrator bypass).
    *

@@ -165,7 +165,8 @@ public final class Pipeline {
         yield build(
             decision.repository(),
             issue == null ? 0 : issue,
-            labeller(decision),
+            decision.label(),
+            decision.sender(),
             event.issueSnapshot().orElse(null));
       }
       case REVIEW -> {
@@ -182,14 +183,6 @@ public final class Pipeline {
       }
       case IMAGE -> skip("image", "the image workflow builds images; hydra run performs no stage");
     };
-  }
-
-  /** The login that added the trigger, when the event says so (an issues "labeled" event). */
-  private @Nullable String labeller(RouteDecision decision) {
-    String label = decision.label();
-    return label != null && label.equals(scheme.trigger()) && !decision.sender().isBlank()
-        ? decision.sender()
-        : null;
   }
 
   /** The port's pull request from the event's. */
@@ -234,9 +227,49 @@ public final class Pipeline {
   public PipelineResult build(
       RepoRef repo, int number, @Nullable String labeller, @Nullable IssueSnapshot seen)
       throws ForgeException, InterruptedException {
+    return build(repo, number, scheme.trigger(), labeller, seen);
+  }
+
+  /**
+   * Performs the build of an issue whose {@code rebuild:queued} a person applied after {@code
+   * needs-input}: a reset to {@code build:running}, then the build as usual.
+   *
+   * @param labeller who added {@code rebuild:queued} according to the event, or null to read the
+   *     issue's label history
+   * @param seen the issue as the event saw it, or null (see {@link #build(RepoRef, int, String,
+   *     IssueSnapshot)})
+   */
+  public PipelineResult rebuild(
+      RepoRef repo, int number, @Nullable String labeller, @Nullable IssueSnapshot seen)
+      throws ForgeException, InterruptedException {
+    return build(repo, number, scheme.name(Stage.REBUILD, StageState.QUEUED), labeller, seen);
+  }
+
+  /**
+   * The build, or the rebuild when the live issue carries {@code rebuild:queued}.
+   *
+   * @param added the label the event says was added, or null when it does not say
+   * @param sender who sent the event: the labeller of {@code added}
+   */
+  private PipelineResult build(
+      RepoRef repo,
+      int number,
+      @Nullable String added,
+      @Nullable String sender,
+      @Nullable IssueSnapshot seen)
+      throws ForgeException, InterruptedException {
     Forge builder = forge(Persona.BUILDER);
     Issue issue = builder.issue(repo, number);
     PipelineState state = PipelineState.of(scheme, issue.labels());
+    String rebuildLabel = scheme.name(Stage.REBUILD, StageState.QUEUED);
+    boolean rebuild = issue.labels().contains(rebuildLabel);
+    String label = rebuild ? rebuildLabel : scheme.trigger();
+    // The event's sender speaks only for the label the event says it added.
+    @Nullable String labeller =
+        label.equals(added) && sender != null && !sender.isBlank() ? sender : null;
+    if (rebuild) {
+      return rebuild(repo, issue, state, labeller, seen);
+    }
     Optional<String> not = blocked(issue, state);
     if (not.isPresent()) {
       return skip("build", not.get());
@@ -304,7 +337,127 @@ public final class Pipeline {
     Progress progress = Progress.fresh(this, repo, number);
     progress.comment.note("Build started by the builder persona (" + authority.why() + ").");
     progress.save();
+    return runBuild(repo, number, running, progress, false);
+  }
 
+  /**
+   * A person's reset after {@code needs-input} (SPEC §4): never while {@code needs-input} is on;
+   * {@code rebuild:queued} carries authority like the trigger and is claimed like it; then every
+   * stage and outcome label goes in one write, {@code build:running} comes on, and the build runs
+   * on the same branch and pull request.
+   */
+  private PipelineResult rebuild(
+      RepoRef repo,
+      Issue issue,
+      PipelineState state,
+      @Nullable String labeller,
+      @Nullable IssueSnapshot seen)
+      throws ForgeException, InterruptedException {
+    Forge builder = forge(Persona.BUILDER);
+    int number = issue.number();
+    String label = scheme.name(Stage.REBUILD, StageState.QUEUED);
+    String needsInput = scheme.name(Outcome.NEEDS_INPUT);
+    if (!issue.open()) {
+      return skip("rebuild", "issue #" + number + " is closed");
+    }
+    if (issue.pullRequest()) {
+      return skip("rebuild", "#" + number + " is a pull request, not an issue");
+    }
+    if (state.outcomes().contains(Outcome.NEEDS_INPUT)) {
+      String why = "`" + needsInput + "` is still on issue #" + number;
+      explainOnce(
+          builder,
+          repo,
+          number,
+          "rebuild-needs-input",
+          "Hydra did not rebuild: "
+              + why
+              + ". A rebuild starts only once a person has taken `needs-input` off: remove `"
+              + needsInput
+              + "` first, then remove `"
+              + label
+              + "` and apply it again.");
+      return skip("rebuild", why + "; remove it first, then apply `" + label + "` again");
+    }
+    Optional<String> not = blockedByLabels(number, state);
+    if (not.isPresent()) {
+      return skip("rebuild", not.get());
+    }
+    boolean inProgress =
+        state.stages().entrySet().stream()
+            .anyMatch(e -> e.getKey() != Stage.REBUILD && !e.getValue().finished());
+    if (inProgress) {
+      return busyOrStale("rebuild", repo, issue, state);
+    }
+    Authority authority = authority(builder, repo, number, label, labeller);
+    if (!authority.ok()) {
+      explainOnce(
+          builder,
+          repo,
+          number,
+          "unauthorised-rebuild",
+          "Hydra did not rebuild: "
+              + authority.why()
+              + ". Ask someone with write access to apply `"
+              + label
+              + "`.");
+      return skip("rebuild", authority.why());
+    }
+    if (seen != null
+        && (!seen.title().equals(issue.title()) || !seen.body().equals(issue.body()))) {
+      if (builder.takeLabel(repo, number, label).isEmpty()) {
+        return skip("rebuild", "another run took `" + label + "` of issue #" + number + " first");
+      }
+      String why =
+          "issue #"
+              + number
+              + " was edited after `"
+              + label
+              + "` was applied, so the text is not what the labeller approved";
+      builder.comment(
+          repo,
+          number,
+          "<!-- hydra:edited #"
+              + number
+              + " -->\nHydra did not rebuild: "
+              + why
+              + ". Read the issue as it is now, then apply `"
+              + label
+              + "` again to rebuild it.");
+      return skip("rebuild", why + "; `" + label + "` was removed, apply it again");
+    }
+    Optional<List<String>> left = builder.takeLabel(repo, number, label);
+    if (left.isEmpty()) {
+      return skip("rebuild", "another run took `" + label + "` of issue #" + number + " first");
+    }
+    // The reset: every stage and outcome label of this scheme off, the build running; a person's
+    // own labels (and another prefix's) stay.
+    Set<String> running = new LinkedHashSet<>();
+    for (String l : left.get()) {
+      if (!scheme.isPipelineLabel(l)) {
+        running.add(l);
+      }
+    }
+    running.add(scheme.name(Stage.BUILD, StageState.RUNNING));
+    builder.setLabels(repo, number, running);
+    log("builder claimed the rebuild of #" + number + " (" + authority.why() + ")");
+    Progress progress = Progress.load(this, repo, number, null);
+    progress.comment.note(
+        "Rebuild started by the builder persona (" + authority.why() + "): labels reset.");
+    progress.save();
+    return runBuild(repo, number, running, progress, true);
+  }
+
+  /**
+   * The builder's container and what follows it, for a build and a rebuild alike.
+   *
+   * @param rebuild whether the pull request may exist already; then it is reused and closed and
+   *     reopened, to start the reviews
+   */
+  private PipelineResult runBuild(
+      RepoRef repo, int number, Set<String> running, Progress progress, boolean rebuild)
+      throws ForgeException, InterruptedException {
+    Forge builder = forge(Persona.BUILDER);
     StageResult result =
         executor.execute(
             new StageExecutor.Call(Stage.BUILD, Persona.BUILDER, repo, number, null, "build"));
@@ -320,15 +473,26 @@ public final class Pipeline {
     // jobs must find them.
     builder.setLabels(repo, number, ran.afterBuild(true));
     PullRequest pr;
+    boolean reopened = false;
     try {
-      pr =
-          builder.openDraftPullRequest(
-              repo,
-              new NewPullRequest(
-                  built.branch(),
-                  options.baseBranch(),
-                  built.prTitle(),
-                  withCloses(built.prBody(), number)));
+      Optional<PullRequest> existing =
+          rebuild ? builder.findPullRequest(repo, built.branch()) : Optional.empty();
+      if (existing.isPresent()) {
+        // The builder's push reached the review workflow (synchronize) while the reviews were not
+        // yet queued, so its jobs found nothing to take: a reopened event starts them now.
+        pr = existing.get();
+        builder.reopenPullRequest(repo, pr.number());
+        reopened = true;
+      } else {
+        pr =
+            builder.openDraftPullRequest(
+                repo,
+                new NewPullRequest(
+                    built.branch(),
+                    options.baseBranch(),
+                    built.prTitle(),
+                    withCloses(built.prBody(), number)));
+      }
     } catch (ForgeException e) {
       return buildFailed(
           repo,
@@ -339,14 +503,17 @@ public final class Pipeline {
               + Texts.oneLine(String.valueOf(e.getMessage())),
           record);
     }
-    progress.comment.note(
-        "Build passed: draft PR #" + pr.number() + " opened; code and security reviews queued.");
+    String done =
+        reopened
+            ? "PR #" + pr.number() + " closed and reopened to start the reviews"
+            : "draft PR #" + pr.number() + " opened";
+    progress.comment.note("Build passed: " + done + "; code and security reviews queued.");
     progress.save();
-    log("builder opened draft PR #" + pr.number() + " for #" + number);
+    log("builder " + (reopened ? "reused" : "opened") + " PR #" + pr.number() + " for #" + number);
     return new PipelineResult(
         "build",
         PipelineResult.Status.PASSED,
-        "draft PR #" + pr.number() + " opened from " + built.branch(),
+        done + " from " + built.branch(),
         pr.number(),
         pr.url(),
         List.of(record));
@@ -974,12 +1141,13 @@ public final class Pipeline {
             + "): "
             + Texts.oneLine(why)
             + "\n\nWhat you can do: finish the work on the pull request's branch and merge or close"
-            + " it yourself; or fix what is described above (the issue's text, the setup) and start"
-            + " again: remove Hydra's labels from this issue (`"
+            + " it yourself; or fix what is described above (the issue's text, the setup) and"
+            + " rebuild: remove `"
             + scheme.name(Outcome.NEEDS_INPUT)
-            + "` and every `stage:state` label) and apply `"
-            + scheme.trigger()
-            + "` as a user with write access.";
+            + "` and apply `"
+            + scheme.name(Stage.REBUILD, StageState.QUEUED)
+            + "` as a user with write access (the builder starts again on the same branch and"
+            + " pull request).";
     forge(Persona.BUILDER).comment(repo, number, body);
     log("builder commented on #" + number + ": needs input (" + stage + ")");
   }

@@ -7,6 +7,9 @@ import dev.hydra.event.IssueSnapshot;
 import dev.hydra.event.PullRequestSnapshot;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.MetadataLabel;
+import dev.hydra.label.Outcome;
+import dev.hydra.label.Stage;
+import dev.hydra.label.StageState;
 import dev.hydra.text.Texts;
 import java.util.List;
 import java.util.Optional;
@@ -73,10 +76,15 @@ public final class Router {
           null);
     }
     Optional<String> added = event.changedLabel();
+    String rebuild = labels.name(Stage.REBUILD, StageState.QUEUED);
     String who = event.sender().isEmpty() ? "" : " by @" + event.sender();
     if (added.isPresent()) {
       String label = added.get();
       String seen = "label " + Texts.quote(label) + " added" + who + " to issue #" + issue.number();
+      if (label.equals(rebuild)) {
+        return rebuildIfOpen(
+            issue, out, seen, "the rebuild label `" + rebuild + "` was added (a person's reset)");
+      }
       if (!labels.isTrigger(label)) {
         if (labels.isPipelineLabel(label)) {
           return out.skip(
@@ -114,6 +122,15 @@ public final class Router {
             + issue.number()
             + " without a `label` field; labels now: "
             + list(issue.labels());
+    if (issue.labels().contains(rebuild)) {
+      return rebuildIfOpen(
+          issue,
+          out,
+          seen,
+          "the rebuild label `"
+              + rebuild
+              + "` is on the issue and the payload does not say which label was added");
+    }
     if (!issue.labels().contains(labels.trigger())) {
       for (String label : issue.labels()) {
         if (!labels.isPipelineLabel(label) && !isMetadata(labels, label)) {
@@ -145,6 +162,27 @@ public final class Router {
             + " label was added");
   }
 
+  /**
+   * A person's {@code rebuild:queued}: the build runs although the issue carries pipeline labels
+   * (that is the point of a reset). The stage checks the rest on the live issue: who applied it,
+   * and that {@code needs-input} was removed first.
+   */
+  private static RouteDecision rebuildIfOpen(
+      IssueSnapshot issue, Builder out, String seen, String because) {
+    if (!issue.open()) {
+      return out.skip(
+          seen,
+          "issue #" + issue.number() + " is closed",
+          "reopen the issue, then remove and re-apply `"
+              + out.labels.name(Stage.REBUILD, StageState.QUEUED)
+              + "`");
+    }
+    return out.run(
+        PipelineStage.BUILD,
+        seen,
+        because + " and issue #" + issue.number() + " is open: the build starts again");
+  }
+
   private static RouteDecision buildIfReady(
       IssueSnapshot issue, LabelScheme labels, Builder out, String seen, String because) {
     if (!issue.open()) {
@@ -159,10 +197,11 @@ public final class Router {
       return out.skip(
           seen,
           "issue #" + issue.number() + " is already in the pipeline (" + list(inPipeline) + ")",
-          "wait for the pipeline to finish; to start again after needs-input, remove Hydra's"
-              + " labels from the issue and apply `"
-              + labels.trigger()
-              + "` again");
+          "wait for the pipeline to finish; to start again after needs-input, remove `"
+              + labels.name(Outcome.NEEDS_INPUT)
+              + "` and apply `"
+              + labels.name(Stage.REBUILD, StageState.QUEUED)
+              + "`");
     }
     return out.run(
         PipelineStage.BUILD,

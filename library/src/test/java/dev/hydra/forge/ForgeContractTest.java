@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -179,6 +180,11 @@ public abstract class ForgeContractTest {
   protected abstract void stubMarkReady(RepoRef repo, PrFixture draft);
 
   protected abstract RequestPatternBuilder markReadyRequest(RepoRef repo, PrFixture draft);
+
+  protected abstract void stubReopen(RepoRef repo, PrFixture pr);
+
+  /** The request that sets the pull request's {@code state} to {@code state}, and nothing else. */
+  protected abstract RequestPatternBuilder reopenRequest(RepoRef repo, int number, String state);
 
   protected abstract void stubMerge(RepoRef repo, PrFixture pr);
 
@@ -511,6 +517,27 @@ public abstract class ForgeContractTest {
             12, "WIP: Add a greeting", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "");
     measure("markReadyForReview", () -> forge.markReadyForReview(REPO, pr));
     wm.verify(1, markReadyRequest(REPO, draftPr()));
+  }
+
+  @Test
+  void reopenPullRequestClosesItThenOpensIt() throws Exception {
+    stubRepository(REPO, false, true);
+    stubReopen(REPO, draftPr());
+    measure("reopenPullRequest", () -> forge.reopenPullRequest(REPO, 12));
+    wm.verify(1, reopenRequest(REPO, 12, "closed"));
+    wm.verify(1, reopenRequest(REPO, 12, "open"));
+    // WireMock lists the newest request first.
+    List<String> bodies =
+        new ArrayList<>(
+            wm.getAllServeEvents().stream()
+                .map(ServeEvent::getRequest)
+                .filter(r -> r.getMethod().getName().equals("PATCH"))
+                .map(r -> r.getBodyAsString())
+                .toList());
+    Collections.reverse(bodies);
+    assertThat(bodies).hasSize(2);
+    assertThat(bodies.get(0)).contains("closed");
+    assertThat(bodies.get(1)).contains("open");
   }
 
   @Test

@@ -138,6 +138,11 @@ final class InMemoryForge implements Forge {
   }
 
   @Override
+  public void reopenPullRequest(RepoRef repo, int pullRequest) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
   public void merge(RepoRef repo, int pullRequest, String headSha) {
     throw new UnsupportedOperationException();
   }

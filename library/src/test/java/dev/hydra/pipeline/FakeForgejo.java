@@ -172,6 +172,10 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
   private final Map<String, String> branches = new LinkedHashMap<>();
   private final Map<Integer, Item> items = new TreeMap<>();
   private final Map<Integer, Pull> pulls = new TreeMap<>();
+
+  /** The pull requests' state changes, oldest first: {@code "closed #12 by hydra-builder"}. */
+  final List<String> pullStates = new ArrayList<>();
+
   private final List<Event> events = new ArrayList<>();
   final List<ObjectNode> reviews = new ArrayList<>();
   private int nextIndex;
@@ -704,6 +708,15 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
       }
       if (body.has("body")) {
         item.body = body.path("body").asText();
+      }
+      String state = body.path("state").asText();
+      if (!state.isEmpty() && !pull.merged) {
+        // services/issue/status.go: a change of state is an event (closed, reopened).
+        boolean open = state.equals("open");
+        if (open != item.open) {
+          item.open = open;
+          pullStates.add((open ? "reopened" : "closed") + " #" + pull.number + " by " + user);
+        }
       }
       if (body.has("labels") && isWriter(user)) {
         List<Long> wanted = new ArrayList<>();

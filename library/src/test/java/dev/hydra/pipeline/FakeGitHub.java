@@ -77,6 +77,9 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   boolean merged;
   String mergedSha = "";
 
+  /** The pull request's state changes, oldest first: {@code "closed by hydra-builder"}. */
+  final List<String> pullStates = new ArrayList<>();
+
   /** Requests (method and path pattern) to answer once with a primary rate limit. */
   final List<String> rateLimitOnce = new ArrayList<>();
 
@@ -122,14 +125,26 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
     }
   }
 
-  /** {@code git push} of a branch. */
+  /** A person removes a label through the web interface. */
+  public synchronized void remove(String login, String label) {
+    if (labels.remove(label)) {
+      events.add(event("unlabeled", login, label));
+    }
+  }
+
   /** A person edits the issue's text. */
   public synchronized void editBody(String body) {
     issueBody = body;
   }
 
+  /** {@code git push} of a branch; an open pull request from it gets the new head. */
   public synchronized void push(String branch, String sha) {
     branches.add(branch + "@" + sha);
+    if (hasPull()
+        && pull.path("state").asText().equals("open")
+        && pull.path("head").path("ref").asText().equals(branch)) {
+      Fixtures.object(pull.get("head")).put("sha", sha);
+    }
   }
 
   /** The issue's labels now. */
@@ -311,6 +326,18 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
       Fixtures.object(review.get("user")).put("login", user);
       reviews.add(review);
       return json(200, review);
+    }
+    if (hasPull() && rest.equals("/pulls/" + prNumber()) && method.equals("PATCH")) {
+      JsonNode body = MAPPER.readTree(request.getBodyAsString());
+      if (!writer && !pull.path("user").path("login").asText().equals(user)) {
+        return error(403, "Resource not accessible by personal access token");
+      }
+      String state = body.path("state").asText();
+      if (!state.isEmpty() && !merged && !state.equals(pull.path("state").asText())) {
+        pull.put("state", state);
+        pullStates.add((state.equals("open") ? "reopened" : "closed") + " by " + user);
+      }
+      return json(200, pull);
     }
     if (hasPull() && rest.equals("/pulls/" + prNumber() + "/merge") && method.equals("PUT")) {
       JsonNode body = MAPPER.readTree(request.getBodyAsString());

@@ -107,6 +107,7 @@ class GitHubPipelineTest {
       gh.issueOpen = true;
       gh.issueBody = FakeGitHub.ORIGINAL_BODY;
       gh.rateLimitOnce.clear();
+      gh.pullStates.clear();
     }
   }
 
@@ -366,6 +367,95 @@ class GitHubPipelineTest {
     assertThat(requests() - before)
         .as("two claims that find nothing to take (404), nothing written")
         .isEqualTo(2);
+  }
+
+  /** A run that ends in needs-input: the security review fails. */
+  void aRunThatNeedsInput() throws Exception {
+    gh.apply("alice", "ready-to-build");
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.FAIL);
+    buildJob("alice");
+    assertThat(reviewJobs().status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.PASS);
+  }
+
+  PipelineResult rebuildJob(String sender) throws Exception {
+    return job(Persona.BUILDER).rebuild(REPO, 7, sender, null);
+  }
+
+  @Test
+  void aRebuildAfterNeedsInputResetsReopensThePullRequestAndReachesDone() throws Exception {
+    aRunThatNeedsInput();
+    int comments = gh.comments.size();
+    gh.remove("alice", "needs-input");
+    gh.apply("alice", "rebuild:queued");
+    wm.resetRequests();
+
+    PipelineResult build = rebuildJob("alice");
+    int afterBuild = requests();
+    // The reopened event starts the review workflow; its jobs find the reviews queued.
+    PipelineResult decision = reviewJobs();
+    int total = requests();
+    List<ServeEvent> all = new ArrayList<>(wm.getAllServeEvents());
+    Collections.reverse(all);
+    report("rebuild job", all.subList(0, afterBuild));
+    report("whole rebuild run", all);
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(build.pullRequest()).isEqualTo(12);
+    assertThat(executor.count(Stage.BUILD)).as("one container per build").isEqualTo(2);
+    assertThat(gh.pullStates)
+        .containsExactly("closed by hydra-builder", "reopened by hydra-builder");
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(gh.labelsNow())
+        .containsExactlyInAnyOrder(
+            "build:pass", "code-review:pass", "security-review:pass", "done");
+    assertThat(gh.comments).as("the progress comment edited, no new one").hasSize(comments);
+    assertThat(gh.comments.get(0).path("body").asText()).contains("Rebuild started");
+    assertThat(afterBuild).as("requests of the rebuild job").isEqualTo(12);
+    assertThat(total).as("requests of the whole rebuild run").isEqualTo(23);
+
+    // A duplicate delivery of the rebuild event finds nothing to take.
+    PipelineResult again = rebuildJob("alice");
+    assertThat(again.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(executor.count(Stage.BUILD)).isEqualTo(2);
+    assertThat(gh.pullStates).hasSize(2);
+    assertThat(gh.comments).hasSize(comments);
+  }
+
+  @Test
+  void aRebuildByATriageUserStartsNoContainer() throws Exception {
+    aRunThatNeedsInput();
+    int comments = gh.comments.size();
+    gh.remove("alice", "needs-input");
+    gh.apply("trudy", "rebuild:queued");
+
+    PipelineResult build = rebuildJob("trudy");
+    rebuildJob("trudy");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(build.reason()).contains("@trudy", "no write access");
+    assertThat(executor.count(Stage.BUILD)).isEqualTo(1);
+    assertThat(gh.comments).as("one explanation").hasSize(comments + 1);
+    assertThat(gh.labelsNow()).contains("rebuild:queued").doesNotContain("build:running");
+  }
+
+  @Test
+  void aRebuildWhileNeedsInputIsOnIsExplainedOnce() throws Exception {
+    aRunThatNeedsInput();
+    int comments = gh.comments.size();
+    gh.apply("alice", "rebuild:queued");
+    List<String> before = gh.labelsNow();
+
+    PipelineResult build = rebuildJob("alice");
+    rebuildJob("alice");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(build.reason()).contains("`needs-input` is still on issue #7");
+    assertThat(executor.count(Stage.BUILD)).isEqualTo(1);
+    assertThat(gh.labelsNow()).isEqualTo(before);
+    assertThat(gh.comments).hasSize(comments + 1);
+    assertThat(gh.comments.get(gh.comments.size() - 1).path("body").asText())
+        .contains("remove `needs-input` first");
   }
 
   @Test

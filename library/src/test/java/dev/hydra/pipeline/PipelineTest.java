@@ -13,6 +13,7 @@ import dev.hydra.forge.local.LocalForge;
 import dev.hydra.forge.local.LocalForges;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Stage;
+import dev.hydra.label.StageState;
 import dev.hydra.ops.LabelSeeding;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,10 +161,67 @@ class PipelineTest {
     assertThat(result.operatorMustSee()).isTrue();
     assertThat(labels()).containsExactlyInAnyOrder("build:fail", "needs-input");
     assertThat(commentsContaining("hydra:needs-input")).isEqualTo(1);
-    assertThat(commentsContaining("apply `ready-to-build` as a user with write access"))
+    assertThat(
+            commentsContaining(
+                "remove `needs-input` and apply `rebuild:queued` as a user with write access"))
         .isEqualTo(1);
     assertThat(builder.findPullRequest(REPO, "hydra/" + issue + "-add-a-health-endpoint"))
         .isEmpty();
+  }
+
+  @Test
+  void aRebuildAfterAFailedReviewReusesThePullRequestAndReopensIt() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor =
+        executor().script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.FAIL);
+    assertThat(buildAndReview(executor).status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    String rebuild = SCHEME.name(Stage.REBUILD, StageState.QUEUED);
+
+    // Still in needs-input: explained once, nothing changes.
+    mona.addLabel(REPO, issue, rebuild);
+    Pipeline p = pipeline(executor);
+    assertThat(p.rebuild(REPO, issue, null, null).status())
+        .isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(p.rebuild(REPO, issue, null, null).status())
+        .isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(commentsContaining("hydra:rebuild-needs-input")).isEqualTo(1);
+    assertThat(executor.count(Stage.BUILD)).isEqualTo(1);
+
+    mona.takeLabel(REPO, issue, "needs-input");
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.PASS);
+    PipelineResult build = p.rebuild(REPO, issue, null, null);
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(build.reason()).contains("closed and reopened");
+    assertThat(labels())
+        .containsExactlyInAnyOrder("build:pass", "code-review:queued", "security-review:queued");
+    assertThat(String.join("\n", LocalForges.timeline(dir, REPO)))
+        .contains("closed and reopened PR #" + build.pullRequest());
+    assertThat(p.rebuild(REPO, issue, null, null).status())
+        .as("a duplicate delivery")
+        .isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(executor.count(Stage.BUILD)).isEqualTo(2);
+    PullRequest pr =
+        builder.findPullRequest(REPO, "hydra/" + issue + "-add-a-health-endpoint").orElseThrow();
+    assertThat(pr.number()).isEqualTo(build.pullRequest());
+    assertThat(p.reviews(REPO, pr).status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(commentsContaining("hydra:progress")).isEqualTo(1);
+  }
+
+  @Test
+  void aRebuildAfterAFailedBuildOpensAFreshPullRequest() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor = executor().script(Stage.BUILD, FakeStageExecutor.Script.FAIL);
+    Pipeline p = pipeline(executor);
+    p.build(REPO, issue, null);
+    mona.takeLabel(REPO, issue, "needs-input");
+    mona.addLabel(REPO, issue, SCHEME.name(Stage.REBUILD, StageState.QUEUED));
+    executor.script(Stage.BUILD, FakeStageExecutor.Script.PASS);
+
+    PipelineResult build = p.rebuild(REPO, issue, LocalForges.DEMO_ADMIN, null);
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(build.reason()).contains("opened").doesNotContain("reopened");
+    assertThat(String.join("\n", LocalForges.timeline(dir, REPO))).doesNotContain("reopened");
   }
 
   @Test

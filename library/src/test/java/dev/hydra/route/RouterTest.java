@@ -233,7 +233,6 @@ class RouterTest {
           "security-review:fail",
           "applier:running",
           "retry:queued",
-          "rebuild:queued",
           "done",
           "needs-input"
         })
@@ -351,8 +350,8 @@ class RouterTest {
           .isEqualTo("issue #7 is already in the pipeline (`build:running`, `needs-input`)");
       assertThat(d.fix())
           .isEqualTo(
-              "wait for the pipeline to finish; to start again after needs-input, remove Hydra's"
-                  + " labels from the issue and apply `ready-to-build` again");
+              "wait for the pipeline to finish; to start again after needs-input, remove"
+                  + " `needs-input` and apply `rebuild:queued`");
     }
 
     @Test
@@ -367,7 +366,7 @@ class RouterTest {
 
       assertSkipsIssue(d);
       assertThat(d.reason()).contains("(`wilco-done`)");
-      assertThat(d.fix()).contains("apply `wilco-ready-to-build` again");
+      assertThat(d.fix()).contains("remove `wilco-needs-input` and apply `wilco-rebuild:queued`");
     }
 
     @Test
@@ -381,6 +380,76 @@ class RouterTest {
               WILCO);
 
       assertRunsBuild(d);
+    }
+
+    @Test
+    void rebuildAddedAfterNeedsInputRunsTheBuild() {
+      RouteDecision d =
+          route(
+              issues(
+                  "labeled",
+                  "rebuild:queued",
+                  openIssue("build:pass", "code-review:fail", "rebuild:queued", "bug")),
+              CANONICAL);
+
+      assertRunsBuild(d);
+      assertThat(d.label()).isEqualTo("rebuild:queued");
+      assertThat(d.seen()).isEqualTo("label `rebuild:queued` added by @mona to issue #7");
+      assertThat(d.reason())
+          .isEqualTo(
+              "the rebuild label `rebuild:queued` was added (a person's reset) and issue #7 is"
+                  + " open: the build starts again");
+    }
+
+    @Test
+    void prefixedRebuildRunsTheBuild() {
+      RouteDecision d =
+          route(
+              issues(
+                  "labeled",
+                  "wilco-rebuild:queued",
+                  openIssue("wilco-build:fail", "wilco-rebuild:queued")),
+              WILCO);
+
+      assertRunsBuild(d);
+      assertThat(d.reason()).startsWith("the rebuild label `wilco-rebuild:queued` was added");
+    }
+
+    @Test
+    void rebuildWhileNeedsInputIsOnStillRoutes() {
+      // The stage reads the live issue and explains once that needs-input must go first.
+      RouteDecision d =
+          route(
+              issues(
+                  "labeled",
+                  "rebuild:queued",
+                  openIssue("build:fail", "needs-input", "rebuild:queued")),
+              CANONICAL);
+
+      assertRunsBuild(d);
+    }
+
+    @Test
+    void anotherHydrasRebuildLabelIsNotOurs() {
+      RouteDecision canonical =
+          route(
+              issues("labeled", "wilco-rebuild:queued", openIssue("wilco-rebuild:queued")),
+              CANONICAL);
+      RouteDecision wilco =
+          route(issues("labeled", "rebuild:queued", openIssue("rebuild:queued")), WILCO);
+
+      assertSkipsIssue(canonical);
+      assertSkipsIssue(wilco);
+    }
+
+    @Test
+    void rebuildOnAClosedIssueIsSkipped() {
+      RouteDecision d =
+          route(issues("labeled", "rebuild:queued", closedIssue("rebuild:queued")), CANONICAL);
+
+      assertSkipsIssue(d);
+      assertThat(d.reason()).isEqualTo("issue #7 is closed");
+      assertThat(d.fix()).isEqualTo("reopen the issue, then remove and re-apply `rebuild:queued`");
     }
 
     @Test
@@ -432,6 +501,36 @@ class RouterTest {
           .isEqualTo(
               "the trigger label `ready-to-build` is on the issue and the payload does not say"
                   + " which label was added and issue #7 is open and not yet in the pipeline");
+    }
+
+    @Test
+    void rebuildOnTheIssueRuns() {
+      RouteDecision d =
+          route(
+              issues("label_updated", null, openIssue("build:fail", "rebuild:queued")), CANONICAL);
+
+      assertRunsBuild(d);
+      assertThat(d.reason())
+          .isEqualTo(
+              "the rebuild label `rebuild:queued` is on the issue and the payload does not say"
+                  + " which label was added and issue #7 is open: the build starts again");
+    }
+
+    @Test
+    void prefixedRebuildOnTheIssueRuns() {
+      RouteDecision prefixed =
+          route(
+              issues(
+                  "label_updated",
+                  null,
+                  openIssue("wilco-build:fail", "wilco-rebuild:queued", "rebuild:queued")),
+              WILCO);
+      RouteDecision othersOnly =
+          route(issues("label_updated", null, openIssue("build:fail", "rebuild:queued")), WILCO);
+
+      assertRunsBuild(prefixed);
+      assertThat(prefixed.reason()).startsWith("the rebuild label `wilco-rebuild:queued` is on");
+      assertSkipsIssue(othersOnly);
     }
 
     @Test

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.hydra.label.LabelScheme;
+import dev.hydra.label.Stage;
+import dev.hydra.label.StageState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +40,11 @@ class WorkflowFilesTest {
   static final String GUARD =
       "format('{0}{1}{2}', vars.HYDRA_LABEL_PREFIX, vars.HYDRA_LABEL_PREFIX != '' && '-' || '',"
           + " vars.HYDRA_TRIGGER_LABEL || 'ready-to-build')";
+
+  /** The guard's second half: a person's rebuild:queued, prefixed like every Hydra label. */
+  static final String REBUILD_GUARD =
+      "format('{0}{1}rebuild:queued', vars.HYDRA_LABEL_PREFIX,"
+          + " vars.HYDRA_LABEL_PREFIX != '' && '-' || '')";
 
   static final Pattern PINNED =
       Pattern.compile("([\\w.-]+/[\\w./-]+|https://[\\w.-]+/[\\w./-]+)@[0-9a-f]{40}");
@@ -124,7 +131,12 @@ class WorkflowFilesTest {
     }
     String condition =
         read(file).path("jobs").path("build").path("if").asText().replaceAll("\\s+", " ");
-    assertThat(condition).contains("github.event.label.name == " + GUARD);
+    assertThat(condition)
+        .contains(
+            "github.event.label.name == "
+                + GUARD
+                + " || github.event.label.name == "
+                + REBUILD_GUARD);
   }
 
   @ParameterizedTest(name = "prefix={0} trigger={1} -> {2}")
@@ -141,6 +153,10 @@ class WorkflowFilesTest {
         prefix + (prefix.isEmpty() ? "" : "-") + (trigger.isEmpty() ? "ready-to-build" : trigger);
     assertThat(expression).isEqualTo(expected);
     assertThat(LabelScheme.of(prefix, trigger).trigger()).isEqualTo(expected);
+    // The rebuild half: prefix + (prefix != '' ? '-' : '') + 'rebuild:queued'; no trigger in it.
+    String rebuild = prefix + (prefix.isEmpty() ? "" : "-") + "rebuild:queued";
+    assertThat(rebuild)
+        .isEqualTo(LabelScheme.of(prefix, trigger).name(Stage.REBUILD, StageState.QUEUED));
   }
 
   @Test

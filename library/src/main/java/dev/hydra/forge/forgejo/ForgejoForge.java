@@ -552,6 +552,25 @@ public final class ForgejoForge implements Forge {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Two {@code repoEditPullRequest} calls that send only {@code state}: closed, then open.
+   */
+  @Override
+  public void reopenPullRequest(RepoRef repo, int pullRequest) throws ForgeException {
+    Attempt attempt =
+        attempt(Operation.REOPEN_PULL_REQUEST, repo.fullName() + " pull request #" + pullRequest);
+    long index = pullRequest;
+    for (String state : List.of("closed", "open")) {
+      call(
+          attempt,
+          () ->
+              repositories.repoEditPullRequest(
+                  repo.owner(), repo.name(), index, new EditPullRequestOption().state(state)));
+    }
+  }
+
   @Override
   public void merge(RepoRef repo, int pullRequest, String headSha) throws ForgeException {
     Attempt attempt = attempt(Operation.MERGE, repo.fullName() + " pull request #" + pullRequest);

@@ -83,6 +83,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #findPullRequest}: {@code GET …/pulls?head=}; {@link #openDraftPullRequest}: {@code
  *       POST …/pulls}; {@link #merge}: {@code PUT …/pulls/{n}/merge}; {@link #review}: {@code POST
  *       …/pulls/{n}/reviews}; {@link #commitStatus}: {@code POST …/statuses/{sha}};
+ *   <li>{@link #reopenPullRequest}: {@code PATCH …/pulls/{n}} with {@code state} closed, then open;
  *   <li>{@link #markReadyForReview}: the GraphQL mutation {@code markPullRequestReadyForReview}
  *       (REST has no such call), with the node id the pull request carries.
  * </ul>
@@ -443,6 +444,20 @@ public final class GitHubForge implements Forge {
               Json.mapper().createObjectNode().put("message", String.valueOf(first.message()))),
           null);
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Two {@code PATCH …/pulls/{n}} requests: {@code state} closed, then open.
+   */
+  @Override
+  public void reopenPullRequest(RepoRef repo, int pullRequest) throws ForgeException {
+    Attempt attempt =
+        attempt(Operation.REOPEN_PULL_REQUEST, repo.fullName() + " pull request #" + pullRequest);
+    URI path = repoPath(repo, "/pulls/" + pullRequest);
+    rest(attempt, "PATCH", path, Map.of("state", "closed"));
+    rest(attempt, "PATCH", path, Map.of("state", "open"));
   }
 
   /**

@@ -577,6 +577,43 @@ public final class LocalForge implements Forge {
   /**
    * {@inheritDoc}
    *
+   * <p>The pull request stays open (the close and the reopen are one locked step); the timeline
+   * records the reopen, the event that starts the reviews on a real forge.
+   *
+   * @throws ForgeConflictException (422) when the pull request is closed or merged
+   */
+  @Override
+  public void reopenPullRequest(RepoRef repo, int pullRequest) throws ForgeException {
+    String login = login();
+    store.locked(
+        repo,
+        () -> {
+          store.repo(repo);
+          PullFile p = pull(repo, pullRequest);
+          if (!p.author().equals(login)) {
+            require(repo, login, Permission.WRITE, "reopen pull request #" + pullRequest);
+          }
+          if (!p.open()) {
+            throw new ForgeConflictException(
+                "local forge: cannot close and reopen pull request "
+                    + repo
+                    + "#"
+                    + pullRequest
+                    + " as "
+                    + who(login)
+                    + ": it is "
+                    + (p.merged() ? "merged" : "closed"),
+                422,
+                null);
+          }
+          timeline(repo, "closed and reopened PR #" + pullRequest);
+          return true;
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
    * @throws ForgeConflictException (405) when the pull request is closed, merged or a draft, when
    *     {@code headSha} is not its head, or when the default branch's {@code required_approvals} is
    *     not met

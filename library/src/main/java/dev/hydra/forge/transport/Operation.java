@@ -51,6 +51,10 @@ public enum Operation {
       "mark ready for review",
       "`Pull requests: write`",
       "the `write:repository` scope and write access to the repository"),
+  REOPEN_PULL_REQUEST(
+      "close and reopen",
+      "`Pull requests: write`",
+      "the `write:repository` scope and write access to the repository"),
   MERGE(
       "merge",
       "`Contents: write` and `Pull requests: write`, and branch protection must allow it",

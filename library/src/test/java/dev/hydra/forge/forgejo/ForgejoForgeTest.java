@@ -104,6 +104,7 @@ class ForgejoForgeTest extends ForgeContractTest {
         Map.entry("openDraftPullRequest", 1),
         Map.entry("openDraftPullRequest (exists)", 2),
         Map.entry("markReadyForReview", 2),
+        Map.entry("reopenPullRequest", 2),
         Map.entry("merge", 1),
         Map.entry("review", 1),
         Map.entry("commitStatus", 1));
@@ -508,6 +509,19 @@ class ForgejoForgeTest extends ForgeContractTest {
     // Only the title: a labels or assignees key, even empty, would replace the PR's.
     return patchRequestedFor(urlPathEqualTo(repoPath(repo) + "/pulls/" + draft.number()))
         .withRequestBody(equalToJson("{\"title\":\"Add a greeting\"}"));
+  }
+
+  @Override
+  protected void stubReopen(RepoRef repo, PrFixture pr) {
+    wm.stubFor(
+        patch(urlPathEqualTo(repoPath(repo) + "/pulls/" + pr.number()))
+            .willReturn(created(pullRequest(pr))));
+  }
+
+  @Override
+  protected RequestPatternBuilder reopenRequest(RepoRef repo, int number, String state) {
+    return patchRequestedFor(urlPathEqualTo(repoPath(repo) + "/pulls/" + number))
+        .withRequestBody(equalToJson("{\"state\":\"" + state + "\"}"));
   }
 
   @Override

@@ -103,6 +103,7 @@ class GitHubForgeTest extends ForgeContractTest {
         Map.entry("openDraftPullRequest", 1),
         Map.entry("openDraftPullRequest (exists)", 2),
         Map.entry("markReadyForReview", 2),
+        Map.entry("reopenPullRequest", 2),
         Map.entry("merge", 1),
         Map.entry("review", 1),
         Map.entry("commitStatus", 1));
@@ -523,6 +524,19 @@ class GitHubForgeTest extends ForgeContractTest {
     return postRequestedFor(urlPathEqualTo("/graphql"))
         .withRequestBody(matchingJsonPath("$.variables.id", equalTo(NODE_ID)))
         .withRequestBody(matchingJsonPath("$.query", containing("markPullRequestReadyForReview")));
+  }
+
+  @Override
+  protected void stubReopen(RepoRef repo, PrFixture pr) {
+    wm.stubFor(
+        patch(urlPathEqualTo(repoPath(repo) + "/pulls/" + pr.number()))
+            .willReturn(okJson(pullRequest(pr, "pull-request").toString())));
+  }
+
+  @Override
+  protected RequestPatternBuilder reopenRequest(RepoRef repo, int number, String state) {
+    return patchRequestedFor(urlPathEqualTo(repoPath(repo) + "/pulls/" + number))
+        .withRequestBody(equalToJson("{\"state\":\"" + state + "\"}"));
   }
 
   @Override
