@@ -344,6 +344,37 @@ class ForgejoPipelineTest {
   }
 
   @Test
+  void aRebuildAfterNeedsInputReopensThePullRequestAndReachesDone() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.FAIL);
+    buildJob("alice");
+    assertThat(reviewJobs().status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    int comments = fj.comments(FakeForgejo.ISSUE).size();
+
+    // A person fixes things, takes needs-input off and asks for a rebuild.
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.PASS);
+    fj.remove("alice", "needs-input");
+    fj.apply("alice", "rebuild:queued");
+    wm.resetRequests();
+    PipelineResult build = job(Persona.BUILDER).rebuild(REPO, FakeForgejo.ISSUE, "alice", null);
+    int afterBuild = requests();
+    PipelineResult decision = reviewJobs();
+    report("rebuild job", served().subList(0, afterBuild));
+    report("whole rebuild run", served());
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(executor.count(Stage.BUILD)).as("one container per build").isEqualTo(2);
+    assertThat(fj.pullStates)
+        .containsExactly("closed #12 by hydra-builder", "reopened #12 by hydra-builder");
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(fj.labelsNow())
+        .containsExactlyInAnyOrder(
+            "build:pass", "code-review:pass", "security-review:pass", "done");
+    assertThat(fj.comments(FakeForgejo.ISSUE)).as("the progress comment edited").hasSize(comments);
+    assertThat(fj.pullTitle(12)).as("ready for review").doesNotStartWith("WIP: ");
+  }
+
+  @Test
   void fixesGoToTheApplierThenDone() throws Exception {
     fj.apply("alice", "ready-to-build");
     executor.script(Stage.CODE_REVIEW, FakeStageExecutor.Script.PASS_WITH_FIXES);
