@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hydra.container.docker.CommandRunner;
-import dev.hydra.container.docker.CommonsExecCommandRunner;
 import dev.hydra.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -32,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoCommandIT {
 
-  static final CommandRunner DOCKER = new CommonsExecCommandRunner();
   static final String ID = "hydra-it-" + UUID.randomUUID().toString().substring(0, 8);
   static final String PREFIX = ID + "-demo";
   static final String NETWORK = ID + "-net";
@@ -42,26 +37,8 @@ class DemoCommandIT {
 
   @BeforeAll
   void requireDocker() throws Exception {
-    String problem;
-    try {
-      if (docker("info", "--format", "{{.ServerVersion}}").exitCode() != 0) {
-        problem = "no Docker daemon answers";
-      } else if (docker("image", "inspect", "debian:bookworm-slim").exitCode() != 0) {
-        problem = "the base image debian:bookworm-slim is not present (nothing can be pulled here)";
-      } else {
-        problem = null;
-      }
-    } catch (IOException e) {
-      problem = "the docker CLI cannot run (" + e.getMessage() + ")";
-    }
-    dockerAnswered = problem == null;
-    if (problem != null) {
-      String message = problem + "; run .ci/provision-docker.sh (as root) to provision Docker";
-      if ("1".equals(System.getenv("HYDRA_REQUIRE_DOCKER"))) {
-        Assertions.fail("HYDRA_REQUIRE_DOCKER=1 but " + message);
-      }
-      Assumptions.abort("Docker test skipped: " + message);
-    }
+    ItDocker.require();
+    dockerAnswered = true;
   }
 
   @AfterAll
@@ -69,32 +46,11 @@ class DemoCommandIT {
     if (!dockerAnswered) {
       return; // JUnit runs this after a skip too; there is nothing to remove, nor a daemon to ask
     }
-    String images =
-        docker(
-                "images",
-                "--format",
-                "{{.Repository}}:{{.Tag}}",
-                "--filter",
-                "reference=" + PREFIX + "-*")
-            .stdout();
-    for (String image : images.lines().filter(l -> !l.isBlank()).toList()) {
-      docker("image", "rm", "--force", image);
-    }
-    docker("network", "rm", NETWORK);
-    assertThat(
-            docker("images", "--quiet", "--filter", "reference=" + PREFIX + "-*").stdout().strip())
-        .as("images left behind")
-        .isEmpty();
-    assertThat(docker("network", "inspect", NETWORK).exitCode()).as("network left").isNotZero();
-    assertThat(docker("image", "inspect", "debian:bookworm-slim").exitCode())
-        .as("the base image stays")
-        .isZero();
+    ItDocker.removeImagesAndNetwork(PREFIX, NETWORK);
   }
 
   static CommandRunner.Result docker(String... args) throws Exception {
-    List<String> argv = new java.util.ArrayList<>(List.of("docker"));
-    argv.addAll(List.of(args));
-    return DOCKER.run(argv, Duration.ofMinutes(1));
+    return ItDocker.docker(args);
   }
 
   MainTest.Result demo(String forge, String... more) {

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.hydra.container.docker.CommandRunner;
-import dev.hydra.container.docker.CommonsExecCommandRunner;
 import dev.hydra.credentials.Persona;
 import dev.hydra.event.EventExamples;
 import dev.hydra.forge.LabelSpec;
@@ -50,8 +49,6 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,7 +78,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class RunCommandIT {
 
-  static final CommandRunner DOCKER = new CommonsExecCommandRunner();
+  static final CommandRunner DOCKER = ItDocker.RUNNER;
   static final String ID = "hydra-it-" + UUID.randomUUID().toString().substring(0, 8);
   static final String PREFIX = ID + "-run";
   static final String TAG = "it";
@@ -116,29 +113,8 @@ class RunCommandIT {
 
   @BeforeAll
   void requireDockerAndBuildTheDemoImages() throws Exception {
-    String problem;
-    try {
-      if (docker("info", "--format", "{{.ServerVersion}}").exitCode() != 0) {
-        problem = "no Docker daemon answers";
-      } else if (docker("image", "inspect", DemoImages.BASE_IMAGE).exitCode() != 0) {
-        problem =
-            "the base image "
-                + DemoImages.BASE_IMAGE
-                + " is not present (nothing can be pulled here)";
-      } else {
-        problem = null;
-      }
-    } catch (IOException e) {
-      problem = "the docker CLI cannot run (" + e.getMessage() + ")";
-    }
-    dockerAnswered = problem == null;
-    if (problem != null) {
-      String message = problem + "; run .ci/provision-docker.sh (as root) to provision Docker";
-      if ("1".equals(System.getenv("HYDRA_REQUIRE_DOCKER"))) {
-        Assertions.fail("HYDRA_REQUIRE_DOCKER=1 but " + message);
-      }
-      Assumptions.abort("Docker test skipped: " + message);
-    }
+    ItDocker.require();
+    dockerAnswered = true;
     new DemoImages(DOCKER, "docker", line -> {}).ensure(DemoCommandTest.imagesDir(), PREFIX, TAG);
     for (Persona p : Persona.values()) {
       tokens.put(p, "ghp_" + p.id() + "_" + SALT);
@@ -150,26 +126,7 @@ class RunCommandIT {
     if (!dockerAnswered) {
       return; // JUnit runs this after a skip too; there is nothing to remove, nor a daemon to ask
     }
-    String images =
-        docker(
-                "images",
-                "--format",
-                "{{.Repository}}:{{.Tag}}",
-                "--filter",
-                "reference=" + PREFIX + "-*")
-            .stdout();
-    for (String image : images.lines().filter(l -> !l.isBlank()).toList()) {
-      docker("image", "rm", "--force", image);
-    }
-    docker("network", "rm", NETWORK);
-    assertThat(
-            docker("images", "--quiet", "--filter", "reference=" + PREFIX + "-*").stdout().strip())
-        .as("images left behind")
-        .isEmpty();
-    assertThat(docker("network", "inspect", NETWORK).exitCode()).as("network left").isNotZero();
-    assertThat(docker("image", "inspect", DemoImages.BASE_IMAGE).exitCode())
-        .as("the base image stays")
-        .isZero();
+    ItDocker.removeImagesAndNetwork(PREFIX, NETWORK);
   }
 
   @BeforeEach
@@ -849,9 +806,7 @@ class RunCommandIT {
   // ------------------------------------------------------------------------------- docker
 
   static CommandRunner.Result docker(String... args) throws Exception {
-    List<String> argv = new ArrayList<>(List.of("docker"));
-    argv.addAll(List.of(args));
-    return DOCKER.run(argv, Duration.ofMinutes(2));
+    return ItDocker.docker(args);
   }
 
   /**
