@@ -159,6 +159,9 @@ class ClaudeCliRecordingTest {
             .with(Map.of("retry-after", "30"));
     Recording r = record(Credential.API_KEY, apiKey(), throttled);
     assertThat(r.outcome()).as(r.describe()).isInstanceOf(AgentOutcome.AccountLimit.class);
+    // The CLI prints neither retry-after nor a rate_limit_event for a Console key: the pool parks
+    // the token for ClaudeTokenPool.UNKNOWN_RESET.
+    assertThat(((AgentOutcome.AccountLimit) r.outcome()).reset()).as(r.describe()).isEmpty();
   }
 
   @Test
@@ -203,6 +206,26 @@ class ClaudeCliRecordingTest {
     assertThat(r.outcome()).as(r.describe()).isInstanceOf(AgentOutcome.AccountLimit.class);
     assertThat(((AgentOutcome.AccountLimit) r.outcome()).reset())
         .contains(Instant.ofEpochSecond(RESET));
+  }
+
+  @Test
+  void a429WhileOverageStillSaysPayingIsAnAccountLimit() throws Exception {
+    Reply refused =
+        Reply.error(429, "rate_limit_error", "Extra usage spend limit reached.")
+            .with(OVERAGE_PAYING);
+    Recording r = oauth(Reply.toolCall().with(OVERAGE_PAYING), refused);
+    assertThat(r.outcome()).as(r.describe()).isInstanceOf(AgentOutcome.AccountLimit.class);
+  }
+
+  @Test
+  void anUnreachableApiIsBackedOffNotALimitNorARefusal() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    Recording r = cli.run("http://127.0.0.1:" + closed, Credential.OAUTH, oauthToken());
+    assertThat(r.outcome()).as(r.describe()).isInstanceOf(AgentOutcome.Overloaded.class);
   }
 
   @Test

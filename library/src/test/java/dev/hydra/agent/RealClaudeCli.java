@@ -104,6 +104,12 @@ final class RealClaudeCli {
    */
   Recording run(FakeMessagesApi api, Credential credential, String token)
       throws IOException, InterruptedException {
+    return run(api.baseUrl(), credential, token);
+  }
+
+  /** Runs the CLI against any base URL, for example a closed loopback port. */
+  Recording run(String baseUrl, Credential credential, String token)
+      throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory(scratch, "run");
     Path home = Files.createDirectories(dir.resolve("home"));
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
@@ -128,7 +134,7 @@ final class RealClaudeCli {
     env.put("PATH", "/usr/bin:/bin");
     env.put("HOME", home.toString());
     env.put("TMPDIR", tmp.toString());
-    env.put("ANTHROPIC_BASE_URL", api.baseUrl());
+    env.put("ANTHROPIC_BASE_URL", baseUrl);
     env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
     env.put("CLAUDE_CODE_MAX_RETRIES", "0");
     env.put("DISABLE_AUTOUPDATER", "1");
