@@ -276,9 +276,12 @@ public final class StreamJsonClassifier {
       result = event;
     } else if (type.equals("rate_limit_event")) {
       onRateLimit(event);
-    } else if (type.equals("assistant") && Boolean.TRUE.equals(event.get("is_api_error_message"))) {
-      // The CLI's own record of an API error: its structured fields (error kind, status, type)
-      // sit beside the message, never in model text. The last one is the one that ended the run.
+    } else if (type.equals("assistant")
+        && Boolean.TRUE.equals(event.get("is_api_error_message"))
+        && event.get("parent_tool_use_id") == null) {
+      // The CLI's own record of an API error of the main loop (not of a subagent): its structured
+      // fields (error kind, status, type) sit beside the message, never in model text. The last
+      // one is the one that ended the run.
       apiError = event;
     }
     // Other events carry tool output and model text, which can quote anything, including limit
