@@ -7,8 +7,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * How one agent run ended, as far as token rotation is concerned (security-anchors §4.7).
  *
- * <p>Only {@link AccountLimit} moves to the next token; {@link Overloaded} retries the same token
- * after a back-off; {@link BadCredential} quarantines the token; everything else ends the stage.
+ * <p>{@link AccountLimit} parks the token until its reset and moves to the next token; {@link
+ * Overloaded} retries the same token after a back-off; {@link BadCredential} and {@link
+ * BillingProblem} take the token out of rotation and move to the next; everything else ends the
+ * stage.
  */
 public sealed interface AgentOutcome {
 
@@ -29,8 +31,9 @@ public sealed interface AgentOutcome {
   }
 
   /**
-   * The account behind the token hit its usage limit: a {@code rate_limit_event} with status {@code
-   * rejected}, an API 429, or one of the known limit messages.
+   * The account behind the token hit its usage limit: the run ended on an API 429 (the CLI's error
+   * kind {@code rate_limit}), or, with no API error to decide, on a {@code rate_limit_event} with
+   * status {@code rejected} while no extra usage was paying, or one of the known limit messages.
    *
    * @param resetsAt when the limit resets, when the agent said so
    * @param evidence what showed it, for the log
@@ -51,26 +54,51 @@ public sealed interface AgentOutcome {
   }
 
   /**
-   * The provider is overloaded (529): not this account's quota.
+   * The provider is overloaded or failing (529, another 5xx, the CLI's error kind {@code
+   * server_error}): not this account's quota, and not this token's fault.
    *
    * @param evidence what showed it
    */
   record Overloaded(String evidence) implements AgentOutcome {
     @Override
     public String describe() {
-      return "provider overloaded (" + evidence + ")";
+      return "provider overloaded or failing (" + evidence + ")";
     }
   }
 
   /**
-   * The token was refused (401/403, authentication error): revoked, expired or wrong.
+   * The token was refused (401/403, the CLI's error kind {@code authentication_failed}, "Not logged
+   * in"): revoked, expired, wrong or missing.
    *
    * @param evidence what showed it
    */
   record BadCredential(String evidence) implements AgentOutcome {
+
+    /** What a person does about a refused token. */
+    public static final String FIX =
+        "regenerate it with `claude setup-token` (or create a new Console API key) and replace the"
+            + " secret";
+
     @Override
     public String describe() {
-      return "token refused (" + evidence + "); this is not a rate limit";
+      return "token refused (" + evidence + "); this is not a rate limit: " + FIX;
+    }
+  }
+
+  /**
+   * The account cannot pay (the CLI's error kind {@code billing_error}: credit balance too low,
+   * spend limit): not a rate limit and not a bad token; a person must fix the account's billing.
+   *
+   * @param evidence what showed it
+   */
+  record BillingProblem(String evidence) implements AgentOutcome {
+
+    /** What a person does about it. */
+    public static final String FIX = "add credit or raise the account's spend limit";
+
+    @Override
+    public String describe() {
+      return "billing error (" + evidence + "); this is not a rate limit: " + FIX;
     }
   }
 

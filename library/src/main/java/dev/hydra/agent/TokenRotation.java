@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -17,17 +18,21 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>account limit → the token is exhausted until its reset; the stage is run again with the
  *       next token;
- *   <li>bad credential → the token is quarantined, said loudly, and the next token is tried (it is
- *       not a rate limit, and it is never retried);
- *   <li>provider overload (529, {@code overloaded_error}) → back off and retry the same token, a
- *       bounded number of times, each wait drawn at random ({@link #overloadWait}) so that runners
- *       the same overload hit do not all come back at once;
+ *   <li>bad credential (refused, expired, revoked, not logged in) → the token is quarantined, said
+ *       loudly with the fix ({@link AgentOutcome.BadCredential#FIX}), and the next token is tried
+ *       (it is not a rate limit, and it is never retried);
+ *   <li>billing problem → the token is quarantined with that reason and the next token is tried;
+ *   <li>provider overload or failure (529, other 5xx, {@code server_error}) → back off and retry
+ *       the same token, a bounded number of times, each wait drawn at random ({@link
+ *       #overloadWait}) so that runners the same overload hit do not all come back at once;
  *   <li>anything else ends the stage: completed, budget exhausted, or failed.
  * </ul>
  *
  * <p>Every retry either removes a token from rotation or counts against the overload limit, so the
- * loop always ends; when no token is left the stage fails with "rate-limited on all accounts, next
- * reset at …".
+ * loop always ends. When no token is left the stage fails: "rate-limited on all accounts, next
+ * reset at …" only when every token is parked until a reset; when some were refused, the message
+ * names them and says how to replace them; when all were refused or cannot pay, the status is
+ * {@link Status#ALL_TOKENS_REFUSED} and nothing is said about rate limits.
  */
 public final class TokenRotation {
 
@@ -38,6 +43,10 @@ public final class TokenRotation {
 
   /** The shortest wait after an overload, unless the first back-off itself is shorter. */
   public static final Duration MIN_OVERLOAD_WAIT = Duration.ofSeconds(1);
+
+  // How the pool remembers why a token is out of rotation (older state files have no prefix).
+  private static final String REFUSED = "refused: ";
+  private static final String BILLING = "billing error: ";
 
   /** The back-off doubles at most this often; later retries share the last maximum. */
   static final int MAX_DOUBLINGS = 10;
@@ -66,8 +75,10 @@ public final class TokenRotation {
   public enum Status {
     /** The agent completed with a result. */
     COMPLETED,
-    /** Every token is exhausted or quarantined. */
+    /** Every token is exhausted or quarantined, and at least one will reset. */
     ALL_TOKENS_UNAVAILABLE,
+    /** Every token was refused or cannot pay: waiting does not help, a person must act. */
+    ALL_TOKENS_REFUSED,
     /** The stage failed for a reason rotation cannot fix. */
     FAILED
   }
@@ -150,12 +161,7 @@ public final class TokenRotation {
       Instant now = clock.instant();
       Optional<String> next = pool.next(now);
       if (next.isEmpty()) {
-        String when =
-            pool.nextReset(now).map(t -> ", next reset at " + t).orElse(", none will reset");
-        return new Result(
-            Status.ALL_TOKENS_UNAVAILABLE,
-            attempts,
-            "rate-limited on all accounts" + when + " (" + pool.describe(now) + ")");
+        return unavailable(attempts, now);
       }
       String token = next.get();
       LOG.info("running the agent with Claude token {}", token);
@@ -165,21 +171,33 @@ public final class TokenRotation {
         pool.markExhausted(token, limit.resetsAt(), clock.instant());
         LOG.warn("Claude token {}: {}; trying the next token", token, outcome.describe());
       } else if (outcome instanceof AgentOutcome.BadCredential bad) {
-        pool.quarantine(token, bad.evidence());
+        pool.quarantine(token, REFUSED + bad.evidence());
         LOG.error(
-            "Claude token {} was refused ({}); it is quarantined until it is replaced",
+            "Claude token {} was refused ({}); it is quarantined until it is replaced: {}",
             token,
-            bad.evidence());
-      } else if (outcome instanceof AgentOutcome.Overloaded) {
+            bad.evidence(),
+            AgentOutcome.BadCredential.FIX);
+      } else if (outcome instanceof AgentOutcome.BillingProblem billing) {
+        pool.quarantine(token, BILLING + billing.evidence());
+        LOG.error(
+            "Claude token {}: the account cannot pay ({}); it is out of rotation: {}",
+            token,
+            billing.evidence(),
+            AgentOutcome.BillingProblem.FIX);
+      } else if (outcome instanceof AgentOutcome.Overloaded overloaded) {
         if (overloads == maxOverloadRetries) {
           return new Result(
               Status.FAILED,
               attempts,
-              "the provider stayed overloaded after " + (overloads + 1) + " attempts");
+              "the provider stayed overloaded after "
+                  + (overloads + 1)
+                  + " attempts (last: "
+                  + overloaded.evidence()
+                  + ")");
         }
         Duration wait = overloadWait(overloadBackoff, overloads, jitter);
         overloads++;
-        LOG.warn("provider overloaded; retrying token {} in {}", token, wait);
+        LOG.warn("{}; retrying token {} in {}", outcome.describe(), token, wait);
         sleeper.sleep(wait);
       } else if (outcome instanceof AgentOutcome.Completed) {
         return new Result(Status.COMPLETED, attempts, outcome.describe());
@@ -187,6 +205,56 @@ public final class TokenRotation {
         return new Result(Status.FAILED, attempts, outcome.describe());
       }
     }
+  }
+
+  // No token can run now. Only tokens parked until a reset make this a rate limit; refused ones
+  // and ones that cannot pay are named with what a person must do.
+  private Result unavailable(List<Attempt> attempts, Instant now) {
+    Map<String, String> out = pool.quarantined();
+    List<String> refused = new ArrayList<>();
+    List<String> billing = new ArrayList<>();
+    for (String name : pool.names()) {
+      String why = out.get(name);
+      if (why == null) {
+        continue;
+      }
+      if (why.startsWith(BILLING)) {
+        billing.add(name + " (" + why.substring(BILLING.length()) + ")");
+      } else {
+        refused.add(
+            name + " (" + (why.startsWith(REFUSED) ? why.substring(REFUSED.length()) : why) + ")");
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    if (!refused.isEmpty()) {
+      problems.add(
+          "Claude token"
+              + (refused.size() == 1 ? " " : "s ")
+              + String.join(", ", refused)
+              + (refused.size() == 1 ? " was refused; " : " were refused; ")
+              + AgentOutcome.BadCredential.FIX.replace(
+                  " it ", refused.size() == 1 ? " it " : " each "));
+    }
+    if (!billing.isEmpty()) {
+      problems.add(
+          (billing.size() == 1 ? "the account behind " : "the accounts behind ")
+              + String.join(", ", billing)
+              + " cannot pay; "
+              + AgentOutcome.BillingProblem.FIX);
+    }
+    Optional<Instant> reset = pool.nextReset(now);
+    if (reset.isEmpty()) {
+      return new Result(Status.ALL_TOKENS_REFUSED, attempts, String.join("; ", problems));
+    }
+    String limited =
+        problems.isEmpty()
+            ? "rate-limited on all accounts, next reset at " + reset.get()
+            : "rate-limited on every account still in rotation, next reset at "
+                + reset.get()
+                + "; "
+                + String.join("; ", problems);
+    return new Result(
+        Status.ALL_TOKENS_UNAVAILABLE, attempts, limited + " (" + pool.describe(now) + ")");
   }
 
   /**

@@ -63,8 +63,16 @@ public record StageResult(
      * The kernel killed the container (exit 137 before the deadline): most likely out of memory.
      */
     OUT_OF_MEMORY,
-    /** Every Claude token is exhausted or quarantined ("rate-limited on all accounts"). */
+    /**
+     * No Claude token can run now and at least one is parked until its limit resets ("rate-limited
+     * on all accounts", naming any refused ones).
+     */
     RATE_LIMITED,
+    /**
+     * Every Claude token was refused (expired, revoked, wrong, not logged in) or its account cannot
+     * pay: waiting does not help; the message says how to replace them.
+     */
+    CREDENTIALS_REFUSED,
     /**
      * The container runtime failed: Docker unreachable, the image missing, the network or the
      * container could not be created.

@@ -393,6 +393,9 @@ public final class StageRunner {
     } else if (rotated.status() == TokenRotation.Status.ALL_TOKENS_UNAVAILABLE) {
       status = StageResult.Status.RATE_LIMITED;
       message = rotated.message();
+    } else if (rotated.status() == TokenRotation.Status.ALL_TOKENS_REFUSED) {
+      status = StageResult.Status.CREDENTIALS_REFUSED;
+      message = rotated.message();
     } else if (rotated.status() == TokenRotation.Status.FAILED) {
       status = StageResult.Status.FAILED;
       message = rotated.message();

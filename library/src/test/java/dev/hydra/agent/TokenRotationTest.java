@@ -242,4 +242,116 @@ class TokenRotationTest {
     assertThat(second.exhausted()).containsOnlyKeys("account-1");
     assertThat(java.nio.file.Files.readString(file)).doesNotContain("token\":");
   }
+
+  /** A fake agent whose runs end as given, per token. */
+  TokenRotation.StageAttempt ending(Map<String, AgentOutcome> outcomeByToken) {
+    return token -> {
+      used.add(token);
+      return outcomeByToken.getOrDefault(token, new AgentOutcome.Failed("no outcome"));
+    };
+  }
+
+  @Test
+  void everyTokenRefusedSaysRefusedWithTheFixAndNothingAboutRateLimits() throws Exception {
+    ClaudeTokenPool pool = new ClaudeTokenPool(List.of("account-1", "account-2"));
+    TokenRotation.Result r =
+        rotation(pool)
+            .run(
+                ending(
+                    Map.of(
+                        "account-1",
+                        new AgentOutcome.BadCredential(
+                            "api_error_status 401, authentication_failed"),
+                        "account-2",
+                        new AgentOutcome.BadCredential("authentication_failed"))));
+    assertThat(r.status()).isEqualTo(TokenRotation.Status.ALL_TOKENS_REFUSED);
+    assertThat(r.message())
+        .contains("account-1", "account-2", "were refused", "`claude setup-token`")
+        .doesNotContain("rate-limited")
+        .doesNotContain("reset");
+    assertThat(pool.exhausted()).isEmpty();
+    assertThat(pool.quarantined()).containsOnlyKeys("account-1", "account-2");
+  }
+
+  @Test
+  void aTokenAlreadyQuarantinedByAnOlderStateFileCountsAsRefused() throws Exception {
+    ClaudeTokenPool pool = new ClaudeTokenPool(List.of("account-1"));
+    pool.quarantine("account-1", "api_error_status 401");
+    TokenRotation.Result r = rotation(pool).run(ending(Map.of()));
+    assertThat(r.status()).isEqualTo(TokenRotation.Status.ALL_TOKENS_REFUSED);
+    assertThat(r.message())
+        .isEqualTo(
+            "Claude token account-1 (api_error_status 401) was refused; regenerate it with"
+                + " `claude setup-token` (or create a new Console API key) and replace the"
+                + " secret");
+    assertThat(used).isEmpty();
+  }
+
+  @Test
+  void refusedAndRateLimitedTogetherNameBoth() throws Exception {
+    ClaudeTokenPool pool = new ClaudeTokenPool(List.of("account-1", "account-2"));
+    Instant reset = NOW.plusSeconds(3600);
+    TokenRotation.Result r =
+        rotation(pool)
+            .run(
+                ending(
+                    Map.of(
+                        "account-1",
+                        new AgentOutcome.BadCredential("api_error_status 401"),
+                        "account-2",
+                        new AgentOutcome.AccountLimit(reset, "api_error_status 429"))));
+    assertThat(r.status()).isEqualTo(TokenRotation.Status.ALL_TOKENS_UNAVAILABLE);
+    assertThat(r.message())
+        .startsWith("rate-limited on every account still in rotation, next reset at " + reset)
+        .contains("account-1 (api_error_status 401) was refused; regenerate it with")
+        .doesNotContain("rate-limited on all accounts");
+  }
+
+  @Test
+  void anAccountThatCannotPayIsTakenOutWithItsOwnReason() throws Exception {
+    ClaudeTokenPool pool = new ClaudeTokenPool(List.of("account-1", "account-2"));
+    TokenRotation.Result r =
+        rotation(pool)
+            .run(
+                ending(
+                    Map.of(
+                        "account-1",
+                        new AgentOutcome.BillingProblem("api_error_status 400, billing_error"),
+                        "account-2",
+                        new AgentOutcome.Completed(3, 0.1))));
+    assertThat(r.status()).isEqualTo(TokenRotation.Status.COMPLETED);
+    assertThat(used).containsExactly("account-1", "account-2");
+    assertThat(pool.quarantined())
+        .containsEntry("account-1", "billing error: api_error_status 400, billing_error");
+    assertThat(pool.exhausted()).isEmpty();
+
+    ClaudeTokenPool alone = new ClaudeTokenPool(List.of("account-1"));
+    TokenRotation.Result broke =
+        rotation(alone)
+            .run(ending(Map.of("account-1", new AgentOutcome.BillingProblem("billing_error"))));
+    assertThat(broke.status()).isEqualTo(TokenRotation.Status.ALL_TOKENS_REFUSED);
+    assertThat(broke.message())
+        .contains("cannot pay", "add credit")
+        .doesNotContain("rate-limited")
+        .doesNotContain("refused;");
+  }
+
+  @Test
+  void aServerErrorIsBackedOffOnTheSameTokenNotParked() throws Exception {
+    ClaudeTokenPool pool = new ClaudeTokenPool(List.of("account-1", "account-2"));
+    TokenRotation.Result r =
+        rotation(pool)
+            .run(
+                ending(
+                    Map.of(
+                        "account-1",
+                        new AgentOutcome.Overloaded("api_error_status 500, server_error"))));
+    assertThat(used).containsExactly("account-1", "account-1", "account-1");
+    assertThat(r.status()).isEqualTo(TokenRotation.Status.FAILED);
+    assertThat(r.message())
+        .isEqualTo(
+            "the provider stayed overloaded after 3 attempts (last: api_error_status 500,"
+                + " server_error)");
+    assertThat(pool.exhausted()).isEmpty();
+  }
 }

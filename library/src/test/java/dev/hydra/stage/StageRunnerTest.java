@@ -387,6 +387,24 @@ class StageRunnerTest {
     }
 
     @Test
+    void everyTokenRefusedIsReportedAsRefusedNotAsRateLimited() throws Exception {
+      byToken.put(
+          account1.token().reveal(),
+          FakeContainerRuntime.printing(fixture("unauthorized.jsonl"), 1));
+      ClaudeTokenPool pool = new ClaudeTokenPool(List.of("account-1", "account-2"));
+      pool.quarantine("account-2", "api_error_status 401");
+      StageResult result = runner().run(review(), pool);
+      assertThat(result.status()).isEqualTo(StageResult.Status.CREDENTIALS_REFUSED);
+      assertThat(result.message())
+          .contains("account-1", "account-2", "were refused", "`claude setup-token`")
+          .doesNotContain("rate-limited");
+      assertThat(result.attempts())
+          .extracting(StageResult.Attempt::token)
+          .containsExactly("account-1");
+      assertThat(result.passed()).isFalse();
+    }
+
+    @Test
     void overloadBacksOffOnTheSameTokenAndGivesUp() throws Exception {
       byToken.put(
           account1.token().reveal(), FakeContainerRuntime.printing(fixture("overloaded.jsonl"), 1));
