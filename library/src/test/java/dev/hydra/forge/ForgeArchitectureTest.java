@@ -44,6 +44,24 @@ class ForgeArchitectureTest {
   }
 
   @Test
+  void thePortPackageImportsNoAdapter() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.hydra.forge")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.hydra.forge.github..",
+            "dev.hydra.forge.forgejo..",
+            "dev.hydra.forge.local..",
+            "dev.hydra.forge.transport..",
+            "dev.hydra.forges..")
+        .because(
+            "the port knows no adapter; dev.hydra.forges.Forges is the one place that opens one")
+        .check(HYDRA);
+  }
+
+  @Test
   void onlyTheAdaptersUseTheTransport() {
     noClasses()
         .that()

@@ -1,5 +1,8 @@
-package dev.hydra.forge;
+package dev.hydra.forges;
 
+import dev.hydra.forge.Forge;
+import dev.hydra.forge.ForgeOptions;
+import dev.hydra.forge.ForgeType;
 import dev.hydra.forge.forgejo.ForgejoForge;
 import dev.hydra.forge.github.GitHubForge;
 import dev.hydra.text.Texts;

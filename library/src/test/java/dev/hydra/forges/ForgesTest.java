@@ -1,8 +1,10 @@
-package dev.hydra.forge;
+package dev.hydra.forges;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hydra.forge.ForgeOptions;
+import dev.hydra.forge.ForgeType;
 import dev.hydra.forge.forgejo.ForgejoForge;
 import dev.hydra.forge.github.GitHubForge;
 import java.net.URI;
