@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *       trailing CR dropped; both syntaxes at the start of the line only.
  * </ul>
  */
-final class RunnerCommands {
+public final class RunnerCommands {
 
   private static final Pattern ACT_GA = Pattern.compile("^::([^ :]+)( .*)?::(.*)$");
   private static final Pattern ACT_ADO = Pattern.compile("^##\\[([^ \\]]+)( .*)?\\](.*)$");
@@ -24,7 +24,7 @@ final class RunnerCommands {
   private RunnerCommands() {}
 
   /** Every command either runner would act on in the text. */
-  static List<String> commands(String text) {
+  public static List<String> commands(String text) {
     List<String> found = new ArrayList<>();
     for (String line : text.split("\r\n|\r|\n", -1)) {
       String trimmed = trimStartDotNet(line);
