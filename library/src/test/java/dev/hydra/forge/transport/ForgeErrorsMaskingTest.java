@@ -67,7 +67,15 @@ class ForgeErrorsMaskingTest {
                     .map(s -> Arguments.of(a.get()[0], a.get()[1], s)));
   }
 
+  /** One transport per forge and token: each holds an HTTP client. */
+  static final java.util.Map<String, ForgeErrors.Attempt> ATTEMPTS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   static ForgeErrors.Attempt attempt(ForgeType forge, String token) {
+    return ATTEMPTS.computeIfAbsent(forge + " " + token, k -> newAttempt(forge, token));
+  }
+
+  static ForgeErrors.Attempt newAttempt(ForgeType forge, String token) {
     BoundTransport transport =
         new BoundTransport(
             forge,
