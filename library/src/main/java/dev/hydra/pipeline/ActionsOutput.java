@@ -1,5 +1,7 @@
 package dev.hydra.pipeline;
 
+import dev.hydra.secret.SecretMasker;
+import dev.hydra.secret.WorkflowCommands;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -12,6 +14,12 @@ import java.util.regex.Pattern;
  * <p>Every output is written in the multi-line form {@code key<<DELIMITER}, value, {@code
  * DELIMITER}, with a fresh random delimiter per value that the value does not contain, so no value
  * (a PR title with newlines, {@code x\nstage=pass}) can end its own entry and inject another key.
+ *
+ * <p>Both are sinks of untrusted text (the agent's summary in {@code reason} and the report, PR
+ * URLs): every value is masked with the run's {@link SecretMasker} on the decoded text, before it
+ * is JSON-encoded, and the result masked once more. The summary's lines also have their workflow
+ * commands neutralised ({@link WorkflowCommands#neutralise}), which changes nothing in the rendered
+ * Markdown; output values are data and are not rewritten.
  */
 public final class ActionsOutput {
 
@@ -25,13 +33,30 @@ public final class ActionsOutput {
    * {@code report} the decision job reads.
    */
   public static Map<String, String> outputs(PipelineResult result) {
+    return outputs(result, SecretMasker.NONE);
+  }
+
+  /**
+   * The outputs of a run, every value masked: the report's reason before it is JSON-encoded, and
+   * each value as written.
+   */
+  public static Map<String, String> outputs(PipelineResult result, SecretMasker masker) {
     Map<String, String> out = new LinkedHashMap<>();
     out.put("stage", result.stage());
     out.put("outcome", result.status().id());
     out.put("pr_number", result.pullRequest() == null ? "" : result.pullRequest().toString());
     out.put("pr_url", result.pullRequestUrl() == null ? "" : result.pullRequestUrl());
     out.put("reason", result.reason());
-    result.reviewReport().ifPresent(r -> out.put("report", r.toJson()));
+    result
+        .reviewReport()
+        .ifPresent(
+            r ->
+                out.put(
+                    "report",
+                    new ReviewReport(
+                            r.stage(), r.outcome(), r.fixes(), masker.mask(r.reason()), r.record())
+                        .toJson()));
+    out.replaceAll((key, value) -> masker.mask(value));
     return out;
   }
 
@@ -58,6 +83,18 @@ public final class ActionsOutput {
 
   /** A Markdown job summary: the result and one row per stage run. */
   public static String summary(PipelineResult result) {
+    return summary(result, SecretMasker.NONE);
+  }
+
+  /**
+   * A Markdown job summary, masked, with the workflow commands of every line neutralised (which
+   * renders the same in Markdown).
+   */
+  public static String summary(PipelineResult result, SecretMasker masker) {
+    return WorkflowCommands.neutralise(masker.mask(unmasked(result)));
+  }
+
+  private static String unmasked(PipelineResult result) {
     StringBuilder s = new StringBuilder();
     s.append("### Hydra ").append(result.stage()).append(": ").append(result.status().id());
     s.append("\n\n").append(cell(result.reason())).append("\n\n");

@@ -657,11 +657,21 @@ public final class Pipeline {
 
   /**
    * Posts a review; when the forge refuses its inline comments (a line outside the diff), posts it
-   * again with them in the body, so a verdict is never lost to a line number.
+   * again with them in the body, so a verdict is never lost to a line number. Any other refusal (a
+   * 5xx, a 403, a token refused) is returned, not thrown: the job still reports a failed review to
+   * the decision ({@code GITHUB_OUTPUT}), which then asks a person.
    *
    * @return why the review could not be posted at all, empty when it was
    */
-  private Optional<String> postReview(Forge own, RepoRef repo, PullRequest pr, Review review)
+  private Optional<String> postReview(Forge own, RepoRef repo, PullRequest pr, Review review) {
+    try {
+      return postReviewOnce(own, repo, pr, review);
+    } catch (ForgeException e) {
+      return Optional.of(Texts.oneLine(String.valueOf(e.getMessage())));
+    }
+  }
+
+  private Optional<String> postReviewOnce(Forge own, RepoRef repo, PullRequest pr, Review review)
       throws ForgeException {
     try {
       own.review(repo, pr.number(), review);

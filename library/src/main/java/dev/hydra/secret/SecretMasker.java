@@ -110,6 +110,75 @@ public final class SecretMasker {
     return spans.length == 0 ? line : render(line, 0, line.length(), spans, false);
   }
 
+  /**
+   * Masks one line, and also a secret that only shows once the line's JSON string escapes are
+   * decoded ({@code \}{@code u0067hp_…}, {@code \/}, any mix of escaped and plain characters),
+   * which no list of literal forms can cover. When the decoded line holds a secret, the decoded
+   * line is returned, masked; otherwise the line as {@link #mask} returns it. Escapes that decode
+   * to control characters (line breaks included) are left escaped, so the result stays one line.
+   *
+   * <p>For text a reader may decode: log lines of JSON (a verdict line, stream-json), and a forge's
+   * error body or a client library's message quoting one.
+   */
+  public String maskDecoded(String line) {
+    String masked = mask(line);
+    if (isEmpty() || line.indexOf('\\') < 0) {
+      return masked;
+    }
+    String decoded = unescapeJson(line);
+    if (decoded.equals(line)) {
+      return masked;
+    }
+    int[] spans = spans(decoded);
+    return spans.length == 0 ? masked : render(decoded, 0, decoded.length(), spans, false);
+  }
+
+  /**
+   * Decodes JSON string escapes wherever they are; escapes of control characters and malformed
+   * escapes stay as written.
+   */
+  static String unescapeJson(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    int length = text.length();
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c != '\\' || i + 1 >= length) {
+        out.append(c);
+        continue;
+      }
+      char next = text.charAt(i + 1);
+      switch (next) {
+        case '"', '\\', '/' -> {
+          out.append(next);
+          i++;
+        }
+        case 'u' -> {
+          int code = i + 6 <= length ? hex4(text, i + 2) : -1;
+          if (code >= 0x20 && !Character.isISOControl(code) && code != 0x2028 && code != 0x2029) {
+            out.append((char) code);
+            i += 5;
+          } else {
+            out.append(c);
+          }
+        }
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static int hex4(String text, int from) {
+    int value = 0;
+    for (int k = from; k < from + 4; k++) {
+      int digit = Character.digit(text.charAt(k), 16);
+      if (digit < 0) {
+        return -1;
+      }
+      value = value * 16 + digit;
+    }
+    return value;
+  }
+
   /** Longest literal searched for; a streaming caller keeps this many characters (plus 4). */
   int maxFormLength() {
     return maxFormLength;

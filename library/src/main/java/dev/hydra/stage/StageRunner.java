@@ -16,6 +16,7 @@ import dev.hydra.secret.SecretMasker;
 import dev.hydra.secret.StopCommands;
 import dev.hydra.secret.WorkflowCommands;
 import dev.hydra.text.Texts;
+import dev.hydra.verdict.Finding;
 import dev.hydra.verdict.InvalidVerdictException;
 import dev.hydra.verdict.Verdict;
 import dev.hydra.verdict.VerdictReader;
@@ -59,11 +60,14 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Every line that reaches the log sink — container stdout and stderr, and Hydra's own notes — is
- * masked with {@link SecretMasker} first, for every secret the credentials hold; the classifier and
- * the verdict see the masked line too, so no token can travel on into a verdict, a PR body or a
- * comment. In Actions each container's output is fenced with {@code ::stop-commands::} so that it
- * cannot issue workflow commands. The only lines that bypass the masker are the {@code
- * ::add-mask::} registrations and the fence lines.
+ * masked with {@link SecretMasker} first, for every secret the credentials hold, and then has its
+ * workflow commands neutralised ({@link WorkflowCommands#neutralise}); the classifier sees the
+ * masked line. The verdict line is parsed as the container wrote it and every string of the decoded
+ * verdict is masked after parsing: masking the JSON text first would miss a token written with JSON
+ * escapes (a {@code \}{@code u0067} for {@code g}), which parsing then decodes. The pipeline masks
+ * again at each sink. In Actions each container's output is also fenced with {@code
+ * ::stop-commands::}. The only lines that bypass the masker are the {@code ::add-mask::}
+ * registrations and the fence lines.
  *
  * <p>A timeout or an out-of-memory kill ends the stage: neither is a rate limit, so neither
  * rotates. A container that cannot be started ends it with {@link
@@ -365,7 +369,10 @@ public final class StageRunner {
       try {
         String line = run.verdictLine;
         verdict =
-            VerdictReader.read(request.profile().stage(), line == null ? List.of() : List.of(line));
+            masked(
+                VerdictReader.read(
+                    request.profile().stage(), line == null ? List.of() : List.of(line)),
+                out.masker);
         problem = null;
       } catch (InvalidVerdictException e) {
         problem = e.getMessage();
@@ -516,6 +523,40 @@ public final class StageRunner {
         : "CLAUDE_CODE_OAUTH_TOKEN";
   }
 
+  /**
+   * The verdict with every string the agent wrote masked, after JSON decoding: summary, findings,
+   * branch, PR title and body.
+   */
+  static Verdict masked(Verdict v, SecretMasker masker) {
+    Verdict.BuilderResult b = v.builderResult();
+    return new Verdict(
+        v.stage(),
+        v.passed(),
+        masker.mask(v.summary()),
+        masked(v.findings(), masker),
+        masked(v.fixesApplied(), masker),
+        masked(v.unfixed(), masker),
+        v.turns(),
+        v.costUsd(),
+        b == null
+            ? null
+            : new Verdict.BuilderResult(
+                masker.mask(b.branch()), masker.mask(b.prTitle()), masker.mask(b.prBody())));
+  }
+
+  private static List<Finding> masked(List<Finding> findings, SecretMasker masker) {
+    return findings.stream()
+        .map(
+            f ->
+                new Finding(
+                    f.severity(),
+                    masker.mask(f.file()),
+                    f.line(),
+                    masker.mask(f.rule()),
+                    masker.mask(f.message())))
+        .toList();
+  }
+
   /** {@code hydra-<stage>-<issue>-<8 random hex digits>}. */
   static String containerName(StageRequest request) {
     byte[] random = new byte[4];
@@ -545,7 +586,10 @@ public final class StageRunner {
     @Nullable String runtimeError;
   }
 
-  /** One container's stdout: classified and searched for the verdict, after masking. */
+  /**
+   * One container's stdout: classified after masking, and searched for the verdict line, kept as
+   * written (it is masked after parsing).
+   */
   private static final class Capture {
     private final Output out;
     private final StreamJsonClassifier classifier = new StreamJsonClassifier();
@@ -558,9 +602,10 @@ public final class StageRunner {
     synchronized void stdout(String line) {
       String masked = out.container(line, false);
       classifier.accept(masked);
-      // Only the last verdict line counts (VerdictReader); keeping just that bounds memory.
-      if (masked.startsWith(VerdictReader.PREFIX)) {
-        verdictLine = masked;
+      // Only the last verdict line counts (VerdictReader); keeping just that bounds memory. It is
+      // parsed unmasked and masked once decoded (masked() above), never the other way round.
+      if (line.startsWith(VerdictReader.PREFIX)) {
+        verdictLine = line;
       }
     }
 
@@ -591,16 +636,24 @@ public final class StageRunner {
       return masker.mask(text);
     }
 
-    /** A container line: masked, then timestamped; returns the masked line. */
+    /**
+     * A container line: masked, timestamped, its workflow commands neutralised; returns the masked
+     * line.
+     */
     String container(String line, boolean stderr) {
-      String masked = masker.mask(line);
-      emit(timestamp() + " " + stage + (stderr ? " ! " : " | ") + masked);
-      return masked;
+      // The log shows a line a reader may decode (JSON): masked after decoding when that reveals
+      // a secret; the classifier gets the line masked as written, still valid JSON.
+      String shown = masker.maskDecoded(line);
+      emit(
+          WorkflowCommands.neutralise(
+              timestamp() + " " + stage + (stderr ? " ! " : " | ") + shown));
+      return masker.mask(line);
     }
 
-    /** One of Hydra's own lines, masked too: messages can quote Docker's stderr. */
+    /** One of Hydra's own lines, masked and neutralised too: messages can quote Docker's stderr. */
     void note(String text) {
-      emit(timestamp() + " hydra: " + Texts.oneLine(masker.mask(text)));
+      emit(
+          WorkflowCommands.neutralise(timestamp() + " hydra: " + Texts.oneLine(masker.mask(text))));
     }
 
     /** A workflow-command line that must reach the log as it is. */

@@ -67,4 +67,37 @@ class ActionsOutputTest {
         .contains("a \\| b")
         .startsWith("### Hydra review: done");
   }
+
+  @Test
+  void outputsAndTheSummaryAreMaskedAndTheSummaryCannotIssueCommands() {
+    String token = dev.hydra.credentials.TestTokens.github(4401);
+    dev.hydra.secret.SecretMasker masker =
+        dev.hydra.secret.SecretMasker.of(List.of(dev.hydra.credentials.Secret.of("t", token)));
+    String reason =
+        "failed: "
+            + token
+            + " b64 "
+            + java.util.Base64.getEncoder()
+                .encodeToString(("u:" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            + "\n::add-mask::x ##[error]y";
+    ReviewReport report = new ReviewReport("code-review", ReviewReport.FAIL, false, reason, null);
+    PipelineResult result =
+        new PipelineResult(
+            "code-review",
+            PipelineResult.Status.FAILED,
+            reason,
+            3,
+            "https://x.test/pull/3?t=" + token,
+            List.of(),
+            report);
+
+    String outputs = ActionsOutput.render(ActionsOutput.outputs(result, masker));
+    String summary = ActionsOutput.summary(result, masker);
+
+    dev.hydra.credentials.TestTokens.assertNoTokenIn(outputs);
+    dev.hydra.credentials.TestTokens.assertNoTokenIn(summary);
+    assertThat(parse(outputs).get("report")).contains("failed: *** b64 dT***");
+    assertThat(parse(outputs).get("reason")).startsWith("failed: *** b64 dT***");
+    assertThat(dev.hydra.secret.RunnerCommands.commands(summary)).isEmpty();
+  }
 }

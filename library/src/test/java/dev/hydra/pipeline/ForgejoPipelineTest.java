@@ -228,6 +228,42 @@ class ForgejoPipelineTest {
     return Pipeline.pullRequest(snapshot);
   }
 
+  /**
+   * Issue 11 item 5 on Forgejo: the forge refuses the review (a 5xx or 403 whose body echoes the
+   * token, raw and JSON-escaped); the job still reports a failed review for the decision job's
+   * {@code GITHUB_OUTPUT}, with the echo masked (item 7).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {500, 403})
+  void aReviewTheForgeRefusesStillReportsAFailedReview(int status) throws Exception {
+    fj.apply("alice", "ready-to-build");
+    buildJob("alice");
+    String token = Objects.requireNonNull(tokens.get(Persona.REVIEWER));
+    StringBuilder escaped = new StringBuilder();
+    token.chars().forEach(c -> escaped.append(String.format("\\u%04x", c)));
+    wm.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(
+                    FakeForgejo.API + "/repos/acme/shop/pulls/\\d+/reviews"))
+            .atPriority(1)
+            .willReturn(
+                aResponse()
+                    .withStatus(status)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"message\":\"token " + token + " or " + escaped + "\",\"url\":\"x\"}")));
+
+    PipelineResult code = job(Persona.REVIEWER).review(Stage.CODE_REVIEW, REPO, opened());
+
+    assertThat(code.status()).isEqualTo(PipelineResult.Status.FAILED);
+    ReviewReport report = code.reviewReport().orElseThrow();
+    assertThat(report.outcome()).isEqualTo(ReviewReport.FAIL);
+    assertThat(report.reason()).contains("its review could not be posted", "***");
+    String outputs = ActionsOutput.render(ActionsOutput.outputs(code));
+    assertThat(outputs).contains("report<<").doesNotContain(token);
+    assertThat(String.join("\n", log)).doesNotContain(token);
+  }
+
   /** The two review jobs at the same time, then the decision job with their outputs. */
   PipelineResult reviewJobs() throws Exception {
     return WorkflowJobs.reviewsThenDecision(this::job, REPO, opened());

@@ -723,6 +723,116 @@ class StageRunnerTest {
       assertThat(log).noneMatch(l -> l.startsWith("::"));
     }
 
+    /** Every character as a JSON {@code \}{@code uXXXX} escape. */
+    static String allEscaped(String value) {
+      StringBuilder out = new StringBuilder();
+      value.chars().forEach(c -> out.append(String.format("\\u%04x", c)));
+      return out.toString();
+    }
+
+    /** Every other character escaped, {@code /} as {@code \/}, the rest as JSON needs. */
+    static String mixedEscapes(String value) {
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c == '/') {
+          out.append("\\/");
+        } else if (i % 2 == 0) {
+          out.append(String.format("\\u%04X", (int) c));
+        } else if (c == '"' || c == '\\') {
+          out.append('\\').append(c);
+        } else {
+          out.append(c);
+        }
+      }
+      return out.toString();
+    }
+
+    @Test
+    void aTokenWrittenWithJsonEscapesIsMaskedOnceTheVerdictIsDecoded() throws Exception {
+      String line =
+          "HYDRA-VERDICT {\"schema\":1,\"stage\":\"code-review\",\"outcome\":\"fail\","
+              + "\"summary\":\"leaked "
+              + allEscaped(git)
+              + " and "
+              + mixedEscapes(builderGit)
+              + "\",\"findings\":[{\"severity\":\"CRITICAL\",\"file\":\"src/"
+              + allEscaped(builderGit)
+              + ".java\",\"line\":3,\"rule\":\""
+              + mixedEscapes(account1.token().reveal())
+              + "\",\"message\":\"x"
+              + allEscaped(account2.token().reveal())
+              + "y\"}],\"fixes_applied\":[{\"severity\":\"INFO\",\"file\":\"\",\"line\":0,"
+              + "\"rule\":\"\",\"message\":\""
+              + mixedEscapes(git)
+              + "\"}],\"unfixed\":[],\"turns\":1,\"cost_usd\":0}";
+      byToken.put(
+          account1.token().reveal(),
+          FakeContainerRuntime.printing(concat(fixture("success.jsonl"), line), 0));
+
+      StageResult result = runner().run(review());
+
+      assertThat(result.status()).isEqualTo(StageResult.Status.FAILED);
+      var verdict = result.verdictValue().orElseThrow();
+      assertThat(verdict.summary()).isEqualTo("leaked *** and ***");
+      assertThat(verdict.findings().get(0).file()).isEqualTo("src/***.java");
+      assertThat(verdict.findings().get(0).rule()).isEqualTo("***");
+      assertThat(verdict.findings().get(0).message()).isEqualTo("x***y");
+      assertThat(verdict.fixesApplied().get(0).message()).isEqualTo("***");
+      TestTokens.assertNoTokenIn(result.toString());
+      TestTokens.assertNoTokenIn(result.message());
+      TestTokens.assertNoTokenIn(String.join("\n", log));
+    }
+
+    @Test
+    void theBuildersPullRequestTitleAndBodyAreMaskedOnceDecoded() throws Exception {
+      String line =
+          "HYDRA-VERDICT {\"schema\":1,\"stage\":\"build\",\"outcome\":\"pass\","
+              + "\"summary\":\"ok\",\"findings\":[],\"fixes_applied\":[],\"unfixed\":[],"
+              + "\"turns\":1,\"cost_usd\":0,\"branch\":\"hydra/7-fix\",\"pr_title\":\"T "
+              + allEscaped(builderGit)
+              + "\",\"pr_body\":\"B\\n"
+              + mixedEscapes(git)
+              + "\\n"
+              + allEscaped(account2.token().reveal())
+              + "\"}";
+      byToken.put(
+          account1.token().reveal(),
+          FakeContainerRuntime.printing(concat(fixture("success.jsonl"), line), 0));
+
+      StageResult result = runner().run(request(Stage.BUILD, null));
+
+      assertThat(result.status()).isEqualTo(StageResult.Status.PASSED);
+      var built = result.verdictValue().orElseThrow().builder().orElseThrow();
+      assertThat(built.prTitle()).isEqualTo("T ***");
+      assertThat(built.prBody()).isEqualTo("B\n***\n***");
+      assertThat(built.branch()).isEqualTo("hydra/7-fix");
+    }
+
+    @Test
+    void workflowCommandsInContainerLinesAreNeutralisedFenceOrNot() throws Exception {
+      List<String> lines =
+          List.of(
+              "progress\r::add-mask::x",
+              "done ##[add-mask]y",
+              "##[set-output name=stage;]pass",
+              "a\r  ::stop-commands::z",
+              verdict("code-review", "pass", "ok ##[error]mid-line"));
+      byToken.put(
+          account1.token().reveal(),
+          (spec, out, err) -> {
+            concat(fixture("success.jsonl"), lines.toArray(String[]::new)).forEach(out);
+            err.accept("warn\r::error file=a::b");
+            return new ContainerResult(0, false, Duration.ofSeconds(1));
+          });
+
+      StageResult result = runner().run(review());
+
+      assertThat(result.status()).isEqualTo(StageResult.Status.PASSED);
+      assertThat(dev.hydra.secret.RunnerCommands.commands(String.join("\n", log))).isEmpty();
+      assertThat(log).anyMatch(l -> l.endsWith("code-review | done ##\\[add-mask]y"));
+    }
+
     @Test
     void hydrasOwnMessagesAreMaskedToo() throws Exception {
       byToken.put(

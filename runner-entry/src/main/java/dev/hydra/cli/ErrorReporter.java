@@ -5,6 +5,7 @@ import dev.hydra.container.ContainerException;
 import dev.hydra.credentials.CredentialException;
 import dev.hydra.event.InvalidEventException;
 import dev.hydra.image.build.ImageBuildException;
+import dev.hydra.secret.WorkflowCommands;
 import java.io.PrintWriter;
 import java.util.Map;
 
@@ -65,7 +66,8 @@ final class ErrorReporter {
               + ex.getMessage()
               + " (run again with --stacktrace and report it)";
     }
-    String line = command + ": error: " + message;
+    // Messages quote untrusted text (a forge's answer, the agent's summary): never a command.
+    String line = WorkflowCommands.neutralise(command + ": error: " + message);
     err.println(line);
     if (stacktrace) {
       ex.printStackTrace(err);

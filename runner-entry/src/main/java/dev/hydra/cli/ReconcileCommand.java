@@ -5,6 +5,7 @@ import dev.hydra.forge.Forge;
 import dev.hydra.pipeline.Pipeline;
 import dev.hydra.pipeline.PipelineOptions;
 import dev.hydra.pipeline.PipelineResult;
+import dev.hydra.secret.WorkflowCommands;
 import java.util.Map;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -63,7 +64,7 @@ final class ReconcileCommand implements CliCommand {
               throw new IllegalStateException("reconcile runs no stage");
             },
             PipelineOptions.defaults(target.settings().labels()).withStageTimeouts(in.env()),
-            line -> in.err().println("hydra reconcile: " + line));
+            line -> in.err().println(WorkflowCommands.neutralise("hydra reconcile: " + line)));
     for (String issue : issues) {
       int number;
       try {
@@ -73,7 +74,10 @@ final class ReconcileCommand implements CliCommand {
             in.command(), "--issue: not a number: " + ForgeOptionsCli.quote(issue));
       }
       PipelineResult result = pipeline.reconcile(target.repo(), number);
-      in.out().println("#" + number + ": " + result.status().id() + ": " + result.reason());
+      in.out()
+          .println(
+              WorkflowCommands.neutralise(
+                  "#" + number + ": " + result.status().id() + ": " + result.reason()));
     }
     return ExitCodes.OK;
   }

@@ -10,6 +10,7 @@ import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.label.Stage;
 import dev.hydra.pipeline.ActionsOutput;
+import dev.hydra.pipeline.MaskingForge;
 import dev.hydra.pipeline.Pipeline;
 import dev.hydra.pipeline.PipelineOptions;
 import dev.hydra.pipeline.PipelineResult;
@@ -19,6 +20,8 @@ import dev.hydra.pipeline.Step;
 import dev.hydra.route.PipelineStage;
 import dev.hydra.route.RouteDecision;
 import dev.hydra.route.Router;
+import dev.hydra.secret.SecretMasker;
+import dev.hydra.secret.WorkflowCommands;
 import dev.hydra.stage.StageRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -124,11 +127,11 @@ final class RunCommand implements CliCommand {
       }
     }
     if (!decision.runs()) {
-      in.err().println("hydra run: skip: " + decision.reason());
+      in.err().println(WorkflowCommands.neutralise("hydra run: skip: " + decision.reason()));
       PipelineResult skipped =
           new PipelineResult(
               "route", PipelineResult.Status.SKIPPED, decision.reason(), null, null, List.of());
-      return finish(in, skipped);
+      return finish(in, skipped, SecretMasker.NONE);
     }
     // Before anything is claimed: a missing image prefix or a bad timeout must stop the job with
     // exit 2 and nothing changed, not after the claim with the issue left running.
@@ -148,17 +151,21 @@ final class RunCommand implements CliCommand {
                     Path.of("secrets/.env"),
                     needs(decision, step)),
                 CredentialSources.env(env, needs(decision, step))));
+    // Every text Hydra writes — to the forge, the log, the outputs, the summary — is masked for
+    // every token of the run at the last moment, on the decoded text (docs/security.md).
+    SecretMasker masker = SecretMasker.of(credentials);
     Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
     for (Map.Entry<Persona, Secret> token : credentials.gitTokens().entrySet()) {
       forges.put(token.getKey(), target.open(token.getKey().id(), token.getValue().reveal()));
     }
+    forges = MaskingForge.wrap(forges, masker);
     Clock clock = Clock.systemUTC();
     StageRunner runner =
         new StageRunner(
             DockerCliRuntime.create(or(in.option("docker", "HYDRA_DOCKER"), "docker"), clock),
             clock,
             wait -> Thread.sleep(wait.toMillis()),
-            line -> in.err().println(line),
+            line -> in.err().println(WorkflowCommands.neutralise(masker.mask(line))),
             StageRunner.Options.defaults()
                 .withNetwork(
                     or(in.option("network", "HYDRA_NETWORK"), StageRunner.Options.DEFAULT_NETWORK))
@@ -176,8 +183,9 @@ final class RunCommand implements CliCommand {
             forges,
             new RunnerStageExecutor(runner, env, credentials, webUrl(target, env)),
             options,
-            line -> in.err().println("hydra run: " + line));
-    return finish(in, pipeline.run(decision, loaded.event(), step, reports));
+            line ->
+                in.err().println(WorkflowCommands.neutralise(masker.mask("hydra run: " + line))));
+    return finish(in, pipeline.run(decision, loaded.event(), step, reports), masker);
   }
 
   /** The variable the decision job's reports arrive in: {@code toJSON(needs)}. */
@@ -213,15 +221,20 @@ final class RunCommand implements CliCommand {
     };
   }
 
-  static int finish(Invocation in, PipelineResult result) throws IOException, StageFailedException {
+  static int finish(Invocation in, PipelineResult result, SecretMasker masker)
+      throws IOException, StageFailedException {
     append(
         in.env().getOrDefault("GITHUB_OUTPUT", ""),
-        ActionsOutput.render(ActionsOutput.outputs(result)));
-    append(in.env().getOrDefault("GITHUB_STEP_SUMMARY", ""), ActionsOutput.summary(result));
-    in.out().println(result.stage() + ": " + result.status().id() + ": " + result.reason());
+        ActionsOutput.render(ActionsOutput.outputs(result, masker)));
+    append(in.env().getOrDefault("GITHUB_STEP_SUMMARY", ""), ActionsOutput.summary(result, masker));
+    in.out()
+        .println(
+            WorkflowCommands.neutralise(
+                masker.mask(
+                    result.stage() + ": " + result.status().id() + ": " + result.reason())));
     if (result.operatorMustSee()) {
       throw new StageFailedException(
-          result.stage() + " " + result.status().id() + ": " + result.reason());
+          masker.mask(result.stage() + " " + result.status().id() + ": " + result.reason()));
     }
     return ExitCodes.OK;
   }

@@ -33,4 +33,21 @@ class ErrorReporterTest {
         .contains("::error title=hydra::hydra run: error: internal error")
         .contains("a%0Ab");
   }
+
+  @Test
+  void aMessageQuotingUntrustedTextCannotIssueAWorkflowCommand() {
+    report(
+        Map.of("GITHUB_ACTIONS", "true"),
+        new dev.hydra.forge.ForgeException(
+            "GitHub answered 500 (`x`)\n::add-mask::leaked\r  ::stop-commands::t ##[set-output"
+                + " name=stage;]pass",
+            500,
+            null));
+    String out = err.toString();
+    assertThat(dev.hydra.secret.RunnerCommands.commands(out))
+        .as("only Hydra's own annotation, as each runner sees it")
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c).contains(": ::error title=hydra::hydra run: error:"));
+    assertThat(out).contains("\\::add-mask::leaked", "##\\[set-output");
+  }
 }

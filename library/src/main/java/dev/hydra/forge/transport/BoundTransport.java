@@ -1,7 +1,9 @@
 package dev.hydra.forge.transport;
 
+import dev.hydra.credentials.Secret;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.ForgeType;
+import dev.hydra.secret.SecretMasker;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -11,9 +13,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +67,7 @@ public final class BoundTransport {
   private final String origin;
   private final String persona;
   private final String authorization;
+  private final @Nullable SecretMasker masker;
   private final ForgeOptions options;
   private final HttpClient client;
   private Duration waited = Duration.ZERO;
@@ -90,6 +95,7 @@ public final class BoundTransport {
           "the " + persona + " token is empty or contains blanks or control characters");
     }
     this.authorization = "token " + token;
+    this.masker = masker(persona, token);
     this.options = options;
     this.client =
         HttpClient.newBuilder()
@@ -97,6 +103,33 @@ public final class BoundTransport {
             .connectTimeout(options.connectTimeout())
             .version(HttpClient.Version.HTTP_1_1)
             .build();
+  }
+
+  /**
+   * A masker for every form of the token. A token too short to mask without masking ordinary text
+   * ({@link Secret#MIN_MASKABLE_LENGTH}), or one {@link Secret} refuses, gets a literal replacement
+   * instead; the credential sources refuse both before a real run.
+   */
+  private static @Nullable SecretMasker masker(String persona, String token) {
+    try {
+      return SecretMasker.of(List.of(Secret.of(persona + " token", token)));
+    } catch (IllegalArgumentException tooShortOrOdd) {
+      return null;
+    }
+  }
+
+  /**
+   * Masks every form of this transport's token in a text, JSON escapes decoded ({@link
+   * SecretMasker#maskDecoded}): for messages made from what the forge answered, which may echo the
+   * request ({@link ForgeErrors}).
+   */
+  public String mask(String text) {
+    SecretMasker forms = masker;
+    if (forms != null) {
+      return forms.maskDecoded(text);
+    }
+    String token = authorization.substring("token ".length());
+    return text.replace(token, SecretMasker.MASK);
   }
 
   /** Checks an API URL: absolute http(s), a host, no user info, query or fragment. */

@@ -16,12 +16,21 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The one place where a failed forge request becomes a {@link ForgeException}: each message says
  * which persona tried what on which repository, what the forge answered, and what to do about it
  * (STYLE points 13–14). Forge-supplied text is quoted with {@link Texts#quote}: it is untrusted.
+ *
+ * <p>A forge's answer can echo the request, token included (a 401 body quoting the {@code
+ * Authorization} header, a proxy's error page, a client library's exception text). Every message
+ * made here is therefore masked for every form of the persona's token ({@link
+ * BoundTransport#mask}): a JSON body after it is decoded, so that a {@code \}{@code u0067} escape
+ * is masked in the form it is shown, and the message as a whole. The library's exception is kept as
+ * the cause only as a copy whose messages are masked the same way ({@link MaskedCause}), so a stack
+ * trace ({@code --stacktrace}) cannot print the body either.
  */
 public final class ForgeErrors {
 
@@ -74,7 +83,16 @@ public final class ForgeErrors {
    */
   public static ForgeException fromStatus(
       Attempt attempt, int status, String body, String conflictHint, @Nullable Throwable cause) {
-    String said = status + forgeMessage(body).map(m -> ": " + m).orElse("");
+    BoundTransport transport = attempt.transport();
+    return masked(
+        transport,
+        unmaskedFromStatus(attempt, status, body, conflictHint, masked(transport, cause)));
+  }
+
+  private static ForgeException unmaskedFromStatus(
+      Attempt attempt, int status, String body, String conflictHint, @Nullable Throwable cause) {
+    BoundTransport transport = attempt.transport();
+    String said = status + forgeMessage(body, transport::mask).map(m -> ": " + m).orElse("");
     String persona = attempt.persona();
     String host = attempt.transport().host();
     if (status == 401) {
@@ -196,6 +214,16 @@ public final class ForgeErrors {
    * wrap what the transport throws.
    */
   public static ForgeException fromFailure(Attempt attempt, Throwable failure) {
+    BoundTransport transport = attempt.transport();
+    return masked(transport, unmaskedFromFailure(attempt, failure, masked(transport, failure)));
+  }
+
+  /**
+   * @param failure what failed, its messages as they are, to classify
+   * @param cause the same failure with masked messages, to attach
+   */
+  private static ForgeException unmaskedFromFailure(
+      Attempt attempt, Throwable failure, @Nullable Throwable cause) {
     String persona = attempt.persona();
     String host = attempt.transport().host();
     for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -213,7 +241,7 @@ public final class ForgeErrors {
                     + " (a misconfigured API URL, a redirect or a link in a response pointed"
                     + " elsewhere); check --api-url / GITHUB_API_URL"),
             0,
-            failure);
+            cause);
       }
       if (t instanceof RateLimitedException limited) {
         return new ForgeRateLimitedException(
@@ -228,7 +256,7 @@ public final class ForgeErrors {
                     + limited.getMessage()
                     + "; retry after the limit resets, or give the stage a larger wait budget"),
             limited.status(),
-            failure);
+            cause);
       }
       if (t instanceof HttpTimeoutException) {
         return new ForgeException(
@@ -245,7 +273,7 @@ public final class ForgeErrors {
                     + "; retry later, or check the network and the API URL "
                     + attempt.transport().apiBase()),
             0,
-            failure);
+            cause);
       }
       if (t instanceof JsonProcessingException) {
         return new ForgeException(
@@ -264,7 +292,7 @@ public final class ForgeErrors {
                     + attempt.forgeName()
                     + " API and not a web page or proxy"),
             0,
-            failure);
+            cause);
       }
       if (t instanceof ConnectException || t instanceof UnknownHostException) {
         return new ForgeException(
@@ -280,14 +308,12 @@ public final class ForgeErrors {
                     + "); check the network and the API URL "
                     + attempt.transport().apiBase()),
             0,
-            failure);
+            cause);
       }
       if (t instanceof InterruptedException || t instanceof InterruptedIOException) {
         Thread.currentThread().interrupt();
         return new ForgeException(
-            "interrupted while the " + persona + " persona tried to " + attempt.tried(),
-            0,
-            failure);
+            "interrupted while the " + persona + " persona tried to " + attempt.tried(), 0, cause);
       }
     }
     return new ForgeException(
@@ -299,15 +325,23 @@ public final class ForgeErrors {
                 + " on "
                 + host
                 + ": "
-                + Texts.quote(String.valueOf(failure.getMessage()))
+                + Texts.quote(attempt.transport().mask(String.valueOf(failure.getMessage())))
                 + "; check the network and the API URL "
                 + attempt.transport().apiBase()),
         0,
-        failure);
+        cause);
   }
 
   /** The {@code message} of a JSON error body, quoted; empty when there is none. */
   static java.util.Optional<String> forgeMessage(String body) {
+    return forgeMessage(body, UnaryOperator.identity());
+  }
+
+  /**
+   * The {@code message} of a JSON error body, decoded, then masked, then quoted; a body that is not
+   * JSON masked and quoted as it is. Empty when there is none.
+   */
+  static java.util.Optional<String> forgeMessage(String body, UnaryOperator<String> mask) {
     String text = body.strip();
     if (text.isEmpty()) {
       return java.util.Optional.empty();
@@ -316,11 +350,62 @@ public final class ForgeErrors {
       JsonNode node = Json.mapper().readTree(text);
       JsonNode message = node == null ? null : node.get("message");
       if (message != null && message.isTextual() && !message.asText().isBlank()) {
-        return java.util.Optional.of(Texts.quote(message.asText().strip()));
+        return java.util.Optional.of(Texts.quote(mask.apply(message.asText().strip())));
       }
     } catch (JsonProcessingException notJson) {
       // A proxy's HTML page or plain text: show its beginning.
     }
-    return java.util.Optional.of(Texts.quote(text));
+    return java.util.Optional.of(Texts.quote(mask.apply(text)));
+  }
+
+  /** The exception again with its message masked; the same instance when nothing was masked. */
+  private static ForgeException masked(BoundTransport transport, ForgeException e) {
+    String message = String.valueOf(e.getMessage());
+    String masked = transport.mask(message);
+    if (masked.equals(message)) {
+      return e;
+    }
+    ForgeException copy;
+    if (e instanceof ForgeUnauthorizedException) {
+      copy = new ForgeUnauthorizedException(masked, e.status().orElse(0), e.getCause());
+    } else if (e instanceof ForgeForbiddenException) {
+      copy = new ForgeForbiddenException(masked, e.status().orElse(0), e.getCause());
+    } else if (e instanceof ForgeNotFoundException) {
+      copy = new ForgeNotFoundException(masked, e.status().orElse(0), e.getCause());
+    } else if (e instanceof ForgeConflictException) {
+      copy = new ForgeConflictException(masked, e.status().orElse(0), e.getCause());
+    } else if (e instanceof ForgeRateLimitedException) {
+      copy = new ForgeRateLimitedException(masked, e.status().orElse(0), e.getCause());
+    } else {
+      copy = new ForgeException(masked, e.status().orElse(0), e.getCause());
+    }
+    copy.setStackTrace(e.getStackTrace());
+    return copy;
+  }
+
+  /** A copy of a failure and its causes whose messages are masked; null for null. */
+  static @Nullable Throwable masked(BoundTransport transport, @Nullable Throwable failure) {
+    if (failure == null) {
+      return null;
+    }
+    MaskedCause copy =
+        new MaskedCause(
+            failure.getClass().getName()
+                + (failure.getMessage() == null ? "" : ": " + transport.mask(failure.getMessage())),
+            masked(transport, failure.getCause() == failure ? null : failure.getCause()));
+    copy.setStackTrace(failure.getStackTrace());
+    return copy;
+  }
+
+  /**
+   * Stands in for a client library's exception as a cause: its class name and masked message, its
+   * stack trace, and its causes copied the same way.
+   */
+  static final class MaskedCause extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    MaskedCause(String message, @Nullable Throwable cause) {
+      super(message, cause, false, true);
+    }
   }
 }
