@@ -9,6 +9,7 @@ import dev.hydra.credentials.Secret;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.label.Stage;
+import dev.hydra.ops.TokenAccess;
 import dev.hydra.pipeline.ActionsOutput;
 import dev.hydra.pipeline.Pipeline;
 import dev.hydra.pipeline.PipelineOptions;
@@ -149,9 +150,15 @@ final class RunCommand implements CliCommand {
                     needs(decision, step)),
                 CredentialSources.env(env, needs(decision, step))));
     Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
+    Map<Persona, String> sources = new EnumMap<>(Persona.class);
     for (Map.Entry<Persona, Secret> token : credentials.gitTokens().entrySet()) {
-      forges.put(token.getKey(), target.open(token.getKey().id(), token.getValue().reveal()));
+      Persona persona = token.getKey();
+      sources.put(persona, token.getValue().name());
+      forges.put(
+          persona, target.open(persona.id(), token.getValue().name(), token.getValue().reveal()));
     }
+    // SPEC §6: an admin token is refused before anything is written (one read per persona).
+    TokenAccess.requireNoAdmin(decision.repository(), forges, sources);
     Clock clock = Clock.systemUTC();
     StageRunner runner =
         new StageRunner(
