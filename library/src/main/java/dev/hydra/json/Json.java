@@ -29,8 +29,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Both reject duplicate keys (a payload with two {@code action} keys is not something to guess
  * about), bound nesting depth so that hostile input cannot exhaust the stack, and ignore unknown
  * properties (forges add fields over time). Both write every control character escaped (C1 and DEL
- * included) and U+2028/U+2029 too, so that one JSON value stays one line for every reader. Each is
- * built on first use only.
+ * included), U+2028/U+2029 too, so that one JSON value stays one line for every reader, and every
+ * invisible or reordering character (bidi controls, zero-width marks, surrogates) as {@code
+ * \\uXXXX}, so that what a person reads is what a parser reads. Each is built on first use only.
  */
 public final class Json {
 
@@ -83,10 +84,31 @@ public final class Json {
 
     @Override
     public @Nullable SerializableString getEscapeSequence(int ch) {
-      if (ch == 0x7F || (ch >= 0x80 && ch <= 0x9F) || ch == 0x2028 || ch == 0x2029) {
+      if (escaped(ch)) {
         return new SerializedString(String.format(Locale.ROOT, "\\u%04X", ch));
       }
       return null;
+    }
+
+    /**
+     * Besides the line breakers: every character a person cannot see or that reorders what they see
+     * — format characters (bidi controls U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C;
+     * zero-width U+200B–U+200D, U+2060, U+FEFF), unusual spaces, private-use and unassigned code
+     * units — and every surrogate, so that supplementary characters (tag characters U+E0000 and up
+     * hide text) appear as escaped pairs. The value read back is the same string.
+     */
+    static boolean escaped(int ch) {
+      if (ch == 0x7F || (ch >= 0x80 && ch <= 0x9F)) {
+        return true;
+      }
+      int type = Character.getType(ch);
+      return type == Character.FORMAT
+          || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR
+          || type == Character.SURROGATE
+          || type == Character.PRIVATE_USE
+          || type == Character.UNASSIGNED
+          || (type == Character.SPACE_SEPARATOR && ch != ' ');
     }
   }
 

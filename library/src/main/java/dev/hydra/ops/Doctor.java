@@ -8,6 +8,7 @@ import dev.hydra.forge.ForgeUnauthorizedException;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.Permission;
 import dev.hydra.forge.RepoRef;
+import dev.hydra.forge.TokenShapeException;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.text.Texts;
 import java.util.ArrayList;
@@ -111,7 +112,19 @@ public final class Doctor {
         continue;
       }
       rows.add(new Row(who, "token distinct", Status.OK, "differs from every other persona's", ""));
-      Forge forge = forgeFor.apply(persona);
+      Forge forge;
+      try {
+        forge = forgeFor.apply(persona);
+      } catch (TokenShapeException e) {
+        rows.add(
+            new Row(
+                who,
+                "token for forge",
+                Status.FAIL,
+                oneLine(e),
+                "set " + persona.envVariable() + " to a token made on this forge"));
+        continue;
+      }
       String login;
       try {
         login = forge.currentUser();
@@ -147,41 +160,21 @@ public final class Doctor {
                 "grant the " + who + " account access to " + repo));
         continue;
       }
-      if (permission == Permission.ADMIN) {
-        rows.add(
-            new Row(
-                who,
-                "not admin",
-                Status.FAIL,
-                "@" + login + " is admin on " + repo,
-                "least privilege: use an account with write access (admin can bypass branch"
-                    + " protection)"));
+      Optional<TokenAccess.Problem> admin = TokenAccess.admin("@" + login, permission, repo);
+      if (admin.isPresent()) {
+        rows.add(new Row(who, "not admin", Status.FAIL, admin.get().detail(), admin.get().fix()));
       } else {
-        rows.add(
-            new Row(
-                who,
-                "not admin",
-                Status.OK,
-                permission.name().toLowerCase(java.util.Locale.ROOT),
-                ""));
+        rows.add(new Row(who, "not admin", Status.OK, TokenAccess.name(permission), ""));
       }
-      Permission needed = persona == Persona.BUILDER ? Permission.WRITE : Permission.READ;
-      if (permission.compareTo(needed) < 0) {
+      Optional<TokenAccess.Problem> notEnough = TokenAccess.notEnough(persona, permission);
+      if (notEnough.isPresent()) {
         rows.add(
             new Row(
                 who,
                 "enough access",
                 Status.FAIL,
-                "has "
-                    + permission.name().toLowerCase(java.util.Locale.ROOT)
-                    + ", needs "
-                    + needed.name().toLowerCase(java.util.Locale.ROOT),
-                persona == Persona.BUILDER
-                    ? "the builder pushes branches and opens PRs: give it write access"
-                    : "the "
-                        + who
-                        + " reads the code and comments: give it read access and"
-                        + " issues/pull-requests write scopes"));
+                notEnough.get().detail(),
+                notEnough.get().fix()));
       } else {
         rows.add(new Row(who, "enough access", Status.OK, "enough for the " + who, ""));
         if (labelReader == null) {

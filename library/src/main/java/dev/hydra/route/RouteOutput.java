@@ -23,8 +23,11 @@ public final class RouteOutput {
    * The machine contract: one compact JSON object on one line. Keys {@code decision}, {@code
    * stage}, {@code forge}, {@code repository}, {@code issue}, {@code pull_request}, {@code
    * trigger_label} and {@code reason} are always present (null where they do not apply); the others
-   * are additions for people and tools. Control characters from untrusted input are JSON-escaped,
-   * so the line can never be split.
+   * are additions for people and tools. Control, line-breaking, bidi, zero-width and other
+   * invisible characters from untrusted input are written as JSON escapes ({@code \\u202E}), so the
+   * line can never be split or reordered on screen, and the {@code [} of a {@code ##[} (the
+   * runner's older workflow-command syntax, acted on anywhere in a line) as {@code \\u005B}. The
+   * line is valid JSON and parses back to the original strings.
    */
   public static String json(RouteDecision d) {
     Map<String, @Nullable Object> node = new LinkedHashMap<>();
@@ -44,7 +47,9 @@ public final class RouteOutput {
     node.put("forge_source", d.forge().source());
     node.put("schema", SCHEMA);
     try {
-      return Json.lite().asString(node);
+      // The JSON line starts with '{', so only `##[` can make it a workflow command; a '#' never
+      // occurs outside a string, and within one the JSON escape of it reads back as '['.
+      return Json.lite().asString(node).replace("##[", "##\\u005B");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -108,8 +113,9 @@ public final class RouteOutput {
     };
   }
 
-  // Everything shown has already been escaped where it came from untrusted input; a final pass
-  // guarantees one line per field whatever a future caller passes in.
+  // Everything shown has already been escaped where it came from untrusted input (Texts.quote);
+  // a final pass guarantees one line per field, no hidden or reordering character and no workflow
+  // command whatever a future caller passes in.
   private static void line(StringBuilder out, String key, String value) {
     StringBuilder label = new StringBuilder(key).append(':');
     while (label.length() < 10) {

@@ -77,7 +77,7 @@ public final class Router {
     }
     Optional<String> added = event.changedLabel();
     String rebuild = labels.name(Stage.REBUILD, StageState.QUEUED);
-    String who = event.sender().isEmpty() ? "" : " by @" + event.sender();
+    String who = event.sender().isEmpty() ? "" : " by @" + Texts.escape(event.sender(), 60);
     if (added.isPresent()) {
       String label = added.get();
       String seen = "label " + Texts.quote(label) + " added" + who + " to issue #" + issue.number();
@@ -285,9 +285,9 @@ public final class Router {
     if (!branch.equals(event.defaultBranch())) {
       return out.skip(
           seen,
-          "pushes build images only on the default branch `"
-              + event.defaultBranch()
-              + "` and on tags",
+          "pushes build images only on the default branch "
+              + Texts.quote(event.defaultBranch())
+              + " and on tags",
           null);
     }
     return out.run(

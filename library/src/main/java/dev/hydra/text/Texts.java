@@ -9,6 +9,12 @@ package dev.hydra.text;
  * command such as {@code ::add-mask::}), hide characters with bidi overrides or zero-width marks,
  * or flood the log. {@link #quote} therefore escapes every control, format and non-ASCII-space
  * character as {@code \\uXXXX}, and truncates long values.
+ *
+ * <p>Both {@link #escape} and {@link #oneLine} also break the two workflow-command syntaxes the
+ * Actions runner acts on: {@code ::name::} at the start of a line (after white space) and the older
+ * {@code ##[name]} anywhere in a line. The {@code [} after {@code ##} becomes {@code \\u005B}, and
+ * a leading {@code :} followed by {@code :} becomes {@code \\u003A}, so the text still reads the
+ * same to a person and never acts on the runner.
  */
 public final class Texts {
 
@@ -40,7 +46,7 @@ public final class Texts {
         out.append("\\\\");
       } else if (cp == '`') {
         out.append("\\u0060");
-      } else if (needsEscape(cp)) {
+      } else if (needsEscape(cp) || startsWorkflowCommand(value, i, cp)) {
         if (cp > 0xFFFF) {
           out.append(String.format("\\U%08X", cp));
         } else {
@@ -56,27 +62,56 @@ public final class Texts {
   }
 
   /**
-   * Keeps text on one line: line breaks and other control characters become {@code \\uXXXX}; all
-   * else is left as it is. For text assembled from values already passed through {@link #quote}.
+   * Keeps text on one line and free of hidden characters: line breaks, other control characters,
+   * format characters (bidi controls, zero-width marks, tag characters) and the workflow-command
+   * syntaxes become {@code \\uXXXX}; all else, backslashes and backticks included, is left as it
+   * is. For text assembled from values already passed through {@link #quote}, as a last pass before
+   * it is printed.
    */
   public static String oneLine(String value) {
     StringBuilder out = new StringBuilder(value.length());
-    value
-        .codePoints()
-        .forEach(
-            cp -> {
-              int type = Character.getType(cp);
-              if (cp < 0x20
-                  || cp == 0x7F
-                  || type == Character.CONTROL
-                  || type == Character.LINE_SEPARATOR
-                  || type == Character.PARAGRAPH_SEPARATOR) {
-                out.append(String.format("\\u%04X", cp));
-              } else {
-                out.appendCodePoint(cp);
-              }
-            });
+    for (int i = 0; i < value.length(); ) {
+      int cp = value.codePointAt(i);
+      int type = Character.getType(cp);
+      if (cp < 0x20
+          || cp == 0x7F
+          || type == Character.CONTROL
+          || type == Character.FORMAT
+          || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR
+          || startsWorkflowCommand(value, i, cp)) {
+        if (cp > 0xFFFF) {
+          out.append(String.format("\\U%08X", cp));
+        } else {
+          out.append(String.format("\\u%04X", cp));
+        }
+      } else {
+        out.appendCodePoint(cp);
+      }
+      i += Character.charCount(cp);
+    }
     return out.toString();
+  }
+
+  /**
+   * Whether the character at {@code index} completes a workflow command the Actions runner would
+   * act on: the {@code [} of {@code ##[} anywhere, or the first {@code :} of {@code ::} at the
+   * start of the text (after spaces and tabs, which the runner trims).
+   */
+  private static boolean startsWorkflowCommand(String value, int index, int cp) {
+    if (cp == '[') {
+      return index >= 2 && value.charAt(index - 1) == '#' && value.charAt(index - 2) == '#';
+    }
+    if (cp == ':' && index + 1 < value.length() && value.charAt(index + 1) == ':') {
+      for (int j = 0; j < index; j++) {
+        char c = value.charAt(j);
+        if (c != ' ' && c != '\t') {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** True when the text contains only printable ASCII (space to tilde). */

@@ -236,6 +236,23 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
     String rest = m.group(3) == null ? "" : m.group(3);
     String issuePath = "/issues/" + issue;
     boolean writer = Set.of("admin", "maintain", "write").contains(permissions.get(user));
+    if (method.equals("GET") && rest.isEmpty()) {
+      // The repository with the caller's own permissions: Forge.tokenPermission.
+      ObjectNode repository = object("repository");
+      repository.put("name", repo.name()).put("full_name", repo.fullName());
+      repository.putObject("owner").put("login", repo.owner()).put("type", "Organization");
+      repository.put("url", baseUrl + "/repos/" + repo.fullName());
+      repository.put("html_url", "https://github.com/" + repo.fullName());
+      repository.put("default_branch", "main");
+      repository
+          .putObject("permissions")
+          .put("admin", "admin".equals(permissions.get(user)))
+          .put("maintain", "maintain".equals(permissions.get(user)))
+          .put("push", writer)
+          .put("triage", writer || "triage".equals(permissions.get(user)))
+          .put("pull", permissions.containsKey(user));
+      return json(200, repository);
+    }
     if (method.equals("GET") && rest.equals(issuePath)) {
       return json(200, issueJson());
     }

@@ -41,6 +41,12 @@ class TextsTest {
           Arguments.of("\uDC00", "`\\uDC00`"),
           Arguments.of("\uE000", "`\\uE000`"),
           Arguments.of("\u0378", "`\\u0378`"),
+          Arguments.of("::add-mask::x", "`\\u003A:add-mask::x`"),
+          Arguments.of("  ::error::x", "`  \\u003A:error::x`"),
+          Arguments.of("a::b", "`a::b`"),
+          Arguments.of("##[error]x", "`##\\u005Berror]x`"),
+          Arguments.of("a ##[group]b ##[x", "`a ##\\u005Bgroup]b ##\\u005Bx`"),
+          Arguments.of("#[", "`#[`"),
           Arguments.of("a`b", "`a\\u0060b`"),
           Arguments.of("``", "`\\u0060\\u0060`"),
           Arguments.of("a\\b", "`a\\\\b`"),
@@ -126,10 +132,21 @@ class TextsTest {
           Arguments.of("a\u0085b", "a\\u0085b"),
           Arguments.of("a\u2028b", "a\\u2028b"),
           Arguments.of("a\u2029b", "a\\u2029b"),
-          // Only line structure is oneLine's business: quote() handles the rest.
+          // Line structure, hidden characters and workflow commands are oneLine's business;
+          // backslashes and backticks are quote()'s.
           Arguments.of("a`b\\c", "a`b\\c"),
-          Arguments.of("a\u202Eb", "a\u202Eb"),
-          Arguments.of("a\u200Bb", "a\u200Bb"),
+          Arguments.of("a\u202Eb", "a\\u202Eb"),
+          Arguments.of("a\u2066b\u2069", "a\\u2066b\\u2069"),
+          Arguments.of("a\u200Bb\u200D\u2060\uFEFF", "a\\u200Bb\\u200D\\u2060\\uFEFF"),
+          Arguments.of("\u200E\u200F\u061C", "\\u200E\\u200F\\u061C"),
+          Arguments.of("a\uDB40\uDC41", "a\\U000E0041"),
+          Arguments.of("::add-mask::x", "\\u003A:add-mask::x"),
+          Arguments.of(" \t::error::x", " \\u0009\\u003A:error::x"),
+          Arguments.of("a ::b::", "a ::b::"),
+          Arguments.of("x ##[error]y", "x ##\\u005Berror]y"),
+          Arguments.of("###[", "###\\u005B"),
+          Arguments.of("#[#[", "#[#["),
+          Arguments.of("Grüße 世界", "Grüße 世界"),
           Arguments.of("🚀 " + "x".repeat(200), "🚀 " + "x".repeat(200)));
     }
 

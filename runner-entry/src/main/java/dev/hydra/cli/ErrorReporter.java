@@ -38,7 +38,8 @@ final class ErrorReporter {
       message = String.valueOf(ex.getMessage());
     } else if (ex instanceof InvalidEventException
         || ex instanceof InvalidConfigurationException
-        || ex instanceof CredentialException) {
+        || ex instanceof CredentialException
+        || ex instanceof dev.hydra.forge.TokenShapeException) {
       code = ExitCodes.USAGE;
       message = String.valueOf(ex.getMessage());
     } else if (ex instanceof StageFailedException) {

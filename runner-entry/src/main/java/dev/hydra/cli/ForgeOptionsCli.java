@@ -7,6 +7,7 @@ import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forges.Forges;
+import dev.hydra.forge.TokenShapes;
 import dev.hydra.text.Texts;
 import java.net.URI;
 import java.util.Optional;
@@ -58,6 +59,22 @@ final class ForgeOptionsCli {
     /** Opens the port as one persona with that persona's token. */
     Forge open(String persona, String token) {
       return Forges.open(settings.forge().type(), apiUrl, persona, token, ForgeOptions.defaults());
+    }
+
+    /**
+     * Opens the port as one persona, refusing first a token shaped for the other forge ({@link
+     * TokenShapes}) with a message naming the persona and where the token came from.
+     *
+     * @param source the variable or field the token came from ({@code HYDRA_BUILDER_TOKEN})
+     */
+    Forge open(String persona, String source, String token) throws InvalidConfigurationException {
+      Optional<TokenShapes.Mismatch> mismatch =
+          TokenShapes.check(settings.forge().type(), apiUrl, token);
+      if (mismatch.isPresent()) {
+        throw new InvalidConfigurationException(
+            mismatch.get().message("the " + persona + " token (" + source + ")"));
+      }
+      return open(persona, token);
     }
   }
 

@@ -1,8 +1,11 @@
 package dev.hydra.cli;
 
+import dev.hydra.credentials.Persona;
 import dev.hydra.forge.Forge;
 import dev.hydra.ops.LabelSeeding;
+import dev.hydra.ops.TokenAccess;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.cli.Options;
 
 /** {@code hydra labels seed}: creates every Hydra label in a repository, idempotently. */
@@ -47,7 +50,16 @@ final class LabelsCommand implements CliCommand {
     }
     ForgeOptionsCli.Target target = ForgeOptionsCli.resolve(in);
     Forge forge =
-        target.open("builder", ForgeOptionsCli.token(in, "HYDRA_BUILDER_TOKEN", "builder"));
+        target.open(
+            "builder",
+            "HYDRA_BUILDER_TOKEN",
+            ForgeOptionsCli.token(in, "HYDRA_BUILDER_TOKEN", "builder"));
+    // Seeding writes as the builder: an admin token is refused first (on GitHub the repository
+    // read is the one seeding makes anyway).
+    TokenAccess.requireNoAdmin(
+        target.repo(),
+        Map.of(Persona.BUILDER, forge),
+        Map.of(Persona.BUILDER, "HYDRA_BUILDER_TOKEN"));
     List<LabelSeeding.Result> results =
         LabelSeeding.seed(forge, target.repo(), target.settings().labels());
     int changed = 0;

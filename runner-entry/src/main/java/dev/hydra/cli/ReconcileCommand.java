@@ -2,6 +2,7 @@ package dev.hydra.cli;
 
 import dev.hydra.credentials.Persona;
 import dev.hydra.forge.Forge;
+import dev.hydra.ops.TokenAccess;
 import dev.hydra.pipeline.Pipeline;
 import dev.hydra.pipeline.PipelineOptions;
 import dev.hydra.pipeline.PipelineResult;
@@ -56,7 +57,12 @@ final class ReconcileCommand implements CliCommand {
     Forge builder =
         target.open(
             Persona.BUILDER.id(),
+            Persona.BUILDER.envVariable(),
             ForgeOptionsCli.token(in, Persona.BUILDER.envVariable(), Persona.BUILDER.id()));
+    TokenAccess.requireNoAdmin(
+        target.repo(),
+        Map.of(Persona.BUILDER, builder),
+        Map.of(Persona.BUILDER, Persona.BUILDER.envVariable()));
     Pipeline pipeline =
         new Pipeline(
             Map.of(Persona.BUILDER, builder),

@@ -9,6 +9,7 @@ import dev.hydra.credentials.Secret;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.label.Stage;
+import dev.hydra.ops.TokenAccess;
 import dev.hydra.pipeline.ActionsOutput;
 import dev.hydra.pipeline.MaskingForge;
 import dev.hydra.pipeline.Pipeline;
@@ -155,9 +156,15 @@ final class RunCommand implements CliCommand {
     // every token of the run at the last moment, on the decoded text (docs/security.md).
     SecretMasker masker = SecretMasker.of(credentials);
     Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
+    Map<Persona, String> sources = new EnumMap<>(Persona.class);
     for (Map.Entry<Persona, Secret> token : credentials.gitTokens().entrySet()) {
-      forges.put(token.getKey(), target.open(token.getKey().id(), token.getValue().reveal()));
+      Persona persona = token.getKey();
+      sources.put(persona, token.getValue().name());
+      forges.put(
+          persona, target.open(persona.id(), token.getValue().name(), token.getValue().reveal()));
     }
+    // SPEC §6: an admin token is refused before anything is written (one read per persona).
+    TokenAccess.requireNoAdmin(decision.repository(), forges, sources);
     forges = MaskingForge.wrap(forges, masker);
     Clock clock = Clock.systemUTC();
     StageRunner runner =

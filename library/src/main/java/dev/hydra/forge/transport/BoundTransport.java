@@ -4,6 +4,8 @@ import dev.hydra.credentials.Secret;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.secret.SecretMasker;
+import dev.hydra.forge.TokenShapeException;
+import dev.hydra.forge.TokenShapes;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -26,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * one token (SPEC §6: "a token is never sent to another host").
  *
  * <ul>
+ *   <li>A token shaped for the other forge ({@link TokenShapes}: a GitHub {@code gh*_} token for
+ *       Forgejo, a Forgejo token for GitHub.com) is refused when the transport is built, before any
+ *       request.
  *   <li>Every request's origin (scheme, host, port) is compared with the API URL's before anything
  *       is sent; any other origin (a redirect, a paging {@code Link}, an absolute URL from a
  *       response) fails with a {@link ForeignHostException} and never reaches the network.
@@ -83,6 +88,7 @@ public final class BoundTransport {
    * @param options timeouts and the wait budget
    * @throws IllegalArgumentException when the URL is not an absolute http(s) URL without user info,
    *     query or fragment, or the token is blank or not one header line
+   * @throws TokenShapeException when the token is shaped for the other forge ({@link TokenShapes})
    */
   public BoundTransport(
       ForgeType forge, URI apiBase, String persona, String token, ForgeOptions options) {
@@ -90,6 +96,11 @@ public final class BoundTransport {
     this.apiBase = checkApiUrl(apiBase);
     this.origin = origin(apiBase);
     this.persona = persona;
+    TokenShapes.check(forge, apiBase, token)
+        .ifPresent(
+            mismatch -> {
+              throw new TokenShapeException(mismatch.message("the " + persona + " token"));
+            });
     if (token.isBlank() || !token.strip().equals(token) || token.chars().anyMatch(c -> c < 0x21)) {
       throw new IllegalArgumentException(
           "the " + persona + " token is empty or contains blanks or control characters");
