@@ -86,6 +86,10 @@ class ForgejoPipelineTest {
   final List<String> log = Collections.synchronizedList(new ArrayList<>());
   final Set<Stage> pushFixes = Collections.synchronizedSet(EnumSet.noneOf(Stage.class));
   Set<String> trusted = Set.of("alice");
+
+  /** {@code HYDRA_PERSONA_LOGINS}: set, as the docs recommend, unless a test says otherwise. */
+  Map<Persona, String> personaLogins = WorkflowJobs.PERSONA_LOGINS;
+
   FakeStageExecutor executor = new FakeStageExecutor();
   FakeForgejo fj = forgejo;
 
@@ -190,6 +194,7 @@ class ForgejoPipelineTest {
         forges,
         executor,
         PipelineOptions.defaults(SCHEME)
+            .withPersonaLogins(personaLogins)
             .withClock(Clock.fixed(T0, ZoneOffset.UTC))
             .withTrustedLabelers(trusted),
         log::add);

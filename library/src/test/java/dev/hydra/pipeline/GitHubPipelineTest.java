@@ -65,6 +65,10 @@ class GitHubPipelineTest {
   final Map<Persona, String> tokens = new EnumMap<>(Persona.class);
   final List<Duration> slept = Collections.synchronizedList(new ArrayList<>());
   final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+  /** {@code HYDRA_PERSONA_LOGINS}: set, as the docs recommend, unless a test says otherwise. */
+  Map<Persona, String> personaLogins = WorkflowJobs.PERSONA_LOGINS;
+
   FakeStageExecutor executor = new FakeStageExecutor();
   FakeGitHub gh = github;
 
@@ -130,7 +134,9 @@ class GitHubPipelineTest {
     return new Pipeline(
         forges,
         executor,
-        PipelineOptions.defaults(SCHEME).withClock(Clock.fixed(T0, ZoneOffset.UTC)),
+        PipelineOptions.defaults(SCHEME)
+            .withPersonaLogins(personaLogins)
+            .withClock(Clock.fixed(T0, ZoneOffset.UTC)),
         log::add);
   }
 
