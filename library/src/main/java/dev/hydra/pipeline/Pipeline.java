@@ -86,16 +86,22 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Authority</h2>
  *
- * The trigger and {@code yolo} count only when the user who applied them has write access or more
- * ({@link Forge#userPermission}): for the trigger, the event's sender when the event says it added
- * the trigger (security-anchors §1.6), otherwise the issue's label history ({@link
- * Forge#lastLabeled}). Forgejo answers the permission question only to administrators: when it
- * refuses ({@link ForgeForbiddenException}), the operator's allow-list {@code
- * HYDRA_TRUSTED_LABELERS} decides.
+ * Only a person with write access moves the pipeline ({@link Authority}): the trigger, {@code
+ * rebuild:queued} and {@code yolo} count only when the user who applied them is not a bot, not one
+ * of Hydra's persona accounts ({@code HYDRA_PERSONA_LOGINS}, or the accounts of the tokens this job
+ * holds), and has write access or more ({@link Forge#userPermission}): for the trigger, the event's
+ * sender when the event says it added the trigger (security-anchors §1.6), otherwise the issue's
+ * label history ({@link Forge#lastLabeled}). Forgejo answers the permission question only to
+ * administrators: when it refuses ({@link ForgeForbiddenException}), the operator's allow-list
+ * {@code HYDRA_TRUSTED_LABELERS} decides. A review starts only from Hydra's own transition (the
+ * builder's account opened or reopened the pull request, or queued the review) or from such a
+ * person, checked before its claim; the decision believes a review job's report only when the job's
+ * result is success ({@link ReviewReport#fromNeeds}).
  *
  * <h2>Requests</h2>
  *
- * A whole run on GitHub, build → both reviews → done, costs 19 requests (the budget is 20): build 8
+ * A whole run on GitHub, build → both reviews → done, costs 19 requests (the budget is 20) with
+ * {@code HYDRA_PERSONA_LOGINS} set (26 without: the accounts and the review jobs' checks): build 8
  * (read, permission, take the trigger, running, progress comment, reviews queued, draft PR,
  * progress update), each review 3 (take — its answer is the guard's read —, running, review),
  * decision 5 (read, labels, ready for review, find and edit the progress comment). {@code
@@ -1234,8 +1240,7 @@ public final class Pipeline {
         known.put(e.getKey(), login(e.getValue()));
       }
     }
-    Authority.Personas personas = new Authority.Personas(known);
-    return personas;
+    return new Authority.Personas(known);
   }
 
   /**
