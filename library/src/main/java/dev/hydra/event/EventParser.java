@@ -55,6 +55,8 @@ public final class EventParser {
     RepoRef repository = in.repository(fallbackRepository);
     String defaultBranch = in.optionalText("repository.default_branch").orElse("");
     String sender = in.firstText("sender.login", "sender.username").orElse("");
+    // GitHub's sender.type: a bot never carries authority (a `[bot]` login is one anyway).
+    boolean bot = in.at("sender.type") instanceof String type && type.equalsIgnoreCase("Bot");
 
     return switch (name) {
       case ISSUES -> {
@@ -71,7 +73,8 @@ public final class EventParser {
             in.label(),
             in.issue(action),
             null,
-            null);
+            null,
+            bot);
       }
       case PULL_REQUEST -> {
         if (action == EventAction.NONE) {
@@ -87,7 +90,8 @@ public final class EventParser {
             in.label(),
             null,
             in.pullRequest(),
-            null);
+            null,
+            bot);
       }
       case PUSH ->
           new ForgeEvent(
@@ -100,7 +104,8 @@ public final class EventParser {
               null,
               null,
               null,
-              in.requiredText("ref"));
+              in.requiredText("ref"),
+              bot);
       case WORKFLOW_DISPATCH, SCHEDULE ->
           new ForgeEvent(
               name,
@@ -112,7 +117,8 @@ public final class EventParser {
               null,
               null,
               null,
-              in.optionalText("ref").orElse(null));
+              in.optionalText("ref").orElse(null),
+              bot);
     };
   }
 
@@ -419,7 +425,7 @@ public final class EventParser {
     }
 
     // Walks a dotted path; any step that is absent, null or not an object ends in MISSING.
-    private Object at(String path) {
+    Object at(String path) {
       Object node = root;
       int start = 0;
       while (true) {

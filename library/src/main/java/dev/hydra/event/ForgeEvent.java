@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param issue the issue, for events of the issues kind
  * @param pullRequest the pull request, for events of the pull_request kind
  * @param ref the git ref, for {@code push} and {@code workflow_dispatch} events
+ * @param senderBot whether the payload says the sender is a bot ({@code sender.type: Bot}); a
+ *     {@code [bot]} login is one whatever this says
  */
 public record ForgeEvent(
     EventName name,
@@ -30,7 +32,34 @@ public record ForgeEvent(
     @Nullable String label,
     @Nullable IssueSnapshot issue,
     @Nullable PullRequestSnapshot pullRequest,
-    @Nullable String ref) {
+    @Nullable String ref,
+    boolean senderBot) {
+
+  /** An event whose payload does not call its sender a bot. */
+  public ForgeEvent(
+      EventName name,
+      EventAction action,
+      String rawAction,
+      RepoRef repository,
+      String defaultBranch,
+      String sender,
+      @Nullable String label,
+      @Nullable IssueSnapshot issue,
+      @Nullable PullRequestSnapshot pullRequest,
+      @Nullable String ref) {
+    this(
+        name,
+        action,
+        rawAction,
+        repository,
+        defaultBranch,
+        sender,
+        label,
+        issue,
+        pullRequest,
+        ref,
+        false);
+  }
 
   /** The label just added or removed, when the payload names it. */
   public Optional<String> changedLabel() {

@@ -9,10 +9,17 @@ import java.time.Instant;
  *
  * @param actor the login of who added it
  * @param at when
+ * @param bot whether the forge says the actor is a bot ({@code type: Bot}); a {@code [bot]} login
+ *     is one whatever this says
  */
-public record LabelEvent(String actor, Instant at) {
+public record LabelEvent(String actor, Instant at, boolean bot) {
   public LabelEvent {
     requireNonNull(actor, "actor");
     requireNonNull(at, "at");
+  }
+
+  /** An addition by an actor the forge does not call a bot. */
+  public LabelEvent(String actor, Instant at) {
+    this(actor, at, false);
   }
 }

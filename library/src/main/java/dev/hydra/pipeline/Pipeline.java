@@ -1,6 +1,7 @@
 package dev.hydra.pipeline;
 
 import dev.hydra.credentials.Persona;
+import dev.hydra.event.EventAction;
 import dev.hydra.event.ForgeEvent;
 import dev.hydra.event.IssueSnapshot;
 import dev.hydra.event.PullRequestSnapshot;
@@ -85,16 +86,22 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Authority</h2>
  *
- * The trigger and {@code yolo} count only when the user who applied them has write access or more
- * ({@link Forge#userPermission}): for the trigger, the event's sender when the event says it added
- * the trigger (security-anchors §1.6), otherwise the issue's label history ({@link
- * Forge#lastLabeled}). Forgejo answers the permission question only to administrators: when it
- * refuses ({@link ForgeForbiddenException}), the operator's allow-list {@code
- * HYDRA_TRUSTED_LABELERS} decides.
+ * Only a person with write access moves the pipeline ({@link Authority}): the trigger, {@code
+ * rebuild:queued} and {@code yolo} count only when the user who applied them is not a bot, not one
+ * of Hydra's persona accounts ({@code HYDRA_PERSONA_LOGINS}, or the accounts of the tokens this job
+ * holds), and has write access or more ({@link Forge#userPermission}): for the trigger, the event's
+ * sender when the event says it added the trigger (security-anchors §1.6), otherwise the issue's
+ * label history ({@link Forge#lastLabeled}). Forgejo answers the permission question only to
+ * administrators: when it refuses ({@link ForgeForbiddenException}), the operator's allow-list
+ * {@code HYDRA_TRUSTED_LABELERS} decides. A review starts only from Hydra's own transition (the
+ * builder's account opened or reopened the pull request, or queued the review) or from such a
+ * person, checked before its claim; the decision believes a review job's report only when the job's
+ * result is success ({@link ReviewReport#fromNeeds}).
  *
  * <h2>Requests</h2>
  *
- * A whole run on GitHub, build → both reviews → done, costs 19 requests (the budget is 20): build 8
+ * A whole run on GitHub, build → both reviews → done, costs 19 requests (the budget is 20) with
+ * {@code HYDRA_PERSONA_LOGINS} set (26 without: the accounts and the review jobs' checks): build 8
  * (read, permission, take the trigger, running, progress comment, reviews queued, draft PR,
  * progress update), each review 3 (take — its answer is the guard's read —, running, review),
  * decision 5 (read, labels, ready for review, find and edit the progress comment). {@code
@@ -166,7 +173,7 @@ public final class Pipeline {
             decision.repository(),
             issue == null ? 0 : issue,
             decision.label(),
-            decision.sender(),
+            new Authority.Actor(decision.sender(), event.senderBot()),
             event.issueSnapshot().orElse(null));
       }
       case REVIEW -> {
@@ -174,10 +181,11 @@ public final class Pipeline {
           yield skip("review", "the event names no pull request");
         }
         PullRequest pr = pullRequest(pullRequest);
+        Start start = Start.of(event);
         yield switch (step) {
-          case ALL -> reviews(decision.repository(), pr);
-          case CODE_REVIEW -> review(Stage.CODE_REVIEW, decision.repository(), pr);
-          case SECURITY_REVIEW -> review(Stage.SECURITY_REVIEW, decision.repository(), pr);
+          case ALL -> reviews(decision.repository(), pr, start);
+          case CODE_REVIEW -> review(Stage.CODE_REVIEW, decision.repository(), pr, start);
+          case SECURITY_REVIEW -> review(Stage.SECURITY_REVIEW, decision.repository(), pr, start);
           case DECISION -> decide(decision.repository(), pr, reports);
         };
       }
@@ -227,7 +235,7 @@ public final class Pipeline {
   public PipelineResult build(
       RepoRef repo, int number, @Nullable String labeller, @Nullable IssueSnapshot seen)
       throws ForgeException, InterruptedException {
-    return build(repo, number, scheme.trigger(), labeller, seen);
+    return build(repo, number, scheme.trigger(), actor(labeller), seen);
   }
 
   /**
@@ -242,7 +250,12 @@ public final class Pipeline {
   public PipelineResult rebuild(
       RepoRef repo, int number, @Nullable String labeller, @Nullable IssueSnapshot seen)
       throws ForgeException, InterruptedException {
-    return build(repo, number, scheme.name(Stage.REBUILD, StageState.QUEUED), labeller, seen);
+    return build(
+        repo, number, scheme.name(Stage.REBUILD, StageState.QUEUED), actor(labeller), seen);
+  }
+
+  private static Authority.@Nullable Actor actor(@Nullable String login) {
+    return login == null ? null : new Authority.Actor(login, false);
   }
 
   /**
@@ -255,7 +268,7 @@ public final class Pipeline {
       RepoRef repo,
       int number,
       @Nullable String added,
-      @Nullable String sender,
+      Authority.@Nullable Actor sender,
       @Nullable IssueSnapshot seen)
       throws ForgeException, InterruptedException {
     Forge builder = forge(Persona.BUILDER);
@@ -265,8 +278,8 @@ public final class Pipeline {
     boolean rebuild = issue.labels().contains(rebuildLabel);
     String label = rebuild ? rebuildLabel : scheme.trigger();
     // The event's sender speaks only for the label the event says it added.
-    @Nullable String labeller =
-        label.equals(added) && sender != null && !sender.isBlank() ? sender : null;
+    Authority.@Nullable Actor labeller =
+        label.equals(added) && sender != null && !sender.login().isBlank() ? sender : null;
     if (rebuild) {
       return rebuild(repo, issue, state, labeller, seen);
     }
@@ -289,7 +302,7 @@ public final class Pipeline {
     if (state.inPipeline()) {
       return skip("build", "issue #" + number + " has been through the pipeline already");
     }
-    Authority authority = authority(builder, repo, number, scheme.trigger(), labeller);
+    Authority.Result authority = authority(builder, repo, number, scheme.trigger(), labeller);
     if (!authority.ok()) {
       explainOnce(
           builder,
@@ -350,7 +363,7 @@ public final class Pipeline {
       RepoRef repo,
       Issue issue,
       PipelineState state,
-      @Nullable String labeller,
+      Authority.@Nullable Actor labeller,
       @Nullable IssueSnapshot seen)
       throws ForgeException, InterruptedException {
     Forge builder = forge(Persona.BUILDER);
@@ -389,7 +402,7 @@ public final class Pipeline {
     if (inProgress) {
       return busyOrStale("rebuild", repo, issue, state);
     }
-    Authority authority = authority(builder, repo, number, label, labeller);
+    Authority.Result authority = authority(builder, repo, number, label, labeller);
     if (!authority.ok()) {
       explainOnce(
           builder,
@@ -568,13 +581,23 @@ public final class Pipeline {
    */
   public PipelineResult reviews(RepoRef repo, PullRequest pr)
       throws ForgeException, InterruptedException {
+    return reviews(repo, pr, null);
+  }
+
+  /**
+   * Both reviews and the decision in one process, for the pull request event {@code start}.
+   *
+   * @param start the event that started the reviews, null when there was none
+   */
+  PipelineResult reviews(RepoRef repo, PullRequest pr, @Nullable Start start)
+      throws ForgeException, InterruptedException {
     Optional<String> mismatch = mismatch(pr);
     if (mismatch.isPresent()) {
       return stopped(repo, pr, mismatch.get());
     }
     Map<Stage, ReviewReport> reports = new EnumMap<>(Stage.class);
     for (Stage stage : List.of(Stage.CODE_REVIEW, Stage.SECURITY_REVIEW)) {
-      PipelineResult one = review(stage, repo, pr);
+      PipelineResult one = review(stage, repo, pr, start);
       reports.put(stage, one.reviewReport().orElseThrow());
     }
     return decide(repo, pr, reports);
@@ -587,6 +610,31 @@ public final class Pipeline {
    * @param stage {@link Stage#CODE_REVIEW} or {@link Stage#SECURITY_REVIEW}
    */
   public PipelineResult review(Stage stage, RepoRef repo, PullRequest pr)
+      throws ForgeException, InterruptedException {
+    return review(stage, repo, pr, null);
+  }
+
+  /**
+   * What started a review: the pull request event's action and sender.
+   *
+   * @param action opened, reopened, synchronize
+   * @param sender who sent the event
+   */
+  record Start(EventAction action, Authority.Actor sender) {
+    static @Nullable Start of(ForgeEvent event) {
+      if (event.pullRequestSnapshot().isEmpty()) {
+        return null;
+      }
+      return new Start(event.action(), new Authority.Actor(event.sender(), event.senderBot()));
+    }
+  }
+
+  /**
+   * One review, started by the pull request event {@code start} (null: no event, as in a test or
+   * the demo). The review starts only from Hydra's own transition or from a person with write
+   * access ({@link #reviewRefused}).
+   */
+  PipelineResult review(Stage stage, RepoRef repo, PullRequest pr, @Nullable Start start)
       throws ForgeException, InterruptedException {
     if (stage != Stage.CODE_REVIEW && stage != Stage.SECURITY_REVIEW) {
       throw new IllegalArgumentException(stage.id() + " is not a review");
@@ -602,6 +650,11 @@ public final class Pipeline {
     // The claim is the guard's read: taking the queued label answers the labels left, atomically
     // (the decision job reads the whole issue, its open state included, before acting on it).
     String queued = scheme.name(stage, StageState.QUEUED);
+    Optional<String> refused = reviewRefused(own, repo, number, pr, queued, start);
+    if (refused.isPresent()) {
+      // Nothing is taken or written: the labels stay as the forge has them.
+      return reviewSkipped(stage, pr, "refused: " + refused.get());
+    }
     Optional<List<String>> left = own.takeLabel(repo, number, queued);
     if (left.isEmpty()) {
       return reviewSkipped(
@@ -699,6 +752,84 @@ public final class Pipeline {
           new Review(review.event(), body.toString(), review.commitSha(), List.of()));
       return Optional.empty();
     }
+  }
+
+  /**
+   * Why a review must not start, read before its claim: a pull request opened or reopened by anyone
+   * but the builder (Hydra's own transition) or a person with write access — a triage user may
+   * reopen a pull request —, or a {@code :queued} label applied by anyone but those. Costs nothing
+   * when the builder opened or reopened the pull request and its login is known (then the labels
+   * are its own write of the moment before); otherwise the label history, and the permission of a
+   * person.
+   */
+  private Optional<String> reviewRefused(
+      Forge own, RepoRef repo, int number, PullRequest pr, String queued, @Nullable Start start)
+      throws ForgeException {
+    String builder = builderLogin();
+    String unknown =
+        builder == null
+            ? " (this job holds no builder token, so it knows Hydra's builder account only from "
+                + PipelineOptions.PERSONA_LOGINS
+                + ", which is not set)"
+            : "";
+    Authority.@Nullable Actor passed = null;
+    if (start != null
+        && (start.action() == EventAction.OPENED || start.action() == EventAction.REOPENED)) {
+      String act =
+          "PR #"
+              + pr.number()
+              + (start.action() == EventAction.OPENED ? " was opened" : " was reopened");
+      Authority.Result sender =
+          Authority.ofHydraOrPerson(
+              act,
+              start.sender(),
+              builder,
+              this::personas,
+              options.trustedLabelers(),
+              repo,
+              login -> own.userPermission(repo, login));
+      if (!sender.ok()) {
+        return Optional.of(
+            sender.why()
+                + "; the reviews start only from Hydra's own transitions or a person with write"
+                + " access"
+                + unknown);
+      }
+      if (builder != null && Authority.same(builder, start.sender().login())) {
+        return Optional.empty(); // the builder's transition: the labels are its own
+      }
+      passed = start.sender();
+    }
+    Optional<LabelEvent> last = own.lastLabeled(repo, number, queued);
+    if (last.isEmpty()) {
+      return Optional.of(
+          "the forge's history of #"
+              + number
+              + " shows no one applying `"
+              + queued
+              + "`; the review is not queued");
+    }
+    Authority.Actor labeller = new Authority.Actor(last.get().actor(), last.get().bot());
+    if (passed != null && !labeller.isBot() && Authority.same(passed.login(), labeller.login())) {
+      return Optional.empty(); // the same person, whose authority was just established
+    }
+    Authority.Result label =
+        Authority.ofHydraOrPerson(
+            "`" + queued + "` was applied to #" + number,
+            labeller,
+            builder,
+            this::personas,
+            options.trustedLabelers(),
+            repo,
+            login -> own.userPermission(repo, login));
+    if (!label.ok()) {
+      return Optional.of(
+          label.why()
+              + "; a review is queued only by Hydra's own transition or a person with write"
+              + " access"
+              + unknown);
+    }
+    return Optional.empty();
   }
 
   private PipelineResult reviewSkipped(Stage stage, PullRequest pr, String why) {
@@ -873,7 +1004,8 @@ public final class Pipeline {
                 + Persona.APPLIER.envVariable()
                 + ")";
       } else {
-        Authority yolo = authority(applier, repo, number, scheme.name(MetadataLabel.YOLO), null);
+        Authority.Result yolo =
+            authority(applier, repo, number, scheme.name(MetadataLabel.YOLO), null);
         if (!yolo.ok()) {
           reason += "; not merged: " + yolo.why();
         } else {
@@ -1075,54 +1207,63 @@ public final class Pipeline {
     return new PipelineResult(what, PipelineResult.Status.RECOVERED, why, null, null, List.of());
   }
 
-  private record Authority(boolean ok, String why) {}
-
   /**
-   * Whether {@code label} on the issue carries authority: applied by a user with write access.
+   * Whether {@code label} on the issue carries authority ({@link Authority#ofPerson}): applied by a
+   * person with write access, never by a bot or one of Hydra's persona accounts.
    *
    * @param labeller who applied it according to the event, or null to read the label history
    */
-  private Authority authority(
-      Forge forge, RepoRef repo, int number, String label, @Nullable String labeller)
+  private Authority.Result authority(
+      Forge forge, RepoRef repo, int number, String label, Authority.@Nullable Actor labeller)
       throws ForgeException {
-    String login = labeller;
-    if (login == null) {
-      Optional<LabelEvent> who = forge.lastLabeled(repo, number, label);
-      if (who.isEmpty()) {
-        return new Authority(
+    Authority.Actor who = labeller;
+    if (who == null) {
+      Optional<LabelEvent> last = forge.lastLabeled(repo, number, label);
+      if (last.isEmpty()) {
+        return new Authority.Result(
             false, "the forge does not say who applied `" + label + "` to #" + number);
       }
-      login = who.get().actor();
+      who = new Authority.Actor(last.get().actor(), last.get().bot());
     }
-    try {
-      if (forge.userPermission(repo, login).canWrite()) {
-        return new Authority(
-            true, "`" + label + "` applied by @" + login + ", who has write access");
+    return Authority.ofPerson(
+        "`" + label + "` was applied to #" + number,
+        who,
+        this::personas,
+        options.trustedLabelers(),
+        repo,
+        login -> forge.userPermission(repo, login));
+  }
+
+  /**
+   * Hydra's own accounts as this job knows them: {@code HYDRA_PERSONA_LOGINS} when set (with any
+   * login already learnt), otherwise the account of each persona token the job holds (one request
+   * each, once).
+   */
+  private Authority.Personas personas() throws ForgeException {
+    Map<Persona, String> known = new EnumMap<>(Persona.class);
+    known.putAll(options.personaLogins());
+    for (Map.Entry<Persona, Forge> e : forges.entrySet()) {
+      String cached = logins.get(e.getKey());
+      if (cached != null) {
+        known.putIfAbsent(e.getKey(), cached);
+      } else if (options.personaLogins().isEmpty()) {
+        known.put(e.getKey(), login(e.getValue()));
       }
-      return new Authority(
-          false,
-          "`" + label + "` was applied by @" + login + ", who has no write access to " + repo);
-    } catch (ForgeForbiddenException e) {
-      if (options.trustedLabelers().contains(login)) {
-        return new Authority(
-            true,
-            "`"
-                + label
-                + "` applied by @"
-                + login
-                + ", listed in "
-                + PipelineOptions.TRUSTED_LABELERS);
-      }
-      return new Authority(
-          false,
-          "the forge will not say whether @"
-              + login
-              + " (who applied `"
-              + label
-              + "`) has write access, and "
-              + PipelineOptions.TRUSTED_LABELERS
-              + " does not list them");
     }
+    return new Authority.Personas(known);
+  }
+
+  /**
+   * The builder persona's login, if this job can know it: from {@code HYDRA_PERSONA_LOGINS}, or
+   * asked with the builder's token when the job holds it.
+   */
+  private @Nullable String builderLogin() throws ForgeException {
+    String configured = options.personaLogins().get(Persona.BUILDER);
+    if (configured != null) {
+      return configured;
+    }
+    Forge builder = forges.get(Persona.BUILDER);
+    return builder == null ? null : login(builder);
   }
 
   // ----------------------------------------------------------------------------- side effects

@@ -1,17 +1,21 @@
 package dev.hydra.pipeline;
 
 import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.credentials.Persona;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Stage;
 import dev.hydra.stage.StageProfile;
+import dev.hydra.text.Texts;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  * @param labels the label scheme
  * @param trustedLabelers logins whose authority labels count when the forge will not say who has
  *     write access (Forgejo's permission endpoint is admin-only): {@code HYDRA_TRUSTED_LABELERS}
+ * @param personaLogins the logins of Hydra's four persona accounts, from {@code
+ *     HYDRA_PERSONA_LOGINS}; empty when unset, then a job knows only the accounts of the persona
+ *     tokens it holds (asked of the forge)
  * @param timeout each container stage's timeout (never asked for {@code retry} or {@code rebuild})
  * @param grace how long past its timeout a {@code :running} stage is left before it is recovered
  * @param baseBranch the branch draft PRs target
@@ -30,6 +37,7 @@ import org.jspecify.annotations.Nullable;
 public record PipelineOptions(
     LabelScheme labels,
     Set<String> trustedLabelers,
+    Map<Persona, String> personaLogins,
     Function<Stage, Duration> timeout,
     Duration grace,
     String baseBranch,
@@ -39,11 +47,18 @@ public record PipelineOptions(
   /** The variable that names the trusted labellers, comma-separated logins. */
   public static final String TRUSTED_LABELERS = "HYDRA_TRUSTED_LABELERS";
 
+  /** The variable that names the persona accounts' logins. */
+  public static final String PERSONA_LOGINS = "HYDRA_PERSONA_LOGINS";
+
+  private static final Pattern LOGIN =
+      Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98})(?:\\[bot\\])?");
+
   /** The default grace period past a stage's timeout. */
   public static final Duration DEFAULT_GRACE = Duration.ofMinutes(10);
 
   public PipelineOptions {
     trustedLabelers = Set.copyOf(trustedLabelers);
+    personaLogins = Map.copyOf(personaLogins);
   }
 
   /** Defaults: the stage profiles' timeouts, 10 minutes grace, {@code main}, no record files. */
@@ -51,6 +66,7 @@ public record PipelineOptions(
     return new PipelineOptions(
         labels,
         Set.of(),
+        Map.of(),
         stage -> StageProfile.defaults(stage).timeout(),
         DEFAULT_GRACE,
         "main",
@@ -66,26 +82,94 @@ public record PipelineOptions(
         .collect(Collectors.toUnmodifiableSet());
   }
 
+  /**
+   * Reads {@code HYDRA_PERSONA_LOGINS}: {@code builder=LOGIN,reviewer=LOGIN,security=LOGIN,
+   * applier=LOGIN}, all four, in any order; unset or blank is none.
+   *
+   * @throws InvalidConfigurationException naming what is wrong and the fix; never echoes a value
+   *     that is not a login
+   */
+  public static Map<Persona, String> personaLogins(Map<String, String> env)
+      throws InvalidConfigurationException {
+    String text = env.getOrDefault(PERSONA_LOGINS, "").strip();
+    if (text.isEmpty()) {
+      return Map.of();
+    }
+    String form =
+        "; write it as builder=LOGIN,reviewer=LOGIN,security=LOGIN,applier=LOGIN (the account of"
+            + " each persona's token, as `hydra doctor` prints it)";
+    Map<Persona, String> logins = new EnumMap<>(Persona.class);
+    String[] entries = text.split(",", -1);
+    for (int i = 0; i < entries.length; i++) {
+      String entry = entries[i].strip();
+      int eq = entry.indexOf('=');
+      if (eq < 0) {
+        throw new InvalidConfigurationException(
+            PERSONA_LOGINS + ": entry " + (i + 1) + " has no `=`" + form);
+      }
+      Optional<Persona> persona = Persona.fromId(entry.substring(0, eq));
+      if (persona.isEmpty()) {
+        throw new InvalidConfigurationException(
+            PERSONA_LOGINS
+                + ": entry "
+                + (i + 1)
+                + " names "
+                + Texts.quote(entry.substring(0, eq).strip())
+                + ", not a persona"
+                + form);
+      }
+      String login = entry.substring(eq + 1).strip();
+      if (!LOGIN.matcher(login).matches()) {
+        throw new InvalidConfigurationException(
+            PERSONA_LOGINS
+                + ": the "
+                + persona.get().id()
+                + " login is empty or not a login (letters, digits, `-`, `_`, `.`, and a `[bot]`"
+                + " suffix for an app)"
+                + form);
+      }
+      if (logins.put(persona.get(), login) != null) {
+        throw new InvalidConfigurationException(
+            PERSONA_LOGINS + ": the " + persona.get().id() + " persona is named twice" + form);
+      }
+    }
+    for (Persona persona : Persona.values()) {
+      if (!logins.containsKey(persona)) {
+        throw new InvalidConfigurationException(
+            PERSONA_LOGINS + ": the " + persona.id() + " persona is missing" + form);
+      }
+    }
+    return Map.copyOf(logins);
+  }
+
+  /** With the persona accounts' logins. */
+  public PipelineOptions withPersonaLogins(Map<Persona, String> logins) {
+    return new PipelineOptions(
+        labels, trustedLabelers, logins, timeout, grace, baseBranch, runRecordDir, clock);
+  }
+
   /** With other trusted labellers. */
   public PipelineOptions withTrustedLabelers(Set<String> logins) {
-    return new PipelineOptions(labels, logins, timeout, grace, baseBranch, runRecordDir, clock);
+    return new PipelineOptions(
+        labels, logins, personaLogins, timeout, grace, baseBranch, runRecordDir, clock);
   }
 
   /** With another clock. */
   public PipelineOptions withClock(Clock other) {
     return new PipelineOptions(
-        labels, trustedLabelers, timeout, grace, baseBranch, runRecordDir, other);
+        labels, trustedLabelers, personaLogins, timeout, grace, baseBranch, runRecordDir, other);
   }
 
   /** With another base branch. */
   public PipelineOptions withBaseBranch(String branch) {
     return new PipelineOptions(
-        labels, trustedLabelers, timeout, grace, branch, runRecordDir, clock);
+        labels, trustedLabelers, personaLogins, timeout, grace, branch, runRecordDir, clock);
   }
 
   /** With run records written to {@code dir}. */
   public PipelineOptions withRunRecordDir(@Nullable Path dir) {
-    return new PipelineOptions(labels, trustedLabelers, timeout, grace, baseBranch, dir, clock);
+    return new PipelineOptions(
+        labels, trustedLabelers, personaLogins, timeout, grace, baseBranch, dir, clock);
   }
 
   /**
@@ -116,6 +200,13 @@ public record PipelineOptions(
   /** With fixed timeouts and grace (tests). */
   public PipelineOptions withTimeouts(Function<Stage, Duration> timeouts, Duration graceTime) {
     return new PipelineOptions(
-        labels, trustedLabelers, timeouts, graceTime, baseBranch, runRecordDir, clock);
+        labels,
+        trustedLabelers,
+        personaLogins,
+        timeouts,
+        graceTime,
+        baseBranch,
+        runRecordDir,
+        clock);
   }
 }

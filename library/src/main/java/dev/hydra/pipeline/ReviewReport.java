@@ -64,9 +64,11 @@ public record ReviewReport(
 
   /**
    * The two reviews' reports from the review workflow's {@code needs} context ({@code
-   * toJSON(needs)} in the decision job): each job's {@code outputs.report}. A job that ended
-   * without a report (it failed, timed out or was cancelled before writing one) counts as a failed
-   * review, with its {@code result} in the reason.
+   * toJSON(needs)} in the decision job): each job's {@code outputs.report}, trusted only when the
+   * job's {@code result} is {@code success}. A job that failed, was cancelled or skipped counts as
+   * a failed review whatever its report says (a step may have written a passing report before a
+   * later step failed), and so does a job that ended without a report; the reason names the job and
+   * its result.
    *
    * @throws IllegalArgumentException when the text is not the {@code needs} object of the review
    *     workflow, naming what is wrong and the fix
@@ -100,11 +102,40 @@ public record ReviewReport(
                 + stage.id()
                 + "`; the decision job must `needs: [code-review, security-review]`");
       }
-      String result = job.path("result").asText("");
+      if (!job.path("result").isTextual()) {
+        throw new IllegalArgumentException(
+            "HYDRA_REVIEW_REPORTS: job `"
+                + stage.id()
+                + "` has no `result`; pass `review-reports: ${{ toJSON(needs) }}`, which carries"
+                + " each job's result");
+      }
+      String result = job.path("result").asText();
       String text = job.path("outputs").path("report").asText("");
-      reports.put(stage, text.isBlank() ? missing(stage, result) : parse(stage, text));
+      if (text.isBlank()) {
+        reports.put(stage, missing(stage, result));
+      } else if (!SUCCESS.equals(result)) {
+        reports.put(stage, unsuccessful(stage, result));
+      } else {
+        reports.put(stage, parse(stage, text));
+      }
     }
     return reports;
+  }
+
+  /** The only job result whose report is read. */
+  private static final String SUCCESS = "success";
+
+  private static ReviewReport unsuccessful(Stage stage, String result) {
+    return new ReviewReport(
+        stage.id(),
+        FAIL,
+        false,
+        "the "
+            + stage.id()
+            + " job's result is "
+            + (result.isBlank() ? "unknown" : Texts.quote(Texts.oneLine(result)))
+            + ", not success: it counts as a failed review whatever its report says",
+        null);
   }
 
   private static ReviewReport missing(Stage stage, String result) {
@@ -116,7 +147,7 @@ public record ReviewReport(
             + stage.id()
             + " job ended without a report (result: "
             + (result.isBlank() ? "unknown" : Texts.oneLine(result))
-            + ")",
+            + "): it counts as a failed review",
         null);
   }
 

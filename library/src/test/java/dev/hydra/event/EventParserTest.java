@@ -255,6 +255,22 @@ class EventParserTest {
     }
 
     @Test
+    void aSenderOfTypeBotIsABotAndAnyOtherTypeOrNoneIsNot() throws Exception {
+      assertThat(parse(EventName.ISSUES, with(LABEL_UPDATED, "sender.type", "\"Bot\"")).senderBot())
+          .isTrue();
+      assertThat(parse(EventName.ISSUES, with(LABEL_UPDATED, "sender.type", "\"bot\"")).senderBot())
+          .isTrue();
+      assertThat(
+              parse(EventName.ISSUES, with(LABEL_UPDATED, "sender.type", "\"User\"")).senderBot())
+          .isFalse();
+      assertThat(parse(EventName.ISSUES, with(LABEL_UPDATED, "sender.type", "7")).senderBot())
+          .isFalse();
+      ObjectNode root = tree(LABEL_UPDATED);
+      ((ObjectNode) root.get("sender")).remove("type");
+      assertThat(parse(EventName.ISSUES, bytes(root)).senderBot()).isFalse();
+    }
+
+    @Test
     void loginWinsOverUsername() throws Exception {
       byte[] payload = with(LABEL_UPDATED, "sender.username", "\"someone-else\"");
 

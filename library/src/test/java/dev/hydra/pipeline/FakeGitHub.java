@@ -58,6 +58,7 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   private final RepoRef repo;
   private final Map<String, String> users = new LinkedHashMap<>();
   private final Map<String, String> permissions = new LinkedHashMap<>();
+  private final java.util.Set<String> bots = new java.util.HashSet<>();
   private final Set<String> repoLabels = new LinkedHashSet<>();
   private final Set<String> branches = new LinkedHashSet<>();
   private final AtomicInteger ids = new AtomicInteger(1000);
@@ -108,6 +109,12 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   public synchronized FakeGitHub user(String login, String token, String permission) {
     users.put(token, login);
     permissions.put(login, permission);
+    return this;
+  }
+
+  /** An account GitHub calls a bot ({@code type: Bot}) whatever its login. */
+  public synchronized FakeGitHub bot(String login) {
+    bots.add(login);
     return this;
   }
 
@@ -520,6 +527,7 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
     e.remove("commit_url");
     e.put("created_at", now.toString());
     Fixtures.object(e.get("actor")).put("login", actor);
+    Fixtures.object(e.get("actor")).put("type", bots.contains(actor) ? "Bot" : "User");
     e.putObject("label").put("name", label).put("color", "ededed");
     now = now.plusSeconds(1);
     return e;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.hydra.credentials.Persona;
+import dev.hydra.event.EventAction;
 import dev.hydra.event.EventName;
 import dev.hydra.event.EventParser;
 import dev.hydra.event.PullRequestSnapshot;
@@ -86,6 +87,10 @@ class ForgejoPipelineTest {
   final List<String> log = Collections.synchronizedList(new ArrayList<>());
   final Set<Stage> pushFixes = Collections.synchronizedSet(EnumSet.noneOf(Stage.class));
   Set<String> trusted = Set.of("alice");
+
+  /** {@code HYDRA_PERSONA_LOGINS}: set, as the docs recommend, unless a test says otherwise. */
+  Map<Persona, String> personaLogins = WorkflowJobs.PERSONA_LOGINS;
+
   FakeStageExecutor executor = new FakeStageExecutor();
   FakeForgejo fj = forgejo;
 
@@ -190,6 +195,7 @@ class ForgejoPipelineTest {
         forges,
         executor,
         PipelineOptions.defaults(SCHEME)
+            .withPersonaLogins(personaLogins)
             .withClock(Clock.fixed(T0, ZoneOffset.UTC))
             .withTrustedLabelers(trusted),
         log::add);
@@ -548,6 +554,89 @@ class ForgejoPipelineTest {
     assertThat(executor.count(Stage.CODE_REVIEW)).isEqualTo(1);
     assertThat(fj.reviews).hasSize(2);
     assertThat(requests() - before).as("two guard reads, nothing written").isEqualTo(2);
+  }
+
+  // ------------------------------------------------------- authority: who may move the pipeline
+
+  @Test
+  void theBuilderAppliesItsOwnTriggerAndNothingIsBuiltThoughForgejoSaysItMayWrite()
+      throws Exception {
+    // Forgejo answers a token's question about its own user truthfully (write), and the operator
+    // even listed it: a persona still carries no authority, with or without HYDRA_PERSONA_LOGINS.
+    personaLogins = Map.of();
+    trusted = Set.of("alice", "Hydra-Builder");
+    fj.apply("hydra-builder", "ready-to-build");
+    PipelineResult build = buildJob("hydra-builder");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(build.reason()).contains("@hydra-builder", "builder persona's account");
+    assertThat(executor.calls).isEmpty();
+    assertThat(fj.labelsNow()).containsExactly("ready-to-build");
+  }
+
+  @Test
+  void anotherPersonaListedAsTrustedAppliesTheTriggerAndNothingIsBuilt() throws Exception {
+    trusted = Set.of("alice", "hydra-reviewer");
+    fj.apply("hydra-reviewer", "ready-to-build");
+    PipelineResult build = buildJobWithoutLabel();
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(build.reason()).contains("@hydra-reviewer", "reviewer persona's account");
+    assertThat(executor.calls).isEmpty();
+  }
+
+  @Test
+  void yoloFromTheApplierPersonaDoesNotMerge() throws Exception {
+    trusted = Set.of("alice", "hydra-applier");
+    fj.apply("alice", "ready-to-build");
+    fj.apply("hydra-applier", "yolo");
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(decision.reason()).contains("not merged", "applier persona's account");
+    assertThat(Objects.requireNonNull(fj.pull()).merged).isFalse();
+  }
+
+  @Test
+  void aUserWhoMayOnlyWriteIssuesReopensThePullRequestAndNoReviewStarts() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.FAIL);
+    buildJob("alice");
+    assertThat(reviewJobs().status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    fj.remove("trudy", "needs-input");
+    fj.remove("trudy", "code-review:pass");
+    fj.remove("trudy", "security-review:fail");
+    fj.apply("trudy", "code-review:queued");
+    fj.apply("trudy", "security-review:queued");
+    List<String> before = fj.labelsNow();
+
+    PipelineResult decision =
+        WorkflowJobs.reviewsThenDecision(
+            this::job,
+            REPO,
+            opened(),
+            new Pipeline.Start(EventAction.REOPENED, new Authority.Actor("trudy", false)));
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(decision.reason()).contains("refused", "@trudy", "HYDRA_TRUSTED_LABELERS");
+    assertThat(executor.count(Stage.SECURITY_REVIEW)).isEqualTo(1);
+    assertThat(fj.labelsNow()).isEqualTo(before);
+  }
+
+  @Test
+  void withoutPersonaLoginsTheReviewJobsCannotTellTheBuilderAndSaySo() throws Exception {
+    personaLogins = Map.of();
+    fj.apply("alice", "ready-to-build");
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(decision.reason()).contains("@hydra-builder", "HYDRA_PERSONA_LOGINS");
+    assertThat(executor.count(Stage.CODE_REVIEW)).isZero();
+    assertThat(fj.labelsNow())
+        .as("nothing taken: the reviews run once the variable is set")
+        .containsExactlyInAnyOrder("build:pass", "code-review:queued", "security-review:queued");
   }
 
   @Test

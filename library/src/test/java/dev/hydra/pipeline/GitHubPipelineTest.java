@@ -11,11 +11,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.hydra.credentials.Persona;
+import dev.hydra.event.EventAction;
 import dev.hydra.event.IssueSnapshot;
 import dev.hydra.event.PullRequestSnapshot;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.LabelSpec;
+import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.github.GitHubForge;
 import dev.hydra.label.LabelScheme;
@@ -40,6 +42,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The pipeline end to end on GitHub's wire, as the workflows run it: the build job, the two review
@@ -65,6 +69,10 @@ class GitHubPipelineTest {
   final Map<Persona, String> tokens = new EnumMap<>(Persona.class);
   final List<Duration> slept = Collections.synchronizedList(new ArrayList<>());
   final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+  /** {@code HYDRA_PERSONA_LOGINS}: set, as the docs recommend, unless a test says otherwise. */
+  Map<Persona, String> personaLogins = WorkflowJobs.PERSONA_LOGINS;
+
   FakeStageExecutor executor = new FakeStageExecutor();
   FakeGitHub gh = github;
 
@@ -130,7 +138,9 @@ class GitHubPipelineTest {
     return new Pipeline(
         forges,
         executor,
-        PipelineOptions.defaults(SCHEME).withClock(Clock.fixed(T0, ZoneOffset.UTC)),
+        PipelineOptions.defaults(SCHEME)
+            .withPersonaLogins(personaLogins)
+            .withClock(Clock.fixed(T0, ZoneOffset.UTC)),
         log::add);
   }
 
@@ -456,6 +466,223 @@ class GitHubPipelineTest {
     assertThat(gh.comments).hasSize(comments + 1);
     assertThat(gh.comments.get(gh.comments.size() - 1).path("body").asText())
         .contains("remove `needs-input` first");
+  }
+
+  // ------------------------------------------------------- authority: who may move the pipeline
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hydra-builder", "hydra-reviewer", "HYDRA-Security", "hydra-applier"})
+  void aPersonaAccountAppliesTheTriggerAndNothingIsBuilt(String persona) throws Exception {
+    gh.apply(persona, "ready-to-build");
+    PipelineResult build = buildJob(persona);
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(build.reason()).contains("persona's account", "never carry authority");
+    assertThat(executor.calls).isEmpty();
+    assertThat(gh.labelsNow()).containsExactly("ready-to-build");
+    assertThat(gh.comments).hasSize(1);
+    assertThat(gh.comments.get(0).path("body").asText()).contains("Hydra did not start");
+  }
+
+  @Test
+  void withoutPersonaLoginsTheBuilderTokenStillKnowsItsOwnAccount() throws Exception {
+    personaLogins = Map.of();
+    gh.apply("hydra-builder", "ready-to-build");
+    PipelineResult build = buildJob("hydra-builder");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(build.reason()).contains("@hydra-builder", "builder persona's account");
+    assertThat(executor.calls).isEmpty();
+    assertThat(gh.labelsNow()).containsExactly("ready-to-build");
+  }
+
+  @Test
+  void aBotByItsTypeAppliesTheTriggerAndNothingIsBuilt() throws Exception {
+    gh.user("ci-helper", "ghp_ci_helper_0123", "write").bot("ci-helper");
+    gh.apply("ci-helper", "ready-to-build");
+    // No label in the payload: the label history names the actor, and GitHub's type: Bot.
+    PipelineResult build = job(Persona.BUILDER).build(REPO, 7, null);
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(build.reason()).contains("@ci-helper", "a bot");
+    assertThat(executor.calls).isEmpty();
+    assertThat(gh.labelsNow()).containsExactly("ready-to-build");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"renovate[bot]", "Dependabot[Bot]"})
+  void yoloFromABotDoesNotMerge(String bot) throws Exception {
+    gh.user(bot, "ghs_" + bot.length() + "_bot_token", "admin");
+    gh.apply("alice", "ready-to-build");
+    gh.apply(bot, "yolo");
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(decision.reason()).contains("not merged", "a bot");
+    assertThat(gh.merged).isFalse();
+  }
+
+  @Test
+  void yoloFromTheApplierPersonaDoesNotMergeEvenWithoutPersonaLogins() throws Exception {
+    personaLogins = Map.of();
+    gh.apply("alice", "ready-to-build");
+    gh.apply("hydra-applier", "yolo");
+    buildJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(decision.reason()).contains("not merged", "applier persona's account");
+    assertThat(gh.merged).isFalse();
+  }
+
+  @Test
+  void aRebuildQueuedByABotStartsNoContainer() throws Exception {
+    aRunThatNeedsInput();
+    gh.user("dependabot[bot]", "ghs_dependabot_0123", "write");
+    gh.remove("alice", "needs-input");
+    gh.apply("dependabot[bot]", "rebuild:queued");
+
+    PipelineResult build = rebuildJob("dependabot[bot]");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(build.reason()).contains("@dependabot[bot]", "a bot");
+    assertThat(executor.count(Stage.BUILD)).isEqualTo(1);
+    assertThat(gh.labelsNow()).contains("rebuild:queued").doesNotContain("build:running");
+  }
+
+  /** After a run that needs input, {@code who} queues both reviews again. */
+  void requeueBothReviews(String who) {
+    gh.remove(who, "needs-input");
+    gh.remove(who, "code-review:pass");
+    gh.remove(who, "security-review:fail");
+    gh.apply(who, "code-review:queued");
+    gh.apply(who, "security-review:queued");
+  }
+
+  static Pipeline.Start start(EventAction action, String sender) {
+    return new Pipeline.Start(action, new Authority.Actor(sender, false));
+  }
+
+  @Test
+  void aTriageUserWhoRequeuesTheReviewsAndReopensThePullRequestStartsNoReview() throws Exception {
+    aRunThatNeedsInput();
+    requeueBothReviews("trudy");
+    List<String> before = gh.labelsNow();
+    int reviews = gh.reviews.size();
+    wm.resetRequests();
+
+    PipelineResult decision =
+        WorkflowJobs.reviewsThenDecision(
+            this::job, REPO, Pipeline.pullRequest(opened()), start(EventAction.REOPENED, "trudy"));
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(decision.reason()).contains("refused", "@trudy", "no write access");
+    assertThat(executor.count(Stage.CODE_REVIEW)).isEqualTo(1);
+    assertThat(executor.count(Stage.SECURITY_REVIEW)).isEqualTo(1);
+    assertThat(gh.labelsNow()).as("nothing taken, nothing written").isEqualTo(before);
+    assertThat(gh.reviews).hasSize(reviews);
+    assertThat(wm.getAllServeEvents())
+        .as("only reads")
+        .allSatisfy(e -> assertThat(e.getRequest().getMethod().getName()).isEqualTo("GET"));
+  }
+
+  @Test
+  void reviewsQueuedByATriageUserDoNotRunOnAWritersPush() throws Exception {
+    aRunThatNeedsInput();
+    requeueBothReviews("trudy");
+    List<String> before = gh.labelsNow();
+
+    PipelineResult decision =
+        WorkflowJobs.reviewsThenDecision(
+            this::job,
+            REPO,
+            Pipeline.pullRequest(opened()),
+            start(EventAction.SYNCHRONIZE, "alice"));
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(decision.reason()).contains("`code-review:queued`", "@trudy", "no write access");
+    assertThat(executor.count(Stage.CODE_REVIEW)).isEqualTo(1);
+    assertThat(gh.labelsNow()).isEqualTo(before);
+  }
+
+  @Test
+  void reviewsQueuedByAPersonaOrABotDoNotRun() throws Exception {
+    aRunThatNeedsInput();
+    gh.user("helper[bot]", "ghs_helper_0123", "write");
+    requeueBothReviews("hydra-reviewer");
+    gh.remove("hydra-reviewer", "security-review:queued");
+    gh.apply("helper[bot]", "security-review:queued");
+
+    PipelineResult decision =
+        WorkflowJobs.reviewsThenDecision(
+            this::job,
+            REPO,
+            Pipeline.pullRequest(opened()),
+            start(EventAction.SYNCHRONIZE, "alice"));
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(executor.count(Stage.CODE_REVIEW)).isEqualTo(1);
+    assertThat(executor.count(Stage.SECURITY_REVIEW)).isEqualTo(1);
+    assertThat(log)
+        .anyMatch(l -> l.contains("reviewer persona's account"))
+        .anyMatch(l -> l.contains("@helper[bot]") && l.contains("a bot"));
+  }
+
+  @Test
+  void aWriterWhoRequeuesTheReviewsAndReopensThePullRequestIsHeard() throws Exception {
+    aRunThatNeedsInput();
+    requeueBothReviews("alice");
+
+    PipelineResult decision =
+        WorkflowJobs.reviewsThenDecision(
+            this::job, REPO, Pipeline.pullRequest(opened()), start(EventAction.REOPENED, "alice"));
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(executor.count(Stage.SECURITY_REVIEW)).isEqualTo(2);
+  }
+
+  @Test
+  @SuppressWarnings("SystemOut") // the measurement is this test's report
+  void withoutPersonaLoginsAWholeRunStillReachesDoneWithMoreRequests() throws Exception {
+    personaLogins = Map.of();
+    gh.apply("alice", "ready-to-build");
+    PipelineResult build = buildJob("alice");
+    PipelineResult decision = reviewJobs();
+    report("whole run without HYDRA_PERSONA_LOGINS", new ArrayList<>(wm.getAllServeEvents()));
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    // +1 the builder's own account; +3 per review job: its own account, the permission of the
+    // event's sender (the job cannot tell the builder's account), who queued the review.
+    assertThat(requests()).isEqualTo(26);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"failure", "cancelled"})
+  void aReviewJobThatDidNotSucceedIsAFailedReviewWhateverItsReportSays(String result)
+      throws Exception {
+    gh.apply("alice", "ready-to-build");
+    buildJob("alice");
+    PullRequest pr = Pipeline.pullRequest(opened());
+    Pipeline.Start event = WorkflowJobs.OPENED_BY_THE_BUILDER;
+    PipelineResult code = job(Persona.REVIEWER).review(Stage.CODE_REVIEW, REPO, pr, event);
+    PipelineResult security = job(Persona.SECURITY).review(Stage.SECURITY_REVIEW, REPO, pr, event);
+    assertThat(security.status())
+        .as("its report says pass")
+        .isEqualTo(PipelineResult.Status.PASSED);
+    // A later step of the security job failed, or the job was cancelled, after the report.
+    ObjectNode needs = (ObjectNode) new ObjectMapper().readTree(WorkflowJobs.needs(code, security));
+    ((ObjectNode) needs.path("security-review")).put("result", result);
+
+    PipelineResult decision =
+        job(Persona.BUILDER, Persona.APPLIER)
+            .decide(REPO, pr, ReviewReport.fromNeeds(needs.toString()));
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(decision.reason()).contains("security-review job's result is `" + result + "`");
+    assertThat(gh.labelsNow()).contains("code-review:pass", "security-review:fail", "needs-input");
+    assertThat(gh.pull.path("draft").asBoolean()).isTrue();
   }
 
   @Test

@@ -33,6 +33,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PipelineTest {
 
@@ -305,6 +307,51 @@ class PipelineTest {
     assertThat(executor.calls).isEmpty();
     assertThat(commentsContaining("hydra:unauthorised")).isEqualTo(1);
     assertThat(labels()).containsExactly(SCHEME.trigger());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"builder", "reviewer", "security", "applier"})
+  void aLabelOfAPersonaAccountMovesNothing(String persona) throws Exception {
+    // Every persona holds write access; a label of its account counts for nothing: not the
+    // trigger, not yolo.
+    LocalForge account = LocalForge.forPersona(dir, persona);
+    account.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor = executor();
+    PipelineResult build = pipeline(executor).build(REPO, issue, null);
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(build.reason()).contains(persona + " persona's account");
+    assertThat(executor.calls).isEmpty();
+    assertThat(labels()).containsExactly(SCHEME.trigger());
+
+    mona.takeLabel(REPO, issue, SCHEME.trigger());
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    account.addLabel(REPO, issue, "yolo");
+    PipelineResult result = buildAndReview(executor());
+    assertThat(result.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(result.reason()).contains("not merged", persona + " persona's account");
+  }
+
+  @Test
+  void aReviewQueuedByATriageUserDoesNotRun() throws Exception {
+    mona.addLabel(REPO, issue, SCHEME.trigger());
+    FakeStageExecutor executor = executor();
+    Pipeline p = pipeline(executor);
+    p.build(REPO, issue, null);
+    PullRequest pr =
+        builder.findPullRequest(REPO, "hydra/" + issue + "-add-a-health-endpoint").orElseThrow();
+    tri.takeLabel(REPO, issue, "code-review:queued");
+    tri.addLabel(REPO, issue, "code-review:queued");
+
+    PipelineResult review = p.review(Stage.CODE_REVIEW, REPO, pr);
+
+    assertThat(review.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(review.reason()).contains("refused", "@" + LocalForges.DEMO_TRIAGE);
+    assertThat(executor.count(Stage.CODE_REVIEW)).isZero();
+    assertThat(labels()).contains("code-review:queued");
+    // The one the builder queued still runs.
+    assertThat(p.review(Stage.SECURITY_REVIEW, REPO, pr).status())
+        .isEqualTo(PipelineResult.Status.PASSED);
   }
 
   @Test

@@ -82,16 +82,36 @@ class PortCallBudgetTest {
         };
     Pipeline pipeline =
         new Pipeline(
-            forges, executor, PipelineOptions.defaults(LabelScheme.canonical()), line -> {});
+            forges,
+            executor,
+            PipelineOptions.defaults(LabelScheme.canonical())
+                .withPersonaLogins(localPersonaLogins(dir)),
+            line -> {});
     pipeline.build(LocalForges.DEMO_REPO, issue, LocalForges.DEMO_ADMIN);
     PullRequest pr =
         builder
             .findPullRequest(LocalForges.DEMO_REPO, "hydra/" + issue + "-add-a-health-endpoint")
             .orElseThrow();
-    PipelineResult result = pipeline.reviews(LocalForges.DEMO_REPO, pr);
+    // The review event of Hydra's own transition: the builder opened the draft PR.
+    PipelineResult result =
+        pipeline.reviews(
+            LocalForges.DEMO_REPO,
+            pr,
+            new Pipeline.Start(
+                dev.hydra.event.EventAction.OPENED,
+                new Authority.Actor(builder.currentUser(), false)));
     assertThat(result.status()).isEqualTo(PipelineResult.Status.DONE);
     printCount(calls, byMethod);
     assertThat(calls.get()).isLessThanOrEqualTo(20);
+  }
+
+  /** {@code HYDRA_PERSONA_LOGINS} for the local forge's persona accounts. */
+  static Map<Persona, String> localPersonaLogins(Path dir) throws Exception {
+    Map<Persona, String> logins = new EnumMap<>(Persona.class);
+    for (Persona persona : Persona.values()) {
+      logins.put(persona, LocalForge.forPersona(dir, persona.id()).currentUser());
+    }
+    return logins;
   }
 
   @SuppressWarnings("SystemOut") // the measurement is this test's report

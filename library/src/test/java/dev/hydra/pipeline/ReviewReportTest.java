@@ -53,6 +53,46 @@ class ReviewReportTest {
     assertThat(security.reason()).contains("security-review job ended without a report", "failure");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"failure", "cancelled", "skipped", "Success", "", "timed_out"})
+  void aJobWhoseResultIsNotSuccessIsAFailedReviewWhateverItsReportSays(String result) {
+    ReviewReport passing =
+        new ReviewReport("code-review", "pass", true, "code-review passed", RECORD);
+    ReviewReport security = new ReviewReport("security-review", "pass", false, "ok", null);
+    String needs =
+        "{\"code-review\":{\"result\":"
+            + quoted(result)
+            + ",\"outputs\":{\"report\":"
+            + quoted(passing.toJson())
+            + "}},\"security-review\":{\"result\":\"success\",\"outputs\":{\"report\":"
+            + quoted(security.toJson())
+            + "}}}";
+
+    Map<Stage, ReviewReport> reports = ReviewReport.fromNeeds(needs);
+    ReviewReport code = java.util.Objects.requireNonNull(reports.get(Stage.CODE_REVIEW));
+
+    assertThat(code.passed()).isFalse();
+    assertThat(code.ran()).as("a failed review, decided as one").isTrue();
+    assertThat(code.fixes()).as("nothing the report says is believed").isFalse();
+    assertThat(code.record()).isNull();
+    assertThat(code.reason())
+        .contains("code-review job", result.isEmpty() ? "unknown" : result, "failed review")
+        .doesNotContain("\n");
+    assertThat(reports.get(Stage.SECURITY_REVIEW)).isEqualTo(security);
+  }
+
+  @Test
+  void aJobWithoutAResultIsNotTheNeedsContext() {
+    ReviewReport passing = new ReviewReport("code-review", "pass", false, "ok", null);
+    String needs =
+        "{\"code-review\":{\"outputs\":{\"report\":"
+            + quoted(passing.toJson())
+            + "}},\"security-review\":{\"result\":\"success\",\"outputs\":{}}}";
+    assertThatThrownBy(() -> ReviewReport.fromNeeds(needs))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("code-review", "no `result`", "toJSON(needs)");
+  }
+
   @Test
   void aReportForAnotherStageIsRefused() {
     ReviewReport wrong = new ReviewReport("security-review", "pass", false, "ok", null);

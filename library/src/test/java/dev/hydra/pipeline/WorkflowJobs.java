@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.hydra.credentials.Persona;
+import dev.hydra.event.EventAction;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.label.Stage;
@@ -23,6 +24,18 @@ import java.util.function.UnaryOperator;
  */
 final class WorkflowJobs {
 
+  /** The four persona accounts of the fakes, as {@code HYDRA_PERSONA_LOGINS} names them. */
+  static final Map<Persona, String> PERSONA_LOGINS =
+      Map.of(
+          Persona.BUILDER,
+          "hydra-builder",
+          Persona.REVIEWER,
+          "hydra-reviewer",
+          Persona.SECURITY,
+          "hydra-security",
+          Persona.APPLIER,
+          "hydra-applier");
+
   /** A job's pipeline, holding the forges of exactly these personas. */
   @FunctionalInterface
   interface Job {
@@ -31,9 +44,19 @@ final class WorkflowJobs {
 
   private WorkflowJobs() {}
 
-  /** Both review jobs in parallel, then the decision job with their reports. */
+  /** The pull request event of Hydra's own transition: the builder opened the draft PR. */
+  static final Pipeline.Start OPENED_BY_THE_BUILDER =
+      new Pipeline.Start(EventAction.OPENED, new Authority.Actor("hydra-builder", false));
+
+  /** Both review jobs in parallel, for the builder's opened event, then the decision job. */
   static PipelineResult reviewsThenDecision(Job job, RepoRef repo, PullRequest pr)
       throws Exception {
+    return reviewsThenDecision(job, repo, pr, OPENED_BY_THE_BUILDER);
+  }
+
+  /** Both review jobs in parallel, for the event {@code start}, then the decision job. */
+  static PipelineResult reviewsThenDecision(
+      Job job, RepoRef repo, PullRequest pr, Pipeline.Start event) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     CountDownLatch start = new CountDownLatch(1);
     try {
@@ -41,13 +64,13 @@ final class WorkflowJobs {
           pool.submit(
               () -> {
                 start.await();
-                return job.with(Persona.REVIEWER).review(Stage.CODE_REVIEW, repo, pr);
+                return job.with(Persona.REVIEWER).review(Stage.CODE_REVIEW, repo, pr, event);
               });
       Future<PipelineResult> security =
           pool.submit(
               () -> {
                 start.await();
-                return job.with(Persona.SECURITY).review(Stage.SECURITY_REVIEW, repo, pr);
+                return job.with(Persona.SECURITY).review(Stage.SECURITY_REVIEW, repo, pr, event);
               });
       start.countDown();
       String needs = needs(code.get(), security.get());

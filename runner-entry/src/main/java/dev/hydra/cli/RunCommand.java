@@ -182,6 +182,7 @@ final class RunCommand implements CliCommand {
         PipelineOptions.defaults(loaded.settings().labels())
             .withStageTimeouts(env)
             .withTrustedLabelers(PipelineOptions.trustedLabelers(env))
+            .withPersonaLogins(PipelineOptions.personaLogins(env))
             .withBaseBranch(
                 loaded.event().defaultBranch().isBlank() ? "main" : loaded.event().defaultBranch())
             .withRunRecordDir(records.isBlank() ? null : Path.of(records));

@@ -28,9 +28,18 @@ final class GitHubWire {
   private GitHubWire() {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record User(@Nullable String login) {
+  record User(@Nullable String login, @Nullable String type) {
+    User(@Nullable String login) {
+      this(login, null);
+    }
+
     String loginOrEmpty() {
       return login == null ? "" : login;
+    }
+
+    /** Whether GitHub calls the account a bot ({@code type: Bot}). */
+    boolean bot() {
+      return "Bot".equalsIgnoreCase(type);
     }
   }
 
@@ -179,7 +188,9 @@ final class GitHubWire {
           && event.actor().login() != null
           && event.createdAt() != null) {
         try {
-          last = new LabelEvent(event.actor().login(), Instant.parse(event.createdAt()));
+          last =
+              new LabelEvent(
+                  event.actor().login(), Instant.parse(event.createdAt()), event.actor().bot());
         } catch (DateTimeParseException e) {
           // not GitHub's ISO-8601: ignore this event
         }
