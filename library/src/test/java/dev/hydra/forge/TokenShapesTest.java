@@ -1,14 +1,12 @@
 package dev.hydra.forge;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -100,23 +98,5 @@ class TokenShapesTest {
   @MethodSource("accepted")
   void aTokenForItsOwnForgeOrOfNoKnownShapeIsAccepted(ForgeType type, URI api, String token) {
     assertThat(TokenShapes.check(type, api, token)).isEmpty();
-  }
-
-  @Test
-  void theAdaptersRefuseItWhenBuiltBeforeAnyRequest() {
-    String github = "gh" + "p_" + BODY;
-    assertThatThrownBy(
-            () ->
-                Forges.open(
-                    ForgeType.FORGEJO, CODEBERG, "reviewer", github, ForgeOptions.defaults()))
-        .isInstanceOf(TokenShapeException.class)
-        .hasMessageStartingWith("the reviewer token is a GitHub token")
-        .hasMessageNotContaining(BODY.substring(4, 12));
-    assertThatThrownBy(
-            () ->
-                Forges.open(ForgeType.GITHUB, API_GITHUB, "builder", HEX, ForgeOptions.defaults()))
-        .isInstanceOf(TokenShapeException.class)
-        .hasMessageStartingWith("the builder token is shaped like a Forgejo token")
-        .hasMessageNotContaining(HEX.substring(4, 12));
   }
 }

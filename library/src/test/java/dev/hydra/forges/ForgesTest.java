@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.ForgeType;
+import dev.hydra.forge.TokenShapeException;
 import dev.hydra.forge.forgejo.ForgejoForge;
 import dev.hydra.forge.github.GitHubForge;
 import java.net.URI;
@@ -108,5 +109,32 @@ class ForgesTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("--api-url");
     }
+  }
+
+  @Test
+  void anAdapterRefusesATokenShapedForTheOtherForgeWhenBuilt() {
+    String github = "gh" + "p_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+    assertThatThrownBy(
+            () ->
+                Forges.open(
+                    ForgeType.FORGEJO,
+                    URI.create("https://codeberg.org/api/v1"),
+                    "reviewer",
+                    github,
+                    ForgeOptions.defaults()))
+        .isInstanceOf(TokenShapeException.class)
+        .hasMessageStartingWith("the reviewer token is a GitHub token")
+        .hasMessageNotContaining("C3d4E5f6");
+    assertThatThrownBy(
+            () ->
+                Forges.open(
+                    ForgeType.GITHUB,
+                    URI.create("https://api.github.com"),
+                    "builder",
+                    "0123456789abcdef0123456789abcdef01234567",
+                    ForgeOptions.defaults()))
+        .isInstanceOf(TokenShapeException.class)
+        .hasMessageStartingWith("the builder token is shaped like a Forgejo token")
+        .hasMessageNotContaining("456789ab");
   }
 }
