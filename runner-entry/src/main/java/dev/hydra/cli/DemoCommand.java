@@ -442,7 +442,8 @@ final class DemoCommand implements CliCommand {
       if (t.isEmpty() || t.startsWith("|")) {
         continue;
       }
-      lines.add(Texts.escape(t, MAX_LINE));
+      // Escaped like every untrusted line; a backtick is harmless on a terminal and reads better.
+      lines.add(Texts.escape(t, MAX_LINE).replace("\\u0060", "`"));
     }
     return lines;
   }
