@@ -74,8 +74,9 @@ public final class LabelSeeding {
   }
 
   /**
-   * Seeds the labels: creates the missing ones and corrects colour or description where they
-   * differ.
+   * Seeds the labels: one listing of the repository's labels (paginated), then only the writes
+   * needed: creates the missing ones and corrects colour or description where they differ. A
+   * repository already up to date costs the listing alone.
    *
    * @return one result per label, in {@link #specs} order
    * @throws ForgeException when labels cannot be listed or written; labels written before the

@@ -1,10 +1,13 @@
 package dev.hydra.forge;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -18,6 +21,8 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.hydra.forge.transport.Operation;
+import dev.hydra.label.LabelScheme;
+import dev.hydra.ops.LabelSeeding;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -427,6 +432,45 @@ public abstract class ForgeContractTest {
     assertThat(measured("upsertLabel (unchanged)", () -> forge.upsertLabel(REPO, same))).isFalse();
     wm.verify(1, createLabelRequest(REPO, fresh));
     wm.verify(1, updateLabelRequest(REPO, recoloured, repoLabels()));
+  }
+
+  @Test
+  void seedingListsOnceThenWritesOnlyTheLabelsThatDiffer() throws Exception {
+    // The four repository labels carry Hydra's names with other colours and descriptions.
+    stubRepository(REPO, false, true);
+    stubLabelWrites(REPO, repoLabels());
+    stubRepoLabels(REPO, repoLabels());
+    List<LabelSpec> wanted = LabelSeeding.specs(LabelScheme.canonical());
+    assertThat(wanted).hasSize(24);
+    List<LabelSeeding.Result> results =
+        measured(
+            "seed (4 differ, 20 missing)",
+            () -> LabelSeeding.seed(forge, REPO, LabelScheme.canonical()));
+    assertThat(results)
+        .filteredOn(r -> r.change() == LabelSeeding.Change.UPDATED)
+        .extracting(r -> r.label().name())
+        .containsExactlyInAnyOrder(
+            "build:pass", "code-review:queued", "ready-to-build", "security-review:queued");
+    assertThat(results).filteredOn(r -> r.change() == LabelSeeding.Change.CREATED).hasSize(20);
+    wm.verify(20, postRequestedFor(urlPathEqualTo(apiPath() + "/repos/hydra-org/demo/labels")));
+    LabelSpec done = wanted.stream().filter(l -> l.name().equals("done")).findFirst().orElseThrow();
+    wm.verify(1, createLabelRequest(REPO, done));
+    LabelSpec buildPass =
+        wanted.stream().filter(l -> l.name().equals("build:pass")).findFirst().orElseThrow();
+    wm.verify(1, updateLabelRequest(REPO, buildPass, repoLabels()));
+  }
+
+  @Test
+  void seedingAnUpToDateRepositoryOnlyListsItsLabels() throws Exception {
+    stubRepository(REPO, false, true);
+    List<LabelSpec> wanted = LabelSeeding.specs(LabelScheme.canonical());
+    stubRepoLabels(REPO, wanted);
+    List<LabelSeeding.Result> results =
+        measured(
+            "seed (up to date)", () -> LabelSeeding.seed(forge, REPO, LabelScheme.canonical()));
+    assertThat(results).allMatch(r -> r.change() == LabelSeeding.Change.UNCHANGED);
+    wm.verify(0, postRequestedFor(anyUrl()));
+    wm.verify(0, patchRequestedFor(anyUrl()));
   }
 
   @Test

@@ -72,6 +72,12 @@ final class Cli {
         out.println(Version.text());
         return ExitCodes.OK;
       }
+      if (!rest.isEmpty() && rest.get(0).equals("help")) {
+        return help(rest.subList(1, rest.size()));
+      }
+      if (!rest.isEmpty() && rest.get(0).equals("completion")) {
+        return completion(rest.subList(1, rest.size()));
+      }
       if (rest.isEmpty() || global.hasOption("help")) {
         if (rest.isEmpty() && !global.hasOption("help")) {
           throw new UsageException(NAME, "no command given; choose one of " + commandNames());
@@ -109,12 +115,144 @@ final class Cli {
         return cmd;
       }
     }
+    String suggestion = suggest(name, allNames());
     throw new UsageException(
         NAME,
         "unknown command "
             + dev.hydra.text.Texts.quote(name)
+            + (suggestion.isEmpty() ? "" : "; did you mean `" + suggestion + "`?")
             + "; choose one of "
             + commandNames());
+  }
+
+  /** The command names, with the built-in {@code help} and {@code completion}. */
+  List<String> allNames() {
+    List<String> names = new ArrayList<>();
+    for (CliCommand cmd : commands) {
+      names.add(cmd.name());
+    }
+    names.add("help");
+    names.add("completion");
+    return names;
+  }
+
+  /**
+   * The known name closest to a mistyped one: the smallest edit distance, at most 2 (at most 1 for
+   * names of up to 4 letters), or a name it is a prefix of; empty when nothing is close.
+   */
+  static String suggest(String typed, List<String> names) {
+    String lower = typed.toLowerCase(java.util.Locale.ROOT);
+    String best = "";
+    int bestDistance = Integer.MAX_VALUE;
+    for (String name : names) {
+      int d = distance(lower, name);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = name;
+      }
+    }
+    int allowed = lower.length() <= 4 ? 1 : 2;
+    if (!best.isEmpty() && bestDistance <= allowed) {
+      return best;
+    }
+    if (lower.length() >= 2) {
+      for (String name : names) {
+        if (name.startsWith(lower)) {
+          return name;
+        }
+      }
+    }
+    return "";
+  }
+
+  /** Optimal string alignment distance: insertions, deletions, substitutions, transpositions. */
+  static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+
+  /** {@code hydra help [COMMAND]}: the root help, or one command's. */
+  private int help(List<String> args) throws Exception {
+    if (args.isEmpty()) {
+      printRootHelp();
+      return ExitCodes.OK;
+    }
+    if (args.size() > 1) {
+      throw new UsageException(NAME + " help", "expected one command, e.g. `hydra help route`");
+    }
+    String name = args.get(0);
+    if (name.equals("help") || name.equals("completion")) {
+      printRootHelp();
+      return ExitCodes.OK;
+    }
+    CliCommand cmd = find(name);
+    printCommandHelp(cmd, withCommonOptions(cmd.options()));
+    return ExitCodes.OK;
+  }
+
+  /** {@code hydra completion bash|zsh}: a completion script made from the command table. */
+  private int completion(List<String> args) throws UsageException {
+    if (args.size() != 1) {
+      throw new UsageException(
+          NAME + " completion",
+          "expected the shell: `hydra completion bash` or `hydra completion zsh`");
+    }
+    Map<String, List<String>> table = new java.util.LinkedHashMap<>();
+    for (CliCommand cmd : commands) {
+      List<String> words = new ArrayList<>();
+      for (Option option : withCommonOptions(cmd.options()).getOptions()) {
+        words.add("--" + option.getLongOpt());
+      }
+      if (cmd.name().equals("labels")) {
+        words.add(0, "seed");
+      }
+      table.put(cmd.name(), words);
+    }
+    table.put("help", new ArrayList<>(commandNamesList()));
+    table.put("completion", List.of("bash", "zsh"));
+    List<String> global = new ArrayList<>();
+    for (Option option : globalOptions().getOptions()) {
+      global.add("--" + option.getLongOpt());
+    }
+    String script =
+        switch (args.get(0)) {
+          case "bash" -> Completion.bash(table, global);
+          case "zsh" -> Completion.zsh(table, global);
+          default ->
+              throw new UsageException(
+                  NAME + " completion",
+                  "unknown shell "
+                      + dev.hydra.text.Texts.quote(args.get(0))
+                      + "; choose bash or zsh");
+        };
+    out.print(script);
+    return ExitCodes.OK;
+  }
+
+  private List<String> commandNamesList() {
+    List<String> names = new ArrayList<>();
+    for (CliCommand cmd : commands) {
+      names.add(cmd.name());
+    }
+    return names;
   }
 
   private String commandNames() {
@@ -193,7 +331,17 @@ final class Cli {
       out.printf("  %-10s %s%n", cmd.name(), cmd.summary());
     }
     out.println();
-    out.println("Run '" + NAME + " COMMAND --help' for a command's options.");
+    out.printf("  %-10s %s%n", "help", "Show this help, or a command's: hydra help COMMAND.");
+    out.printf(
+        "  %-10s %s%n",
+        "completion", "Print a shell completion script: source <(hydra completion bash), or zsh.");
+    out.println();
+    out.println(
+        "Run '"
+            + NAME
+            + " help COMMAND' or '"
+            + NAME
+            + " COMMAND --help' for a command's options.");
     out.println();
     out.println(EXIT_CODES);
   }

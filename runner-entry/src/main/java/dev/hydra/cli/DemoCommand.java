@@ -248,9 +248,21 @@ final class DemoCommand implements CliCommand {
     LabelScheme scheme = LabelScheme.canonical();
     Issue issue = LocalForges.demo(dir);
     LocalForge mona = LocalForge.asUser(dir, LocalForges.DEMO_ADMIN);
-    LabelSeeding.seed(mona, LocalForges.DEMO_REPO, scheme);
+    int beforeSeeding = LocalForges.timeline(dir, LocalForges.DEMO_REPO).size();
+    List<LabelSeeding.Result> seeded = LabelSeeding.seed(mona, LocalForges.DEMO_REPO, scheme);
+    int afterSeeding = LocalForges.timeline(dir, LocalForges.DEMO_REPO).size();
     mona.addLabel(LocalForges.DEMO_REPO, issue.number(), scheme.trigger());
     print.accept("local forge: " + dir);
+    Timeline timeline = new Timeline(dir, print);
+    timeline.flushUpTo(beforeSeeding);
+    print.accept(seededLine(seeded));
+    timeline.skipTo(afterSeeding);
+    // Narration flushes the forge's timeline first, so lines appear in the order things happened.
+    Consumer<String> narrate =
+        line -> {
+          timeline.flush();
+          print.accept(line);
+        };
     Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
     for (Persona persona : Persona.values()) {
       forges.put(persona, LocalForge.forPersona(dir, persona.id()));
@@ -259,9 +271,9 @@ final class DemoCommand implements CliCommand {
     Pipeline pipeline =
         new Pipeline(
             forges,
-            executor(in, choice, outcome, issue, builder, credentials, docker, prefix, print),
+            executor(in, choice, outcome, issue, builder, credentials, docker, prefix, narrate),
             PipelineOptions.defaults(scheme).withRunRecordDir(dir.resolve("runs")),
-            line -> print.accept("  " + line));
+            line -> narrate.accept("  " + line));
     ForgeSelection forge = new ForgeSelection(ForgeType.GITHUB, "the local demo forge");
     Issue live = builder.issue(LocalForges.DEMO_REPO, issue.number());
     ForgeEvent labeled =
@@ -283,10 +295,10 @@ final class DemoCommand implements CliCommand {
                 false),
             null,
             null);
-    int printed = print(print, dir, 0);
+    timeline.flush();
     PipelineResult build =
         pipeline.run(Router.route(labeled, scheme, forge), labeled, Step.ALL, Map.of());
-    printed = print(print, dir, printed);
+    timeline.flush();
     PipelineResult result = build;
     if (build.status() == PipelineResult.Status.PASSED) {
       PullRequest pr = builder.findPullRequest(LocalForges.DEMO_REPO, head(issue)).orElseThrow();
@@ -318,17 +330,122 @@ final class DemoCommand implements CliCommand {
               null);
       RouteDecision review = Router.route(opened, scheme, forge);
       result = pipeline.run(review, opened, Step.ALL, Map.of());
-      print(print, dir, printed);
+      timeline.flush();
     }
     print.accept("result: " + result.stage() + " " + result.status().id() + ": " + result.reason());
-    print.accept("files: " + dir + " (issues, pulls, timeline.log, runs/)");
+    Path repoDir = LocalForges.repoDir(dir, LocalForges.DEMO_REPO);
+    print.accept(
+        "files: "
+            + dir
+            + " (the forge: "
+            + dir.relativize(repoDir.resolve("issues"))
+            + "/, "
+            + dir.relativize(repoDir.resolve("pulls"))
+            + "/, "
+            + dir.relativize(repoDir.resolve("timeline.log"))
+            + "; the stage records: runs/)");
     if (!built.isEmpty()) {
       print.accept(
           "images: "
               + String.join(" ", built.stream().map(BuiltImage::reference).toList())
               + " (kept for the next run; docker image rm them to free the space)");
     }
+    print.accept(next(outcome));
     return ExitCodes.OK;
+  }
+
+  /** The one line that stands for the seeding's many label writes. */
+  static String seededLine(List<LabelSeeding.Result> seeded) {
+    long created = seeded.stream().filter(r -> r.change() == LabelSeeding.Change.CREATED).count();
+    long updated = seeded.stream().filter(r -> r.change() == LabelSeeding.Change.UPDATED).count();
+    return "labels: seeded "
+        + seeded.size()
+        + " Hydra labels ("
+        + created
+        + " created, "
+        + updated
+        + " updated), as `hydra labels seed` does on a real forge";
+  }
+
+  /** The last line: what to try after this run. */
+  static String next(DemoOutcome outcome) {
+    String other =
+        outcome == DemoOutcome.fromId("review-fail").orElse(null)
+            ? "--outcome fixes"
+            : "--outcome review-fail";
+    return "Next: bin/hydra demo "
+        + other
+        + "; bin/hydra explain --example; to adopt Hydra on your repository, README.md";
+  }
+
+  /**
+   * The local forge's timeline, printed as it grows: each line once, comments with their visible
+   * text (the lines a person sees, without HTML comments and tables), an edited comment only with
+   * its new lines.
+   */
+  static final class Timeline {
+    private static final java.util.regex.Pattern COMMENT =
+        java.util.regex.Pattern.compile("(?:edit )?comment #(\\d+) \\(id (\\d+)\\)");
+
+    private final Path dir;
+    private final Consumer<String> print;
+    private final Map<Long, java.util.Set<String>> shown = new java.util.HashMap<>();
+    private int printed;
+
+    Timeline(Path dir, Consumer<String> print) {
+      this.dir = dir;
+      this.print = print;
+    }
+
+    void skipTo(int line) {
+      printed = Math.max(printed, line);
+    }
+
+    void flush() {
+      try {
+        flushUpTo(Integer.MAX_VALUE);
+      } catch (dev.hydra.forge.ForgeException e) {
+        throw new IllegalStateException("the local forge's timeline cannot be read: " + e, e);
+      }
+    }
+
+    void flushUpTo(int limit) throws dev.hydra.forge.ForgeException {
+      List<String> lines = LocalForges.timeline(dir, LocalForges.DEMO_REPO);
+      int end = Math.min(limit, lines.size());
+      for (; printed < end; printed++) {
+        String line = lines.get(printed);
+        print.accept("timeline | " + line);
+        java.util.regex.Matcher m = COMMENT.matcher(line);
+        if (m.find()) {
+          visibleText(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
+        }
+      }
+    }
+
+    private void visibleText(int issue, long id) throws dev.hydra.forge.ForgeException {
+      java.util.Set<String> seen = shown.computeIfAbsent(id, k -> new java.util.HashSet<>());
+      for (String line :
+          visibleLines(LocalForges.commentBody(dir, LocalForges.DEMO_REPO, issue, id))) {
+        if (seen.add(line)) {
+          print.accept("         |   " + line);
+        }
+      }
+    }
+  }
+
+  /** The lines of a comment a person sees: no HTML comments, no tables, no blank lines. */
+  static List<String> visibleLines(String body) {
+    String text = body.replaceAll("(?s)<!--.*?-->", "");
+    List<String> lines = new ArrayList<>();
+    for (String line : text.lines().toList()) {
+      String t = line.strip();
+      if (t.isEmpty() || t.startsWith("|")) {
+        continue;
+      }
+      // Escaped like every untrusted line; a backtick is harmless on a terminal and reads better.
+      lines.add(Texts.escape(t, MAX_LINE).replace("\\u0060", "`"));
+    }
+    return lines;
   }
 
   /**
@@ -397,13 +514,5 @@ final class DemoCommand implements CliCommand {
 
   private static String head(Issue issue) {
     return HydraBranch.forIssue(issue.number(), issue.title()).name();
-  }
-
-  private static int print(Consumer<String> print, Path dir, int from) throws Exception {
-    List<String> lines = LocalForges.timeline(dir, LocalForges.DEMO_REPO);
-    for (int i = from; i < lines.size(); i++) {
-      print.accept("timeline | " + lines.get(i));
-    }
-    return lines.size();
   }
 }

@@ -21,11 +21,19 @@ final class Version {
     }
     return "hydra "
         + props.getProperty("version", "unknown")
+        + " (commit "
+        + commit(props.getProperty("commit", ""))
+        + ")"
         + System.lineSeparator()
         + "Java "
         + System.getProperty("java.version")
         + " ("
         + System.getProperty("java.vendor")
         + ")";
+  }
+
+  /** The commit the jar was built from; {@code unknown} when the build could not tell. */
+  static String commit(String value) {
+    return value.matches("[0-9a-f]{40}") ? value : "unknown";
   }
 }

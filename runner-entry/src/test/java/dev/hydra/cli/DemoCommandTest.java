@@ -194,6 +194,49 @@ class DemoCommandTest {
     }
 
     @Test
+    void theOutputReadsInTheOrderThingsHappenedAndEndsWithNext() {
+      MainTest.Result r = demo("--scripted", "--images", imagesDir().toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      String out = r.out();
+      // One line for the seeding, not one per label.
+      assertThat(out)
+          .contains("labels: seeded 24 Hydra labels (23 created, 1 updated)")
+          .doesNotContain("label created build:queued")
+          .doesNotContain("label updated ready-to-build");
+      // The comment's visible text, not its hidden marker; an edit shows only its new lines.
+      assertThat(out)
+          .contains("comment #1 (id 1): `### Hydra progress for #1`")
+          .contains("|   ### Hydra progress for #1")
+          .contains("|   - Done: PR #2 is ready for review.")
+          .contains("|   - Build started by the builder persona (`ready-to-build` applied by @mona")
+          .doesNotContain("`<!-- hydra:progress");
+      assertThat(out.split("\\|   ### Hydra progress for #1", -1)).hasSize(2);
+      // The claim's label change comes before the narration of the claim, the push before the PR.
+      assertThat(out.indexOf("labels #1 -> (none) (-ready-to-build)"))
+          .isPositive()
+          .isLessThan(out.indexOf("builder claimed the build of #1"));
+      assertThat(out.indexOf("draft PR #2 hydra/1-add-a-health-endpoint"))
+          .isLessThan(out.indexOf("reviewer claimed the code-review"));
+      assertThat(out.indexOf("review PR #2 COMMENT at"))
+          .isLessThan(out.indexOf("reviewer reviewed PR #2: pass"));
+      // Correct paths: the forge's files as they are on disk.
+      assertThat(out)
+          .containsPattern(
+              "files: (\\S+) \\(the forge: repos/demo/app/issues/, repos/demo/app/pulls/,"
+                  + " repos/demo/app/timeline.log; the stage records: runs/\\)");
+      String files = out.lines().filter(l -> l.startsWith("files: ")).findFirst().orElseThrow();
+      Path root = Path.of(files.substring("files: ".length(), files.indexOf(" (")));
+      assertThat(root.resolve("repos/demo/app/issues/1.json")).exists();
+      assertThat(root.resolve("repos/demo/app/pulls/2.json")).exists();
+      assertThat(root.resolve("repos/demo/app/timeline.log")).exists();
+      assertThat(root.resolve("runs")).isDirectory();
+      assertThat(out.strip().lines().reduce((a, b) -> b).orElseThrow())
+          .isEqualTo(
+              "Next: bin/hydra demo --outcome review-fail; bin/hydra explain --example; to adopt"
+                  + " Hydra on your repository, README.md");
+    }
+
+    @Test
     void theOutcomesReachNeedsInputAndTheApplier() {
       MainTest.Result failed = demo("--scripted", "--outcome", "review-fail");
       assertThat(failed.code()).isZero();

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -122,6 +123,13 @@ class ForgeCommandsTest {
         .contains("\"wilco-ready-to-build\"")
         .contains("0e8a16");
     assertThat(r.out() + r.err()).doesNotContain(BUILDER);
+    assertThat(wm.getWireMock().find(getRequestedFor(urlPathMatching("/repos/.*/labels/.+"))))
+        .as("one listing, then only the writes: no read per label")
+        .isEmpty();
+    assertThat(
+            wm.getWireMock()
+                .find(getRequestedFor(urlPathEqualTo("/repos/octo-org/hello-hydra/labels"))))
+        .hasSize(1);
   }
 
   @Test

@@ -109,6 +109,13 @@ public final class GitHubForge implements Forge {
   private final BoundTransport transport;
   private final GitHub github;
   private final Map<RepoRef, GHRepository> repositories = new ConcurrentHashMap<>();
+
+  /**
+   * The labels of the last {@link #labels} listing per repository, kept current by this instance's
+   * writes, so that seeding after a listing writes only what differs and reads nothing per label.
+   */
+  private final Map<RepoRef, Map<String, GHLabel>> listedLabels = new ConcurrentHashMap<>();
+
   private volatile @Nullable String login;
 
   /**
@@ -268,19 +275,27 @@ public final class GitHubForge implements Forge {
   public List<LabelSpec> labels(RepoRef repo) throws ForgeException {
     Attempt attempt = attempt(Operation.LIST_LABELS, repo.fullName());
     GHRepository repository = repository(repo, attempt);
-    return hub(
-        attempt,
-        () -> {
-          List<LabelSpec> specs = new ArrayList<>();
-          for (GHLabel label : repository.listLabels().withPageSize(100)) {
-            specs.add(
-                new LabelSpec(
-                    label.getName(),
-                    LabelColors.normalize(label.getColor()),
-                    GitHubWire.orEmpty(label.getDescription())));
-          }
-          return specs;
-        });
+    Map<String, GHLabel> byName = new ConcurrentHashMap<>();
+    List<LabelSpec> specs =
+        hub(
+            attempt,
+            () -> {
+              List<LabelSpec> listed = new ArrayList<>();
+              for (GHLabel label : repository.listLabels().withPageSize(100)) {
+                byName.putIfAbsent(label.getName(), label);
+                listed.add(spec(label));
+              }
+              return listed;
+            });
+    listedLabels.put(repo, byName);
+    return specs;
+  }
+
+  private static LabelSpec spec(GHLabel label) {
+    return new LabelSpec(
+        label.getName(),
+        LabelColors.normalize(label.getColor()),
+        GitHubWire.orEmpty(label.getDescription()));
   }
 
   @Override
@@ -289,6 +304,17 @@ public final class GitHubForge implements Forge {
         attempt(
             Operation.UPSERT_LABEL, repo.fullName() + " (label " + Texts.quote(label.name()) + ")");
     GHRepository repository = repository(repo, attempt);
+    Map<String, GHLabel> listed = listedLabels.get(repo);
+    if (listed != null) {
+      // After a listing: no read per label; a listing that went stale meanwhile (the label was
+      // created or deleted by someone else) is answered 422 or 404, and then the label is read.
+      try {
+        return write(
+            attempt, repository, listed, Optional.ofNullable(listed.get(label.name())), label);
+      } catch (ForgeConflictException | ForgeNotFoundException stale) {
+        listedLabels.remove(repo);
+      }
+    }
     Optional<GHLabel> existing =
         hub(
             attempt,
@@ -299,18 +325,37 @@ public final class GitHubForge implements Forge {
                 return Optional.<GHLabel>empty();
               }
             });
+    Map<String, GHLabel> none = new ConcurrentHashMap<>();
+    return write(attempt, repository, none, existing, label);
+  }
+
+  private boolean write(
+      Attempt attempt,
+      GHRepository repository,
+      Map<String, GHLabel> known,
+      Optional<GHLabel> existing,
+      LabelSpec label)
+      throws ForgeException {
     if (existing.isEmpty()) {
-      hub(attempt, () -> repository.createLabel(label.name(), label.color(), label.description()));
+      GHLabel created =
+          hub(
+              attempt,
+              () -> repository.createLabel(label.name(), label.color(), label.description()));
+      if (created != null) {
+        known.put(label.name(), created);
+      }
       return true;
     }
     GHLabel current = existing.get();
-    boolean sameColor = label.color().equals(LabelColors.normalize(current.getColor()));
-    boolean sameDescription =
-        label.description().equals(GitHubWire.orEmpty(current.getDescription()));
-    if (!sameColor || !sameDescription) {
-      hub(
-          attempt,
-          () -> current.update().color(label.color()).description(label.description()).done());
+    LabelSpec have = spec(current);
+    if (!have.color().equals(label.color()) || !have.description().equals(label.description())) {
+      GHLabel updated =
+          hub(
+              attempt,
+              () -> current.update().color(label.color()).description(label.description()).done());
+      if (updated != null) {
+        known.put(label.name(), updated);
+      }
     }
     return false;
   }

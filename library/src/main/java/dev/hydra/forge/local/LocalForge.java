@@ -1172,7 +1172,14 @@ public final class LocalForge implements Forge {
   }
 
   private static String excerpt(String text) {
-    String first = text.strip().lines().findFirst().orElse("");
+    // The first line a person sees: HTML comments (Hydra's markers) are not shown by the forge.
+    String first =
+        text.replaceAll("(?s)<!--.*?-->", "")
+            .lines()
+            .map(String::strip)
+            .filter(l -> !l.isEmpty())
+            .findFirst()
+            .orElse("");
     return Texts.quote(first);
   }
 

@@ -192,6 +192,28 @@ public final class LocalForges {
     }
   }
 
+  /** The folder of a repository on the local forge: its issues/, pulls/ and timeline.log. */
+  public static Path repoDir(Path dir, RepoRef repo) {
+    return new LocalStore(dir).repoDir(repo);
+  }
+
+  /**
+   * The body of one comment as it is now, or empty when the issue or comment does not exist.
+   *
+   * @throws ForgeException when the repository does not exist or its files cannot be read
+   */
+  public static String commentBody(Path dir, RepoRef repo, int issue, long id)
+      throws ForgeException {
+    LocalStore store = new LocalStore(dir);
+    store.repo(repo);
+    return store.thread(repo, issue).stream()
+        .flatMap(t -> t.comments().stream())
+        .filter(c -> c.id() == id)
+        .map(LocalFiles.CommentFile::body)
+        .findFirst()
+        .orElse("");
+  }
+
   /** A stable, made-up commit for a new branch: 40 hex digits, like a git SHA-1. */
   static String initialCommit(RepoRef repo, String branch) {
     try {

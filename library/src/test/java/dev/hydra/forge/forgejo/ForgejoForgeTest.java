@@ -96,6 +96,8 @@ class ForgejoForgeTest extends ForgeContractTest {
         Map.entry("labels", 1),
         Map.entry("upsertLabel (create)", 2),
         Map.entry("upsertLabel (update)", 1),
+        Map.entry("seed (4 differ, 20 missing)", 25),
+        Map.entry("seed (up to date)", 1),
         Map.entry("upsertLabel (unchanged)", 0),
         Map.entry("comment", 1),
         Map.entry("findComment", 1),

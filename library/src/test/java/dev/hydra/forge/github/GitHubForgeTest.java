@@ -95,6 +95,8 @@ class GitHubForgeTest extends ForgeContractTest {
         Map.entry("labels", 2),
         Map.entry("upsertLabel (create)", 3),
         Map.entry("upsertLabel (update)", 2),
+        Map.entry("seed (4 differ, 20 missing)", 26),
+        Map.entry("seed (up to date)", 2),
         Map.entry("upsertLabel (unchanged)", 1),
         Map.entry("comment", 1),
         Map.entry("findComment", 1),

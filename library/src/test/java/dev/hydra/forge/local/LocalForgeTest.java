@@ -735,10 +735,10 @@ class LocalForgeTest {
               "08:01:02 builder   push hydra/1-add-a-health-endpoint 1111111",
               "08:01:02 mona      labels #1 -> ready-to-build (+ready-to-build)",
               "08:01:02 builder   labels #1 -> build:running (+build:running -ready-to-build)",
-              "08:01:02 builder   comment #1 (id 1): `<!-- hydra -->`",
+              "08:01:02 builder   comment #1 (id 1): `Build running.`",
               "08:01:02 builder   draft PR #2 hydra/1-add-a-health-endpoint -> main:"
                   + " `Add a /health endpoint`",
-              "08:01:02 builder   edit comment #1 (id 1): `<!-- hydra -->`",
+              "08:01:02 builder   edit comment #1 (id 1): `Draft PR #2 opened.`",
               "08:01:02 reviewer  review PR #2 COMMENT at 1111111 (0 inline comments): `summary`");
     }
 

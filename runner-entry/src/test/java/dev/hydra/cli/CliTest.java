@@ -1,0 +1,158 @@
+package dev.hydra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code hydra help}, suggestions for mistyped commands, the commit in --version, completion. */
+class CliTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void helpAloneIsTheRootHelpAndNamesHelpAndCompletion() {
+    MainTest.Result r = MainTest.run("help");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("Usage: hydra", "route", "demo", "help", "completion", "Exit codes:");
+  }
+
+  @Test
+  void helpWithACommandIsThatCommandsHelp() {
+    MainTest.Result r = MainTest.run("help", "demo");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Usage:", "hydra demo [--dir", "--outcome", "--scripted");
+    assertThat(r.out()).isEqualTo(MainTest.run("demo", "--help").out());
+  }
+
+  @Test
+  void helpWithAMistypedCommandSuggestsTheRightOne() {
+    MainTest.Result r = MainTest.run("help", "rout");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown command `rout`; did you mean `route`?");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "rout,route",
+    "explian,explain",
+    "lables,labels",
+    "doctr,doctor",
+    "dmeo,demo",
+    "Demo,demo",
+    "stagerun,stage-run",
+    "reconcil,reconcile",
+    "imgae,image",
+    "hepl,help",
+    "complet,completion"
+  })
+  void aMistypedCommandGetsASuggestion(String typed, String meant) {
+    MainTest.Result r = MainTest.run(typed);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("did you mean `" + meant + "`?");
+    assertThat(r.err().strip().lines()).as("one line").hasSize(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"xyzzy", "deploy", "q"})
+  void aWordFarFromEveryCommandGetsNoGuess(String typed) {
+    MainTest.Result r = MainTest.run(typed);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).doesNotContain("did you mean").contains("choose one of route");
+  }
+
+  @Test
+  void distanceCountsEditsAndTranspositions() {
+    assertThat(Cli.distance("route", "route")).isZero();
+    assertThat(Cli.distance("rotue", "route")).isEqualTo(1);
+    assertThat(Cli.distance("rout", "route")).isEqualTo(1);
+    assertThat(Cli.distance("", "demo")).isEqualTo(4);
+    assertThat(Cli.suggest("zzzzzz", List.of("route"))).isEmpty();
+  }
+
+  @Test
+  void versionNamesTheCommitOrSaysUnknown() {
+    MainTest.Result r = MainTest.run("--version");
+    assertThat(r.out()).containsPattern("^hydra \\S+ \\(commit ([0-9a-f]{40}|unknown)\\)");
+    assertThat(Version.commit("0123456789abcdef0123456789abcdef01234567"))
+        .isEqualTo("0123456789abcdef0123456789abcdef01234567");
+    assertThat(Version.commit("${git.commit}")).isEqualTo("unknown");
+    assertThat(Version.commit("")).isEqualTo("unknown");
+    assertThat(Version.commit("unknown")).isEqualTo("unknown");
+  }
+
+  @Test
+  void completionNeedsAKnownShell() {
+    assertThat(MainTest.run("completion").code()).isEqualTo(2);
+    MainTest.Result fish = MainTest.run("completion", "fish");
+    assertThat(fish.code()).isEqualTo(2);
+    assertThat(fish.err()).contains("unknown shell `fish`; choose bash or zsh");
+  }
+
+  @Test
+  void zshCompletionLoadsTheSameWordsThroughBashcompinit() {
+    MainTest.Result r = MainTest.run("completion", "zsh");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("bashcompinit", "_hydra()", "complete -o default -F _hydra hydra");
+  }
+
+  @Test
+  void bashCompletionCompletesCommandsAndEachCommandsOptions() throws Exception {
+    MainTest.Result r = MainTest.run("completion", "bash");
+    assertThat(r.code()).as(r.err()).isZero();
+    Path script = dir.resolve("hydra.bash");
+    Files.writeString(script, r.out(), StandardCharsets.UTF_8);
+    assertThat(complete(script, "hydra", "ro")).isEqualTo("route");
+    assertThat(complete(script, "hydra", "d")).isEqualTo("demo doctor");
+    assertThat(complete(script, "hydra", "demo", "--out")).isEqualTo("--outcome");
+    assertThat(complete(script, "hydra", "-v", "labels", "s")).isEqualTo("seed");
+    assertThat(complete(script, "hydra", "help", "exp")).isEqualTo("explain");
+    assertThat(complete(script, "hydra", "completion", "")).isEqualTo("bash zsh");
+    assertThat(complete(script, "hydra", "run", "--st")).contains("--stage", "--stacktrace");
+    // Every command of the table, and only those with the built-ins, at the first word.
+    List<String> names = new java.util.ArrayList<>();
+    Cli.defaultCommands().forEach(c -> names.add(c.name()));
+    names.add("help");
+    names.add("completion");
+    assertThat(
+            java.util.Arrays.stream(complete(script, "hydra", "").split(" "))
+                .filter(w -> !w.startsWith("-")))
+        .containsExactlyInAnyOrderElementsOf(names);
+    assertThat(complete(script, "hydra", "--v")).isEqualTo("--verbose --version");
+    String registered = bash("source " + script + "; complete -p hydra");
+    assertThat(registered).contains("-F _hydra").contains("hydra");
+  }
+
+  /** What the completion offers for the last word, via the function bash calls, sorted. */
+  private static String complete(Path script, String... words) throws Exception {
+    StringBuilder array = new StringBuilder();
+    for (String w : words) {
+      array.append("'").append(w).append("' ");
+    }
+    return bash("source "
+            + script
+            + "; COMP_WORDS=("
+            + array
+            + "); COMP_CWORD="
+            + (words.length - 1)
+            + "; _hydra; printf '%s\\n' \"${COMPREPLY[@]}\" | sort | tr '\\n' ' '")
+        .strip();
+  }
+
+  private static String bash(String command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+    byte[] output = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new String(output, StandardCharsets.UTF_8);
+  }
+}
