@@ -65,7 +65,10 @@ class ReproducibleBuildIT {
             "-Dmaven.test.skip=true",
             "-Dmaven.javadoc.skip=true",
             "-Dspotless.check.skip=true",
-            "-DskipITs");
+            "-DskipITs",
+            // The copy has no .git: the version's commit is read from this checkout, as the
+            // first build read it.
+            "-Dhydra.git.dir=" + ROOT.resolve("runner-entry"));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(copy.toFile())
