@@ -208,7 +208,8 @@ class DemoCommandTest {
           .contains("comment #1 (id 1): `### Hydra progress for #1`")
           .contains("|   ### Hydra progress for #1")
           .contains("|   - Done: PR #2 is ready for review.")
-          .contains("|   - Build started by the builder persona (`ready-to-build` applied by @mona")
+          .contains(
+              "|   - Build started by the builder persona (`ready-to-build` was applied to #1 by @mona")
           .doesNotContain("`<!-- hydra:progress");
       assertThat(out.split("\\|   ### Hydra progress for #1", -1)).hasSize(2);
       // The claim's label change comes before the narration of the claim, the push before the PR.
