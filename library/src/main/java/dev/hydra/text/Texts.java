@@ -47,11 +47,7 @@ public final class Texts {
       } else if (cp == '`') {
         out.append("\\u0060");
       } else if (needsEscape(cp) || startsWorkflowCommand(value, i, cp)) {
-        if (cp > 0xFFFF) {
-          out.append(String.format("\\U%08X", cp));
-        } else {
-          out.append(String.format("\\u%04X", cp));
-        }
+        appendEscape(out, cp);
       } else {
         out.appendCodePoint(cp);
       }
@@ -59,6 +55,15 @@ public final class Texts {
       i += width;
     }
     return out.toString();
+  }
+
+  /** Appends a code point as {@code \\uXXXX}, or {@code \\UXXXXXXXX} beyond the BMP. */
+  private static void appendEscape(StringBuilder out, int cp) {
+    if (cp > 0xFFFF) {
+      out.append(String.format("\\U%08X", cp));
+    } else {
+      out.append(String.format("\\u%04X", cp));
+    }
   }
 
   /**
@@ -80,11 +85,7 @@ public final class Texts {
           || type == Character.LINE_SEPARATOR
           || type == Character.PARAGRAPH_SEPARATOR
           || startsWorkflowCommand(value, i, cp)) {
-        if (cp > 0xFFFF) {
-          out.append(String.format("\\U%08X", cp));
-        } else {
-          out.append(String.format("\\u%04X", cp));
-        }
+        appendEscape(out, cp);
       } else {
         out.appendCodePoint(cp);
       }
