@@ -70,13 +70,15 @@ public final class Doctor {
    * @param scheme the label scheme in force
    * @param tokens each persona's token, empty when not configured
    * @param forgeFor opens the forge port with a persona's token
+   * @param personaLogins {@code HYDRA_PERSONA_LOGINS} as configured, empty when it is not set
    * @return the report
    */
   public static Report check(
       RepoRef repo,
       LabelScheme scheme,
       Map<Persona, Optional<Secret>> tokens,
-      Function<Persona, Forge> forgeFor) {
+      Function<Persona, Forge> forgeFor,
+      Map<Persona, String> personaLogins) {
     List<Row> rows = new ArrayList<>();
     Map<Persona, String> logins = new EnumMap<>(Persona.class);
     @Nullable Forge labelReader = null;
@@ -183,6 +185,7 @@ public final class Doctor {
       }
     }
     rows.addAll(sameAccounts(logins));
+    rows.addAll(personaLogins(personaLogins, logins));
     rows.addAll(labels(repo, scheme, labelReader));
     return new Report(rows);
   }
@@ -215,6 +218,69 @@ public final class Doctor {
           }
         });
     return rows;
+  }
+
+  /** The variable that names the persona accounts (read by {@code hydra run}). */
+  static final String PERSONA_LOGINS = "HYDRA_PERSONA_LOGINS";
+
+  /**
+   * {@code HYDRA_PERSONA_LOGINS} against the accounts the tokens authenticate as: unset is a
+   * warning with the value to set (when every token answered), a login that is not its token's
+   * account a failure — the persona accounts never carry authority, and the review jobs know the
+   * builder's transitions only from this variable.
+   *
+   * @param configured the variable as configured, empty when unset
+   * @param actual each persona's account as its token authenticates
+   */
+  static List<Row> personaLogins(Map<Persona, String> configured, Map<Persona, String> actual) {
+    if (configured.isEmpty()) {
+      String fix =
+          "set the repository variable "
+              + PERSONA_LOGINS
+              + (actual.size() == Persona.values().length
+                  ? " to " + value(actual)
+                  : " to builder=LOGIN,reviewer=LOGIN,security=LOGIN,applier=LOGIN");
+      return List.of(
+          new Row(
+              "personas",
+              "logins named",
+              Status.WARN,
+              PERSONA_LOGINS
+                  + " is not set: the review jobs cannot tell the builder's transitions (on"
+                  + " Forgejo they refuse to start) and each job asks its own account",
+              fix));
+    }
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<Persona, String> entry : new EnumMap<>(actual).entrySet()) {
+      Persona persona = entry.getKey();
+      String named = configured.get(persona);
+      String login = entry.getValue();
+      if (named != null && named.strip().equalsIgnoreCase(login.strip())) {
+        rows.add(
+            new Row(
+                persona.id(), "login named", Status.OK, PERSONA_LOGINS + " names @" + login, ""));
+      } else {
+        rows.add(
+            new Row(
+                persona.id(),
+                "login named",
+                Status.FAIL,
+                PERSONA_LOGINS
+                    + (named == null
+                        ? " names no " + persona.id()
+                        : " names @" + Texts.escape(named, 100) + " for the " + persona.id())
+                    + ", but its token authenticates as @"
+                    + login,
+                "set " + persona.id() + "=" + login + " in " + PERSONA_LOGINS));
+      }
+    }
+    return rows;
+  }
+
+  private static String value(Map<Persona, String> logins) {
+    List<String> parts = new ArrayList<>();
+    new EnumMap<>(logins).forEach((persona, login) -> parts.add(persona.id() + "=" + login));
+    return String.join(",", parts);
   }
 
   private static List<Row> labels(RepoRef repo, LabelScheme scheme, @Nullable Forge forge) {

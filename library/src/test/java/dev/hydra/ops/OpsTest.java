@@ -60,8 +60,11 @@ class OpsTest {
     final Map<String, LabelSpec> store = InMemoryForge.labelStore();
     final Map<Persona, InMemoryForge> forges = new EnumMap<>(Persona.class);
     final Map<Persona, Optional<Secret>> tokens = new EnumMap<>(Persona.class);
+    // HYDRA_PERSONA_LOGINS as configured: by default it names each persona's account.
+    final Map<Persona, String> configured = new EnumMap<>(Persona.class);
 
     void persona(Persona p, String login, Permission permission) {
+      configured.put(p, login);
       forges.put(p, new InMemoryForge(p.id(), login, permission, store));
       tokens.put(p, Optional.of(Secret.of(p.id(), "token-of-" + p.id() + "-0123456789")));
     }
@@ -71,7 +74,63 @@ class OpsTest {
     }
 
     Doctor.Report run() {
-      return Doctor.check(REPO, LabelScheme.canonical(), tokens, forges::get);
+      return Doctor.check(REPO, LabelScheme.canonical(), tokens, forges::get, configured);
+    }
+
+    void allFour() throws Exception {
+      persona(Persona.BUILDER, "hydra-builder", Permission.WRITE);
+      persona(Persona.REVIEWER, "hydra-reviewer", Permission.READ);
+      persona(Persona.SECURITY, "hydra-security", Permission.READ);
+      persona(Persona.APPLIER, "hydra-applier", Permission.READ);
+      LabelSeeding.seed(forge(Persona.BUILDER), REPO, LabelScheme.canonical());
+    }
+
+    @Test
+    void withoutPersonaLoginsItWarnsAndGivesTheValueToSet() throws Exception {
+      allFour();
+      configured.clear();
+      Doctor.Report report = run();
+      assertThat(report.healthy()).as("%s", report.rows()).isTrue();
+      assertThat(report.rows())
+          .filteredOn(r -> r.status() != Doctor.Status.OK)
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.status()).isEqualTo(Doctor.Status.WARN);
+                assertThat(r.detail()).contains("HYDRA_PERSONA_LOGINS is not set");
+                assertThat(r.fix())
+                    .endsWith(
+                        "HYDRA_PERSONA_LOGINS to builder=hydra-builder,reviewer=hydra-reviewer,"
+                            + "security=hydra-security,applier=hydra-applier");
+              });
+    }
+
+    @Test
+    void aPersonaLoginThatIsNotItsTokensAccountFails() throws Exception {
+      allFour();
+      configured.put(Persona.REVIEWER, "someone-else");
+      configured.put(Persona.SECURITY, "HYDRA-Security"); // logins are case-insensitive
+      configured.remove(Persona.APPLIER);
+      Doctor.Report report = run();
+      assertThat(report.healthy()).isFalse();
+      assertThat(report.rows())
+          .filteredOn(r -> r.check().equals("login named") && r.status() == Doctor.Status.FAIL)
+          .extracting(Doctor.Row::subject, Doctor.Row::detail, Doctor.Row::fix)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(
+                  "reviewer",
+                  "HYDRA_PERSONA_LOGINS names @someone-else for the reviewer, but its token"
+                      + " authenticates as @hydra-reviewer",
+                  "set reviewer=hydra-reviewer in HYDRA_PERSONA_LOGINS"),
+              org.assertj.core.groups.Tuple.tuple(
+                  "applier",
+                  "HYDRA_PERSONA_LOGINS names no applier, but its token authenticates as"
+                      + " @hydra-applier",
+                  "set applier=hydra-applier in HYDRA_PERSONA_LOGINS"));
+      assertThat(report.rows())
+          .filteredOn(r -> r.check().equals("login named") && r.status() == Doctor.Status.OK)
+          .extracting(Doctor.Row::subject)
+          .containsExactly("builder", "security");
     }
 
     @Test

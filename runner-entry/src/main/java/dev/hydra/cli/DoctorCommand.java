@@ -3,6 +3,7 @@ package dev.hydra.cli;
 import dev.hydra.credentials.Persona;
 import dev.hydra.credentials.Secret;
 import dev.hydra.ops.Doctor;
+import dev.hydra.pipeline.PipelineOptions;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +61,8 @@ final class DoctorCommand implements CliCommand {
             persona ->
                 target.open(
                     persona.id(),
-                    tokens.getOrDefault(persona, Optional.empty()).orElseThrow().reveal()));
+                    tokens.getOrDefault(persona, Optional.empty()).orElseThrow().reveal()),
+            PipelineOptions.personaLogins(in.env()));
     in.out().printf("%-9s %-18s %-5s %s%n", "SUBJECT", "CHECK", "", "DETAIL / FIX");
     for (Doctor.Row row : report.rows()) {
       in.out()
