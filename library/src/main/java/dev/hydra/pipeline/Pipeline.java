@@ -779,15 +779,7 @@ public final class Pipeline {
           "PR #"
               + pr.number()
               + (start.action() == EventAction.OPENED ? " was opened" : " was reopened");
-      Authority.Result sender =
-          Authority.ofHydraOrPerson(
-              act,
-              start.sender(),
-              builder,
-              this::personas,
-              options.trustedLabelers(),
-              repo,
-              login -> own.userPermission(repo, login));
+      Authority.Result sender = ofHydraOrPerson(act, start.sender(), builder, repo, own);
       if (!sender.ok()) {
         return Optional.of(
             sender.why()
@@ -814,14 +806,7 @@ public final class Pipeline {
       return Optional.empty(); // the same person, whose authority was just established
     }
     Authority.Result label =
-        Authority.ofHydraOrPerson(
-            "`" + queued + "` was applied to #" + number,
-            labeller,
-            builder,
-            this::personas,
-            options.trustedLabelers(),
-            repo,
-            login -> own.userPermission(repo, login));
+        ofHydraOrPerson("`" + queued + "` was applied to #" + number, labeller, builder, repo, own);
     if (!label.ok()) {
       return Optional.of(
           label.why()
@@ -830,6 +815,20 @@ public final class Pipeline {
               + unknown);
     }
     return Optional.empty();
+  }
+
+  /** {@link Authority#ofHydraOrPerson} with this run's personas, trusted labellers and forge. */
+  private Authority.Result ofHydraOrPerson(
+      String act, Authority.Actor who, @Nullable String builder, RepoRef repo, Forge own)
+      throws ForgeException {
+    return Authority.ofHydraOrPerson(
+        act,
+        who,
+        builder,
+        this::personas,
+        options.trustedLabelers(),
+        repo,
+        login -> own.userPermission(repo, login));
   }
 
   private PipelineResult reviewSkipped(Stage stage, PullRequest pr, String why) {

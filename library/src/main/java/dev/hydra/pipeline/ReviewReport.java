@@ -126,29 +126,24 @@ public record ReviewReport(
   private static final String SUCCESS = "success";
 
   private static ReviewReport unsuccessful(Stage stage, String result) {
-    return new ReviewReport(
-        stage.id(),
-        FAIL,
-        false,
-        "the "
-            + stage.id()
-            + " job's result is "
+    return failed(
+        stage,
+        " job's result is "
             + (result.isBlank() ? "unknown" : Texts.quote(Texts.oneLine(result)))
-            + ", not success: it counts as a failed review whatever its report says",
-        null);
+            + ", not success: it counts as a failed review whatever its report says");
   }
 
   private static ReviewReport missing(Stage stage, String result) {
-    return new ReviewReport(
-        stage.id(),
-        FAIL,
-        false,
-        "the "
-            + stage.id()
-            + " job ended without a report (result: "
+    return failed(
+        stage,
+        " job ended without a report (result: "
             + (result.isBlank() ? "unknown" : Texts.oneLine(result))
-            + "): it counts as a failed review",
-        null);
+            + "): it counts as a failed review");
+  }
+
+  /** A failed review of a job whose report is not believed: "the STAGE" + why. */
+  private static ReviewReport failed(Stage stage, String why) {
+    return new ReviewReport(stage.id(), FAIL, false, "the " + stage.id() + why, null);
   }
 
   private static ReviewReport parse(Stage stage, String text) {
