@@ -53,7 +53,7 @@ class ArchitectureTest {
     "dev.hydra.event..",
     "dev.hydra.route..",
     "dev.hydra.text..",
-    "dev.hydra.image" // ImageRef; image.build drives docker build and may do I/O
+    "dev.hydra.image" // ImageRef; image.publish drives docker build and may do I/O
   };
 
   static final ArchRule NO_CYCLES =

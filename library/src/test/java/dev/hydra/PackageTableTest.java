@@ -309,14 +309,23 @@ class PackageTableTest {
 
     @Test
     void aClassListNarrowsThePackage() {
-      // secret may use `credentials` (`Secret`, `Credentials`); with `Secret` alone it may not use
-      // Credentials.
+      // image.publish may use `config` (`ForgeSelection`, `InvalidConfigurationException`); with
+      // `ForgeSelection` alone it may not use InvalidConfigurationException.
       String doctored =
-          markdown().replace("`credentials` (`Secret`, `Credentials`)", "`credentials` (`Secret`)");
-      assertThat(row(doctored, "secret").rule().evaluate(LIBRARY).getFailureReport().getDetails())
+          markdown()
+              .replace(
+                  "`config` (`ForgeSelection`, `InvalidConfigurationException`)",
+                  "`config` (`ForgeSelection`)");
+      assertThat(
+              row(doctored, "image.publish")
+                  .rule()
+                  .evaluate(LIBRARY)
+                  .getFailureReport()
+                  .getDetails())
           .isNotEmpty()
-          .anyMatch(line -> line.contains("dev.hydra.credentials.Credentials"));
-      assertThat(row(markdown(), "secret").rule().evaluate(LIBRARY).hasViolation()).isFalse();
+          .anyMatch(line -> line.contains("dev.hydra.config.InvalidConfigurationException"));
+      assertThat(row(markdown(), "image.publish").rule().evaluate(LIBRARY).hasViolation())
+          .isFalse();
     }
 
     @Test

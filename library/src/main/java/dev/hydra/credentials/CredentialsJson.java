@@ -3,6 +3,7 @@ package dev.hydra.credentials;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import dev.hydra.json.Json;
+import dev.hydra.secret.Secret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.hydra.credentials;
 
+import dev.hydra.secret.Secret;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package dev.hydra.credentials;
 
+import dev.hydra.secret.Secret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package dev.hydra.credentials;
 
+import dev.hydra.secret.Secret;
 import java.util.function.Function;
 
 /** Turns a raw value into a {@link Secret}, with messages that name the place, never the value. */

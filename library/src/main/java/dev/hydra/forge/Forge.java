@@ -91,6 +91,29 @@ public interface Forge {
   void setLabels(RepoRef repo, int issue, Set<String> labels) throws ForgeException;
 
   /**
+   * Replaces the issue's labels with {@code next} only when they are exactly {@code expected} now:
+   * the claim of a recovery, of which at most one of several runs that read the same labels should
+   * win.
+   *
+   * <p>GitHub and Forgejo have no conditional label write (no {@code If-Match} on labels), so this
+   * default writes and reads back: it answers whether the labels are {@code next} afterwards, and
+   * the workflows' per-issue {@code concurrency} group is what keeps runs of one issue apart. A
+   * forge that can do better (the local forge, with its lock) overrides it with a true
+   * compare-and-set.
+   *
+   * @param expected the labels the caller read
+   * @param next the labels to set
+   * @return whether the labels are now {@code next} (and, where the forge can tell, were {@code
+   *     expected} before)
+   * @throws ForgeException when a label of {@code next} does not exist, or a request fails
+   */
+  default boolean replaceLabelsIf(RepoRef repo, int issue, Set<String> expected, Set<String> next)
+      throws ForgeException {
+    setLabels(repo, issue, next);
+    return Set.copyOf(issue(repo, issue).labels()).equals(Set.copyOf(next));
+  }
+
+  /**
    * The repository's labels, for seeding.
    *
    * @throws ForgeException when they cannot be listed

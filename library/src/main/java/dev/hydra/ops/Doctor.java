@@ -1,7 +1,6 @@
 package dev.hydra.ops;
 
 import dev.hydra.credentials.Persona;
-import dev.hydra.credentials.Secret;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.ForgeUnauthorizedException;
@@ -10,6 +9,7 @@ import dev.hydra.forge.Permission;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.TokenShapeException;
 import dev.hydra.label.LabelScheme;
+import dev.hydra.secret.Secret;
 import dev.hydra.text.Texts;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -110,6 +110,12 @@ public final class MaskingForge implements Forge {
   }
 
   @Override
+  public boolean replaceLabelsIf(RepoRef repo, int issue, Set<String> expected, Set<String> next)
+      throws ForgeException {
+    return delegate.replaceLabelsIf(repo, issue, expected, next);
+  }
+
+  @Override
   public List<LabelSpec> labels(RepoRef repo) throws ForgeException {
     return delegate.labels(repo);
   }

@@ -16,7 +16,6 @@ import dev.hydra.forge.NewPullRequest;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.Review;
-import dev.hydra.forge.local.LocalForge;
 import dev.hydra.json.Json;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.MetadataLabel;
@@ -72,10 +71,10 @@ import org.jspecify.annotations.Nullable;
  *
  * State lives in the issue's labels. A stage is claimed by removing the label that queued it
  * ({@link Forge#takeLabel}): on GitHub the removal is itself a compare-and-set (a second removal
- * gets 404), on the {@link LocalForge} it is one locked read-modify-write, and on Forgejo, whose
- * removal always succeeds, the workflows' per-issue {@code concurrency} group keeps runs apart. A
- * replayed or duplicated event finds nothing to take and does nothing. The two review jobs touch
- * only their own stage's labels, with add and remove requests that cannot undo each other's.
+ * gets 404), on the local forge it is one locked read-modify-write, and on Forgejo, whose removal
+ * always succeeds, the workflows' per-issue {@code concurrency} group keeps runs apart. A replayed
+ * or duplicated event finds nothing to take and does nothing. The two review jobs touch only their
+ * own stage's labels, with add and remove requests that cannot undo each other's.
  *
  * <h2>Who does what</h2>
  *
@@ -1268,17 +1267,13 @@ public final class Pipeline {
   // ----------------------------------------------------------------------------- side effects
 
   /**
-   * A recovery's label write, once: compare-and-set on the local forge; write and re-read on the
-   * real forges, where the per-issue {@code concurrency} group keeps runs apart.
+   * A recovery's label write, once: a compare-and-set where the forge has one, else a write and a
+   * re-read (see {@link Forge#replaceLabelsIf}).
    */
   private boolean claim(
       Forge forge, RepoRef repo, int number, List<String> expected, Set<String> next)
       throws ForgeException {
-    if (forge instanceof LocalForge local) {
-      return local.replaceLabelsIf(repo, number, Set.copyOf(expected), next);
-    }
-    forge.setLabels(repo, number, next);
-    return Set.copyOf(forge.issue(repo, number).labels()).equals(Set.copyOf(next));
+    return forge.replaceLabelsIf(repo, number, Set.copyOf(expected), next);
   }
 
   private void needsInput(RepoRef repo, int number, String stage, String why)

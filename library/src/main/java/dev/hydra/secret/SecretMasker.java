@@ -1,7 +1,5 @@
 package dev.hydra.secret;
 
-import dev.hydra.credentials.Credentials;
-import dev.hydra.credentials.Secret;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collection;
@@ -86,11 +84,6 @@ public final class SecretMasker {
               + Secret.MIN_MASKABLE_LENGTH
               + " are needed to mask it without masking ordinary text, so use the real token");
     }
-  }
-
-  /** Builds a masker for every token the credentials hold. */
-  public static SecretMasker of(Credentials credentials) {
-    return of(credentials.secrets());
   }
 
   /** True when this masker masks nothing. */

@@ -1,6 +1,5 @@
 package dev.hydra.secret;
 
-import dev.hydra.credentials.Secret;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -6,8 +6,8 @@
  * ::stop-commands::}).
  *
  * <p>Separate from {@code credentials}, which loads tokens: this package only needs the {@link
- * dev.hydra.credentials.Secret} values, does no I/O of its own, and is used on every line of
- * container output by the stage runtime and the CLI.
+ * dev.hydra.secret.Secret} values, does no I/O of its own, and is used on every line of container
+ * output by the stage runtime and the CLI.
  */
 @NullMarked
 package dev.hydra.secret;

@@ -240,7 +240,7 @@ public final class StageRunner {
     Thread warmUp = new Thread(VerdictReader::warmUp, "hydra-verdict-warm-up");
     warmUp.setDaemon(true);
     warmUp.start();
-    Output out = new Output(SecretMasker.of(credentials), request.profile().stage().id());
+    Output out = new Output(SecretMasker.of(credentials.secrets()), request.profile().stage().id());
     if (options.actions()) {
       // Before anything else is printed (security-anchors §1.5); these must bypass the masker.
       WorkflowCommands.addMaskLines(credentials.secrets()).forEach(out::raw);
@@ -304,7 +304,7 @@ public final class StageRunner {
     }
     String name = containerName(request);
     ContainerPlan plan = runtime.plan(spec(request, name, credentials.claudeTokens().get(0)));
-    SecretMasker masker = SecretMasker.of(credentials);
+    SecretMasker masker = SecretMasker.of(credentials.secrets());
     Map<String, String> environment = new LinkedHashMap<>();
     plan.environment().forEach((key, value) -> environment.put(key, masker.mask(value)));
     return new StagePlan(

@@ -3,6 +3,7 @@ package dev.hydra.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hydra.secret.Secret;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -3,11 +3,11 @@ package dev.hydra.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hydra.credentials.Persona;
-import dev.hydra.credentials.Secret;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.Permission;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.label.LabelScheme;
+import dev.hydra.secret.Secret;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

@@ -72,7 +72,7 @@ class ActionsOutputTest {
   void outputsAndTheSummaryAreMaskedAndTheSummaryCannotIssueCommands() {
     String token = dev.hydra.credentials.TestTokens.github(4401);
     dev.hydra.secret.SecretMasker masker =
-        dev.hydra.secret.SecretMasker.of(List.of(dev.hydra.credentials.Secret.of("t", token)));
+        dev.hydra.secret.SecretMasker.of(List.of(dev.hydra.secret.Secret.of("t", token)));
     String reason =
         "failed: "
             + token

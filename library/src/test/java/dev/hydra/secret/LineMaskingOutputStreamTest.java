@@ -3,7 +3,6 @@ package dev.hydra.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hydra.credentials.Secret;
 import dev.hydra.credentials.TestTokens;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,7 +2,6 @@ package dev.hydra.secret;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hydra.credentials.Secret;
 import dev.hydra.credentials.TestTokens;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

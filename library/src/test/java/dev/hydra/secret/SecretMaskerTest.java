@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.hydra.credentials.ClaudeToken;
 import dev.hydra.credentials.Credentials;
 import dev.hydra.credentials.Persona;
-import dev.hydra.credentials.Secret;
 import dev.hydra.credentials.TestTokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -308,7 +307,7 @@ class SecretMaskerTest {
           Credentials.of(
               List.of(ClaudeToken.of("account-1", Secret.of("c", CLAUDE))),
               Map.of(Persona.BUILDER, Secret.of("b", GITHUB)));
-      SecretMasker masker = SecretMasker.of(credentials);
+      SecretMasker masker = SecretMasker.of(credentials.secrets());
       assertThat(masker.mask(CLAUDE + " " + GITHUB + " " + SPECIAL))
           .isEqualTo("*** *** " + SPECIAL);
     }

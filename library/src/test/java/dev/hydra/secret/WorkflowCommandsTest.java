@@ -5,7 +5,6 @@ import static dev.hydra.secret.Encodings.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hydra.credentials.Secret;
 import dev.hydra.credentials.TestTokens;
 import java.util.HashSet;
 import java.util.List;

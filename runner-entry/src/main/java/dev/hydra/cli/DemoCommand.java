@@ -20,9 +20,9 @@ import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.local.LocalForge;
 import dev.hydra.forge.local.LocalForges;
 import dev.hydra.image.ImageRef;
-import dev.hydra.image.build.BuiltImage;
-import dev.hydra.image.build.DemoImages;
-import dev.hydra.image.build.ImageBuildException;
+import dev.hydra.image.publish.BuiltImage;
+import dev.hydra.image.publish.DemoImages;
+import dev.hydra.image.publish.ImageBuildException;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Stage;
 import dev.hydra.ops.LabelSeeding;
@@ -215,7 +215,7 @@ final class DemoCommand implements CliCommand {
     }
     Credentials credentials = DemoCredentials.create();
     // Everything the demo prints passes the masker: the fake tokens must never show either.
-    SecretMasker masker = SecretMasker.of(credentials);
+    SecretMasker masker = SecretMasker.of(credentials.secrets());
     // Flushed per line: a newcomer watches the stages happen, not a page at the end.
     Consumer<String> print =
         line -> {

@@ -1,9 +1,9 @@
 package dev.hydra.cli;
 
 import dev.hydra.credentials.Persona;
-import dev.hydra.credentials.Secret;
 import dev.hydra.ops.Doctor;
 import dev.hydra.pipeline.PipelineOptions;
+import dev.hydra.secret.Secret;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;

@@ -4,7 +4,7 @@ import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.container.ContainerException;
 import dev.hydra.credentials.CredentialException;
 import dev.hydra.event.InvalidEventException;
-import dev.hydra.image.build.ImageBuildException;
+import dev.hydra.image.publish.ImageBuildException;
 import dev.hydra.secret.WorkflowCommands;
 import java.io.PrintWriter;
 import java.util.Map;

@@ -2,11 +2,11 @@ package dev.hydra.cli;
 
 import dev.hydra.container.docker.CommandRunner;
 import dev.hydra.container.docker.CommonsExecCommandRunner;
-import dev.hydra.image.build.BuiltImage;
-import dev.hydra.image.build.ImageBuildPlanner;
-import dev.hydra.image.build.ImageBuilder;
-import dev.hydra.image.build.ImageReport;
-import dev.hydra.image.build.ImageSet;
+import dev.hydra.image.publish.BuiltImage;
+import dev.hydra.image.publish.ImageBuildPlanner;
+import dev.hydra.image.publish.ImageBuilder;
+import dev.hydra.image.publish.ImageReport;
+import dev.hydra.image.publish.ImageSet;
 import dev.hydra.pipeline.ActionsOutput;
 import dev.hydra.secret.StopCommands;
 import dev.hydra.secret.WorkflowCommands;

@@ -5,7 +5,6 @@ import dev.hydra.credentials.CredentialNeeds;
 import dev.hydra.credentials.CredentialSources;
 import dev.hydra.credentials.Credentials;
 import dev.hydra.credentials.Persona;
-import dev.hydra.credentials.Secret;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.label.Stage;
@@ -21,6 +20,7 @@ import dev.hydra.pipeline.Step;
 import dev.hydra.route.PipelineStage;
 import dev.hydra.route.RouteDecision;
 import dev.hydra.route.Router;
+import dev.hydra.secret.Secret;
 import dev.hydra.secret.SecretMasker;
 import dev.hydra.secret.WorkflowCommands;
 import dev.hydra.stage.StageRunner;
@@ -154,7 +154,7 @@ final class RunCommand implements CliCommand {
                 CredentialSources.env(env, needs(decision, step))));
     // Every text Hydra writes — to the forge, the log, the outputs, the summary — is masked for
     // every token of the run at the last moment, on the decoded text (docs/security.md).
-    SecretMasker masker = SecretMasker.of(credentials);
+    SecretMasker masker = SecretMasker.of(credentials.secrets());
     Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
     Map<Persona, String> sources = new EnumMap<>(Persona.class);
     for (Map.Entry<Persona, Secret> token : credentials.gitTokens().entrySet()) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hydra.credentials.DemoCredentials;
 import dev.hydra.credentials.Persona;
-import dev.hydra.image.build.DemoImages;
+import dev.hydra.image.publish.DemoImages;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

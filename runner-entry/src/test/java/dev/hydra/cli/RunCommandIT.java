@@ -15,7 +15,7 @@ import dev.hydra.credentials.Persona;
 import dev.hydra.event.EventExamples;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.RepoRef;
-import dev.hydra.image.build.DemoImages;
+import dev.hydra.image.publish.DemoImages;
 import dev.hydra.json.Json;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.ops.LabelSeeding;

@@ -304,21 +304,13 @@ public final class LocalForge implements Forge {
    * Replaces the issue's labels with {@code next} only when they are exactly {@code expected} now,
    * in one locked read-modify-write: of several callers that read the same labels and try to move
    * them on (two {@code hydra run}s claiming {@code build:queued → build:running}), exactly one
-   * wins. The others see {@code false} and must re-read.
+   * wins. The others see {@code false} and must re-read. Processes on one machine sharing a local
+   * forge have no workflow {@code concurrency} group, hence a true compare-and-set here.
    *
-   * <p>This is the local forge's own method, not part of the {@link Forge} port, because GitHub and
-   * Forgejo have no conditional label write (no {@code If-Match} on labels). On them the same
-   * guarantee comes from elsewhere: the workflows put every run for one issue in one {@code
-   * concurrency} group, so runs of an issue never overlap; and the stage guard writes, then
-   * re-reads the issue before any side effect, and stops when the state is no longer the one it
-   * wrote. Processes on one machine sharing a local forge have no concurrency group, hence this.
-   *
-   * @param expected the labels the caller read
-   * @param next the labels to set
-   * @return whether the labels were {@code expected} and are now {@code next}
    * @throws ForgeNotFoundException when there is no such issue
    * @throws ForgeException when a label of {@code next} does not exist, or the write fails
    */
+  @Override
   public boolean replaceLabelsIf(RepoRef repo, int issue, Set<String> expected, Set<String> next)
       throws ForgeException {
     String login = login();

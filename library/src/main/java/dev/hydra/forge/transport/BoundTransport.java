@@ -1,10 +1,10 @@
 package dev.hydra.forge.transport;
 
-import dev.hydra.credentials.Secret;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.forge.TokenShapeException;
 import dev.hydra.forge.TokenShapes;
+import dev.hydra.secret.Secret;
 import dev.hydra.secret.SecretMasker;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,4 +1,4 @@
-package dev.hydra.image.build;
+package dev.hydra.image.publish;
 
 /** An image could not be built, tagged, pushed or inspected; the message says which and why. */
 public final class ImageBuildException extends Exception {

@@ -1,4 +1,4 @@
-package dev.hydra.image.build;
+package dev.hydra.image.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.hydra.image.build;
+package dev.hydra.image.publish;
 
 import dev.hydra.container.docker.CommandRunner;
 import dev.hydra.container.docker.CommonsExecCommandRunner;

@@ -1,8 +1,10 @@
-package dev.hydra.credentials;
+package dev.hydra.secret;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hydra.credentials.ClaudeToken;
+import dev.hydra.credentials.TestTokens;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;

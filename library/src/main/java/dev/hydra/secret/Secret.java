@@ -1,4 +1,4 @@
-package dev.hydra.credentials;
+package dev.hydra.secret;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -98,7 +98,7 @@ public final class Secret {
    *
    * @return {@code null} when the value is acceptable, else the problem and the fix
    */
-  static @Nullable String problem(String value) {
+  public static @Nullable String problem(String value) {
     if (value.isEmpty()) {
       return "is empty; paste the token itself";
     }
