@@ -3,6 +3,7 @@ package dev.hydra.pipeline;
 import dev.hydra.event.EventAction;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.ForgeForbiddenException;
 import dev.hydra.forge.LabelEvent;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
@@ -13,6 +14,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * Asks {@link Authority} (the pure rule) about one issue's acts, with what this job knows: the
  * persona accounts, the trusted labellers, the label history and the forge's permission answer.
+ *
+ * <p>Only a person with write access moves the pipeline (the rule: {@link Authority}): the trigger,
+ * {@code rebuild:queued} and {@code yolo} count only when the user who applied them is not a bot,
+ * not one of Hydra's persona accounts ({@code HYDRA_PERSONA_LOGINS}, or the accounts of the tokens
+ * this job holds), and has write access or more ({@link Forge#userPermission}): for the trigger,
+ * the event's sender when the event says it added the trigger (security-anchors §1.6), otherwise
+ * the issue's label history ({@link Forge#lastLabeled}). Forgejo answers the permission question
+ * only to administrators: when it refuses ({@link ForgeForbiddenException}), the operator's
+ * allow-list {@code HYDRA_TRUSTED_LABELERS} decides. A review starts only from Hydra's own
+ * transition (the builder's account opened or reopened the pull request, or queued the review) or
+ * from such a person, checked before its claim; the decision believes a review job's report only
+ * when the job's result is success ({@link ReviewReport#fromNeeds}).
  */
 final class AuthorityStep {
 
@@ -81,11 +94,7 @@ final class AuthorityStep {
               + (start.action() == EventAction.OPENED ? " was opened" : " was reopened");
       Authority.Result sender = ofHydraOrPerson(act, start.sender(), builder, run.repo(), own);
       if (!sender.ok()) {
-        return Optional.of(
-            sender.why()
-                + "; the reviews start only from Hydra's own transitions or a person with write"
-                + " access"
-                + unknown);
+        return refused(sender, "the reviews start only from Hydra's own transitions", unknown);
       }
       if (builder != null && Authority.same(builder, start.sender().login())) {
         return Optional.empty(); // the builder's transition: the labels are its own
@@ -109,13 +118,13 @@ final class AuthorityStep {
         ofHydraOrPerson(
             "`" + queued + "` was applied to #" + number, labeller, builder, run.repo(), own);
     if (!label.ok()) {
-      return Optional.of(
-          label.why()
-              + "; a review is queued only by Hydra's own transition or a person with write"
-              + " access"
-              + unknown);
+      return refused(label, "a review is queued only by Hydra's own transition", unknown);
     }
     return Optional.empty();
+  }
+
+  private static Optional<String> refused(Authority.Result result, String rule, String unknown) {
+    return Optional.of(result.why() + "; " + rule + " or a person with write access" + unknown);
   }
 
   /** {@link Authority#ofHydraOrPerson} with this run's personas, trusted labellers and forge. */

@@ -26,19 +26,7 @@ import org.jspecify.annotations.Nullable;
  * container, the reviews queued and the draft pull request opened (or, after a reset, the existing
  * one closed and reopened).
  */
-final class BuildStep {
-
-  private final GuardStep guard;
-  private final AuthorityStep authority;
-  private final StageExecutor executor;
-  private final String baseBranch;
-
-  BuildStep(GuardStep guard, AuthorityStep authority, PipelineContext context) {
-    this.guard = guard;
-    this.authority = authority;
-    this.executor = context.executor();
-    this.baseBranch = context.options().baseBranch();
-  }
+record BuildStep(PipelineContext context, GuardStep guard, AuthorityStep authority) {
 
   /**
    * The build, or the reset when the live issue carries {@code rebuild:queued}.
@@ -134,9 +122,11 @@ final class BuildStep {
     Forge builder = run.builder();
     int number = run.number();
     StageResult result =
-        executor.execute(
-            new StageExecutor.Call(
-                Stage.BUILD, Persona.BUILDER, run.repo(), number, null, "build"));
+        context
+            .executor()
+            .execute(
+                new StageExecutor.Call(
+                    Stage.BUILD, Persona.BUILDER, run.repo(), number, null, "build"));
     RunRecord record = run.record(result);
     run.progressRecord(record);
     PipelineState ran = run.state(running);
@@ -167,7 +157,7 @@ final class BuildStep {
                 run.repo(),
                 new NewPullRequest(
                     built.branch(),
-                    baseBranch,
+                    context.options().baseBranch(),
                     built.prTitle(),
                     Closes.appendTo(built.prBody(), number)));
       }

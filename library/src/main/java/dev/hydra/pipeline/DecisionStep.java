@@ -26,19 +26,9 @@ import java.util.Set;
  * decision in one label write, then {@code done} (the PR ready for review, merged on an authorised
  * {@code yolo}), the applier when a reviewer pushed fixes, or {@code needs-input}.
  */
-final class DecisionStep {
+record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep authority) {
 
   private static final String DECISION = Step.DECISION.id();
-
-  private final PipelineContext context;
-  private final GuardStep guard;
-  private final AuthorityStep authority;
-
-  DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep authority) {
-    this.context = context;
-    this.guard = guard;
-    this.authority = authority;
-  }
 
   /**
    * Decides on {@code pr}.

@@ -7,7 +7,6 @@ import dev.hydra.event.IssueSnapshot;
 import dev.hydra.event.PullRequestSnapshot;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
-import dev.hydra.forge.ForgeForbiddenException;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.label.Stage;
@@ -22,10 +21,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Performs a routed stage for one issue (SPEC §4): guard, claim, run, post as the stage's persona,
- * advance. It only dispatches: each step is a class of its own, working on an {@link IssueRun} —
- * {@link GuardStep}, {@link AuthorityStep}, {@link BuildStep} (the build and the reset after {@code
- * needs-input}, told apart by {@link BuildKind}), {@link ReviewStep}, {@link DecisionStep} (with
- * {@code yolo}) and {@link RecoveryStep}.
+ * advance. It only dispatches: each step is a class of its own, working on an {@code IssueRun} —
+ * {@code GuardStep}, {@code AuthorityStep}, {@code BuildStep} (the build and the reset after {@code
+ * needs-input}, told apart by {@code BuildKind}), {@code ReviewStep}, {@code DecisionStep} (with
+ * {@code yolo}) and {@code RecoveryStep}.
  *
  * <h2>Three steps for the reviews</h2>
  *
@@ -36,44 +35,8 @@ import org.jspecify.annotations.Nullable;
  * final labels and the outcome in one write. A single process (the local supervisor, the demo) runs
  * the same three steps in a row ({@link #reviews}).
  *
- * <h2>Exactly once</h2>
- *
- * State lives in the issue's labels. A stage is claimed by removing the label that queued it
- * ({@link Forge#takeLabel}): on GitHub the removal is itself a compare-and-set (a second removal
- * gets 404), on the local forge it is one locked read-modify-write, and on Forgejo, whose removal
- * always succeeds, the workflows' per-issue {@code concurrency} group keeps runs apart. A replayed
- * or duplicated event finds nothing to take and does nothing. The two review jobs touch only their
- * own stage's labels, with add and remove requests that cannot undo each other's.
- *
- * <h2>Who does what</h2>
- *
- * Every side effect is made through the forge instance of the persona that owns it: the builder
- * claims builds, opens the draft PR, owns the progress comment, the decision and the {@code
- * needs-input} comments; each reviewer claims and posts its own review; the applier runs when
- * reviewers pushed fixes and merges on {@code yolo}. Reviews never approve.
- *
- * <h2>Authority</h2>
- *
- * Only a person with write access moves the pipeline ({@link Authority}): the trigger, {@code
- * rebuild:queued} and {@code yolo} count only when the user who applied them is not a bot, not one
- * of Hydra's persona accounts ({@code HYDRA_PERSONA_LOGINS}, or the accounts of the tokens this job
- * holds), and has write access or more ({@link Forge#userPermission}): for the trigger, the event's
- * sender when the event says it added the trigger (security-anchors §1.6), otherwise the issue's
- * label history ({@link Forge#lastLabeled}). Forgejo answers the permission question only to
- * administrators: when it refuses ({@link ForgeForbiddenException}), the operator's allow-list
- * {@code HYDRA_TRUSTED_LABELERS} decides. A review starts only from Hydra's own transition (the
- * builder's account opened or reopened the pull request, or queued the review) or from such a
- * person, checked before its claim; the decision believes a review job's report only when the job's
- * result is success ({@link ReviewReport#fromNeeds}).
- *
- * <h2>Requests</h2>
- *
- * A whole run on GitHub, build → both reviews → done, costs 19 requests (the budget is 20) with
- * {@code HYDRA_PERSONA_LOGINS} set (26 without: the accounts and the review jobs' checks): build 8
- * (read, permission, take the trigger, running, progress comment, reviews queued, draft PR,
- * progress update), each review 3 (take — its answer is the guard's read —, running, review),
- * decision 5 (read, labels, ready for review, find and edit the progress comment). {@code
- * GitHubPipelineTest} counts them.
+ * <p>Who does what, how a claim stays exactly-once, and what a whole run costs in requests: the
+ * package documentation.
  */
 public final class Pipeline {
 
@@ -121,7 +84,7 @@ public final class Pipeline {
     this.recovery = new RecoveryStep(options);
     GuardStep guard = new GuardStep(options.labels(), recovery);
     AuthorityStep authority = new AuthorityStep(context.forges(), options);
-    this.build = new BuildStep(guard, authority, context);
+    this.build = new BuildStep(context, guard, authority);
     this.review = new ReviewStep(context, guard, authority);
     this.decision = new DecisionStep(context, guard, authority);
   }
@@ -301,7 +264,7 @@ public final class Pipeline {
   /**
    * One review, started by the pull request event {@code start} (null: no event, as in a test or
    * the demo). The review starts only from Hydra's own transition or from a person with write
-   * access ({@link AuthorityStep#reviewRefused}).
+   * access ({@code AuthorityStep.reviewRefused}).
    */
   PipelineResult review(Stage stage, RepoRef repo, PullRequest pr, @Nullable Start start)
       throws ForgeException, InterruptedException {

@@ -26,17 +26,7 @@ import org.jspecify.annotations.Nullable;
  * run, posted (reviews never approve), and reported to the decision ({@link ReviewReport}). Writes
  * no outcome: the decision does, for both reviews at once.
  */
-final class ReviewStep {
-
-  private final PipelineContext context;
-  private final GuardStep guard;
-  private final AuthorityStep authority;
-
-  ReviewStep(PipelineContext context, GuardStep guard, AuthorityStep authority) {
-    this.context = context;
-    this.guard = guard;
-    this.authority = authority;
-  }
+record ReviewStep(PipelineContext context, GuardStep guard, AuthorityStep authority) {
 
   /**
    * The review {@code stage} of {@code pr}, started by the pull request event {@code start} (null:
