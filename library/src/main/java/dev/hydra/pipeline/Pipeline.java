@@ -47,13 +47,8 @@ public final class Pipeline {
   private final RecoveryStep recovery;
 
   /**
-   * A pipeline whose run records go to {@link PipelineOptions#runRecordDir()}, when it is set.
-   *
-   * @param forges one forge instance per persona, each with that persona's token; a step needs only
-   *     the personas it acts as (a review job has just its reviewer's)
-   * @param executor runs the stage containers
-   * @param options the label scheme, timeouts, trusted labellers
-   * @param log receives one line per decision and side effect
+   * A pipeline whose run records go to {@link PipelineOptions#runRecordDir()}, when it is set (see
+   * {@link #Pipeline(Map, StageExecutor, PipelineOptions, RunRecordSink, Consumer)}).
    */
   public Pipeline(
       Map<Persona, Forge> forges,
@@ -66,7 +61,8 @@ public final class Pipeline {
   /**
    * A pipeline.
    *
-   * @param forges one forge instance per persona, each with that persona's token
+   * @param forges one forge instance per persona, each with that persona's token; a step needs only
+   *     the personas it acts as (a review job has just its reviewer's)
    * @param executor runs the stage containers
    * @param options the label scheme, timeouts, trusted labellers
    * @param records where each stage's run record goes besides the progress comment
