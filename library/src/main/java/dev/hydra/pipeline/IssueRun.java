@@ -33,10 +33,6 @@ final class IssueRun {
     this.number = number;
   }
 
-  PipelineContext context() {
-    return context;
-  }
-
   RepoRef repo() {
     return repo;
   }
