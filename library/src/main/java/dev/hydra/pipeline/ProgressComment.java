@@ -1,18 +1,25 @@
 package dev.hydra.pipeline;
 
+import dev.hydra.forge.Comment;
+import dev.hydra.forge.Forge;
+import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.RepoRef;
 import dev.hydra.label.Stage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one progress comment on an issue: a hidden marker, status lines and a table of run records.
  * Parsed from and rendered to its body, so the comment itself carries what it shows. It is written
  * when the build ends and edited when the decision is taken; the labels show the live state, and
- * when a stage started is read from the issue's label history, not from here.
+ * when a stage started is read from the issue's label history, not from here. During one run it is
+ * found once ({@link #find}) or started new, then saved in place ({@link #save}).
  */
 final class ProgressComment {
 
@@ -21,6 +28,7 @@ final class ProgressComment {
   private final int issue;
   private final Map<String, String> rows = new LinkedHashMap<>();
   private final List<String> notes = new ArrayList<>();
+  private @Nullable Long id;
 
   ProgressComment(int issue) {
     this.issue = issue;
@@ -42,6 +50,33 @@ final class ProgressComment {
       }
     }
     return c;
+  }
+
+  /**
+   * The builder's progress comment on the issue, or a new one (posted at its first {@link #save})
+   * when there is none.
+   *
+   * @param author the builder's login
+   */
+  static ProgressComment find(Forge builder, RepoRef repo, int issue, String author)
+      throws ForgeException {
+    Optional<Comment> found = builder.findComment(repo, issue, marker(issue), author);
+    if (found.isEmpty()) {
+      return new ProgressComment(issue);
+    }
+    ProgressComment comment = parse(issue, found.get().body());
+    comment.id = found.get().id();
+    return comment;
+  }
+
+  /** Posts the comment the first time, edits it in place after. */
+  void save(Forge builder, RepoRef repo) throws ForgeException {
+    Long existing = id;
+    if (existing == null) {
+      id = builder.comment(repo, issue, render()).id();
+    } else {
+      builder.editComment(repo, existing, render());
+    }
   }
 
   void record(RunRecord record) {
