@@ -371,6 +371,7 @@ public final class ModelGateway implements AutoCloseable {
       answered = true;
       exchange.getResponseHeaders().putAll(HeaderPolicy.toClient(headers, masker));
       exchange.sendResponseHeaders(response.statusCode(), 0);
+      boolean counted = false;
       try (InputStream in = response.body();
           OutputStream out = exchange.getResponseBody()) {
         byte[] buffer = new byte[8192];
@@ -379,22 +380,31 @@ public final class ModelGateway implements AutoCloseable {
           out.flush();
           tap.accept(buffer, 0, n);
         }
+        // Counted before the answer is closed, so a client that has read it sees it counted.
+        counted = count(account, response.statusCode(), tap);
       } finally {
-        TokenUsage usage = tap.usage();
-        ledger.call(new UpstreamCall(account, response.statusCode(), usage));
-        log(
-            "model request "
-                + number
-                + " on "
-                + account
-                + ": HTTP "
-                + response.statusCode()
-                + ", "
-                + usage.input()
-                + " input and "
-                + usage.output()
-                + " output tokens");
+        if (!counted) {
+          count(account, response.statusCode(), tap);
+        }
       }
+    }
+
+    private boolean count(String account, int status, UsageTap tap) {
+      TokenUsage usage = tap.usage();
+      ledger.call(new UpstreamCall(account, status, usage));
+      log(
+          "model request "
+              + number
+              + " on "
+              + account
+              + ": HTTP "
+              + status
+              + ", "
+              + usage.input()
+              + " input and "
+              + usage.output()
+              + " output tokens");
+      return true;
     }
 
     private void hold(int status, Map<String, List<String>> headers, byte[] error) {
