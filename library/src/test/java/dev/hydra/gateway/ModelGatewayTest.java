@@ -25,7 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -281,6 +283,31 @@ class ModelGatewayTest {
     assertThat(upstream.seen().get(2).credential())
         .as("the parked token is skipped until it resets")
         .isEqualTo(key2);
+  }
+
+  @Test
+  void requestsInParallelShareThePoolAndAreEachAnsweredAndCounted() throws Exception {
+    start(key1, key2);
+    upstream.answer(Answer.error(429, "rate_limit_error", Map.of("retry-after", "60")));
+    for (int i = 0; i < 8; i++) {
+      upstream.answer(Answer.events("parallel"));
+    }
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      answers.add(
+          client.sendAsync(
+              post("x-api-key", PLACEHOLDER).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      assertThat(answer.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    StageUsage usage = gateway.usage();
+    assertThat(usage.requests()).isEqualTo(8);
+    assertThat(usage.calls()).hasSize(9);
+    assertThat(usage.calls()).extracting(UpstreamCall::status).containsOnlyOnce(429);
+    assertThat(usage.tokens().total()).isEqualTo(8 * 17);
+    assertThat(pool.exhausted()).containsKey("account-1");
+    assertThat(upstream.seen()).hasSize(9);
   }
 
   @Test
