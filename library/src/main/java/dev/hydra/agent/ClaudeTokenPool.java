@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * a reset time, or quarantined because it was refused.
  *
  * <p>Tokens are named ({@code account-1}); the pool never holds their values, so it can be logged
- * and saved in a state file for long-running modes ({@link TokenPoolState}).
+ * and saved in a state file for long-running modes ({@link TokenPoolState}). It is thread-safe: the
+ * model gateway rotates per request, and requests run in parallel.
  */
 public final class ClaudeTokenPool {
 
@@ -50,7 +51,7 @@ public final class ClaudeTokenPool {
    *
    * @return the token's name, or empty when none can be used now
    */
-  public Optional<String> next(Instant now) {
+  public synchronized Optional<String> next(Instant now) {
     for (String name : order) {
       if (quarantined.containsKey(name)) {
         continue;
@@ -70,7 +71,7 @@ public final class ClaudeTokenPool {
    * @param resetsAt when its limit resets; null when unknown ({@link #UNKNOWN_RESET} from now)
    * @param now the current time
    */
-  public void markExhausted(String name, @Nullable Instant resetsAt, Instant now) {
+  public synchronized void markExhausted(String name, @Nullable Instant resetsAt, Instant now) {
     requireKnown(name);
     Instant until = resetsAt != null && resetsAt.isAfter(now) ? resetsAt : now.plus(UNKNOWN_RESET);
     exhaustedUntil.merge(name, until, (a, b) -> a.isAfter(b) ? a : b);
@@ -82,13 +83,13 @@ public final class ClaudeTokenPool {
    * @param name the token
    * @param why what showed it was refused
    */
-  public void quarantine(String name, String why) {
+  public synchronized void quarantine(String name, String why) {
     requireKnown(name);
     quarantined.put(name, why);
   }
 
   /** The earliest time an exhausted, non-quarantined token becomes usable again. */
-  public Optional<Instant> nextReset(Instant now) {
+  public synchronized Optional<Instant> nextReset(Instant now) {
     return exhaustedUntil.entrySet().stream()
         .filter(e -> !quarantined.containsKey(e.getKey()) && e.getValue().isAfter(now))
         .map(Map.Entry::getValue)
@@ -96,17 +97,17 @@ public final class ClaudeTokenPool {
   }
 
   /** The quarantined tokens and why. */
-  public Map<String, String> quarantined() {
+  public synchronized Map<String, String> quarantined() {
     return Map.copyOf(quarantined);
   }
 
   /** The exhausted tokens and until when. */
-  public Map<String, Instant> exhausted() {
+  public synchronized Map<String, Instant> exhausted() {
     return Map.copyOf(exhaustedUntil);
   }
 
   /** Restores what a state file remembered, ignoring tokens no longer configured. */
-  public void restore(Map<String, Instant> exhausted, Map<String, String> quarantine) {
+  public synchronized void restore(Map<String, Instant> exhausted, Map<String, String> quarantine) {
     exhausted.forEach(
         (name, until) -> {
           if (order.contains(name)) {
@@ -122,7 +123,7 @@ public final class ClaudeTokenPool {
   }
 
   /** A one-line summary for messages: which tokens are out, and why. */
-  public String describe(Instant now) {
+  public synchronized String describe(Instant now) {
     List<String> parts = new ArrayList<>();
     for (String name : order) {
       if (quarantined.containsKey(name)) {

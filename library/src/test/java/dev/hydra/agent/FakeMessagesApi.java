@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * real API. Every request is recorded, so a test can check that nothing but {@code POST
  * /v1/messages} was asked for.
  */
-final class FakeMessagesApi implements AutoCloseable {
+public final class FakeMessagesApi implements AutoCloseable {
 
   /**
    * One response.
@@ -38,28 +38,28 @@ final class FakeMessagesApi implements AutoCloseable {
    *     request) or an API error type such as {@code overloaded_error}
    * @param message the text, or the error message
    */
-  record Reply(int status, Map<String, String> headers, String kind, String message) {
-    Reply {
+  public record Reply(int status, Map<String, String> headers, String kind, String message) {
+    public Reply {
       headers = Map.copyOf(headers);
     }
 
     /** A successful text answer. */
-    static Reply text(String text) {
+    public static Reply text(String text) {
       return new Reply(200, Map.of(), "text", text);
     }
 
     /** A successful answer that calls the read-only Glob tool, so that a second turn follows. */
-    static Reply toolCall() {
+    public static Reply toolCall() {
       return new Reply(200, Map.of(), "tool", "");
     }
 
     /** An API error: {@code {"type":"error","error":{"type":…,"message":…}}}. */
-    static Reply error(int status, String type, String message) {
+    public static Reply error(int status, String type, String message) {
       return new Reply(status, Map.of(), type, message);
     }
 
     /** The same reply with more headers. */
-    Reply with(Map<String, String> more) {
+    public Reply with(Map<String, String> more) {
       Map<String, String> all = new LinkedHashMap<>(headers);
       all.putAll(more);
       return new Reply(status, all, kind, message);
@@ -72,39 +72,40 @@ final class FakeMessagesApi implements AutoCloseable {
    * @param method the HTTP method
    * @param path the path and query
    * @param credential the key or bearer token it carried; empty when none
+   * @param beta its {@code anthropic-beta} flags; empty when none
    */
-  record Request(String method, String path, String credential) {}
+  public record Request(String method, String path, String credential, String beta) {}
 
   private final HttpServer server;
   private final Map<String, List<Reply>> scripts = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
 
-  FakeMessagesApi() throws IOException {
+  public FakeMessagesApi() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
   /** The base URL for {@code ANTHROPIC_BASE_URL}. */
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** Sets what a credential's requests get, in order; the last reply repeats. */
-  FakeMessagesApi script(String credential, Reply... replies) {
+  public FakeMessagesApi script(String credential, Reply... replies) {
     scripts.put(credential, List.of(replies));
     served.remove(credential);
     return this;
   }
 
   /** Every request so far. */
-  List<Request> requests() {
+  public List<Request> requests() {
     return List.copyOf(requests);
   }
 
   /** Forgets the requests seen so far. */
-  void clearRequests() {
+  public void clearRequests() {
     requests.clear();
   }
 
@@ -119,7 +120,11 @@ final class FakeMessagesApi implements AutoCloseable {
       String credential = credential(exchange);
       requests.add(
           new Request(
-              exchange.getRequestMethod(), exchange.getRequestURI().toString(), credential));
+              exchange.getRequestMethod(),
+              exchange.getRequestURI().toString(),
+              credential,
+              String.join(
+                  ",", exchange.getRequestHeaders().getOrDefault("anthropic-beta", List.of()))));
       List<Reply> script = scripts.get(credential);
       if (!exchange.getRequestURI().getPath().equals("/v1/messages") || script == null) {
         send(exchange, 404, Map.of(), "application/json", error("not_found_error", "no script"));

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Assumptions;
  * stdin closed, and a timeout. Without the package the tests are skipped, or fail with {@code
  * HYDRA_REQUIRE_FIXTURES=1} (CI).
  */
-final class RealClaudeCli {
+public final class RealClaudeCli {
 
   static final String BIN = "test-fixtures/node_modules/.bin/claude";
   static final String MISSING =
@@ -36,7 +36,7 @@ final class RealClaudeCli {
   static final Duration TIMEOUT = Duration.ofSeconds(40);
 
   /** How the CLI is given its credential. */
-  enum Credential {
+  public enum Credential {
     /** {@code ANTHROPIC_API_KEY}: a Console API key, sent as {@code x-api-key}. */
     API_KEY,
     /** {@code CLAUDE_CODE_OAUTH_TOKEN}: a subscription token, sent as a bearer token. */
@@ -52,20 +52,20 @@ final class RealClaudeCli {
    * @param exitCode the exit code
    * @param stderr what it wrote to stderr, for failure messages
    */
-  record Recording(List<String> lines, int exitCode, String stderr) {
-    Recording {
+  public record Recording(List<String> lines, int exitCode, String stderr) {
+    public Recording {
       lines = List.copyOf(lines);
     }
 
     /** Feeds every line to a fresh classifier. */
-    AgentOutcome outcome() {
+    public AgentOutcome outcome() {
       StreamJsonClassifier classifier = new StreamJsonClassifier();
       lines.forEach(classifier::accept);
       return classifier.outcome(exitCode);
     }
 
     /** The stream, for assertion messages. */
-    String describe() {
+    public String describe() {
       return "exit " + exitCode + "\n" + String.join("\n", lines) + "\nstderr: " + stderr;
     }
   }
@@ -83,7 +83,7 @@ final class RealClaudeCli {
    *
    * @param scratch a directory for the runs' homes and working directories
    */
-  static RealClaudeCli require(Path scratch) {
+  public static RealClaudeCli require(Path scratch) {
     Optional<Path> binary = locate();
     String problem = binary.isEmpty() ? MISSING : versionProblem(binary.get(), scratch);
     if (problem != null) {
@@ -108,7 +108,7 @@ final class RealClaudeCli {
   }
 
   /** Runs the CLI against any base URL, for example a closed loopback port. */
-  Recording run(String baseUrl, Credential credential, String token)
+  public Recording run(String baseUrl, Credential credential, String token)
       throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory(scratch, "run");
     Path home = Files.createDirectories(dir.resolve("home"));
