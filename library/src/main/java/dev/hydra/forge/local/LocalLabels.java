@@ -25,17 +25,7 @@ import java.util.TreeSet;
  * access and labels that exist in {@code repo.json}, and records a label event per label added or
  * removed (with the login as actor) and one timeline line.
  */
-final class LocalLabels {
-
-  private final LocalStore store;
-  private final LocalAccess access;
-  private final LocalTimeline timeline;
-
-  LocalLabels(LocalStore store, LocalAccess access, LocalTimeline timeline) {
-    this.store = store;
-    this.access = access;
-    this.timeline = timeline;
-  }
+record LocalLabels(LocalStore store, LocalAccess access, LocalTimeline timeline) {
 
   /** The work of a label write on one issue, as {@code login}, given the issue as it is. */
   @FunctionalInterface

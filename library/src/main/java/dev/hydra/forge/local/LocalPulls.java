@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * enforces (a draft is not merged, a stale head is refused, branch protection's approvals, closing
  * keywords close issues on a merge into the default branch).
  */
-final class LocalPulls {
+record LocalPulls(LocalStore store, LocalAccess access, LocalTimeline timeline) {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalForge.class);
 
@@ -49,16 +49,6 @@ final class LocalPulls {
   private static final Pattern CLOSES =
       Pattern.compile(
           "(?i)\\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\\s*:?\\s+#([1-9][0-9]{0,8})\\b");
-
-  private final LocalStore store;
-  private final LocalAccess access;
-  private final LocalTimeline timeline;
-
-  LocalPulls(LocalStore store, LocalAccess access, LocalTimeline timeline) {
-    this.store = store;
-    this.access = access;
-    this.timeline = timeline;
-  }
 
   PullRequest openDraftPullRequest(RepoRef repo, NewPullRequest request) throws ForgeException {
     return access.write(
@@ -124,30 +114,14 @@ final class LocalPulls {
   }
 
   void markReadyForReview(RepoRef repo, PullRequest pullRequest) throws ForgeException {
-    String login = access.login();
     int number = pullRequest.number();
-    store.locked(
+    authorWrite(
         repo,
-        () -> {
-          store.repo(repo);
-          PullFile p = store.existingPull(repo, number);
-          if (!p.author().equals(login)) {
-            access.require(
-                repo, login, Permission.WRITE, "mark pull request #" + number + " ready");
-          }
-          if (!p.open()) {
-            throw new ForgeConflictException(
-                "local forge: cannot mark pull request "
-                    + repo
-                    + "#"
-                    + number
-                    + " ready for review as "
-                    + access.who(login)
-                    + ": it is "
-                    + (p.merged() ? "merged" : "closed"),
-                422,
-                null);
-          }
+        number,
+        "mark pull request #" + number + " ready",
+        "mark",
+        " ready for review",
+        (login, r, p) -> {
           if (!p.draft()) {
             return false;
           }
@@ -158,21 +132,44 @@ final class LocalPulls {
   }
 
   void reopenPullRequest(RepoRef repo, int pullRequest) throws ForgeException {
+    authorWrite(
+        repo,
+        pullRequest,
+        "reopen pull request #" + pullRequest,
+        "close and reopen",
+        "",
+        (login, r, p) -> {
+          timeline.append(repo, "closed and reopened PR #" + pullRequest);
+          return true;
+        });
+  }
+
+  /**
+   * One locked change of an open pull request by its author, or by a login with write access to
+   * {@code action}; a closed or merged one is refused: "cannot {@code verb} pull request #n{@code
+   * after}".
+   */
+  private <T> T authorWrite(
+      RepoRef repo, int number, String action, String verb, String after, PullWrite<T> work)
+      throws ForgeException {
     String login = access.login();
-    store.locked(
+    return store.locked(
         repo,
         () -> {
-          store.repo(repo);
-          PullFile p = store.existingPull(repo, pullRequest);
+          RepoFile r = store.repo(repo);
+          PullFile p = store.existingPull(repo, number);
           if (!p.author().equals(login)) {
-            access.require(repo, login, Permission.WRITE, "reopen pull request #" + pullRequest);
+            access.require(repo, login, Permission.WRITE, action);
           }
           if (!p.open()) {
             throw new ForgeConflictException(
-                "local forge: cannot close and reopen pull request "
+                "local forge: cannot "
+                    + verb
+                    + " pull request "
                     + repo
                     + "#"
-                    + pullRequest
+                    + number
+                    + after
                     + " as "
                     + access.who(login)
                     + ": it is "
@@ -180,8 +177,7 @@ final class LocalPulls {
                 422,
                 null);
           }
-          timeline.append(repo, "closed and reopened PR #" + pullRequest);
-          return true;
+          return work.apply(login, r, p);
         });
   }
 

@@ -17,25 +17,11 @@ import org.slf4j.LoggerFactory;
  * The append-only {@code timeline.log} of a repository, one line per side effect as a person at
  * this machine reads it, and the times the local forge records.
  */
-final class LocalTimeline {
+record LocalTimeline(LocalStore store, String actor, Clock clock) {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalForge.class);
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
-
-  private final LocalStore store;
-  private final String actor;
-  private final Clock clock;
-
-  LocalTimeline(LocalStore store, String actor, Clock clock) {
-    this.store = store;
-    this.actor = actor;
-    this.clock = clock;
-  }
-
-  Clock clock() {
-    return clock;
-  }
 
   /** Now, to the millisecond, ISO-8601: the time a change records. */
   String now() {
