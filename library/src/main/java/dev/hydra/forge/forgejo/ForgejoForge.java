@@ -9,7 +9,6 @@ import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeConflictException;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.ForgeForbiddenException;
-import dev.hydra.forge.ForgeNotFoundException;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.forge.Issue;
@@ -54,7 +53,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,7 +116,7 @@ public final class ForgejoForge implements Forge {
   private final IssueApi issues;
   private final RepositoryApi repositories;
   private final UserApi users;
-  private final Map<RepoRef, Map<String, Label>> labelCache = new ConcurrentHashMap<>();
+  private final ForgejoLabels labelIds;
   private final KnownLogin login;
 
   /**
@@ -144,6 +142,7 @@ public final class ForgejoForge implements Forge {
     // Before the API objects are made: they copy the base URI and client when constructed.
     client.updateBaseUri(transport.resolve("").toString());
     this.issues = new IssueApi(client);
+    this.labelIds = new ForgejoLabels(issues);
     this.repositories = new RepositoryApi(client);
     this.users = new UserApi(client);
   }
@@ -270,7 +269,7 @@ public final class ForgejoForge implements Forge {
     Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
     List<Object> ids = new ArrayList<>();
     for (String name : new TreeSet<>(labels)) {
-      ids.add(labelId(attempt, repo, name));
+      ids.add(labelIds.id(attempt, repo, name));
     }
     List<String> after = new ArrayList<>();
     for (Label l :
@@ -292,7 +291,7 @@ public final class ForgejoForge implements Forge {
     Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
     List<Object> ids = new ArrayList<>();
     for (String name : new TreeSet<>(labels)) {
-      ids.add(labelId(attempt, repo, name));
+      ids.add(labelIds.id(attempt, repo, name));
     }
     call(
         attempt,
@@ -302,60 +301,11 @@ public final class ForgejoForge implements Forge {
   }
 
   /** The ID of a label by name, from the instance's cache, re-read once when it is missing. */
-  private long labelId(Attempt attempt, RepoRef repo, String name) throws ForgeException {
-    Label label = labels(attempt, repo, false).get(name);
-    if (label == null || label.getId() == null) {
-      label = labels(attempt, repo, true).get(name);
-    }
-    if (label == null || label.getId() == null) {
-      throw new ForgeNotFoundException(
-          Texts.oneLine(
-              "the label "
-                  + Texts.quote(name)
-                  + " does not exist in "
-                  + repo
-                  + ", so the "
-                  + persona()
-                  + " persona cannot "
-                  + attempt.operation().action()
-                  + " "
-                  + attempt.target()
-                  + "; run `hydra labels seed --repo "
-                  + repo
-                  + "` with the same label prefix"),
-          0,
-          null);
-    }
-    return label.getId();
-  }
-
-  /** The repository's labels by name, read once per instance (all pages) unless refreshed. */
-  private Map<String, Label> labels(Attempt attempt, RepoRef repo, boolean refresh)
-      throws ForgeException {
-    Map<String, Label> cached = labelCache.get(repo);
-    if (cached != null && !refresh) {
-      return cached;
-    }
-    Map<String, Label> byName = new ConcurrentHashMap<>();
-    for (Label label :
-        pages(
-            attempt,
-            Paging.TOTAL_COUNT,
-            (page, limit) ->
-                issues.issueListLabelsWithHttpInfo(repo.owner(), repo.name(), page, limit))) {
-      if (label.getName() != null) {
-        byName.putIfAbsent(label.getName(), label);
-      }
-    }
-    labelCache.put(repo, byName);
-    return byName;
-  }
-
   @Override
   public List<LabelSpec> labels(RepoRef repo) throws ForgeException {
     Attempt attempt = attempt(Operation.LIST_LABELS, repo.fullName());
     List<LabelSpec> specs = new ArrayList<>();
-    for (Label label : labels(attempt, repo, true).values()) {
+    for (Label label : labelIds.byName(attempt, repo, true).values()) {
       specs.add(ForgejoMapping.label(label));
     }
     specs.sort(java.util.Comparator.comparing(LabelSpec::name));
@@ -367,7 +317,7 @@ public final class ForgejoForge implements Forge {
     Attempt attempt =
         attempt(
             Operation.UPSERT_LABEL, repo.fullName() + " (label " + Texts.quote(label.name()) + ")");
-    Map<String, Label> known = labels(attempt, repo, false);
+    Map<String, Label> known = labelIds.byName(attempt, repo, false);
     Label current = known.get(label.name());
     if (current == null) {
       Label created =
