@@ -242,10 +242,12 @@ public final class GitHubForge implements Forge {
   public List<String> addLabels(RepoRef repo, int issue, Set<String> labels) throws ForgeException {
     Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
     HttpResponse<byte[]> response =
-        http.rest(
+        http.toIssue(
             attempt,
             "POST",
-            http.repoPath(repo, "/issues/" + issue + "/labels"),
+            repo,
+            issue,
+            "labels",
             Map.of("labels", new ArrayList<>(new TreeSet<>(labels))));
     return GitHubWire.names(
         GitHubRest.read(attempt, response, new TypeReference<List<GitHubWire.LabelName>>() {}));
@@ -255,10 +257,12 @@ public final class GitHubForge implements Forge {
   public void setLabels(RepoRef repo, int issue, Set<String> labels) throws ForgeException {
     Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
     // One PUT replaces the whole set (GitHub "Set labels for an issue"); sorted for stable bodies.
-    http.rest(
+    http.toIssue(
         attempt,
         "PUT",
-        http.repoPath(repo, "/issues/" + issue + "/labels"),
+        repo,
+        issue,
+        "labels",
         Map.of("labels", new ArrayList<>(new TreeSet<>(labels))));
   }
 
@@ -355,11 +359,7 @@ public final class GitHubForge implements Forge {
   public Comment comment(RepoRef repo, int issue, String body) throws ForgeException {
     Attempt attempt = attempt(Operation.COMMENT, repo.fullName() + "#" + issue);
     HttpResponse<byte[]> response =
-        http.rest(
-            attempt,
-            "POST",
-            http.repoPath(repo, "/issues/" + issue + "/comments"),
-            Map.of("body", body));
+        http.toIssue(attempt, "POST", repo, issue, "comments", Map.of("body", body));
     return GitHubRest.read(attempt, response, new TypeReference<GitHubWire.IssueComment>() {})
         .toComment();
   }

@@ -156,6 +156,13 @@ final class GitHubRest {
     }
   }
 
+  /** A request to one of an issue's sub-resources: {@code labels} or {@code comments}. */
+  HttpResponse<byte[]> toIssue(
+      Attempt attempt, String method, RepoRef repo, int issue, String what, Object body)
+      throws ForgeException {
+    return rest(attempt, method, repoPath(repo, "/issues/" + issue + "/" + what), body);
+  }
+
   /** Every page of one of an issue's listings: {@code events} or {@code comments}. */
   <T> List<T> issueListing(
       Attempt attempt, RepoRef repo, int issue, String what, TypeReference<List<T>> type)
