@@ -21,6 +21,7 @@ import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
+import dev.hydra.forge.fake.FakeForgejo;
 import dev.hydra.forge.forgejo.ForgejoForge;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Stage;

@@ -18,6 +18,7 @@ import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.RepoRef;
+import dev.hydra.forge.fake.FakeGitHub;
 import dev.hydra.forge.github.GitHubForge;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Stage;

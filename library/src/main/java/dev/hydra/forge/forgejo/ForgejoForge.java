@@ -1,12 +1,14 @@
 package dev.hydra.forge.forgejo;
 
+import static dev.hydra.forge.forgejo.ForgejoCalls.call;
+import static dev.hydra.forge.forgejo.ForgejoCalls.pages;
+
 import dev.hydra.forge.Comment;
 import dev.hydra.forge.CommitStatus;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeConflictException;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.ForgeForbiddenException;
-import dev.hydra.forge.ForgeNotFoundException;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.forge.Issue;
@@ -17,12 +19,12 @@ import dev.hydra.forge.Permission;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.Review;
+import dev.hydra.forge.forgejo.ForgejoCalls.Paging;
 import dev.hydra.forge.forgejo.client.api.IssueApi;
 import dev.hydra.forge.forgejo.client.api.RepositoryApi;
 import dev.hydra.forge.forgejo.client.api.UserApi;
 import dev.hydra.forge.forgejo.client.invoker.ApiClient;
 import dev.hydra.forge.forgejo.client.invoker.ApiException;
-import dev.hydra.forge.forgejo.client.invoker.ApiResponse;
 import dev.hydra.forge.forgejo.client.model.CreateIssueCommentOption;
 import dev.hydra.forge.forgejo.client.model.CreateLabelOption;
 import dev.hydra.forge.forgejo.client.model.CreatePullRequestOption;
@@ -37,8 +39,8 @@ import dev.hydra.forge.forgejo.client.model.Label;
 import dev.hydra.forge.forgejo.client.model.MergePullRequestOption;
 import dev.hydra.forge.forgejo.client.model.TimelineComment;
 import dev.hydra.forge.transport.BoundTransport;
-import dev.hydra.forge.transport.ForgeErrors;
 import dev.hydra.forge.transport.ForgeErrors.Attempt;
+import dev.hydra.forge.transport.KnownLogin;
 import dev.hydra.forge.transport.LabelColors;
 import dev.hydra.forge.transport.Operation;
 import dev.hydra.text.Texts;
@@ -49,11 +51,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,8 +116,8 @@ public final class ForgejoForge implements Forge {
   private final IssueApi issues;
   private final RepositoryApi repositories;
   private final UserApi users;
-  private final Map<RepoRef, Map<String, Label>> labelCache = new ConcurrentHashMap<>();
-  private volatile @Nullable String login;
+  private final ForgejoLabels labelIds;
+  private final KnownLogin login;
 
   /**
    * Creates the adapter for one persona. Sends nothing.
@@ -131,6 +130,7 @@ public final class ForgejoForge implements Forge {
    */
   public ForgejoForge(URI apiUrl, String persona, String token, ForgeOptions options) {
     this.transport = new BoundTransport(ForgeType.FORGEJO, apiUrl, persona, token, options);
+    this.login = new KnownLogin(transport);
     HttpClient http = new TransportHttpClient(transport);
     ApiClient client =
         new ApiClient() {
@@ -142,6 +142,7 @@ public final class ForgejoForge implements Forge {
     // Before the API objects are made: they copy the base URI and client when constructed.
     client.updateBaseUri(transport.resolve("").toString());
     this.issues = new IssueApi(client);
+    this.labelIds = new ForgejoLabels(issues);
     this.repositories = new RepositoryApi(client);
     this.users = new UserApi(client);
   }
@@ -158,14 +159,7 @@ public final class ForgejoForge implements Forge {
 
   @Override
   public String currentUser() throws ForgeException {
-    String known = login;
-    if (known != null) {
-      return known;
-    }
-    Attempt attempt = attempt(Operation.CURRENT_USER, transport.host());
-    String fetched = ForgejoMapping.login(call(attempt, users::userGetCurrent));
-    login = fetched;
-    return fetched;
+    return login.get(attempt -> ForgejoMapping.login(call(attempt, users::userGetCurrent)));
   }
 
   @Override
@@ -184,7 +178,7 @@ public final class ForgejoForge implements Forge {
           repositories.repoGetRepoPermissions(repo.owner(), repo.name(), user).getPermission());
     } catch (ApiException e) {
       if (e.getCode() != 403) {
-        throw translate(attempt, e, "");
+        throw ForgejoCalls.translate(attempt, e, "");
       }
       if (user.equalsIgnoreCase(repo.owner())) {
         LOG.info(
@@ -275,7 +269,7 @@ public final class ForgejoForge implements Forge {
     Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
     List<Object> ids = new ArrayList<>();
     for (String name : new TreeSet<>(labels)) {
-      ids.add(labelId(attempt, repo, name));
+      ids.add(labelIds.id(attempt, repo, name));
     }
     List<String> after = new ArrayList<>();
     for (Label l :
@@ -297,7 +291,7 @@ public final class ForgejoForge implements Forge {
     Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
     List<Object> ids = new ArrayList<>();
     for (String name : new TreeSet<>(labels)) {
-      ids.add(labelId(attempt, repo, name));
+      ids.add(labelIds.id(attempt, repo, name));
     }
     call(
         attempt,
@@ -307,60 +301,11 @@ public final class ForgejoForge implements Forge {
   }
 
   /** The ID of a label by name, from the instance's cache, re-read once when it is missing. */
-  private long labelId(Attempt attempt, RepoRef repo, String name) throws ForgeException {
-    Label label = labels(attempt, repo, false).get(name);
-    if (label == null || label.getId() == null) {
-      label = labels(attempt, repo, true).get(name);
-    }
-    if (label == null || label.getId() == null) {
-      throw new ForgeNotFoundException(
-          Texts.oneLine(
-              "the label "
-                  + Texts.quote(name)
-                  + " does not exist in "
-                  + repo
-                  + ", so the "
-                  + persona()
-                  + " persona cannot "
-                  + attempt.operation().action()
-                  + " "
-                  + attempt.target()
-                  + "; run `hydra labels seed --repo "
-                  + repo
-                  + "` with the same label prefix"),
-          0,
-          null);
-    }
-    return label.getId();
-  }
-
-  /** The repository's labels by name, read once per instance (all pages) unless refreshed. */
-  private Map<String, Label> labels(Attempt attempt, RepoRef repo, boolean refresh)
-      throws ForgeException {
-    Map<String, Label> cached = labelCache.get(repo);
-    if (cached != null && !refresh) {
-      return cached;
-    }
-    Map<String, Label> byName = new ConcurrentHashMap<>();
-    for (Label label :
-        pages(
-            attempt,
-            Paging.TOTAL_COUNT,
-            (page, limit) ->
-                issues.issueListLabelsWithHttpInfo(repo.owner(), repo.name(), page, limit))) {
-      if (label.getName() != null) {
-        byName.putIfAbsent(label.getName(), label);
-      }
-    }
-    labelCache.put(repo, byName);
-    return byName;
-  }
-
   @Override
   public List<LabelSpec> labels(RepoRef repo) throws ForgeException {
     Attempt attempt = attempt(Operation.LIST_LABELS, repo.fullName());
     List<LabelSpec> specs = new ArrayList<>();
-    for (Label label : labels(attempt, repo, true).values()) {
+    for (Label label : labelIds.byName(attempt, repo, true).values()) {
       specs.add(ForgejoMapping.label(label));
     }
     specs.sort(java.util.Comparator.comparing(LabelSpec::name));
@@ -372,7 +317,7 @@ public final class ForgejoForge implements Forge {
     Attempt attempt =
         attempt(
             Operation.UPSERT_LABEL, repo.fullName() + " (label " + Texts.quote(label.name()) + ")");
-    Map<String, Label> known = labels(attempt, repo, false);
+    Map<String, Label> known = labelIds.byName(attempt, repo, false);
     Label current = known.get(label.name());
     if (current == null) {
       Label created =
@@ -632,99 +577,5 @@ public final class ForgejoForge implements Forge {
 
   private Attempt attempt(Operation operation, String target) {
     return new Attempt(transport, operation, target);
-  }
-
-  /** A generated-client call; its exceptions are translated once, here. */
-  @FunctionalInterface
-  private interface ForgejoCall<T> {
-    T run() throws ApiException;
-  }
-
-  /** One page of a listing. */
-  @FunctionalInterface
-  private interface PageCall<T> {
-    ApiResponse<List<T>> fetch(int page, int limit) throws ApiException;
-  }
-
-  private <T> T call(Attempt attempt, ForgejoCall<T> call) throws ForgeException {
-    return call(attempt, call, "");
-  }
-
-  private <T> T call(Attempt attempt, ForgejoCall<T> call, String conflictHint)
-      throws ForgeException {
-    try {
-      return call.run();
-    } catch (ApiException e) {
-      throw translate(attempt, e, conflictHint);
-    }
-  }
-
-  /**
-   * The generated client's one exception: an error status with its body, or (code 0) the
-   * transport's failure or an unreadable answer as its cause.
-   */
-  static ForgeException translate(Attempt attempt, ApiException e, String conflictHint) {
-    if (e.getCode() >= 300) {
-      return ForgeErrors.fromStatus(
-          attempt, e.getCode(), ForgejoMapping.orEmpty(e.getResponseBody()), conflictHint, e);
-    }
-    return ForgeErrors.fromFailure(attempt, e);
-  }
-
-  /** How a listing shows that it has been read to its end. */
-  private enum Paging {
-    /**
-     * {@code X-Total-Count} is the size of the whole listing ({@code issueListLabels}, {@code
-     * repoListPullRequests}); without it, a short page is the last.
-     */
-    TOTAL_COUNT,
-    /**
-     * Only an empty page ends it. {@code issueGetCommentsAndTimeline} sets {@code X-Total-Count} to
-     * the number of items on the page it answers ({@code ListIssueCommentsAndTimeline}: {@code
-     * SetTotalCountHeader(int64(len(apiComments)))}), and drops from a page the items the token may
-     * not see (code comments, references from repositories it cannot read), so neither the header
-     * nor a short page says that no page follows.
-     */
-    UNTIL_EMPTY
-  }
-
-  /** Reads every page of a listing, {@link #PAGE_SIZE} items asked per page. */
-  private <T> List<T> pages(Attempt attempt, Paging paging, PageCall<T> call)
-      throws ForgeException {
-    List<T> all = new ArrayList<>();
-    for (int page = 1; page <= MAX_PAGES; page++) {
-      int current = page;
-      ApiResponse<List<T>> response = call(attempt, () -> call.fetch(current, PAGE_SIZE));
-      List<T> items = response.getData() == null ? List.of() : response.getData();
-      all.addAll(items);
-      OptionalLong total = totalCount(response.getHeaders());
-      boolean more =
-          switch (paging) {
-            case TOTAL_COUNT ->
-                total.isPresent() ? all.size() < total.getAsLong() : items.size() >= PAGE_SIZE;
-            case UNTIL_EMPTY -> true;
-          };
-      if (items.isEmpty() || !more) {
-        return all;
-      }
-    }
-    LOG.warn("stopped after {} pages when trying to {}", MAX_PAGES, attempt.target());
-    return all;
-  }
-
-  private static OptionalLong totalCount(@Nullable Map<String, List<String>> headers) {
-    if (headers == null) {
-      return OptionalLong.empty();
-    }
-    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-      if ("x-total-count".equalsIgnoreCase(header.getKey()) && !header.getValue().isEmpty()) {
-        try {
-          return OptionalLong.of(Long.parseLong(header.getValue().get(0).strip()));
-        } catch (NumberFormatException e) {
-          return OptionalLong.empty();
-        }
-      }
-    }
-    return OptionalLong.empty();
   }
 }

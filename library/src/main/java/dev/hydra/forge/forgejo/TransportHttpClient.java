@@ -49,23 +49,7 @@ final class TransportHttpClient extends HttpClient {
   static <T> T deliver(HttpResponse<byte[]> response, HttpResponse.BodyHandler<T> handler)
       throws IOException, InterruptedException {
     HttpResponse.BodySubscriber<T> subscriber =
-        handler.apply(
-            new HttpResponse.ResponseInfo() {
-              @Override
-              public int statusCode() {
-                return response.statusCode();
-              }
-
-              @Override
-              public HttpHeaders headers() {
-                return response.headers();
-              }
-
-              @Override
-              public Version version() {
-                return response.version();
-              }
-            });
+        handler.apply(new Info(response.statusCode(), response.headers(), response.version()));
     subscriber.onSubscribe(
         new Flow.Subscription() {
           @Override
@@ -148,6 +132,10 @@ final class TransportHttpClient extends HttpClient {
   public Optional<Executor> executor() {
     return Optional.empty();
   }
+
+  /** What a body handler is told of the response before its body. */
+  private record Info(int statusCode, HttpHeaders headers, HttpClient.Version version)
+      implements HttpResponse.ResponseInfo {}
 
   /** A response whose body was already delivered to the caller's handler. */
   private static final class Response<T> implements HttpResponse<T> {

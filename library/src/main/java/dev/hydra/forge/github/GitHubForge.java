@@ -1,6 +1,5 @@
 package dev.hydra.forge.github;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.hydra.forge.Comment;
 import dev.hydra.forge.CommitStatus;
@@ -21,6 +20,7 @@ import dev.hydra.forge.Review;
 import dev.hydra.forge.transport.BoundTransport;
 import dev.hydra.forge.transport.ForgeErrors;
 import dev.hydra.forge.transport.ForgeErrors.Attempt;
+import dev.hydra.forge.transport.KnownLogin;
 import dev.hydra.forge.transport.LabelColors;
 import dev.hydra.forge.transport.Operation;
 import dev.hydra.json.Json;
@@ -28,10 +28,7 @@ import dev.hydra.text.Texts;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,9 +38,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
-import org.kohsuke.github.GHException;
-import org.kohsuke.github.GHFileNotFoundException;
 import org.kohsuke.github.GHLabel;
 import org.kohsuke.github.GHPullRequestReviewEvent;
 import org.kohsuke.github.GHRepository;
@@ -51,7 +45,6 @@ import org.kohsuke.github.GitHub;
 import org.kohsuke.github.GitHubAbuseLimitHandler;
 import org.kohsuke.github.GitHubBuilder;
 import org.kohsuke.github.GitHubRateLimitHandler;
-import org.kohsuke.github.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +100,7 @@ public final class GitHubForge implements Forge {
           + " { pullRequest { isDraft } } }";
 
   private final BoundTransport transport;
+  private final GitHubRest http;
   private final GitHub github;
   private final Map<RepoRef, GHRepository> repositories = new ConcurrentHashMap<>();
 
@@ -116,7 +110,7 @@ public final class GitHubForge implements Forge {
    */
   private final Map<RepoRef, Map<String, GHLabel>> listedLabels = new ConcurrentHashMap<>();
 
-  private volatile @Nullable String login;
+  private final KnownLogin login;
 
   /**
    * Creates the adapter for one persona. Sends nothing.
@@ -130,6 +124,8 @@ public final class GitHubForge implements Forge {
    */
   public GitHubForge(URI apiUrl, String persona, String token, ForgeOptions options) {
     this.transport = new BoundTransport(ForgeType.GITHUB, apiUrl, persona, token, options);
+    this.login = new KnownLogin(transport);
+    this.http = new GitHubRest(transport);
     try {
       // Not withOAuthToken(token): with a token but no login, build() sends GET /user to learn
       // the login and swallows any failure of it; one hidden request per persona per run. The
@@ -159,20 +155,13 @@ public final class GitHubForge implements Forge {
 
   @Override
   public String currentUser() throws ForgeException {
-    String known = login;
-    if (known != null) {
-      return known;
-    }
-    Attempt attempt = attempt(Operation.CURRENT_USER, transport.host());
-    String fetched = hub(attempt, () -> github.getMyself().getLogin());
-    login = fetched;
-    return fetched;
+    return login.get(attempt -> GitHubRest.hub(attempt, () -> github.getMyself().getLogin()));
   }
 
   @Override
   public Permission tokenPermission(RepoRef repo) throws ForgeException {
     Attempt attempt = attempt(Operation.TOKEN_PERMISSION, repo.fullName());
-    GHRepository fetched = hub(attempt, () -> github.getRepository(repo.fullName()));
+    GHRepository fetched = GitHubRest.hub(attempt, () -> github.getRepository(repo.fullName()));
     repositories.put(repo, fetched);
     if (fetched.hasAdminAccess()) {
       return Permission.ADMIN;
@@ -188,21 +177,24 @@ public final class GitHubForge implements Forge {
     Attempt attempt =
         attempt(Operation.USER_PERMISSION, repo.fullName() + " (user " + Texts.quote(user) + ")");
     HttpResponse<byte[]> response =
-        rest(
+        http.rest(
             attempt,
             "GET",
-            repoPath(repo, "/collaborators/" + segment(user) + "/permission"),
+            http.repoPath(repo, "/collaborators/" + GitHubRest.segment(user) + "/permission"),
             null);
     return GitHubWire.permission(
-        read(attempt, response, new TypeReference<GitHubWire.CollaboratorPermission>() {})
+        GitHubRest.read(
+                attempt, response, new TypeReference<GitHubWire.CollaboratorPermission>() {})
             .permission());
   }
 
   @Override
   public Issue issue(RepoRef repo, int number) throws ForgeException {
     Attempt attempt = attempt(Operation.READ_ISSUE, repo.fullName() + "#" + number);
-    HttpResponse<byte[]> response = rest(attempt, "GET", repoPath(repo, "/issues/" + number), null);
-    return read(attempt, response, new TypeReference<GitHubWire.IssueItem>() {}).toIssue();
+    HttpResponse<byte[]> response =
+        http.rest(attempt, "GET", http.repoPath(repo, "/issues/" + number), null);
+    return GitHubRest.read(attempt, response, new TypeReference<GitHubWire.IssueItem>() {})
+        .toIssue();
   }
 
   @Override
@@ -210,10 +202,8 @@ public final class GitHubForge implements Forge {
       throws ForgeException {
     Attempt attempt = attempt(Operation.LABEL_HISTORY, repo.fullName() + "#" + issue);
     List<GitHubWire.IssueEvent> events =
-        readPages(
-            attempt,
-            repoPath(repo, "/issues/" + issue + "/events?per_page=100"),
-            new TypeReference<List<GitHubWire.IssueEvent>>() {});
+        http.issueListing(
+            attempt, repo, issue, "events", new TypeReference<List<GitHubWire.IssueEvent>>() {});
     return GitHubWire.lastLabeled(events, label);
   }
 
@@ -231,10 +221,10 @@ public final class GitHubForge implements Forge {
     HttpResponse<byte[]> response;
     try {
       response =
-          rest(
+          http.rest(
               attempt,
               "DELETE",
-              repoPath(repo, "/issues/" + issue + "/labels/" + segment(label)),
+              http.repoPath(repo, "/issues/" + issue + "/labels/" + GitHubRest.segment(label)),
               null);
     } catch (ForgeNotFoundException e) {
       if (String.valueOf(e.getMessage()).contains(LABEL_NOT_ON_ISSUE)) {
@@ -244,30 +234,35 @@ public final class GitHubForge implements Forge {
     }
     return Optional.of(
         GitHubWire.names(
-            read(attempt, response, new TypeReference<List<GitHubWire.LabelName>>() {})));
+            GitHubRest.read(
+                attempt, response, new TypeReference<List<GitHubWire.LabelName>>() {})));
   }
 
   @Override
   public List<String> addLabels(RepoRef repo, int issue, Set<String> labels) throws ForgeException {
     Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
     HttpResponse<byte[]> response =
-        rest(
+        http.toIssue(
             attempt,
             "POST",
-            repoPath(repo, "/issues/" + issue + "/labels"),
+            repo,
+            issue,
+            "labels",
             Map.of("labels", new ArrayList<>(new TreeSet<>(labels))));
     return GitHubWire.names(
-        read(attempt, response, new TypeReference<List<GitHubWire.LabelName>>() {}));
+        GitHubRest.read(attempt, response, new TypeReference<List<GitHubWire.LabelName>>() {}));
   }
 
   @Override
   public void setLabels(RepoRef repo, int issue, Set<String> labels) throws ForgeException {
     Attempt attempt = attempt(Operation.SET_LABELS, repo.fullName() + "#" + issue);
     // One PUT replaces the whole set (GitHub "Set labels for an issue"); sorted for stable bodies.
-    rest(
+    http.toIssue(
         attempt,
         "PUT",
-        repoPath(repo, "/issues/" + issue + "/labels"),
+        repo,
+        issue,
+        "labels",
         Map.of("labels", new ArrayList<>(new TreeSet<>(labels))));
   }
 
@@ -277,7 +272,7 @@ public final class GitHubForge implements Forge {
     GHRepository repository = repository(repo, attempt);
     Map<String, GHLabel> byName = new ConcurrentHashMap<>();
     List<LabelSpec> specs =
-        hub(
+        GitHubRest.hub(
             attempt,
             () -> {
               List<LabelSpec> listed = new ArrayList<>();
@@ -316,7 +311,7 @@ public final class GitHubForge implements Forge {
       }
     }
     Optional<GHLabel> existing =
-        hub(
+        GitHubRest.hub(
             attempt,
             () -> {
               try {
@@ -338,7 +333,7 @@ public final class GitHubForge implements Forge {
       throws ForgeException {
     if (existing.isEmpty()) {
       GHLabel created =
-          hub(
+          GitHubRest.hub(
               attempt,
               () -> repository.createLabel(label.name(), label.color(), label.description()));
       if (created != null) {
@@ -350,7 +345,7 @@ public final class GitHubForge implements Forge {
     LabelSpec have = spec(current);
     if (!have.color().equals(label.color()) || !have.description().equals(label.description())) {
       GHLabel updated =
-          hub(
+          GitHubRest.hub(
               attempt,
               () -> current.update().color(label.color()).description(label.description()).done());
       if (updated != null) {
@@ -364,12 +359,9 @@ public final class GitHubForge implements Forge {
   public Comment comment(RepoRef repo, int issue, String body) throws ForgeException {
     Attempt attempt = attempt(Operation.COMMENT, repo.fullName() + "#" + issue);
     HttpResponse<byte[]> response =
-        rest(
-            attempt,
-            "POST",
-            repoPath(repo, "/issues/" + issue + "/comments"),
-            Map.of("body", body));
-    return read(attempt, response, new TypeReference<GitHubWire.IssueComment>() {}).toComment();
+        http.toIssue(attempt, "POST", repo, issue, "comments", Map.of("body", body));
+    return GitHubRest.read(attempt, response, new TypeReference<GitHubWire.IssueComment>() {})
+        .toComment();
   }
 
   @Override
@@ -377,9 +369,11 @@ public final class GitHubForge implements Forge {
       throws ForgeException {
     Attempt attempt = attempt(Operation.FIND_COMMENT, repo.fullName() + "#" + issue);
     List<GitHubWire.IssueComment> comments =
-        readPages(
+        http.issueListing(
             attempt,
-            repoPath(repo, "/issues/" + issue + "/comments?per_page=100"),
+            repo,
+            issue,
+            "comments",
             new TypeReference<List<GitHubWire.IssueComment>>() {});
     return comments.stream()
         .map(GitHubWire.IssueComment::toComment)
@@ -390,7 +384,11 @@ public final class GitHubForge implements Forge {
   @Override
   public void editComment(RepoRef repo, long commentId, String body) throws ForgeException {
     Attempt attempt = attempt(Operation.EDIT_COMMENT, repo.fullName() + " comment " + commentId);
-    rest(attempt, "PATCH", repoPath(repo, "/issues/comments/" + commentId), Map.of("body", body));
+    http.rest(
+        attempt,
+        "PATCH",
+        http.repoPath(repo, "/issues/comments/" + commentId),
+        Map.of("body", body));
   }
 
   @Override
@@ -404,10 +402,12 @@ public final class GitHubForge implements Forge {
   private Optional<GitHubWire.PullRequestItem> findOpen(
       Attempt attempt, RepoRef repo, String branch) throws ForgeException {
     List<GitHubWire.PullRequestItem> items =
-        readPages(
+        http.readPages(
             attempt,
-            repoPath(
-                repo, "/pulls?state=open&per_page=100&head=" + query(repo.owner() + ":" + branch)),
+            http.repoPath(
+                repo,
+                "/pulls?state=open&per_page=100&head="
+                    + GitHubRest.query(repo.owner() + ":" + branch)),
             new TypeReference<List<GitHubWire.PullRequestItem>>() {});
     return items.stream().filter(pr -> pr.isHeadIn(repo, branch)).findFirst();
   }
@@ -428,13 +428,13 @@ public final class GitHubForge implements Forge {
     body.put("maintainer_can_modify", false);
     try {
       HttpResponse<byte[]> response =
-          rest(
+          http.rest(
               attempt,
               "POST",
-              repoPath(repo, "/pulls"),
+              http.repoPath(repo, "/pulls"),
               body,
               "a pull request for this head may already exist, or the head branch was not pushed");
-      return read(attempt, response, new TypeReference<GitHubWire.PullRequestItem>() {})
+      return GitHubRest.read(attempt, response, new TypeReference<GitHubWire.PullRequestItem>() {})
           .toPullRequest();
     } catch (ForgeConflictException e) {
       // 422 "A pull request already exists for owner:branch": a re-run; use that one (SPEC §4.1).
@@ -463,9 +463,9 @@ public final class GitHubForge implements Forge {
     PullRequest current = pullRequest;
     if (current.nodeId().isEmpty()) {
       HttpResponse<byte[]> response =
-          rest(attempt, "GET", repoPath(repo, "/pulls/" + pullRequest.number()), null);
+          http.rest(attempt, "GET", http.repoPath(repo, "/pulls/" + pullRequest.number()), null);
       current =
-          read(attempt, response, new TypeReference<GitHubWire.PullRequestItem>() {})
+          GitHubRest.read(attempt, response, new TypeReference<GitHubWire.PullRequestItem>() {})
               .toPullRequest();
     }
     if (!current.draft()) {
@@ -474,9 +474,9 @@ public final class GitHubForge implements Forge {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("query", READY_MUTATION);
     body.put("variables", Map.of("id", current.nodeId()));
-    HttpResponse<byte[]> response = rest(attempt, "POST", graphQlUrl(), body);
+    HttpResponse<byte[]> response = http.rest(attempt, "POST", graphQlUrl(), body);
     GitHubWire.GraphQlResponse answer =
-        read(attempt, response, new TypeReference<GitHubWire.GraphQlResponse>() {});
+        GitHubRest.read(attempt, response, new TypeReference<GitHubWire.GraphQlResponse>() {});
     List<GitHubWire.GraphQlError> errors = answer.errors();
     if (errors != null && !errors.isEmpty()) {
       GitHubWire.GraphQlError first = errors.get(0);
@@ -500,9 +500,9 @@ public final class GitHubForge implements Forge {
   public void reopenPullRequest(RepoRef repo, int pullRequest) throws ForgeException {
     Attempt attempt =
         attempt(Operation.REOPEN_PULL_REQUEST, repo.fullName() + " pull request #" + pullRequest);
-    URI path = repoPath(repo, "/pulls/" + pullRequest);
-    rest(attempt, "PATCH", path, Map.of("state", "closed"));
-    rest(attempt, "PATCH", path, Map.of("state", "open"));
+    URI path = http.repoPath(repo, "/pulls/" + pullRequest);
+    http.rest(attempt, "PATCH", path, Map.of("state", "closed"));
+    http.rest(attempt, "PATCH", path, Map.of("state", "open"));
   }
 
   /**
@@ -517,10 +517,10 @@ public final class GitHubForge implements Forge {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("sha", headSha);
     body.put("merge_method", "merge");
-    rest(
+    http.rest(
         attempt,
         "PUT",
-        repoPath(repo, "/pulls/" + pullRequest + "/merge"),
+        http.repoPath(repo, "/pulls/" + pullRequest + "/merge"),
         body,
         "the head moved since it was reviewed, or branch protection or checks forbid the merge;"
             + " review the new head");
@@ -545,10 +545,10 @@ public final class GitHubForge implements Forge {
     if (!comments.isEmpty()) {
       body.put("comments", comments);
     }
-    rest(
+    http.rest(
         attempt,
         "POST",
-        repoPath(repo, "/pulls/" + pullRequest + "/reviews"),
+        http.repoPath(repo, "/pulls/" + pullRequest + "/reviews"),
         body,
         "a line may be outside the diff, the commit may not be the head, or the persona may be"
             + " reviewing its own pull request");
@@ -576,7 +576,7 @@ public final class GitHubForge implements Forge {
     }
     body.put("description", status.description());
     body.put("context", status.context());
-    rest(attempt, "POST", repoPath(repo, "/statuses/" + segment(sha)), body);
+    http.rest(attempt, "POST", http.repoPath(repo, "/statuses/" + GitHubRest.segment(sha)), body);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -590,159 +590,13 @@ public final class GitHubForge implements Forge {
     if (cached != null) {
       return cached;
     }
-    GHRepository fetched = hub(attempt, () -> github.getRepository(repo.fullName()));
+    GHRepository fetched = GitHubRest.hub(attempt, () -> github.getRepository(repo.fullName()));
     repositories.put(repo, fetched);
     return fetched;
   }
 
-  /** A github-api call; its exceptions are translated once, here. */
-  @FunctionalInterface
-  private interface GitHubCall<T> {
-    T run() throws IOException;
-  }
-
-  private <T> T hub(Attempt attempt, GitHubCall<T> call) throws ForgeException {
-    return hub(attempt, call, "");
-  }
-
-  private <T> T hub(Attempt attempt, GitHubCall<T> call, String conflictHint)
-      throws ForgeException {
-    try {
-      return call.run();
-    } catch (IOException | GHException e) {
-      throw translate(attempt, e, conflictHint);
-    }
-  }
-
-  /**
-   * github-api's failures: {@link GHFileNotFoundException} (and a plain {@code
-   * FileNotFoundException} when the 404 had no body) for 404, {@link HttpException} with the status
-   * for other error responses (its message is the body), and the unchecked {@link GHException} from
-   * paging wrapping either. Anything else came from the transport (refused host, rate limit,
-   * timeout) or from reading the answer.
-   */
-  static ForgeException translate(Attempt attempt, Throwable failure, String conflictHint) {
-    if (failure instanceof GHException && failure.getCause() != null) {
-      return translate(attempt, failure.getCause(), conflictHint);
-    }
-    if (failure instanceof FileNotFoundException) {
-      return ForgeErrors.fromStatus(attempt, 404, jsonPart(failure.getMessage()), failure);
-    }
-    if (failure instanceof HttpException http && http.getResponseCode() >= 300) {
-      return ForgeErrors.fromStatus(
-          attempt, http.getResponseCode(), jsonPart(http.getMessage()), conflictHint, failure);
-    }
-    return ForgeErrors.fromFailure(attempt, failure);
-  }
-
-  /** github-api prefixes the body with the URL for 404s; the JSON starts at the first brace. */
-  private static String jsonPart(@Nullable String message) {
-    if (message == null) {
-      return "";
-    }
-    int brace = message.indexOf('{');
-    return brace < 0 ? "" : message.substring(brace);
-  }
-
-  // Plain REST through the same transport --------------------------------------------------------
-
-  private URI repoPath(RepoRef repo, String rest) {
-    return transport.resolve("/repos/" + repo.owner() + "/" + repo.name() + rest);
-  }
-
   /** GraphQL beside the REST API: {@code /graphql}, or {@code /api/graphql} on GHES. */
   URI graphQlUrl() {
-    String base = transport.resolve("").toString();
-    if (base.toLowerCase(Locale.ROOT).endsWith("/api/v3")) {
-      return URI.create(base.substring(0, base.length() - "/v3".length()) + "/graphql");
-    }
-    return URI.create(base + "/graphql");
-  }
-
-  private HttpResponse<byte[]> rest(Attempt attempt, String method, URI uri, @Nullable Object body)
-      throws ForgeException {
-    return rest(attempt, method, uri, body, "");
-  }
-
-  private HttpResponse<byte[]> rest(
-      Attempt attempt, String method, URI uri, @Nullable Object body, String conflictHint)
-      throws ForgeException {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(uri)
-            .header("Accept", "application/vnd.github+json")
-            .header("X-GitHub-Api-Version", "2022-11-28");
-    if (body == null) {
-      builder.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      try {
-        builder
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body)));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("cannot write a request body: " + e.getMessage(), e);
-      }
-    }
-    HttpResponse<byte[]> response;
-    try {
-      response = transport.send(builder.build());
-    } catch (IOException e) {
-      throw ForgeErrors.fromFailure(attempt, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ForgeErrors.fromFailure(attempt, e);
-    }
-    if (response.statusCode() >= 300) {
-      throw ForgeErrors.fromStatus(
-          attempt,
-          response.statusCode(),
-          new String(response.body(), StandardCharsets.UTF_8),
-          conflictHint,
-          null);
-    }
-    return response;
-  }
-
-  private static <T> T read(Attempt attempt, HttpResponse<byte[]> response, TypeReference<T> type)
-      throws ForgeException {
-    try {
-      return Json.mapper().readValue(response.body(), type);
-    } catch (IOException e) {
-      throw ForgeErrors.fromFailure(attempt, e);
-    }
-  }
-
-  /** Reads a listing and every page after it, following {@code Link: rel="next"}. */
-  private <T> List<T> readPages(Attempt attempt, URI first, TypeReference<List<T>> type)
-      throws ForgeException {
-    List<T> all = new ArrayList<>();
-    URI next = first;
-    for (int page = 0; page < MAX_PAGES; page++) {
-      HttpResponse<byte[]> response = rest(attempt, "GET", next, null);
-      all.addAll(read(attempt, response, type));
-      Optional<String> link =
-          GitHubWire.nextLink(response.headers().firstValue("link").orElse(null));
-      if (link.isEmpty()) {
-        return all;
-      }
-      try {
-        // An absolute URL from the answer: the transport refuses it unless it is our host.
-        next = URI.create(link.get());
-      } catch (IllegalArgumentException e) {
-        throw ForgeErrors.fromFailure(
-            attempt, new IOException("invalid Link header: " + e.getMessage(), e));
-      }
-    }
-    LOG.warn("stopped after {} pages of {}", MAX_PAGES, first);
-    return all;
-  }
-
-  private static String segment(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static String query(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    return http.graphQlUrl();
   }
 }

@@ -27,10 +27,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -270,6 +272,63 @@ final class LocalStore {
     return readIfExists(pullFile(repo, number), PullFile.class, "pull request");
   }
 
+  /** Issue or pull request {@code number}, which must exist. */
+  ThreadFile existingThread(RepoRef repo, int number) throws ForgeException {
+    repo(repo);
+    Optional<ThreadFile> t = thread(repo, number);
+    if (t.isEmpty()) {
+      throw new ForgeNotFoundException(
+          "local forge: no issue or pull request #"
+              + number
+              + " in "
+              + repo
+              + " (neither "
+              + issueFile(repo, number)
+              + " nor "
+              + pullFile(repo, number)
+              + " exists); check the number",
+          404,
+          null);
+    }
+    return t.get();
+  }
+
+  /** Pull request {@code number}, which must exist and be a pull request. */
+  PullFile existingPull(RepoRef repo, int number) throws ForgeException {
+    ThreadFile t = existingThread(repo, number);
+    if (t instanceof PullFile p) {
+      return p;
+    }
+    throw new ForgeNotFoundException(
+        "local forge: #" + number + " in " + repo + " is an issue, not a pull request", 404, null);
+  }
+
+  void writeThread(RepoRef repo, int number, ThreadFile t) throws ForgeException {
+    write(t instanceof PullFile ? pullFile(repo, number) : issueFile(repo, number), t);
+  }
+
+  /** The next issue or pull request number, the counter written first. Under the lock. */
+  int allocateNumber(RepoRef repo, RepoFile r) throws ForgeException {
+    // The counter, or past the highest file if someone edited the counter down: never reuse.
+    int number = r.nextNumber();
+    for (String folder : List.of(ISSUES, PULLS)) {
+      SortedSet<Integer> numbers = numbers(repo, folder);
+      if (!numbers.isEmpty()) {
+        number = Math.max(number, numbers.last() + 1);
+      }
+    }
+    // The counter first: a crash before the issue is written skips a number, as GitHub can.
+    write(repoFile(repo), r.withNextNumber(number + 1));
+    return number;
+  }
+
+  /** The numbers of every issue and pull request, ascending. */
+  Set<Integer> allNumbers(RepoRef repo) throws ForgeException {
+    Set<Integer> numbers = new TreeSet<>(numbers(repo, ISSUES));
+    numbers.addAll(numbers(repo, PULLS));
+    return numbers;
+  }
+
   /** The numbers of the files in {@code issues/} or {@code pulls/}, ascending. */
   SortedSet<Integer> numbers(RepoRef repo, String folder) throws ForgeException {
     SortedSet<Integer> numbers = new TreeSet<>();
@@ -291,45 +350,49 @@ final class LocalStore {
   }
 
   <T> Optional<T> readIfExists(Path file, Class<T> type, String what) throws ForgeException {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
+    Optional<byte[]> bytes = bytesIfExists(file);
+    if (bytes.isEmpty()) {
       return Optional.empty();
-    } catch (IOException e) {
-      throw io("read", file, e);
     }
-    T value;
-    try {
-      value = Json.mapper().readValue(bytes, type);
-    } catch (JacksonException e) {
-      throw invalid(file, what, e);
-    } catch (IOException e) {
-      throw io("read", file, e);
-    }
+    T value = parse(file, what, () -> Json.mapper().readValue(bytes.get(), type));
     if (value == null) {
       throw invalid(file, what, "it holds null, not an object");
     }
     return Optional.of(value);
   }
 
-  private Map<String, String> stringMap(Path file, String what) throws ForgeException {
-    byte[] bytes;
+  /** A JSON parse of a file's bytes. */
+  @FunctionalInterface
+  private interface Parse<T> {
+    T parse() throws IOException;
+  }
+
+  private static Optional<byte[]> bytesIfExists(Path file) throws ForgeException {
     try {
-      bytes = Files.readAllBytes(file);
+      return Optional.of(Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
-      return Map.of();
+      return Optional.empty();
     } catch (IOException e) {
       throw io("read", file, e);
     }
-    JsonNode node;
+  }
+
+  private static <T> T parse(Path file, String what, Parse<T> parse) throws ForgeException {
     try {
-      node = Json.mapper().readTree(bytes);
+      return parse.parse();
     } catch (JacksonException e) {
       throw invalid(file, what, e);
     } catch (IOException e) {
       throw io("read", file, e);
     }
+  }
+
+  private Map<String, String> stringMap(Path file, String what) throws ForgeException {
+    Optional<byte[]> bytes = bytesIfExists(file);
+    if (bytes.isEmpty()) {
+      return Map.of();
+    }
+    JsonNode node = parse(file, what, () -> Json.mapper().readTree(bytes.get()));
     if (node == null || !node.isObject()) {
       throw invalid(file, what, "expected an object of names to names");
     }

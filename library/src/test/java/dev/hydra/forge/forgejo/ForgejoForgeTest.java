@@ -30,11 +30,11 @@ import dev.hydra.forge.CommitStatus;
 import dev.hydra.forge.Fixtures;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeConflictException;
-import dev.hydra.forge.ForgeContractTest;
 import dev.hydra.forge.ForgeForbiddenException;
 import dev.hydra.forge.ForgeNotFoundException;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.ForgeType;
+import dev.hydra.forge.ForgeWireContractTest;
 import dev.hydra.forge.LabelEvent;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.NewPullRequest;
@@ -56,7 +56,7 @@ import org.junit.jupiter.api.Test;
  * definitions (ForgejoExamplesTest checks every fixture field against them), plus what only Forgejo
  * does: labels by ID, the refused permission endpoint, WIP titles, 429 without headers.
  */
-class ForgejoForgeTest extends ForgeContractTest {
+class ForgejoForgeTest extends ForgeWireContractTest {
 
   private static final String API = "/api/v1";
 

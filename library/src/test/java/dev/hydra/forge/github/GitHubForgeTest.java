@@ -31,13 +31,13 @@ import dev.hydra.forge.Comment;
 import dev.hydra.forge.CommitStatus;
 import dev.hydra.forge.Fixtures;
 import dev.hydra.forge.Forge;
-import dev.hydra.forge.ForgeContractTest;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.ForgeForbiddenException;
 import dev.hydra.forge.ForgeNotFoundException;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.ForgeRateLimitedException;
 import dev.hydra.forge.ForgeType;
+import dev.hydra.forge.ForgeWireContractTest;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.NewPullRequest;
 import dev.hydra.forge.Permission;
@@ -56,7 +56,7 @@ import org.junit.jupiter.api.Test;
  * (@octokit/openapi, see tools/github-examples.py), plus what only GitHub does: the primary and
  * secondary rate limits, GraphQL, github-api's paging.
  */
-class GitHubForgeTest extends ForgeContractTest {
+class GitHubForgeTest extends ForgeWireContractTest {
 
   private static final String NODE_ID = "PR_kwDOAbCdEf5xYz12";
 

@@ -1,4 +1,4 @@
-package dev.hydra.pipeline;
+package dev.hydra.forge.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,19 +67,19 @@ import org.jspecify.annotations.Nullable;
  * Every request is answered under one lock, as one transaction. Tokens map to users; a request
  * without a known token gets 401.
  */
-final class FakeForgejo implements ResponseDefinitionTransformerV2 {
+public final class FakeForgejo implements ResponseDefinitionTransformerV2 {
 
-  static final String NAME = "fake-forgejo";
-  static final String API = "/api/v1";
+  public static final String NAME = "fake-forgejo";
+  public static final String API = "/api/v1";
 
   /** Forgejo's default {@code [api] MAX_RESPONSE_ITEMS}: the largest page. */
-  static final int MAX_RESPONSE_ITEMS = 50;
+  public static final int MAX_RESPONSE_ITEMS = 50;
 
   /** Forgejo's default {@code [api] DEFAULT_PAGING_NUM}: the page size when none is asked. */
-  static final int DEFAULT_PAGING_NUM = 30;
+  public static final int DEFAULT_PAGING_NUM = 30;
 
   /** Forgejo's default {@code [repository.pull-request] WORK_IN_PROGRESS_PREFIXES}. */
-  static final List<String> WIP_PREFIXES = List.of("WIP:", "[WIP]");
+  public static final List<String> WIP_PREFIXES = List.of("WIP:", "[WIP]");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern REPO_PATH =
@@ -89,19 +89,19 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
   private static final long REPO_ID = 42;
 
   /** A label as the repository holds it. */
-  record Label(long id, String name, String color, String description) {}
+  public record Label(long id, String name, String color, String description) {}
 
   /** An issue or a pull request: one index sequence for both. */
-  static final class Item {
-    final int number;
-    String title;
-    String body;
-    final String author;
-    boolean open = true;
-    final List<Long> labels = new ArrayList<>();
-    final boolean isPull;
+  public static final class Item {
+    public final int number;
+    public String title;
+    public String body;
+    public final String author;
+    public boolean open = true;
+    public final List<Long> labels = new ArrayList<>();
+    public final boolean isPull;
 
-    Item(int number, String title, String body, String author, boolean isPull) {
+    public Item(int number, String title, String body, String author, boolean isPull) {
       this.number = number;
       this.title = title;
       this.body = body;
@@ -111,17 +111,17 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
   }
 
   /** A row of Forgejo's comment table: a comment, a label change or another timeline event. */
-  static final class Event {
-    final long id;
-    final int issue;
-    final String type;
-    final String user;
-    String body;
-    final @Nullable Long label;
-    final Instant created;
-    Instant updated;
+  public static final class Event {
+    public final long id;
+    public final int issue;
+    public final String type;
+    public final String user;
+    public String body;
+    public final @Nullable Long label;
+    public final Instant created;
+    public Instant updated;
 
-    Event(
+    public Event(
         long id,
         int issue,
         String type,
@@ -141,17 +141,17 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
   }
 
   /** A pull request's own state beside its issue. */
-  static final class Pull {
-    final long id;
-    final int number;
-    final String head;
-    String headSha;
-    final String base;
-    boolean merged;
-    String mergedSha = "";
-    @Nullable Instant mergedAt;
+  public static final class Pull {
+    public final long id;
+    public final int number;
+    public final String head;
+    public String headSha;
+    public final String base;
+    public boolean merged;
+    public String mergedSha = "";
+    public @Nullable Instant mergedAt;
 
-    Pull(long id, int number, String head, String headSha, String base) {
+    public Pull(long id, int number, String head, String headSha, String base) {
       this.id = id;
       this.number = number;
       this.head = head;
@@ -174,10 +174,10 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
   private final Map<Integer, Pull> pulls = new TreeMap<>();
 
   /** The pull requests' state changes, oldest first: {@code "closed #12 by hydra-builder"}. */
-  final List<String> pullStates = new ArrayList<>();
+  public final List<String> pullStates = new ArrayList<>();
 
   private final List<Event> events = new ArrayList<>();
-  final List<ObjectNode> reviews = new ArrayList<>();
+  public final List<ObjectNode> reviews = new ArrayList<>();
   private int nextIndex;
   private long eventIds;
   private long pullIds;
@@ -185,12 +185,12 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
   private Instant now = Instant.EPOCH;
 
   /** Requests ({@code METHOD path} regular expressions) to answer once with a 429. */
-  final List<String> rateLimitOnce = new ArrayList<>();
+  public final List<String> rateLimitOnce = new ArrayList<>();
 
   /** The issue the tests build. */
-  static final int ISSUE = 7;
+  public static final int ISSUE = 7;
 
-  FakeForgejo(RepoRef repo) {
+  public FakeForgejo(RepoRef repo) {
     this.repo = repo;
     reset(Instant.parse("2026-11-22T08:00:00Z"));
   }
@@ -205,7 +205,7 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
     return false;
   }
 
-  FakeForgejo baseUrl(String url) {
+  public FakeForgejo baseUrl(String url) {
     this.baseUrl = url;
     return this;
   }
@@ -214,7 +214,7 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
    * A user with a token and an access level on the repository: {@code owner}, {@code admin}, {@code
    * write}, {@code read} or {@code none}.
    */
-  synchronized FakeForgejo user(String login, String token, String permission) {
+  public synchronized FakeForgejo user(String login, String token, String permission) {
     users.put(token, login);
     userIds.putIfAbsent(login, 100L + userIds.size());
     permissions.put(login, permission);
@@ -226,13 +226,13 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
    * write} while its Code unit is {@code read}. Forgejo has no triage role; this is how a user who
    * is not a writer gets to apply labels.
    */
-  synchronized FakeForgejo issueWriter(String login) {
+  public synchronized FakeForgejo issueWriter(String login) {
     issueWriters.add(login);
     return this;
   }
 
   /** Labels created in the web interface (what a repository has before Hydra's are seeded). */
-  synchronized FakeForgejo existingLabels(List<LabelSpec> specs) {
+  public synchronized FakeForgejo existingLabels(List<LabelSpec> specs) {
     for (LabelSpec spec : specs) {
       if (labelNamed(spec.name()) == null) {
         createLabel(spec.name(), spec.color(), spec.description());
@@ -241,12 +241,12 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
     return this;
   }
 
-  synchronized int labelCount() {
+  public synchronized int labelCount() {
     return repoLabels.size();
   }
 
   /** A fresh issue #7 and no pull request; the repository's users and labels stay. */
-  synchronized void reset(Instant at) {
+  public synchronized void reset(Instant at) {
     now = at;
     branches.clear();
     branches.put("main", "1".repeat(40));
@@ -271,7 +271,7 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
   }
 
   /** A person applies a label in the web interface (which needs write access to issues). */
-  synchronized void apply(String login, String label) {
+  public synchronized void apply(String login, String label) {
     if (!canWriteIssues(login)) {
       throw new IllegalStateException(login + " may not write labels on " + repo);
     }
@@ -287,7 +287,7 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
   }
 
   /** A person removes a label in the web interface. */
-  synchronized void remove(String login, String label) {
+  public synchronized void remove(String login, String label) {
     Label l = labelNamed(label);
     if (l != null && item(ISSUE).labels.remove(l.id())) {
       event(ISSUE, "label", login, "", l.id());
@@ -295,14 +295,14 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
   }
 
   /** People discuss the issue: {@code count} comments by {@code login}. */
-  synchronized void discuss(String login, int count) {
+  public synchronized void discuss(String login, int count) {
     for (int i = 0; i < count; i++) {
       event(ISSUE, "comment", login, "Comment " + (i + 1) + ".", null);
     }
   }
 
   /** {@code git push} of a branch; an open pull request from it gets the new head. */
-  synchronized void push(String branch, String sha) {
+  public synchronized void push(String branch, String sha) {
     branches.put(branch, sha);
     for (Pull pull : pulls.values()) {
       if (pull.head.equals(branch) && item(pull.number).open) {
@@ -311,21 +311,21 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
     }
   }
 
-  synchronized List<String> labelsNow() {
+  public synchronized List<String> labelsNow() {
     return names(item(ISSUE).labels);
   }
 
-  synchronized boolean issueOpen() {
+  public synchronized boolean issueOpen() {
     return item(ISSUE).open;
   }
 
   /** The comments (not other timeline items) on an issue or pull request, oldest first. */
-  synchronized List<Event> comments(int number) {
+  public synchronized List<Event> comments(int number) {
     return events.stream().filter(e -> e.issue == number && e.type.equals("comment")).toList();
   }
 
   /** The label changes on the issue, oldest first, as {@code +label by user} or {@code -…}. */
-  synchronized List<String> labelHistory() {
+  public synchronized List<String> labelHistory() {
     List<String> history = new ArrayList<>();
     for (Event e : events) {
       if (e.issue == ISSUE && e.type.equals("label") && e.label != null) {
@@ -337,12 +337,12 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
     return history;
   }
 
-  synchronized @Nullable Pull pull() {
+  public synchronized @Nullable Pull pull() {
     return pulls.isEmpty() ? null : pulls.values().iterator().next();
   }
 
   /** The pull request as Forgejo answers it, for an event payload. */
-  synchronized ObjectNode pullJson(int number) {
+  public synchronized ObjectNode pullJson(int number) {
     Pull pull = pulls.get(number);
     if (pull == null) {
       throw new IllegalStateException("no pull request #" + number);
@@ -350,19 +350,19 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
     return pullJson(pull, item(number).author);
   }
 
-  synchronized ObjectNode repositoryJson() {
+  public synchronized ObjectNode repositoryJson() {
     return repository("");
   }
 
-  synchronized ObjectNode userJson(String login) {
+  public synchronized ObjectNode userJson(String login) {
     return userNode(login);
   }
 
-  synchronized String pullTitle(int number) {
+  public synchronized String pullTitle(int number) {
     return item(number).title;
   }
 
-  synchronized void advance(Duration by) {
+  public synchronized void advance(Duration by) {
     now = now.plus(by);
   }
 
@@ -843,7 +843,7 @@ final class FakeForgejo implements ResponseDefinitionTransformerV2 {
     return isWriter(login) || issueWriters.contains(login);
   }
 
-  static boolean isWorkInProgress(String title) {
+  public static boolean isWorkInProgress(String title) {
     String upper = title.toUpperCase(Locale.ROOT);
     return WIP_PREFIXES.stream().anyMatch(p -> upper.startsWith(p.toUpperCase(Locale.ROOT)));
   }

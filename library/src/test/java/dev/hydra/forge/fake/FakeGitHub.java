@@ -1,4 +1,4 @@
-package dev.hydra.pipeline;
+package dev.hydra.forge.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,23 +66,23 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   private Instant now = Instant.parse("2026-11-22T08:00:00Z");
 
   // The issue.
-  final int issue = 7;
-  boolean issueOpen = true;
-  String issueBody = ORIGINAL_BODY;
-  final List<String> labels = new ArrayList<>();
-  final List<ObjectNode> events = new ArrayList<>();
-  final List<ObjectNode> comments = new ArrayList<>();
+  public final int issue = 7;
+  public boolean issueOpen = true;
+  public String issueBody = ORIGINAL_BODY;
+  public final List<String> labels = new ArrayList<>();
+  public final List<ObjectNode> events = new ArrayList<>();
+  public final List<ObjectNode> comments = new ArrayList<>();
   // The pull request (at most one here).
-  ObjectNode pull = MAPPER.createObjectNode();
-  final List<ObjectNode> reviews = new ArrayList<>();
-  boolean merged;
-  String mergedSha = "";
+  public ObjectNode pull = MAPPER.createObjectNode();
+  public final List<ObjectNode> reviews = new ArrayList<>();
+  public boolean merged;
+  public String mergedSha = "";
 
   /** The pull request's state changes, oldest first: {@code "closed by hydra-builder"}. */
-  final List<String> pullStates = new ArrayList<>();
+  public final List<String> pullStates = new ArrayList<>();
 
   /** Requests (method and path pattern) to answer once with a primary rate limit. */
-  final List<String> rateLimitOnce = new ArrayList<>();
+  public final List<String> rateLimitOnce = new ArrayList<>();
 
   /** An empty repository: no user, no label, the one open issue #7 without labels. */
   public FakeGitHub(RepoRef repo) {
@@ -490,11 +490,11 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
 
   // ------------------------------------------------------------------------------------------
 
-  boolean hasPull() {
+  public boolean hasPull() {
     return pull.has("number");
   }
 
-  int prNumber() {
+  public int prNumber() {
     return !hasPull() ? -1 : pull.path("number").asInt();
   }
 
