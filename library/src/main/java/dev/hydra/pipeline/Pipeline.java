@@ -3,8 +3,6 @@ package dev.hydra.pipeline;
 import dev.hydra.credentials.Persona;
 import dev.hydra.event.EventAction;
 import dev.hydra.event.ForgeEvent;
-import dev.hydra.event.IssueSnapshot;
-import dev.hydra.event.PullRequestSnapshot;
 import dev.hydra.forge.Comment;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeConflictException;
@@ -153,7 +151,7 @@ public final class Pipeline {
   public PipelineResult run(
       RouteDecision decision, ForgeEvent event, Step step, Map<Stage, ReviewReport> reports)
       throws ForgeException, InterruptedException {
-    @Nullable PullRequestSnapshot pullRequest = event.pullRequestSnapshot().orElse(null);
+    @Nullable PullRequest pullRequest = event.pullRequestSnapshot().orElse(null);
     if (!decision.runs()) {
       return skip("route", decision.reason());
     }
@@ -179,7 +177,7 @@ public final class Pipeline {
         if (pullRequest == null) {
           yield skip("review", "the event names no pull request");
         }
-        PullRequest pr = pullRequest(pullRequest);
+        PullRequest pr = pullRequest;
         Start start = Start.of(event);
         yield switch (step) {
           case ALL -> reviews(decision.repository(), pr, start);
@@ -190,23 +188,6 @@ public final class Pipeline {
       }
       case IMAGE -> skip("image", "the image workflow builds images; hydra run performs no stage");
     };
-  }
-
-  /** The port's pull request from the event's. */
-  public static PullRequest pullRequest(PullRequestSnapshot s) {
-    return new PullRequest(
-        s.number(),
-        s.title(),
-        s.body(),
-        s.open(),
-        s.draft(),
-        s.merged(),
-        s.headRef(),
-        s.headSha(),
-        s.baseRef(),
-        s.url(),
-        s.author(),
-        s.nodeId());
   }
 
   // ---------------------------------------------------------------------------------- build
@@ -232,7 +213,7 @@ public final class Pipeline {
    *     saw (security-anchors §6 case 5)
    */
   public PipelineResult build(
-      RepoRef repo, int number, @Nullable String labeller, @Nullable IssueSnapshot seen)
+      RepoRef repo, int number, @Nullable String labeller, @Nullable Issue seen)
       throws ForgeException, InterruptedException {
     return build(repo, number, scheme.trigger(), actor(labeller), seen);
   }
@@ -244,10 +225,10 @@ public final class Pipeline {
    * @param labeller who added {@code rebuild:queued} according to the event, or null to read the
    *     issue's label history
    * @param seen the issue as the event saw it, or null (see {@link #build(RepoRef, int, String,
-   *     IssueSnapshot)})
+   *     Issue)})
    */
   public PipelineResult rebuild(
-      RepoRef repo, int number, @Nullable String labeller, @Nullable IssueSnapshot seen)
+      RepoRef repo, int number, @Nullable String labeller, @Nullable Issue seen)
       throws ForgeException, InterruptedException {
     return build(
         repo, number, scheme.name(Stage.REBUILD, StageState.QUEUED), actor(labeller), seen);
@@ -268,7 +249,7 @@ public final class Pipeline {
       int number,
       @Nullable String added,
       Authority.@Nullable Actor sender,
-      @Nullable IssueSnapshot seen)
+      @Nullable Issue seen)
       throws ForgeException, InterruptedException {
     Forge builder = forge(Persona.BUILDER);
     Issue issue = builder.issue(repo, number);
@@ -363,7 +344,7 @@ public final class Pipeline {
       Issue issue,
       PipelineState state,
       Authority.@Nullable Actor labeller,
-      @Nullable IssueSnapshot seen)
+      @Nullable Issue seen)
       throws ForgeException, InterruptedException {
     Forge builder = forge(Persona.BUILDER);
     int number = issue.number();

@@ -3,8 +3,8 @@ package dev.hydra.route;
 import dev.hydra.config.ForgeSelection;
 import dev.hydra.event.EventAction;
 import dev.hydra.event.ForgeEvent;
-import dev.hydra.event.IssueSnapshot;
-import dev.hydra.event.PullRequestSnapshot;
+import dev.hydra.forge.Issue;
+import dev.hydra.forge.PullRequest;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.MetadataLabel;
 import dev.hydra.label.Outcome;
@@ -55,7 +55,7 @@ public final class Router {
   }
 
   private static RouteDecision issues(ForgeEvent event, LabelScheme labels, Builder out) {
-    IssueSnapshot issue = event.issueSnapshot().orElseThrow();
+    Issue issue = event.issueSnapshot().orElseThrow();
     out.issue = issue.number();
     String trigger = "`" + labels.trigger() + "`";
     if (issue.pullRequest()) {
@@ -168,7 +168,7 @@ public final class Router {
    * and that {@code needs-input} was removed first.
    */
   private static RouteDecision rebuildIfOpen(
-      IssueSnapshot issue, Builder out, String seen, String because) {
+      Issue issue, Builder out, String seen, String because) {
     if (!issue.open()) {
       return out.skip(
           seen,
@@ -184,7 +184,7 @@ public final class Router {
   }
 
   private static RouteDecision buildIfReady(
-      IssueSnapshot issue, LabelScheme labels, Builder out, String seen, String because) {
+      Issue issue, LabelScheme labels, Builder out, String seen, String because) {
     if (!issue.open()) {
       return out.skip(
           seen,
@@ -210,11 +210,11 @@ public final class Router {
   }
 
   private static RouteDecision pullRequest(ForgeEvent event, Builder out) {
-    PullRequestSnapshot pr = event.pullRequestSnapshot().orElseThrow();
+    PullRequest pr = event.pullRequestSnapshot().orElseThrow();
     out.pullRequest = pr.number();
-    String head = Texts.quote(pr.headRef());
+    String head = Texts.quote(pr.head());
     String seen = event.describe() + " for PR #" + pr.number() + " from " + head;
-    Optional<HydraBranch> branch = HydraBranch.parse(pr.headRef());
+    Optional<HydraBranch> branch = HydraBranch.parse(pr.head());
     if (branch.isEmpty()) {
       return out.skip(
           seen,

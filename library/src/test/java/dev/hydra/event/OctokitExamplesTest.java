@@ -170,7 +170,7 @@ class OctokitExamplesTest {
     assertThat(event.repository().fullName())
         .isEqualTo(payload.at("/repository/full_name").asText());
     assertThat(event.sender()).isEqualTo(payload.at("/sender/login").asText());
-    IssueSnapshot issue = event.issueSnapshot().orElseThrow();
+    Issue issue = event.issueSnapshot().orElseThrow();
     assertThat(issue.number()).isEqualTo(payload.at("/issue/number").asInt());
     assertThat(issue.title()).isEqualTo(payload.at("/issue/title").asText());
     assertThat(issue.labels()).containsExactlyElementsOf(labelNames(payload.at("/issue/labels")));
@@ -230,15 +230,15 @@ class OctokitExamplesTest {
 
     assertThat(event.rawAction()).isEqualTo(action);
     assertThat(event.action()).isEqualTo(EventAction.normalise(action));
-    PullRequestSnapshot pr = event.pullRequestSnapshot().orElseThrow();
+    PullRequest pr = event.pullRequestSnapshot().orElseThrow();
     assertThat(pr.number()).isEqualTo(json.path("number").asInt());
     assertThat(pr.open()).isEqualTo(json.path("state").asText().equals("open"));
     assertThat(pr.merged()).isEqualTo(json.path("merged").asBoolean());
     assertThat(pr.draft()).isEqualTo(json.path("draft").asBoolean());
-    assertThat(pr.headRef()).isEqualTo(json.at("/head/ref").asText());
+    assertThat(pr.head()).isEqualTo(json.at("/head/ref").asText());
     assertThat(pr.headSha()).isEqualTo(json.at("/head/sha").asText());
     assertThat(pr.headRepository()).isEqualTo(json.at("/head/repo/full_name").asText());
-    assertThat(pr.baseRef()).isEqualTo(json.at("/base/ref").asText());
+    assertThat(pr.base()).isEqualTo(json.at("/base/ref").asText());
     assertThat(pr.labels()).containsExactlyElementsOf(labelNames(json.path("labels")));
 
     RouteDecision d = Router.route(event, LabelScheme.canonical(), GITHUB);

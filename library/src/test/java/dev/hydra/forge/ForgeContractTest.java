@@ -361,7 +361,7 @@ public abstract class ForgeContractTest {
     Optional<LabelEvent> who =
         measured("lastLabeled", () -> forge.lastLabeled(REPO, 7, "ready-to-build"));
     assertThat(who)
-        .contains(new LabelEvent("alice", java.time.Instant.parse("2026-11-20T09:02:03Z")));
+        .contains(LabelEvent.byUser("alice", java.time.Instant.parse("2026-11-20T09:02:03Z")));
     assertThat(forge.lastLabeled(REPO, 7, "done")).isEmpty();
   }
 
@@ -558,7 +558,20 @@ public abstract class ForgeContractTest {
     stubMarkReady(REPO, draftPr());
     PullRequest pr =
         new PullRequest(
-            12, "WIP: Add a greeting", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "");
+            12,
+            "WIP: Add a greeting",
+            "",
+            true,
+            true,
+            false,
+            BRANCH,
+            HEAD_SHA,
+            "main",
+            "",
+            "",
+            "",
+            "",
+            List.of());
     measure("markReadyForReview", () -> forge.markReadyForReview(REPO, pr));
     wm.verify(1, markReadyRequest(REPO, draftPr()));
   }
