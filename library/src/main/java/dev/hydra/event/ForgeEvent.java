@@ -12,19 +12,18 @@ import org.jspecify.annotations.Nullable;
  * #ofIssue}, {@link #ofPullRequest}, {@link #push}, {@link #workflowDispatch}, {@link #schedule}).
  *
  * @param name which event
- * @param action the normalised activity type ({@link EventAction#NONE} for events without one)
- * @param rawAction the payload's own word for it, kept for messages; empty when absent
+ * @param rawAction the payload's own word for its activity type, kept for messages; empty when
+ *     absent ({@link #action()} is the normalised one)
  * @param origin where the event happened and who caused it
  * @param label the label just added or removed, when the payload says which (GitHub always; Forgejo
  *     Actions only from v9.0.2, webhooks never)
- * @param issue the issue as the payload saw it, exactly for {@code issues} events
+ * @param issue the issue as the payload saw it, exactly for {@link EventName#ISSUES} events
  * @param pullRequest the pull request as the payload saw it, exactly for {@code pull_request}
  *     events
  * @param ref the git ref, for {@code push} and {@code workflow_dispatch} events
  */
 public record ForgeEvent(
     EventName name,
-    EventAction action,
     String rawAction,
     Origin origin,
     @Nullable String label,
@@ -55,51 +54,39 @@ public record ForgeEvent(
   public record Origin(
       RepoRef repository, String defaultBranch, String sender, boolean senderBot) {}
 
-  /** An {@code issues} event; {@code rawAction} is the payload's word, normalised here. */
+  /**
+   * An {@link EventName#ISSUES} event; {@code rawAction} is the payload's word for what happened.
+   */
   public static ForgeEvent ofIssue(
       Origin origin, String rawAction, @Nullable String label, Issue issue) {
-    return new ForgeEvent(
-        EventName.ISSUES,
-        EventAction.normalise(rawAction),
-        rawAction,
-        origin,
-        label,
-        issue,
-        null,
-        null);
+    return new ForgeEvent(EventName.ISSUES, rawAction, origin, label, issue, null, null);
   }
 
-  /** A {@code pull_request} event; {@code rawAction} is the payload's word, normalised here. */
+  /** A {@code pull_request} event; {@code rawAction} is the payload's word for what happened. */
   public static ForgeEvent ofPullRequest(
       Origin origin, String rawAction, @Nullable String label, PullRequest pullRequest) {
     return new ForgeEvent(
-        EventName.PULL_REQUEST,
-        EventAction.normalise(rawAction),
-        rawAction,
-        origin,
-        label,
-        null,
-        pullRequest,
-        null);
+        EventName.PULL_REQUEST, rawAction, origin, label, null, pullRequest, null);
   }
 
   /** A {@code push} of {@code ref}. */
   public static ForgeEvent push(Origin origin, String ref) {
-    return withoutAction(EventName.PUSH, origin, ref);
+    return new ForgeEvent(EventName.PUSH, "", origin, null, null, null, ref);
   }
 
   /** A manual run of a workflow, on {@code ref} when the payload names one. */
   public static ForgeEvent workflowDispatch(Origin origin, @Nullable String ref) {
-    return withoutAction(EventName.WORKFLOW_DISPATCH, origin, ref);
+    return new ForgeEvent(EventName.WORKFLOW_DISPATCH, "", origin, null, null, null, ref);
   }
 
   /** A scheduled run of a workflow, on {@code ref} when the payload names one. */
   public static ForgeEvent schedule(Origin origin, @Nullable String ref) {
-    return withoutAction(EventName.SCHEDULE, origin, ref);
+    return new ForgeEvent(EventName.SCHEDULE, "", origin, null, null, null, ref);
   }
 
-  private static ForgeEvent withoutAction(EventName name, Origin origin, @Nullable String ref) {
-    return new ForgeEvent(name, EventAction.NONE, "", origin, null, null, null, ref);
+  /** The normalised activity type ({@link EventAction#NONE} for events without one). */
+  public EventAction action() {
+    return EventAction.normalise(rawAction);
   }
 
   /** The repository the event happened in. */

@@ -17,10 +17,10 @@ import java.util.List;
  * @param url the page a person opens, empty when absent
  * @param author the login of who opened it, empty when unknown
  * @param nodeId GitHub's global node id (for GraphQL), empty on Forgejo and when unknown
- * @param headRepository {@code owner/name} of the head repository, empty when unknown: a deleted
- *     fork, or a pull request the adapters read (only routing an event needs it)
- * @param labels the names of its labels as the event payload listed them; empty when the adapters
- *     read it (nothing acts on a pull request's labels)
+ * @param headRepository {@code owner/name} of the head repository, empty when unknown (a deleted
+ *     fork)
+ * @param labels the names of its labels as an event payload listed them; empty when an adapter read
+ *     it (nothing acts on a pull request's labels)
  */
 public record PullRequest(
     int number,
@@ -43,24 +43,5 @@ public record PullRequest(
       throw new IllegalArgumentException("pull request number must be positive, got " + number);
     }
     labels = List.copyOf(labels);
-  }
-
-  /** This pull request with its head repository named, as an event payload names it. */
-  public PullRequest withHeadRepository(String repository) {
-    return new PullRequest(
-        number,
-        title,
-        body,
-        open,
-        draft,
-        merged,
-        head,
-        headSha,
-        base,
-        url,
-        author,
-        nodeId,
-        repository,
-        labels);
   }
 }

@@ -23,8 +23,8 @@ import dev.hydra.label.ReviewDecision;
 import dev.hydra.label.Stage;
 import dev.hydra.label.StageState;
 import dev.hydra.route.HydraBranch;
-import dev.hydra.route.PipelineStage;
 import dev.hydra.route.RouteDecision;
+import dev.hydra.route.Workflow;
 import dev.hydra.stage.StageProfile;
 import dev.hydra.stage.StageResult;
 import dev.hydra.text.Texts;
@@ -155,7 +155,7 @@ public final class Pipeline {
     if (!decision.runs()) {
       return skip("route", decision.reason());
     }
-    PipelineStage stage = decision.runningStage().orElseThrow();
+    Workflow stage = decision.runningWorkflow().orElseThrow();
     Integer issue = decision.issue();
     return switch (stage) {
       case BUILD -> {

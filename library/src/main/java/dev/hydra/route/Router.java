@@ -43,12 +43,12 @@ public final class Router {
       case PUSH -> push(event, out);
       case WORKFLOW_DISPATCH ->
           out.run(
-              PipelineStage.IMAGE,
+              Workflow.IMAGE,
               "manual run" + onRef(event),
               "workflow_dispatch runs the image workflow: build and push the persona images");
       case SCHEDULE ->
           out.run(
-              PipelineStage.IMAGE,
+              Workflow.IMAGE,
               "scheduled run",
               "schedule runs the image workflow: rebuild the persona images");
     };
@@ -178,7 +178,7 @@ public final class Router {
               + "`");
     }
     return out.run(
-        PipelineStage.BUILD,
+        Workflow.BUILD,
         seen,
         because + " and issue #" + issue.number() + " is open: the build starts again");
   }
@@ -204,7 +204,7 @@ public final class Router {
               + "`");
     }
     return out.run(
-        PipelineStage.BUILD,
+        Workflow.BUILD,
         seen,
         because + " and issue #" + issue.number() + " is open and not yet in the pipeline");
   }
@@ -260,7 +260,7 @@ public final class Router {
           null);
     }
     return out.run(
-        PipelineStage.REVIEW,
+        Workflow.REVIEW,
         seen,
         "head branch " + head + " is Hydra's branch for issue #" + branch.get().issue());
   }
@@ -269,7 +269,7 @@ public final class Router {
     String ref = event.gitRef().orElse("");
     String seen = "push to " + Texts.quote(ref);
     if (ref.startsWith("refs/tags/")) {
-      return out.run(PipelineStage.IMAGE, seen, "a tag push builds and pushes the persona images");
+      return out.run(Workflow.IMAGE, seen, "a tag push builds and pushes the persona images");
     }
     String branch = ref.startsWith("refs/heads/") ? ref.substring("refs/heads/".length()) : "";
     if (branch.isEmpty()) {
@@ -277,7 +277,7 @@ public final class Router {
     }
     if (event.defaultBranch().isEmpty()) {
       return out.run(
-          PipelineStage.IMAGE,
+          Workflow.IMAGE,
           seen,
           "a push builds the persona images; the payload does not name the default branch, so the"
               + " workflow's on.push.branches filter decides");
@@ -291,9 +291,7 @@ public final class Router {
           null);
     }
     return out.run(
-        PipelineStage.IMAGE,
-        seen,
-        "a push to the default branch builds and pushes the persona images");
+        Workflow.IMAGE, seen, "a push to the default branch builds and pushes the persona images");
   }
 
   private static boolean isMetadata(LabelScheme labels, String label) {
@@ -330,8 +328,8 @@ public final class Router {
       this.forge = forge;
     }
 
-    RouteDecision run(PipelineStage stage, String seen, String reason) {
-      return decide(Decision.RUN, stage, seen, reason, null);
+    RouteDecision run(Workflow workflow, String seen, String reason) {
+      return decide(Decision.RUN, workflow, seen, reason, null);
     }
 
     RouteDecision skip(String seen, String reason, @Nullable String fix) {
@@ -340,13 +338,13 @@ public final class Router {
 
     private RouteDecision decide(
         Decision decision,
-        @Nullable PipelineStage stage,
+        @Nullable Workflow workflow,
         String seen,
         String reason,
         @Nullable String fix) {
       return new RouteDecision(
           decision,
-          stage,
+          workflow,
           forge,
           event.repository(),
           event.describe(),

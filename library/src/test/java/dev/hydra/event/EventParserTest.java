@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hydra.forge.Issue;
+import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.json.Json;
 import java.io.ByteArrayOutputStream;

@@ -55,25 +55,13 @@ class ForgeEventTest {
   @Test
   void anIssueOrPullRequestComesOnlyWithItsOwnEvent() {
     assertThatThrownBy(
-            () ->
-                new ForgeEvent(
-                    EventName.PUSH, EventAction.NONE, "", ORIGIN, null, ISSUE, null, "refs/x"))
+            () -> new ForgeEvent(EventName.PUSH, "", ORIGIN, null, ISSUE, null, "refs/x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("issue");
     assertThatThrownBy(
-            () ->
-                new ForgeEvent(
-                    EventName.ISSUES, EventAction.OPENED, "opened", ORIGIN, null, ISSUE, PR, null))
+            () -> new ForgeEvent(EventName.ISSUES, "opened", ORIGIN, null, ISSUE, PR, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("pull request");
-  }
-
-  @Test
-  void theHeadRepositoryIsAddedWithoutChangingTheRest() {
-    PullRequest named = PR.withHeadRepository("octo/hello");
-
-    assertThat(named.headRepository()).isEqualTo("octo/hello");
-    assertThat(named.withHeadRepository("")).isEqualTo(PR);
   }
 
   @Test

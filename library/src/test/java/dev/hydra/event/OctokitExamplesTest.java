@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hydra.config.ForgeSelection;
 import dev.hydra.forge.ForgeType;
+import dev.hydra.forge.Issue;
+import dev.hydra.forge.PullRequest;
 import dev.hydra.json.Json;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.route.Decision;
-import dev.hydra.route.PipelineStage;
 import dev.hydra.route.RouteDecision;
 import dev.hydra.route.Router;
+import dev.hydra.route.Workflow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -197,7 +199,7 @@ class OctokitExamplesTest {
     RouteDecision d = Router.route(event, labels, GITHUB);
     if (isOpenIssueNotInPipeline(payload, labels)) {
       assertThat(d.decision()).isEqualTo(Decision.RUN);
-      assertThat(d.stage()).isEqualTo(PipelineStage.BUILD);
+      assertThat(d.workflow()).isEqualTo(Workflow.BUILD);
       assertThat(d.issue()).isEqualTo(issue.number());
       assertThat(d.pullRequest()).isNull();
     } else {
@@ -256,11 +258,11 @@ class OctokitExamplesTest {
     assertThat(r.pullRequest()).isEqualTo(pr.number());
     if (isReviewable(payload)) {
       assertThat(r.decision()).isEqualTo(Decision.RUN);
-      assertThat(r.stage()).isEqualTo(PipelineStage.REVIEW);
+      assertThat(r.workflow()).isEqualTo(Workflow.REVIEW);
       assertThat(r.reason()).isEqualTo("head branch `hydra/1-x` is Hydra's branch for issue #1");
     } else {
       assertThat(r.decision()).isEqualTo(Decision.SKIP);
-      assertThat(r.stage()).isNull();
+      assertThat(r.workflow()).isNull();
       assertThat(r.reason()).isNotBlank();
     }
   }

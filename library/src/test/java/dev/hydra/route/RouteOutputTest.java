@@ -226,7 +226,7 @@ class RouteOutputTest {
       RouteDecision raw =
           new RouteDecision(
               d.decision(),
-              d.stage(),
+              d.workflow(),
               d.forge(),
               d.repository(),
               d.event(),

@@ -101,7 +101,7 @@ class RouterTest {
   static void assertRunsBuild(RouteDecision d) {
     assertThat(d.decision()).isEqualTo(Decision.RUN);
     assertThat(d.runs()).isTrue();
-    assertThat(d.stage()).isEqualTo(PipelineStage.BUILD);
+    assertThat(d.workflow()).isEqualTo(Workflow.BUILD);
     assertThat(d.issue()).isEqualTo(7);
     assertThat(d.pullRequest()).isNull();
     assertThat(d.fix()).isNull();
@@ -110,7 +110,7 @@ class RouterTest {
   static void assertSkipsIssue(RouteDecision d) {
     assertThat(d.decision()).isEqualTo(Decision.SKIP);
     assertThat(d.runs()).isFalse();
-    assertThat(d.stage()).isNull();
+    assertThat(d.workflow()).isNull();
     assertThat(d.issue()).isEqualTo(7);
     assertThat(d.pullRequest()).isNull();
   }
@@ -603,7 +603,7 @@ class RouterTest {
 
     static void assertSkipsPr(RouteDecision d) {
       assertThat(d.decision()).isEqualTo(Decision.SKIP);
-      assertThat(d.stage()).isNull();
+      assertThat(d.workflow()).isNull();
       assertThat(d.pullRequest()).isEqualTo(8);
     }
 
@@ -641,7 +641,7 @@ class RouterTest {
           route(pullRequest(action, pr(HEAD, true, "octo-org/hello-hydra")), CANONICAL);
 
       assertThat(d.decision()).isEqualTo(Decision.RUN);
-      assertThat(d.stage()).isEqualTo(PipelineStage.REVIEW);
+      assertThat(d.workflow()).isEqualTo(Workflow.REVIEW);
       assertThat(d.pullRequest()).isEqualTo(8);
       assertThat(d.issue()).isEqualTo(12);
       assertThat(d.fix()).isNull();
@@ -738,7 +738,7 @@ class RouterTest {
 
     static void assertRunsImage(RouteDecision d) {
       assertThat(d.decision()).isEqualTo(Decision.RUN);
-      assertThat(d.stage()).isEqualTo(PipelineStage.IMAGE);
+      assertThat(d.workflow()).isEqualTo(Workflow.IMAGE);
       assertThat(d.issue()).isNull();
       assertThat(d.pullRequest()).isNull();
     }
@@ -774,7 +774,7 @@ class RouterTest {
       RouteDecision d = route(push(ref, "main"), CANONICAL);
 
       assertThat(d.decision()).isEqualTo(Decision.SKIP);
-      assertThat(d.stage()).isNull();
+      assertThat(d.workflow()).isNull();
       assertThat(d.reason())
           .isEqualTo("pushes build images only on the default branch `main` and on tags");
     }
@@ -818,7 +818,7 @@ class RouterTest {
       RouteDecision d = route(event, CANONICAL);
 
       assertThat(d.decision()).isEqualTo(Decision.RUN);
-      assertThat(d.stage()).isEqualTo(PipelineStage.IMAGE);
+      assertThat(d.workflow()).isEqualTo(Workflow.IMAGE);
       assertThat(d.seen()).isEqualTo("manual run on `refs/heads/main`");
       assertThat(d.reason()).startsWith("workflow_dispatch runs the image workflow");
     }
@@ -838,7 +838,7 @@ class RouterTest {
       RouteDecision d = route(event, CANONICAL);
 
       assertThat(d.decision()).isEqualTo(Decision.RUN);
-      assertThat(d.stage()).isEqualTo(PipelineStage.IMAGE);
+      assertThat(d.workflow()).isEqualTo(Workflow.IMAGE);
       assertThat(d.seen()).isEqualTo("scheduled run");
     }
   }

@@ -290,7 +290,7 @@ final class DemoCommand implements CliCommand {
               new ForgeEvent.Origin(LocalForges.DEMO_REPO, "main", "hydra-builder", false),
               "opened",
               null,
-              pr.withHeadRepository(LocalForges.DEMO_REPO.fullName()));
+              pr);
       RouteDecision review = Router.route(opened, scheme, forge);
       result = pipeline.run(review, opened, Step.ALL, Map.of());
       timeline.flush();

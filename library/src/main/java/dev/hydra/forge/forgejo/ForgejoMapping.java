@@ -129,7 +129,7 @@ final class ForgejoMapping {
         orEmpty(pr.getHtmlUrl()),
         pr.getUser() == null ? "" : orEmpty(pr.getUser().getLogin()),
         "",
-        "",
+        head == null || head.getRepo() == null ? "" : orEmpty(head.getRepo().getFullName()),
         List.of());
   }
 

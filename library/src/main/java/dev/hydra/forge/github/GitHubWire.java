@@ -144,7 +144,7 @@ final class GitHubWire {
           orEmpty(htmlUrl),
           user == null ? "" : user.loginOrEmpty(),
           orEmpty(nodeId),
-          "",
+          head == null || head.repo() == null ? "" : orEmpty(head.repo().fullName()),
           List.of());
     }
   }

@@ -1128,7 +1128,7 @@ public final class LocalForge implements Forge {
         store.pullFile(repo, number).toUri().toString(),
         p.author(),
         "",
-        "",
+        repo.fullName(),
         List.of());
   }
 
