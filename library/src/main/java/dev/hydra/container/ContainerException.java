@@ -1,16 +1,13 @@
 package dev.hydra.container;
 
+import dev.hydra.text.HydraException;
+
 /** The container runtime failed to do what was asked; the message quotes the command and error. */
-public class ContainerException extends Exception {
+public class ContainerException extends HydraException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates the exception with a one-line message. */
-  public ContainerException(String message) {
-    super(message);
-  }
-
-  /** Creates the exception with a one-line message and its cause. */
-  public ContainerException(String message, Throwable cause) {
+  /** Creates the exception with a one-line message and, when there is one, its low-level cause. */
+  public ContainerException(String message, Throwable... cause) {
     super(message, cause);
   }
 }

@@ -1,33 +1,30 @@
 package dev.hydra.event;
 
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The workflow events Hydra handles, by the name Actions gives them in {@code GITHUB_EVENT_NAME}.
  */
 public enum EventName {
   /** An issue changed; {@code labeled} starts a build. */
-  ISSUES("issues"),
+  ISSUES,
   /**
    * A pull request changed; opened/synchronize/reopened on a {@code hydra/*} head starts reviews.
    */
-  PULL_REQUEST("pull_request"),
+  PULL_REQUEST,
   /** A push; the image workflow builds on pushes to the default branch and on tags. */
-  PUSH("push"),
+  PUSH,
   /** A manual run of a workflow. */
-  WORKFLOW_DISPATCH("workflow_dispatch"),
+  WORKFLOW_DISPATCH,
   /** A scheduled run of a workflow. */
-  SCHEDULE("schedule");
+  SCHEDULE;
 
-  private final String id;
-
-  EventName(String id) {
-    this.id = id;
-  }
-
-  /** The name as Actions spells it. */
+  /** The name as Actions spells it: the constant's name in lower case. */
   public String id() {
-    return id;
+    return name().toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -37,28 +34,16 @@ public enum EventName {
    * @return the event, or empty for names Hydra does not handle
    */
   public static Optional<EventName> fromId(String id) {
-    for (EventName name : values()) {
-      if (name.id.equals(id)) {
-        return Optional.of(name);
-      }
-    }
-    return Optional.empty();
+    return Arrays.stream(values()).filter(name -> name.id().equals(id)).findFirst();
   }
 
   /** Lists the supported names for error messages. */
   public static String supported() {
-    StringBuilder out = new StringBuilder();
-    for (EventName name : values()) {
-      if (out.length() > 0) {
-        out.append(", ");
-      }
-      out.append(name.id);
-    }
-    return out.toString();
+    return Arrays.stream(values()).map(EventName::id).collect(Collectors.joining(", "));
   }
 
   @Override
   public String toString() {
-    return id;
+    return id();
   }
 }

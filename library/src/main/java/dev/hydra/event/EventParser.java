@@ -3,6 +3,8 @@ package dev.hydra.event;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import dev.hydra.forge.Issue;
+import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.json.Json;
 import dev.hydra.text.Texts;
@@ -58,67 +60,19 @@ public final class EventParser {
     // GitHub's sender.type: a bot never carries authority (a `[bot]` login is one anyway).
     boolean bot = in.at("sender.type") instanceof String type && type.equalsIgnoreCase("Bot");
 
+    if ((name == EventName.ISSUES || name == EventName.PULL_REQUEST)
+        && action == EventAction.NONE) {
+      throw in.missing("action");
+    }
+    ForgeEvent.Origin origin = new ForgeEvent.Origin(repository, defaultBranch, sender, bot);
     return switch (name) {
-      case ISSUES -> {
-        if (action == EventAction.NONE) {
-          throw in.missing("action");
-        }
-        yield new ForgeEvent(
-            name,
-            action,
-            rawAction,
-            repository,
-            defaultBranch,
-            sender,
-            in.label(),
-            in.issue(action),
-            null,
-            null,
-            bot);
-      }
-      case PULL_REQUEST -> {
-        if (action == EventAction.NONE) {
-          throw in.missing("action");
-        }
-        yield new ForgeEvent(
-            name,
-            action,
-            rawAction,
-            repository,
-            defaultBranch,
-            sender,
-            in.label(),
-            null,
-            in.pullRequest(),
-            null,
-            bot);
-      }
-      case PUSH ->
-          new ForgeEvent(
-              name,
-              EventAction.NONE,
-              "",
-              repository,
-              defaultBranch,
-              sender,
-              null,
-              null,
-              null,
-              in.requiredText("ref"),
-              bot);
-      case WORKFLOW_DISPATCH, SCHEDULE ->
-          new ForgeEvent(
-              name,
-              EventAction.NONE,
-              "",
-              repository,
-              defaultBranch,
-              sender,
-              null,
-              null,
-              null,
-              in.optionalText("ref").orElse(null),
-              bot);
+      case ISSUES -> ForgeEvent.ofIssue(origin, rawAction, in.label(), in.issue(action));
+      case PULL_REQUEST ->
+          ForgeEvent.ofPullRequest(origin, rawAction, in.label(), in.pullRequest());
+      case PUSH -> ForgeEvent.push(origin, in.requiredText("ref"));
+      case WORKFLOW_DISPATCH ->
+          ForgeEvent.workflowDispatch(origin, in.optionalText("ref").orElse(null));
+      case SCHEDULE -> ForgeEvent.schedule(origin, in.optionalText("ref").orElse(null));
     };
   }
 
@@ -207,25 +161,17 @@ public final class EventParser {
   }
 
   private static String kind(@Nullable Object node) {
-    if (node == null) {
-      return "null";
-    }
-    if (node instanceof Map) {
-      return "an object";
-    }
-    if (node instanceof List || node instanceof Object[]) {
-      return "an array";
-    }
-    if (node instanceof Boolean) {
-      return "a boolean";
-    }
-    if (node instanceof Number) {
-      return "a number";
-    }
-    if (node instanceof CharSequence) {
-      return "a string";
-    }
-    return "a value";
+    return node == null
+        ? "null"
+        : node instanceof Map
+            ? "an object"
+            : node instanceof List || node instanceof Object[]
+                ? "an array"
+                : node instanceof Boolean
+                    ? "a boolean"
+                    : node instanceof Number
+                        ? "a number"
+                        : node instanceof CharSequence ? "a string" : "a value";
   }
 
   /** Marks a path that is absent or JSON null. */
@@ -278,13 +224,13 @@ public final class EventParser {
       return requiredText("label.name");
     }
 
-    IssueSnapshot issue(EventAction action) throws InvalidEventException {
+    Issue issue(EventAction action) throws InvalidEventException {
       requireObject("issue");
       // Only a label event can start a stage, so only there is the state required: GitHub's
       // issues.pinned and issues.unpinned payloads may leave it out. Unknown is never open.
       boolean open =
           (action == EventAction.LABELED || at("issue.state") != MISSING) && isOpen("issue.state");
-      return new IssueSnapshot(
+      return new Issue(
           positiveInt("issue.number"),
           optionalText("issue.title").orElse(""),
           optionalText("issue.body").orElse(""),
@@ -294,23 +240,38 @@ public final class EventParser {
           at("issue.pull_request") != MISSING);
     }
 
-    PullRequestSnapshot pullRequest() throws InvalidEventException {
+    PullRequest pullRequest() throws InvalidEventException {
       requireObject("pull_request");
-      return new PullRequestSnapshot(
-          positiveInt("pull_request.number"),
-          optionalText("pull_request.title").orElse(""),
-          optionalText("pull_request.body").orElse(""),
-          isOpen("pull_request.state"),
-          optionalBoolean("pull_request.merged"),
-          optionalBoolean("pull_request.draft"),
-          requiredText("pull_request.head.ref"),
-          optionalText("pull_request.head.sha").orElse(""),
-          optionalText("pull_request.head.repo.full_name").orElse(""),
-          requiredText("pull_request.base.ref"),
-          labelNames("pull_request.labels"),
-          optionalText("pull_request.user.login").orElse(""),
-          optionalText("pull_request.node_id").orElse(""),
-          optionalText("pull_request.html_url").orElse(""));
+      // Read in the payload's order, so the first bad field is the one named.
+      int number = positiveInt("pull_request.number");
+      String title = optionalText("pull_request.title").orElse("");
+      String body = optionalText("pull_request.body").orElse("");
+      boolean open = isOpen("pull_request.state");
+      boolean merged = optionalBoolean("pull_request.merged");
+      boolean draft = optionalBoolean("pull_request.draft");
+      String head = requiredText("pull_request.head.ref");
+      String headSha = optionalText("pull_request.head.sha").orElse("");
+      String headRepository = optionalText("pull_request.head.repo.full_name").orElse("");
+      String base = requiredText("pull_request.base.ref");
+      List<String> labels = labelNames("pull_request.labels");
+      String author = optionalText("pull_request.user.login").orElse("");
+      String nodeId = optionalText("pull_request.node_id").orElse("");
+      String url = optionalText("pull_request.html_url").orElse("");
+      return new PullRequest(
+          number,
+          title,
+          body,
+          open,
+          draft,
+          merged,
+          head,
+          headSha,
+          base,
+          url,
+          author,
+          nodeId,
+          headRepository,
+          labels);
     }
 
     private boolean isOpen(String path) throws InvalidEventException {

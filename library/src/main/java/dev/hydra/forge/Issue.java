@@ -3,15 +3,17 @@ package dev.hydra.forge;
 import java.util.List;
 
 /**
- * An issue as the forge reports it now (not as an event payload saw it).
+ * An issue, as the forge reports it now or as an event payload saw it. A payload's may be stale (a
+ * re-run replays an old payload), so anything that acts re-reads the live issue first.
  *
- * @param number the issue number
+ * @param number the issue number, positive
  * @param title the title (untrusted text)
  * @param body the body (untrusted text), empty when none
- * @param open whether it is open
+ * @param open whether it is open; false when the payload of an event that cannot start a stage
+ *     leaves the state out (GitHub's {@code issues.pinned})
  * @param author the author's login
- * @param labels the names of its labels
- * @param pullRequest whether it is a pull request
+ * @param labels the names of its labels (in a payload: after the change)
+ * @param pullRequest whether this "issue" is really a pull request
  */
 public record Issue(
     int number,
@@ -23,6 +25,9 @@ public record Issue(
     boolean pullRequest) {
 
   public Issue {
+    if (number < 1) {
+      throw new IllegalArgumentException("issue number must be positive, got " + number);
+    }
     labels = List.copyOf(labels);
   }
 }

@@ -19,7 +19,7 @@ public record LabelEvent(String actor, Instant at, boolean bot) {
   }
 
   /** An addition by an actor the forge does not call a bot. */
-  public LabelEvent(String actor, Instant at) {
-    this(actor, at, false);
+  public static LabelEvent byUser(String actor, Instant at) {
+    return new LabelEvent(actor, at, false);
   }
 }

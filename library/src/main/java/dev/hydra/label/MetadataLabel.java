@@ -1,20 +1,11 @@
 package dev.hydra.label;
 
+import dev.hydra.text.Word;
+
 /** Labels Hydra reads but does not manage; they are never prefixed. */
-public enum MetadataLabel {
+public enum MetadataLabel implements Word {
   /** Merge automatically once everything passed (only when a user with write access set it). */
-  YOLO("yolo"),
+  YOLO,
   /** The issue follows an OpenSpec change folder. */
-  OPENSPEC("openspec");
-
-  private final String id;
-
-  MetadataLabel(String id) {
-    this.id = id;
-  }
-
-  /** The label name, never prefixed. */
-  public String id() {
-    return id;
-  }
+  OPENSPEC;
 }

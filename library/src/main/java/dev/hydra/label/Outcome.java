@@ -1,20 +1,11 @@
 package dev.hydra.label;
 
+import dev.hydra.text.Word;
+
 /** The terminal labels of a pipeline run (SPEC §4: every outcome after review is terminal). */
-public enum Outcome {
+public enum Outcome implements Word {
   /** Everything passed; the PR is ready for a person to review and merge. */
-  DONE("done"),
+  DONE,
   /** Hydra stopped and a person has to decide what happens next. */
-  NEEDS_INPUT("needs-input");
-
-  private final String id;
-
-  Outcome(String id) {
-    this.id = id;
-  }
-
-  /** The unprefixed label name. */
-  public String id() {
-    return id;
-  }
+  NEEDS_INPUT;
 }

@@ -1,30 +1,20 @@
 package dev.hydra.label;
 
+import dev.hydra.text.Word;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
 /** The stages whose progress is kept in labels on the issue (SPEC §4). */
-public enum Stage {
-  BUILD("build"),
-  CODE_REVIEW("code-review"),
-  SECURITY_REVIEW("security-review"),
-  APPLIER("applier"),
+public enum Stage implements Word {
+  BUILD,
+  CODE_REVIEW,
+  SECURITY_REVIEW,
+  APPLIER,
   /** A human asks for one fixer pass after {@code needs-input}. */
-  RETRY("retry"),
+  RETRY,
   /** A human asks for a full reset after {@code needs-input}. */
-  REBUILD("rebuild");
-
-  private final String id;
-
-  Stage(String id) {
-    this.id = id;
-  }
-
-  /** The name used in labels, for example {@code code-review}. */
-  public String id() {
-    return id;
-  }
+  REBUILD;
 
   /** The states this stage can be in; retry and rebuild are only ever requested or running. */
   public Set<StageState> states() {
@@ -52,11 +42,6 @@ public enum Stage {
    * @return the stage, or empty for any other text (matching is exact)
    */
   public static Optional<Stage> fromId(String id) {
-    for (Stage stage : values()) {
-      if (stage.id.equals(id)) {
-        return Optional.of(stage);
-      }
-    }
-    return Optional.empty();
+    return Word.find(values(), id);
   }
 }

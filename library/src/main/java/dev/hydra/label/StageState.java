@@ -1,24 +1,14 @@
 package dev.hydra.label;
 
+import dev.hydra.text.Word;
 import java.util.Optional;
 
 /** The four states of a stage; each stage has exactly one at a time. */
-public enum StageState {
-  QUEUED("queued"),
-  RUNNING("running"),
-  PASS("pass"),
-  FAIL("fail");
-
-  private final String id;
-
-  StageState(String id) {
-    this.id = id;
-  }
-
-  /** The name used in labels, for example {@code running}. */
-  public String id() {
-    return id;
-  }
+public enum StageState implements Word {
+  QUEUED,
+  RUNNING,
+  PASS,
+  FAIL;
 
   /** Whether the stage has finished (passed or failed). */
   public boolean finished() {
@@ -31,11 +21,6 @@ public enum StageState {
    * @return the state, or empty for any other text (matching is exact)
    */
   public static Optional<StageState> fromId(String id) {
-    for (StageState state : values()) {
-      if (state.id.equals(id)) {
-        return Optional.of(state);
-      }
-    }
-    return Optional.empty();
+    return Word.find(values(), id);
   }
 }

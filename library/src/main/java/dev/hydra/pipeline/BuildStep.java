@@ -1,7 +1,6 @@
 package dev.hydra.pipeline;
 
 import dev.hydra.credentials.Persona;
-import dev.hydra.event.IssueSnapshot;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.Issue;
@@ -38,10 +37,7 @@ record BuildStep(PipelineContext context, GuardStep guard, AuthorityStep authori
    *     saw (security-anchors §6 case 5)
    */
   PipelineResult build(
-      IssueRun run,
-      @Nullable String added,
-      Authority.@Nullable Actor sender,
-      @Nullable IssueSnapshot seen)
+      IssueRun run, @Nullable String added, Authority.@Nullable Actor sender, @Nullable Issue seen)
       throws ForgeException, InterruptedException {
     LabelScheme scheme = run.scheme();
     Forge builder = run.builder();

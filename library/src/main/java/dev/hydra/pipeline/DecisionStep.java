@@ -12,7 +12,7 @@ import dev.hydra.label.PipelineState;
 import dev.hydra.label.ReviewDecision;
 import dev.hydra.label.Stage;
 import dev.hydra.label.StageState;
-import dev.hydra.route.PipelineStage;
+import dev.hydra.route.Workflow;
 import dev.hydra.stage.StageResult;
 import dev.hydra.text.Texts;
 import java.util.ArrayList;
@@ -88,7 +88,7 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
               pr,
               labels,
               "A review failed: a person decides.",
-              PipelineStage.REVIEW.id(),
+              Workflow.REVIEW.id(),
               "a review failed on PR #"
                   + pr.number()
                   + ": "

@@ -8,7 +8,7 @@ import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Outcome;
 import dev.hydra.label.PipelineState;
 import dev.hydra.route.HydraBranch;
-import dev.hydra.route.PipelineStage;
+import dev.hydra.route.Workflow;
 import java.util.List;
 import java.util.Optional;
 
@@ -112,7 +112,7 @@ final class GuardStep {
    */
   static PipelineResult stopped(PipelineContext context, RepoRef repo, PullRequest pr, String why)
       throws ForgeException {
-    String stage = PipelineStage.REVIEW.id();
+    String stage = Workflow.REVIEW.id();
     if (HydraBranch.parse(pr.head()).isEmpty()) {
       return context.skip(stage, why);
     }

@@ -3,15 +3,14 @@ package dev.hydra.pipeline;
 import dev.hydra.credentials.Persona;
 import dev.hydra.event.EventAction;
 import dev.hydra.event.ForgeEvent;
-import dev.hydra.event.IssueSnapshot;
-import dev.hydra.event.PullRequestSnapshot;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.Issue;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.label.Stage;
-import dev.hydra.route.PipelineStage;
 import dev.hydra.route.RouteDecision;
+import dev.hydra.route.Workflow;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -97,13 +96,13 @@ public final class Pipeline {
   public PipelineResult run(
       RouteDecision decision, ForgeEvent event, Step step, Map<Stage, ReviewReport> reports)
       throws ForgeException, InterruptedException {
-    @Nullable PullRequestSnapshot pullRequest = event.pullRequestSnapshot().orElse(null);
+    @Nullable PullRequest pullRequest = event.pullRequestSnapshot().orElse(null);
     if (!decision.runs()) {
       return context.skip("route", decision.reason());
     }
-    PipelineStage stage = decision.runningStage().orElseThrow();
+    Workflow workflow = decision.runningWorkflow().orElseThrow();
     Integer issue = decision.issue();
-    return switch (stage) {
+    return switch (workflow) {
       case BUILD -> {
         if (step != Step.ALL) {
           throw new IllegalArgumentException(
@@ -122,7 +121,7 @@ public final class Pipeline {
         if (pullRequest == null) {
           yield context.skip("review", "the event names no pull request");
         }
-        PullRequest pr = pullRequest(pullRequest);
+        PullRequest pr = pullRequest;
         Start start = Start.of(event);
         yield switch (step) {
           case ALL -> reviews(decision.repository(), pr, start);
@@ -134,23 +133,6 @@ public final class Pipeline {
       case IMAGE ->
           context.skip("image", "the image workflow builds images; hydra run performs no stage");
     };
-  }
-
-  /** The port's pull request from the event's. */
-  public static PullRequest pullRequest(PullRequestSnapshot s) {
-    return new PullRequest(
-        s.number(),
-        s.title(),
-        s.body(),
-        s.open(),
-        s.draft(),
-        s.merged(),
-        s.headRef(),
-        s.headSha(),
-        s.baseRef(),
-        s.url(),
-        s.author(),
-        s.nodeId());
   }
 
   /**
@@ -174,7 +156,7 @@ public final class Pipeline {
    *     saw (security-anchors §6 case 5)
    */
   public PipelineResult build(
-      RepoRef repo, int number, @Nullable String labeller, @Nullable IssueSnapshot seen)
+      RepoRef repo, int number, @Nullable String labeller, @Nullable Issue seen)
       throws ForgeException, InterruptedException {
     return build.build(
         context.issue(repo, number), context.scheme().trigger(), actor(labeller), seen);
@@ -187,10 +169,10 @@ public final class Pipeline {
    * @param labeller who added {@code rebuild:queued} according to the event, or null to read the
    *     issue's label history
    * @param seen the issue as the event saw it, or null (see {@link #build(RepoRef, int, String,
-   *     IssueSnapshot)})
+   *     Issue)})
    */
   public PipelineResult rebuild(
-      RepoRef repo, int number, @Nullable String labeller, @Nullable IssueSnapshot seen)
+      RepoRef repo, int number, @Nullable String labeller, @Nullable Issue seen)
       throws ForgeException, InterruptedException {
     return build.build(
         context.issue(repo, number),

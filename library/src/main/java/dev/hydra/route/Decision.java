@@ -1,18 +1,9 @@
 package dev.hydra.route;
 
+import dev.hydra.text.Word;
+
 /** Whether a stage runs for an event. */
-public enum Decision {
-  RUN("run"),
-  SKIP("skip");
-
-  private final String id;
-
-  Decision(String id) {
-    this.id = id;
-  }
-
-  /** The name in machine output. */
-  public String id() {
-    return id;
-  }
+public enum Decision implements Word {
+  RUN,
+  SKIP;
 }

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * hydra explain}.
  *
  * @param decision run or skip
- * @param stage the stage that runs, null when skipped
+ * @param workflow the workflow that runs ({@code stage} in the JSON contract), null when skipped
  * @param forge the forge and how it was chosen
  * @param repository the repository of the event
  * @param event the event as {@code name.action}, with the payload's own action word
@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record RouteDecision(
     Decision decision,
-    @Nullable PipelineStage stage,
+    @Nullable Workflow workflow,
     ForgeSelection forge,
     RepoRef repository,
     String event,
@@ -39,8 +39,8 @@ public record RouteDecision(
     @Nullable String fix) {
 
   public RouteDecision {
-    if ((decision == Decision.RUN) != (stage != null)) {
-      throw new IllegalArgumentException("a stage is named exactly when the decision is run");
+    if ((decision == Decision.RUN) != (workflow != null)) {
+      throw new IllegalArgumentException("a workflow is named exactly when the decision is run");
     }
   }
 
@@ -49,9 +49,9 @@ public record RouteDecision(
     return decision == Decision.RUN;
   }
 
-  /** The stage that runs. */
-  public Optional<PipelineStage> runningStage() {
-    return Optional.ofNullable(stage);
+  /** The workflow that runs. */
+  public Optional<Workflow> runningWorkflow() {
+    return Optional.ofNullable(workflow);
   }
 
   /** The fix for a skip, when a person can change something. */

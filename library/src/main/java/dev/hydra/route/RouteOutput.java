@@ -32,7 +32,7 @@ public final class RouteOutput {
   public static String json(RouteDecision d) {
     Map<String, @Nullable Object> node = new LinkedHashMap<>();
     node.put("decision", d.decision().id());
-    node.put("stage", d.stage() == null ? null : d.stage().id());
+    node.put("stage", d.workflow() == null ? null : d.workflow().id());
     node.put("forge", d.forge().type().id());
     node.put("repository", d.repository().fullName());
     node.put("issue", d.issue());
@@ -72,10 +72,10 @@ public final class RouteOutput {
     line(out, "Seen", d.seen());
     line(out, "Trigger", "`" + d.triggerLabel() + "`");
     if (d.runs()) {
-      PipelineStage stage = d.runningStage().orElseThrow();
-      line(out, "Decision", "run " + stage.id() + target(d));
+      Workflow workflow = d.runningWorkflow().orElseThrow();
+      line(out, "Decision", "run " + workflow.id() + target(d));
       line(out, "Why", d.reason());
-      line(out, "Next", next(stage, d));
+      line(out, "Next", next(workflow, d));
     } else {
       line(out, "Decision", "skip" + target(d));
       line(out, "Why", d.reason());
@@ -97,8 +97,8 @@ public final class RouteOutput {
     return "";
   }
 
-  private static String next(PipelineStage stage, RouteDecision d) {
-    return switch (stage) {
+  private static String next(Workflow workflow, RouteDecision d) {
+    return switch (workflow) {
       case BUILD ->
           "the Builder implements issue #"
               + d.issue()

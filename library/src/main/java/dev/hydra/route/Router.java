@@ -3,8 +3,8 @@ package dev.hydra.route;
 import dev.hydra.config.ForgeSelection;
 import dev.hydra.event.EventAction;
 import dev.hydra.event.ForgeEvent;
-import dev.hydra.event.IssueSnapshot;
-import dev.hydra.event.PullRequestSnapshot;
+import dev.hydra.forge.Issue;
+import dev.hydra.forge.PullRequest;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.MetadataLabel;
 import dev.hydra.label.Outcome;
@@ -43,19 +43,19 @@ public final class Router {
       case PUSH -> push(event, out);
       case WORKFLOW_DISPATCH ->
           out.run(
-              PipelineStage.IMAGE,
+              Workflow.IMAGE,
               "manual run" + onRef(event),
               "workflow_dispatch runs the image workflow: build and push the persona images");
       case SCHEDULE ->
           out.run(
-              PipelineStage.IMAGE,
+              Workflow.IMAGE,
               "scheduled run",
               "schedule runs the image workflow: rebuild the persona images");
     };
   }
 
   private static RouteDecision issues(ForgeEvent event, LabelScheme labels, Builder out) {
-    IssueSnapshot issue = event.issueSnapshot().orElseThrow();
+    Issue issue = event.issueSnapshot().orElseThrow();
     out.issue = issue.number();
     String trigger = "`" + labels.trigger() + "`";
     if (issue.pullRequest()) {
@@ -168,7 +168,7 @@ public final class Router {
    * and that {@code needs-input} was removed first.
    */
   private static RouteDecision rebuildIfOpen(
-      IssueSnapshot issue, Builder out, String seen, String because) {
+      Issue issue, Builder out, String seen, String because) {
     if (!issue.open()) {
       return out.skip(
           seen,
@@ -178,13 +178,13 @@ public final class Router {
               + "`");
     }
     return out.run(
-        PipelineStage.BUILD,
+        Workflow.BUILD,
         seen,
         because + " and issue #" + issue.number() + " is open: the build starts again");
   }
 
   private static RouteDecision buildIfReady(
-      IssueSnapshot issue, LabelScheme labels, Builder out, String seen, String because) {
+      Issue issue, LabelScheme labels, Builder out, String seen, String because) {
     if (!issue.open()) {
       return out.skip(
           seen,
@@ -204,17 +204,17 @@ public final class Router {
               + "`");
     }
     return out.run(
-        PipelineStage.BUILD,
+        Workflow.BUILD,
         seen,
         because + " and issue #" + issue.number() + " is open and not yet in the pipeline");
   }
 
   private static RouteDecision pullRequest(ForgeEvent event, Builder out) {
-    PullRequestSnapshot pr = event.pullRequestSnapshot().orElseThrow();
+    PullRequest pr = event.pullRequestSnapshot().orElseThrow();
     out.pullRequest = pr.number();
-    String head = Texts.quote(pr.headRef());
+    String head = Texts.quote(pr.head());
     String seen = event.describe() + " for PR #" + pr.number() + " from " + head;
-    Optional<HydraBranch> branch = HydraBranch.parse(pr.headRef());
+    Optional<HydraBranch> branch = HydraBranch.parse(pr.head());
     if (branch.isEmpty()) {
       return out.skip(
           seen,
@@ -260,7 +260,7 @@ public final class Router {
           null);
     }
     return out.run(
-        PipelineStage.REVIEW,
+        Workflow.REVIEW,
         seen,
         "head branch " + head + " is Hydra's branch for issue #" + branch.get().issue());
   }
@@ -269,7 +269,7 @@ public final class Router {
     String ref = event.gitRef().orElse("");
     String seen = "push to " + Texts.quote(ref);
     if (ref.startsWith("refs/tags/")) {
-      return out.run(PipelineStage.IMAGE, seen, "a tag push builds and pushes the persona images");
+      return out.run(Workflow.IMAGE, seen, "a tag push builds and pushes the persona images");
     }
     String branch = ref.startsWith("refs/heads/") ? ref.substring("refs/heads/".length()) : "";
     if (branch.isEmpty()) {
@@ -277,7 +277,7 @@ public final class Router {
     }
     if (event.defaultBranch().isEmpty()) {
       return out.run(
-          PipelineStage.IMAGE,
+          Workflow.IMAGE,
           seen,
           "a push builds the persona images; the payload does not name the default branch, so the"
               + " workflow's on.push.branches filter decides");
@@ -291,9 +291,7 @@ public final class Router {
           null);
     }
     return out.run(
-        PipelineStage.IMAGE,
-        seen,
-        "a push to the default branch builds and pushes the persona images");
+        Workflow.IMAGE, seen, "a push to the default branch builds and pushes the persona images");
   }
 
   private static boolean isMetadata(LabelScheme labels, String label) {
@@ -330,8 +328,8 @@ public final class Router {
       this.forge = forge;
     }
 
-    RouteDecision run(PipelineStage stage, String seen, String reason) {
-      return decide(Decision.RUN, stage, seen, reason, null);
+    RouteDecision run(Workflow workflow, String seen, String reason) {
+      return decide(Decision.RUN, workflow, seen, reason, null);
     }
 
     RouteDecision skip(String seen, String reason, @Nullable String fix) {
@@ -340,13 +338,13 @@ public final class Router {
 
     private RouteDecision decide(
         Decision decision,
-        @Nullable PipelineStage stage,
+        @Nullable Workflow workflow,
         String seen,
         String reason,
         @Nullable String fix) {
       return new RouteDecision(
           decision,
-          stage,
+          workflow,
           forge,
           event.repository(),
           event.describe(),

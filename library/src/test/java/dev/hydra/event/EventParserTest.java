@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hydra.forge.Issue;
+import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.json.Json;
 import java.io.ByteArrayOutputStream;
@@ -164,7 +166,7 @@ class EventParserTest {
       assertThat(event.sender()).isEqualTo("mona");
       assertThat(event.pullRequestSnapshot()).isEmpty();
       assertThat(event.gitRef()).isEmpty();
-      IssueSnapshot issue = event.issueSnapshot().orElseThrow();
+      Issue issue = event.issueSnapshot().orElseThrow();
       assertThat(issue.number()).isEqualTo(12);
       assertThat(issue.title()).isEqualTo("Add a /health endpoint");
       assertThat(issue.body()).isEqualTo("Serve GET /health with 200 and {\"status\":\"ok\"}.");
@@ -211,7 +213,7 @@ class EventParserTest {
       assertThat(event.issueSnapshot()).isEmpty();
       assertThat(event.changedLabel()).isEmpty();
       assertThat(event.sender()).isEqualTo("hydra-builder");
-      PullRequestSnapshot pr = event.pullRequestSnapshot().orElseThrow();
+      PullRequest pr = event.pullRequestSnapshot().orElseThrow();
       assertThat(pr.number()).isEqualTo(13);
       assertThat(pr.title()).isEqualTo("Add a /health endpoint");
       assertThat(pr.body()).startsWith("Closes #12");
@@ -219,10 +221,10 @@ class EventParserTest {
       assertThat(pr.draft()).isTrue();
       assertThat(pr.merged()).isFalse();
       // Forgejo's head.label is just the branch, GitHub's is owner:branch: ref is what counts.
-      assertThat(pr.headRef()).isEqualTo("hydra/12-add-a-health-endpoint");
+      assertThat(pr.head()).isEqualTo("hydra/12-add-a-health-endpoint");
       assertThat(pr.headSha()).isEqualTo("6dcb09b5b57875f334f61aebed695e2e4193db5e");
       assertThat(pr.headRepository()).isEqualTo("octo-org/hello-hydra");
-      assertThat(pr.baseRef()).isEqualTo("main");
+      assertThat(pr.base()).isEqualTo("main");
       assertThat(pr.labels()).isEmpty();
     }
 
@@ -350,7 +352,7 @@ class EventParserTest {
       root.put("action", "pinned");
       ((ObjectNode) root.get("issue")).remove("state");
 
-      IssueSnapshot issue = parse(EventName.ISSUES, bytes(root)).issueSnapshot().orElseThrow();
+      Issue issue = parse(EventName.ISSUES, bytes(root)).issueSnapshot().orElseThrow();
 
       assertThat(issue.open()).as("unknown state is never taken as open").isFalse();
     }
@@ -577,7 +579,7 @@ class EventParserTest {
 
       ForgeEvent event = parse(EventName.ISSUES, bytes(root));
 
-      IssueSnapshot snapshot = event.issueSnapshot().orElseThrow();
+      Issue snapshot = event.issueSnapshot().orElseThrow();
       assertThat(snapshot.title()).isEmpty();
       assertThat(snapshot.body()).isEmpty();
       assertThat(snapshot.author()).isEmpty();
@@ -797,7 +799,7 @@ class EventParserTest {
 
     @Test
     void escapedNulIsValidJsonAndPreserved() throws Exception {
-      IssueSnapshot issue =
+      Issue issue =
           parse(EventName.ISSUES, issueWithTitle(utf8("\"a\\u0000b\"")))
               .issueSnapshot()
               .orElseThrow();
@@ -807,11 +809,11 @@ class EventParserTest {
 
     @Test
     void loneSurrogateEscapeIsPreservedForTheSanitiserDownstream() throws Exception {
-      IssueSnapshot high =
+      Issue high =
           parse(EventName.ISSUES, issueWithTitle(utf8("\"x\\ud800y\"")))
               .issueSnapshot()
               .orElseThrow();
-      IssueSnapshot low =
+      Issue low =
           parse(EventName.ISSUES, issueWithTitle(utf8("\"\\udc00\"")))
               .issueSnapshot()
               .orElseThrow();
@@ -822,7 +824,7 @@ class EventParserTest {
 
     @Test
     void escapedSurrogatePairIsOneCodePoint() throws Exception {
-      IssueSnapshot issue =
+      Issue issue =
           parse(EventName.ISSUES, issueWithTitle(utf8("\"\\ud83d\\ude80\"")))
               .issueSnapshot()
               .orElseThrow();
@@ -850,7 +852,7 @@ class EventParserTest {
       byte[] payload = with(LABEL_UPDATED, "issue.body", Json.mapper().writeValueAsString(body));
       assertThat(payload.length).isGreaterThan(1 << 20);
 
-      IssueSnapshot issue = parse(EventName.ISSUES, payload).issueSnapshot().orElseThrow();
+      Issue issue = parse(EventName.ISSUES, payload).issueSnapshot().orElseThrow();
 
       assertThat(issue.body()).isEqualTo(body);
     }
@@ -863,7 +865,7 @@ class EventParserTest {
       }
       labels.append(']');
 
-      IssueSnapshot issue =
+      Issue issue =
           parse(EventName.ISSUES, with(LABEL_UPDATED, "issue.labels", labels.toString()))
               .issueSnapshot()
               .orElseThrow();

@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hydra.config.ForgeSelection;
 import dev.hydra.forge.ForgeType;
+import dev.hydra.forge.Issue;
+import dev.hydra.forge.PullRequest;
 import dev.hydra.json.Json;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.route.Decision;
-import dev.hydra.route.PipelineStage;
 import dev.hydra.route.RouteDecision;
 import dev.hydra.route.Router;
+import dev.hydra.route.Workflow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -170,7 +172,7 @@ class OctokitExamplesTest {
     assertThat(event.repository().fullName())
         .isEqualTo(payload.at("/repository/full_name").asText());
     assertThat(event.sender()).isEqualTo(payload.at("/sender/login").asText());
-    IssueSnapshot issue = event.issueSnapshot().orElseThrow();
+    Issue issue = event.issueSnapshot().orElseThrow();
     assertThat(issue.number()).isEqualTo(payload.at("/issue/number").asInt());
     assertThat(issue.title()).isEqualTo(payload.at("/issue/title").asText());
     assertThat(issue.labels()).containsExactlyElementsOf(labelNames(payload.at("/issue/labels")));
@@ -197,7 +199,7 @@ class OctokitExamplesTest {
     RouteDecision d = Router.route(event, labels, GITHUB);
     if (isOpenIssueNotInPipeline(payload, labels)) {
       assertThat(d.decision()).isEqualTo(Decision.RUN);
-      assertThat(d.stage()).isEqualTo(PipelineStage.BUILD);
+      assertThat(d.workflow()).isEqualTo(Workflow.BUILD);
       assertThat(d.issue()).isEqualTo(issue.number());
       assertThat(d.pullRequest()).isNull();
     } else {
@@ -230,15 +232,15 @@ class OctokitExamplesTest {
 
     assertThat(event.rawAction()).isEqualTo(action);
     assertThat(event.action()).isEqualTo(EventAction.normalise(action));
-    PullRequestSnapshot pr = event.pullRequestSnapshot().orElseThrow();
+    PullRequest pr = event.pullRequestSnapshot().orElseThrow();
     assertThat(pr.number()).isEqualTo(json.path("number").asInt());
     assertThat(pr.open()).isEqualTo(json.path("state").asText().equals("open"));
     assertThat(pr.merged()).isEqualTo(json.path("merged").asBoolean());
     assertThat(pr.draft()).isEqualTo(json.path("draft").asBoolean());
-    assertThat(pr.headRef()).isEqualTo(json.at("/head/ref").asText());
+    assertThat(pr.head()).isEqualTo(json.at("/head/ref").asText());
     assertThat(pr.headSha()).isEqualTo(json.at("/head/sha").asText());
     assertThat(pr.headRepository()).isEqualTo(json.at("/head/repo/full_name").asText());
-    assertThat(pr.baseRef()).isEqualTo(json.at("/base/ref").asText());
+    assertThat(pr.base()).isEqualTo(json.at("/base/ref").asText());
     assertThat(pr.labels()).containsExactlyElementsOf(labelNames(json.path("labels")));
 
     RouteDecision d = Router.route(event, LabelScheme.canonical(), GITHUB);
@@ -256,11 +258,11 @@ class OctokitExamplesTest {
     assertThat(r.pullRequest()).isEqualTo(pr.number());
     if (isReviewable(payload)) {
       assertThat(r.decision()).isEqualTo(Decision.RUN);
-      assertThat(r.stage()).isEqualTo(PipelineStage.REVIEW);
+      assertThat(r.workflow()).isEqualTo(Workflow.REVIEW);
       assertThat(r.reason()).isEqualTo("head branch `hydra/1-x` is Hydra's branch for issue #1");
     } else {
       assertThat(r.decision()).isEqualTo(Decision.SKIP);
-      assertThat(r.stage()).isNull();
+      assertThat(r.workflow()).isNull();
       assertThat(r.reason()).isNotBlank();
     }
   }

@@ -212,7 +212,7 @@ public abstract class ForgeContractTest {
     Optional<LabelEvent> who =
         measured("lastLabeled", () -> forge.lastLabeled(REPO, 7, "ready-to-build"));
     assertThat(who)
-        .contains(new LabelEvent("alice", java.time.Instant.parse("2026-11-20T09:02:03Z")));
+        .contains(LabelEvent.byUser("alice", java.time.Instant.parse("2026-11-20T09:02:03Z")));
     assertThat(forge.lastLabeled(REPO, 7, "done")).isEmpty();
   }
 

@@ -341,7 +341,20 @@ public abstract class ForgeWireContractTest extends ForgeContractTest {
     stubMarkReady(REPO, draftPr());
     PullRequest pr =
         new PullRequest(
-            12, "WIP: Add a greeting", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "");
+            12,
+            "WIP: Add a greeting",
+            "",
+            true,
+            true,
+            false,
+            BRANCH,
+            HEAD_SHA,
+            "main",
+            "",
+            "",
+            "",
+            "",
+            List.of());
     measure("markReadyForReview", () -> forge.markReadyForReview(REPO, pr));
     wm.verify(1, markReadyRequest(REPO, draftPr()));
   }

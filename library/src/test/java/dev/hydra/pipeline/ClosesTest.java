@@ -9,7 +9,20 @@ class ClosesTest {
 
   static PullRequest pr(String head, String body) {
     return new PullRequest(
-        12, "t", body, true, true, false, head, "abc", "main", "https://x/pr/12", "hydra", "N");
+        12,
+        "t",
+        body,
+        true,
+        true,
+        false,
+        head,
+        "abc",
+        "main",
+        "https://x/pr/12",
+        "hydra",
+        "N",
+        "",
+        java.util.List.of());
   }
 
   @Test

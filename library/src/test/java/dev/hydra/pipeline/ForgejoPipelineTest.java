@@ -15,7 +15,6 @@ import dev.hydra.credentials.Persona;
 import dev.hydra.event.EventAction;
 import dev.hydra.event.EventName;
 import dev.hydra.event.EventParser;
-import dev.hydra.event.PullRequestSnapshot;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.LabelSpec;
@@ -225,14 +224,14 @@ class ForgejoPipelineTest {
     payload.set("pull_request", fj.pullJson(12));
     payload.set("repository", fj.repositoryJson());
     payload.set("sender", fj.userJson("hydra-builder"));
-    PullRequestSnapshot snapshot =
+    PullRequest snapshot =
         EventParser.parse(
                 EventName.PULL_REQUEST,
                 payload.toString().getBytes(StandardCharsets.UTF_8),
                 Optional.empty())
             .pullRequestSnapshot()
             .orElseThrow();
-    return Pipeline.pullRequest(snapshot);
+    return snapshot;
   }
 
   /**

@@ -12,10 +12,9 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.hydra.credentials.Persona;
 import dev.hydra.event.EventAction;
-import dev.hydra.event.IssueSnapshot;
-import dev.hydra.event.PullRequestSnapshot;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeOptions;
+import dev.hydra.forge.Issue;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
@@ -150,28 +149,28 @@ class GitHubPipelineTest {
   }
 
   /** The event the opened draft PR sends, as the payload carries it. */
-  PullRequestSnapshot opened() {
+  PullRequest opened() {
     ObjectNode pr = gh.pull;
-    return new PullRequestSnapshot(
+    return new PullRequest(
         pr.path("number").asInt(),
         pr.path("title").asText(),
         pr.path("body").asText(),
         true,
-        false,
         pr.path("draft").asBoolean(),
+        false,
         pr.path("head").path("ref").asText(),
         pr.path("head").path("sha").asText(),
-        REPO.fullName(),
         "main",
-        List.of(),
+        pr.path("html_url").asText(),
         pr.path("user").path("login").asText(),
         pr.path("node_id").asText(),
-        pr.path("html_url").asText());
+        REPO.fullName(),
+        List.of());
   }
 
   /** The two review jobs at the same time, then the decision job with their outputs. */
   PipelineResult reviewJobs() throws Exception {
-    return WorkflowJobs.reviewsThenDecision(this::job, REPO, Pipeline.pullRequest(opened()));
+    return WorkflowJobs.reviewsThenDecision(this::job, REPO, opened());
   }
 
   int requests() {
@@ -298,8 +297,8 @@ class GitHubPipelineTest {
   void anIssueEditedAfterTheTriggerIsNotBuiltUntilTheTriggerIsAppliedAgain() throws Exception {
     gh.apply("alice", "ready-to-build");
     // The event carries the issue as alice saw it when she applied the trigger ...
-    IssueSnapshot seen =
-        new IssueSnapshot(
+    Issue seen =
+        new Issue(
             7,
             "Add a /health endpoint",
             FakeGitHub.ORIGINAL_BODY,
@@ -575,7 +574,7 @@ class GitHubPipelineTest {
 
     PipelineResult decision =
         WorkflowJobs.reviewsThenDecision(
-            this::job, REPO, Pipeline.pullRequest(opened()), start(EventAction.REOPENED, "trudy"));
+            this::job, REPO, opened(), start(EventAction.REOPENED, "trudy"));
 
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.SKIPPED);
     assertThat(decision.reason()).contains("refused", "@trudy", "no write access");
@@ -596,10 +595,7 @@ class GitHubPipelineTest {
 
     PipelineResult decision =
         WorkflowJobs.reviewsThenDecision(
-            this::job,
-            REPO,
-            Pipeline.pullRequest(opened()),
-            start(EventAction.SYNCHRONIZE, "alice"));
+            this::job, REPO, opened(), start(EventAction.SYNCHRONIZE, "alice"));
 
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.SKIPPED);
     assertThat(decision.reason()).contains("`code-review:queued`", "@trudy", "no write access");
@@ -617,10 +613,7 @@ class GitHubPipelineTest {
 
     PipelineResult decision =
         WorkflowJobs.reviewsThenDecision(
-            this::job,
-            REPO,
-            Pipeline.pullRequest(opened()),
-            start(EventAction.SYNCHRONIZE, "alice"));
+            this::job, REPO, opened(), start(EventAction.SYNCHRONIZE, "alice"));
 
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.SKIPPED);
     assertThat(executor.count(Stage.CODE_REVIEW)).isEqualTo(1);
@@ -637,7 +630,7 @@ class GitHubPipelineTest {
 
     PipelineResult decision =
         WorkflowJobs.reviewsThenDecision(
-            this::job, REPO, Pipeline.pullRequest(opened()), start(EventAction.REOPENED, "alice"));
+            this::job, REPO, opened(), start(EventAction.REOPENED, "alice"));
 
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
     assertThat(executor.count(Stage.SECURITY_REVIEW)).isEqualTo(2);
@@ -665,7 +658,7 @@ class GitHubPipelineTest {
       throws Exception {
     gh.apply("alice", "ready-to-build");
     buildJob("alice");
-    PullRequest pr = Pipeline.pullRequest(opened());
+    PullRequest pr = opened();
     Pipeline.Start event = WorkflowJobs.OPENED_BY_THE_BUILDER;
     PipelineResult code = job(Persona.REVIEWER).review(Stage.CODE_REVIEW, REPO, pr, event);
     PipelineResult security = job(Persona.SECURITY).review(Stage.SECURITY_REVIEW, REPO, pr, event);

@@ -13,10 +13,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.hydra.credentials.Persona;
 import dev.hydra.credentials.TestTokens;
-import dev.hydra.event.PullRequestSnapshot;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.LabelSpec;
+import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.fake.FakeGitHub;
 import dev.hydra.forge.github.GitHubForge;
@@ -193,23 +193,23 @@ class SinksGitHubTest {
         log::add);
   }
 
-  PullRequestSnapshot opened() {
+  PullRequest opened() {
     ObjectNode pr = gh.pull;
-    return new PullRequestSnapshot(
+    return new PullRequest(
         pr.path("number").asInt(),
         pr.path("title").asText(),
         pr.path("body").asText(),
         true,
-        false,
         pr.path("draft").asBoolean(),
+        false,
         pr.path("head").path("ref").asText(),
         pr.path("head").path("sha").asText(),
-        REPO.fullName(),
         "main",
-        List.of(),
+        pr.path("html_url").asText(),
         pr.path("user").path("login").asText(),
         pr.path("node_id").asText(),
-        pr.path("html_url").asText());
+        REPO.fullName(),
+        List.of());
   }
 
   /** Everything a person can read of the run: the forge's state, the outputs, the summary. */
@@ -230,7 +230,7 @@ class SinksGitHubTest {
     leak = leaks();
     gh.apply("alice", "ready-to-build");
     PipelineResult build = job(Persona.BUILDER).build(REPO, 7, "alice");
-    var pr = Pipeline.pullRequest(opened());
+    var pr = opened();
     PipelineResult code = job(Persona.REVIEWER).review(Stage.CODE_REVIEW, REPO, pr);
     PipelineResult security = job(Persona.SECURITY).review(Stage.SECURITY_REVIEW, REPO, pr);
     PipelineResult decision =
@@ -251,7 +251,7 @@ class SinksGitHubTest {
       throws Exception {
     gh.apply("alice", "ready-to-build");
     job(Persona.BUILDER).build(REPO, 7, "alice");
-    var pr = Pipeline.pullRequest(opened());
+    var pr = opened();
     String reviewer = java.util.Objects.requireNonNull(tokens.get(Persona.REVIEWER));
     String echo =
         "{\"message\":\"request with Authorization: token "

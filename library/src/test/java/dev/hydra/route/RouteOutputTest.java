@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hydra.config.ForgeSelection;
-import dev.hydra.event.EventAction;
-import dev.hydra.event.EventName;
 import dev.hydra.event.ForgeEvent;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.json.Json;
@@ -55,17 +53,7 @@ class RouteOutputTest {
 
   static RouteDecision runSchedule() {
     return Router.route(
-        new ForgeEvent(
-            EventName.SCHEDULE,
-            EventAction.NONE,
-            "",
-            RouterTest.REPO,
-            "",
-            "",
-            null,
-            null,
-            null,
-            null),
+        ForgeEvent.schedule(new ForgeEvent.Origin(RouterTest.REPO, "", "", false), null),
         CANONICAL,
         FORGEJO);
   }
@@ -238,7 +226,7 @@ class RouteOutputTest {
       RouteDecision raw =
           new RouteDecision(
               d.decision(),
-              d.stage(),
+              d.workflow(),
               d.forge(),
               d.repository(),
               d.event(),

@@ -3,12 +3,10 @@ package dev.hydra.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hydra.config.ForgeSelection;
-import dev.hydra.event.EventAction;
-import dev.hydra.event.EventName;
 import dev.hydra.event.ForgeEvent;
-import dev.hydra.event.IssueSnapshot;
-import dev.hydra.event.PullRequestSnapshot;
 import dev.hydra.forge.ForgeType;
+import dev.hydra.forge.Issue;
+import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.label.LabelScheme;
 import java.util.List;
@@ -28,69 +26,48 @@ class RouterTest {
   static final LabelScheme CANONICAL = LabelScheme.canonical();
   static final LabelScheme WILCO = LabelScheme.of("wilco", "");
 
-  static IssueSnapshot openIssue(String... labels) {
-    return new IssueSnapshot(7, "Add a /health endpoint", "", true, "mona", List.of(labels), false);
+  static Issue openIssue(String... labels) {
+    return new Issue(7, "Add a /health endpoint", "", true, "mona", List.of(labels), false);
   }
 
-  static IssueSnapshot closedIssue(String... labels) {
-    return new IssueSnapshot(
-        7, "Add a /health endpoint", "", false, "mona", List.of(labels), false);
+  static Issue closedIssue(String... labels) {
+    return new Issue(7, "Add a /health endpoint", "", false, "mona", List.of(labels), false);
   }
 
-  static ForgeEvent issues(String rawAction, @Nullable String label, IssueSnapshot issue) {
+  static ForgeEvent issues(String rawAction, @Nullable String label, Issue issue) {
     return issues(rawAction, label, issue, "mona");
   }
 
-  static ForgeEvent issues(
-      String rawAction, @Nullable String label, IssueSnapshot issue, String sender) {
-    return new ForgeEvent(
-        EventName.ISSUES,
-        EventAction.normalise(rawAction),
-        rawAction,
-        REPO,
-        "main",
-        sender,
-        label,
-        issue,
-        null,
-        null);
+  static ForgeEvent issues(String rawAction, @Nullable String label, Issue issue, String sender) {
+    return ForgeEvent.ofIssue(
+        new ForgeEvent.Origin(REPO, "main", sender, false), rawAction, label, issue);
   }
 
-  static PullRequestSnapshot pr(String headRef, boolean open, String headRepository) {
-    return new PullRequestSnapshot(
+  static PullRequest pr(String headRef, boolean open, String headRepository) {
+    return new PullRequest(
         8,
         "Add a /health endpoint",
         "Closes #12",
         open,
-        false,
         true,
+        false,
         headRef,
         "6dcb09b5b57875f334f61aebed695e2e4193db5e",
-        headRepository,
         "main",
-        List.of(),
+        "https://github.com/octo/hello/pull/8",
         "hydra-builder",
         "PR_kwDOA",
-        "https://github.com/octo/hello/pull/8");
+        headRepository,
+        List.of());
   }
 
-  static ForgeEvent pullRequest(String rawAction, PullRequestSnapshot pr) {
-    return new ForgeEvent(
-        EventName.PULL_REQUEST,
-        EventAction.normalise(rawAction),
-        rawAction,
-        REPO,
-        "main",
-        "hydra-builder",
-        null,
-        null,
-        pr,
-        null);
+  static ForgeEvent pullRequest(String rawAction, PullRequest pr) {
+    return ForgeEvent.ofPullRequest(
+        new ForgeEvent.Origin(REPO, "main", "hydra-builder", false), rawAction, null, pr);
   }
 
   static ForgeEvent push(String ref, String defaultBranch) {
-    return new ForgeEvent(
-        EventName.PUSH, EventAction.NONE, "", REPO, defaultBranch, "mona", null, null, null, ref);
+    return ForgeEvent.push(new ForgeEvent.Origin(REPO, defaultBranch, "mona", false), ref);
   }
 
   static RouteDecision route(ForgeEvent event, LabelScheme labels) {
@@ -124,7 +101,7 @@ class RouterTest {
   static void assertRunsBuild(RouteDecision d) {
     assertThat(d.decision()).isEqualTo(Decision.RUN);
     assertThat(d.runs()).isTrue();
-    assertThat(d.stage()).isEqualTo(PipelineStage.BUILD);
+    assertThat(d.workflow()).isEqualTo(Workflow.BUILD);
     assertThat(d.issue()).isEqualTo(7);
     assertThat(d.pullRequest()).isNull();
     assertThat(d.fix()).isNull();
@@ -133,7 +110,7 @@ class RouterTest {
   static void assertSkipsIssue(RouteDecision d) {
     assertThat(d.decision()).isEqualTo(Decision.SKIP);
     assertThat(d.runs()).isFalse();
-    assertThat(d.stage()).isNull();
+    assertThat(d.workflow()).isNull();
     assertThat(d.issue()).isEqualTo(7);
     assertThat(d.pullRequest()).isNull();
   }
@@ -179,8 +156,7 @@ class RouterTest {
 
     @Test
     void aPullRequestIsNotAnIssue() {
-      IssueSnapshot prAsIssue =
-          new IssueSnapshot(7, "t", "", true, "mona", List.of("ready-to-build"), true);
+      Issue prAsIssue = new Issue(7, "t", "", true, "mona", List.of("ready-to-build"), true);
 
       RouteDecision d = route(issues("labeled", "ready-to-build", prAsIssue), CANONICAL);
 
@@ -627,7 +603,7 @@ class RouterTest {
 
     static void assertSkipsPr(RouteDecision d) {
       assertThat(d.decision()).isEqualTo(Decision.SKIP);
-      assertThat(d.stage()).isNull();
+      assertThat(d.workflow()).isNull();
       assertThat(d.pullRequest()).isEqualTo(8);
     }
 
@@ -665,7 +641,7 @@ class RouterTest {
           route(pullRequest(action, pr(HEAD, true, "octo-org/hello-hydra")), CANONICAL);
 
       assertThat(d.decision()).isEqualTo(Decision.RUN);
-      assertThat(d.stage()).isEqualTo(PipelineStage.REVIEW);
+      assertThat(d.workflow()).isEqualTo(Workflow.REVIEW);
       assertThat(d.pullRequest()).isEqualTo(8);
       assertThat(d.issue()).isEqualTo(12);
       assertThat(d.fix()).isNull();
@@ -762,7 +738,7 @@ class RouterTest {
 
     static void assertRunsImage(RouteDecision d) {
       assertThat(d.decision()).isEqualTo(Decision.RUN);
-      assertThat(d.stage()).isEqualTo(PipelineStage.IMAGE);
+      assertThat(d.workflow()).isEqualTo(Workflow.IMAGE);
       assertThat(d.issue()).isNull();
       assertThat(d.pullRequest()).isNull();
     }
@@ -798,7 +774,7 @@ class RouterTest {
       RouteDecision d = route(push(ref, "main"), CANONICAL);
 
       assertThat(d.decision()).isEqualTo(Decision.SKIP);
-      assertThat(d.stage()).isNull();
+      assertThat(d.workflow()).isNull();
       assertThat(d.reason())
           .isEqualTo("pushes build images only on the default branch `main` and on tags");
     }
@@ -836,22 +812,13 @@ class RouterTest {
     @Test
     void workflowDispatchOnARef() {
       ForgeEvent event =
-          new ForgeEvent(
-              EventName.WORKFLOW_DISPATCH,
-              EventAction.NONE,
-              "",
-              REPO,
-              "main",
-              "mona",
-              null,
-              null,
-              null,
-              "refs/heads/main");
+          ForgeEvent.workflowDispatch(
+              new ForgeEvent.Origin(REPO, "main", "mona", false), "refs/heads/main");
 
       RouteDecision d = route(event, CANONICAL);
 
       assertThat(d.decision()).isEqualTo(Decision.RUN);
-      assertThat(d.stage()).isEqualTo(PipelineStage.IMAGE);
+      assertThat(d.workflow()).isEqualTo(Workflow.IMAGE);
       assertThat(d.seen()).isEqualTo("manual run on `refs/heads/main`");
       assertThat(d.reason()).startsWith("workflow_dispatch runs the image workflow");
     }
@@ -859,31 +826,19 @@ class RouterTest {
     @Test
     void workflowDispatchWithoutRef() {
       ForgeEvent event =
-          new ForgeEvent(
-              EventName.WORKFLOW_DISPATCH,
-              EventAction.NONE,
-              "",
-              REPO,
-              "",
-              "",
-              null,
-              null,
-              null,
-              null);
+          ForgeEvent.workflowDispatch(new ForgeEvent.Origin(REPO, "", "", false), null);
 
       assertThat(route(event, CANONICAL).seen()).isEqualTo("manual run");
     }
 
     @Test
     void schedule() {
-      ForgeEvent event =
-          new ForgeEvent(
-              EventName.SCHEDULE, EventAction.NONE, "", REPO, "", "", null, null, null, null);
+      ForgeEvent event = ForgeEvent.schedule(new ForgeEvent.Origin(REPO, "", "", false), null);
 
       RouteDecision d = route(event, CANONICAL);
 
       assertThat(d.decision()).isEqualTo(Decision.RUN);
-      assertThat(d.stage()).isEqualTo(PipelineStage.IMAGE);
+      assertThat(d.workflow()).isEqualTo(Workflow.IMAGE);
       assertThat(d.seen()).isEqualTo("scheduled run");
     }
   }

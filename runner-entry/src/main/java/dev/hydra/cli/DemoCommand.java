@@ -8,11 +8,7 @@ import dev.hydra.container.docker.DockerCliRuntime;
 import dev.hydra.credentials.Credentials;
 import dev.hydra.credentials.DemoCredentials;
 import dev.hydra.credentials.Persona;
-import dev.hydra.event.EventAction;
-import dev.hydra.event.EventName;
 import dev.hydra.event.ForgeEvent;
-import dev.hydra.event.IssueSnapshot;
-import dev.hydra.event.PullRequestSnapshot;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.forge.Issue;
@@ -277,24 +273,11 @@ final class DemoCommand implements CliCommand {
     ForgeSelection forge = new ForgeSelection(ForgeType.GITHUB, "the local demo forge");
     Issue live = builder.issue(LocalForges.DEMO_REPO, issue.number());
     ForgeEvent labeled =
-        new ForgeEvent(
-            EventName.ISSUES,
-            EventAction.LABELED,
+        ForgeEvent.ofIssue(
+            new ForgeEvent.Origin(LocalForges.DEMO_REPO, "main", LocalForges.DEMO_ADMIN, false),
             "labeled",
-            LocalForges.DEMO_REPO,
-            "main",
-            LocalForges.DEMO_ADMIN,
             scheme.trigger(),
-            new IssueSnapshot(
-                live.number(),
-                live.title(),
-                live.body(),
-                live.open(),
-                live.author(),
-                live.labels(),
-                false),
-            null,
-            null);
+            live);
     timeline.flush();
     PipelineResult build =
         pipeline.run(Router.route(labeled, scheme, forge), labeled, Step.ALL, Map.of());
@@ -303,31 +286,11 @@ final class DemoCommand implements CliCommand {
     if (build.status() == PipelineResult.Status.PASSED) {
       PullRequest pr = builder.findPullRequest(LocalForges.DEMO_REPO, head(issue)).orElseThrow();
       ForgeEvent opened =
-          new ForgeEvent(
-              EventName.PULL_REQUEST,
-              EventAction.OPENED,
+          ForgeEvent.ofPullRequest(
+              new ForgeEvent.Origin(LocalForges.DEMO_REPO, "main", "hydra-builder", false),
               "opened",
-              LocalForges.DEMO_REPO,
-              "main",
-              "hydra-builder",
               null,
-              null,
-              new PullRequestSnapshot(
-                  pr.number(),
-                  pr.title(),
-                  pr.body(),
-                  pr.open(),
-                  pr.merged(),
-                  pr.draft(),
-                  pr.head(),
-                  pr.headSha(),
-                  LocalForges.DEMO_REPO.fullName(),
-                  pr.base(),
-                  List.of(),
-                  pr.author(),
-                  pr.nodeId(),
-                  pr.url()),
-              null);
+              pr);
       RouteDecision review = Router.route(opened, scheme, forge);
       result = pipeline.run(review, opened, Step.ALL, Map.of());
       timeline.flush();

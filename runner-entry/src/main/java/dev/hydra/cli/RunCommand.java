@@ -17,9 +17,9 @@ import dev.hydra.pipeline.PipelineResult;
 import dev.hydra.pipeline.ReviewReport;
 import dev.hydra.pipeline.RunnerStageExecutor;
 import dev.hydra.pipeline.Step;
-import dev.hydra.route.PipelineStage;
 import dev.hydra.route.RouteDecision;
 import dev.hydra.route.Router;
+import dev.hydra.route.Workflow;
 import dev.hydra.secret.Secret;
 import dev.hydra.secret.SecretMasker;
 import dev.hydra.secret.WorkflowCommands;
@@ -110,7 +110,7 @@ final class RunCommand implements CliCommand {
     RouteDecision decision =
         Router.route(loaded.event(), loaded.settings().labels(), loaded.settings().forge());
     if (decision.runs()
-        && decision.runningStage().orElseThrow() == PipelineStage.BUILD
+        && decision.runningWorkflow().orElseThrow() == Workflow.BUILD
         && step != Step.ALL) {
       throw new UsageException(
           in.command(),
@@ -201,7 +201,7 @@ final class RunCommand implements CliCommand {
 
   /** The personas a step acts as: each job holds only its own tokens. */
   static CredentialNeeds needs(RouteDecision decision, Step step) {
-    if (decision.runningStage().orElse(null) == PipelineStage.BUILD) {
+    if (decision.runningWorkflow().orElse(null) == Workflow.BUILD) {
       return CredentialNeeds.of(Persona.BUILDER);
     }
     return switch (step) {
@@ -214,11 +214,11 @@ final class RunCommand implements CliCommand {
 
   /** The stages whose containers a step may start. */
   static List<Stage> stages(RouteDecision decision, Step step) {
-    PipelineStage stage = decision.runningStage().orElse(null);
-    if (stage == null || stage == PipelineStage.IMAGE) {
+    Workflow stage = decision.runningWorkflow().orElse(null);
+    if (stage == null || stage == Workflow.IMAGE) {
       return List.of();
     }
-    if (stage == PipelineStage.BUILD) {
+    if (stage == Workflow.BUILD) {
       return List.of(Stage.BUILD);
     }
     return switch (step) {

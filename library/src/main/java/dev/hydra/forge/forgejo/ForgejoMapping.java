@@ -128,7 +128,9 @@ final class ForgejoMapping {
         base == null ? "" : orEmpty(base.getRef()),
         orEmpty(pr.getHtmlUrl()),
         pr.getUser() == null ? "" : orEmpty(pr.getUser().getLogin()),
-        "");
+        "",
+        head == null || head.getRepo() == null ? "" : orEmpty(head.getRepo().getFullName()),
+        List.of());
   }
 
   /** Whether {@code pr}'s head is {@code branch} of the repository itself (not a fork). */
@@ -155,7 +157,7 @@ final class ForgejoMapping {
           && item.getUser() != null
           && item.getUser().getLogin() != null
           && item.getCreatedAt() != null) {
-        who = new LabelEvent(item.getUser().getLogin(), item.getCreatedAt().toInstant());
+        who = LabelEvent.byUser(item.getUser().getLogin(), item.getCreatedAt().toInstant());
       }
     }
     return Optional.ofNullable(who);

@@ -143,7 +143,9 @@ final class GitHubWire {
           base == null ? "" : orEmpty(base.ref()),
           orEmpty(htmlUrl),
           user == null ? "" : user.loginOrEmpty(),
-          orEmpty(nodeId));
+          orEmpty(nodeId),
+          head == null || head.repo() == null ? "" : orEmpty(head.repo().fullName()),
+          List.of());
     }
   }
 

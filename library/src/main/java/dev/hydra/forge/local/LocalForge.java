@@ -199,7 +199,7 @@ public final class LocalForge implements Forge {
     for (int i = events.size() - 1; i >= 0; i--) {
       LabelEventFile event = events.get(i);
       if (event.label().equals(label) && event.action().equals(LocalFiles.ADDED)) {
-        return Optional.of(new LabelEvent(event.actor(), Instant.parse(event.at())));
+        return Optional.of(LabelEvent.byUser(event.actor(), Instant.parse(event.at())));
       }
     }
     return Optional.empty();

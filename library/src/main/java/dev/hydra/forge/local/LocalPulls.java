@@ -475,6 +475,8 @@ record LocalPulls(LocalStore store, LocalAccess access, LocalTimeline timeline) 
         p.base(),
         store.pullFile(repo, number).toUri().toString(),
         p.author(),
-        "");
+        "",
+        repo.fullName(),
+        List.of());
   }
 }

@@ -687,7 +687,7 @@ class ForgejoForgeTest extends ForgeWireContractTest {
             .willReturn(timelinePage(page2)));
 
     assertThat(forge.lastLabeled(REPO, 7, "yolo"))
-        .contains(new LabelEvent("mallory", NOW.plusSeconds(50)));
+        .contains(LabelEvent.byUser("mallory", NOW.plusSeconds(50)));
     wm.verify(3, getRequestedFor(urlPathEqualTo(timeline)));
   }
 
@@ -704,7 +704,8 @@ class ForgejoForgeTest extends ForgeWireContractTest {
                     pullRequest(
                         new PrFixture(12, "Add a greeting", BRANCH, HEAD_SHA, "main", true)))));
     PullRequest pr =
-        new PullRequest(12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "");
+        new PullRequest(
+            12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "", "", List.of());
     assertThatThrownBy(() -> forge.markReadyForReview(REPO, pr))
         .isInstanceOf(ForgeConflictException.class)
         .hasMessageContaining("WORK_IN_PROGRESS_PREFIXES");
@@ -720,7 +721,8 @@ class ForgejoForgeTest extends ForgeWireContractTest {
                             new PrFixture(12, "Add a greeting", BRANCH, HEAD_SHA, "main", false))
                         .toString())));
     PullRequest pr =
-        new PullRequest(12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "");
+        new PullRequest(
+            12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "", "", List.of());
     forge.markReadyForReview(REPO, pr);
     wm.verify(0, patchRequestedFor(urlPathEqualTo(repoPath(REPO) + "/pulls/12")));
   }

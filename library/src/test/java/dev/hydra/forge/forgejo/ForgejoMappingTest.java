@@ -76,7 +76,7 @@ class ForgejoMappingTest {
             item("comment", "1", "carol", "ready-to-build"),
             item("label", "1", "dave", "yolo"));
     assertThat(ForgejoMapping.lastLabeled(timeline, "ready-to-build"))
-        .contains(new LabelEvent("alice", java.time.Instant.parse("2026-11-20T09:00:00Z")));
+        .contains(LabelEvent.byUser("alice", java.time.Instant.parse("2026-11-20T09:00:00Z")));
     assertThat(ForgejoMapping.lastLabeled(timeline, "yolo").map(LabelEvent::actor))
         .contains("dave");
     assertThat(ForgejoMapping.lastLabeled(timeline, "done")).isEmpty();

@@ -785,7 +785,8 @@ class GitHubForgeTest extends ForgeWireContractTest {
                         + "\"FORBIDDEN\",\"path\":[\"markPullRequestReadyForReview\"],"
                         + "\"message\":\"Resource not accessible by personal access token\"}]}")));
     PullRequest pr =
-        new PullRequest(12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "");
+        new PullRequest(
+            12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "", "", List.of());
     assertThatThrownBy(() -> forge.markReadyForReview(REPO, pr))
         .isInstanceOf(ForgeForbiddenException.class)
         .hasMessageContaining("mark ready for review hydra-org/demo pull request #12")
@@ -797,7 +798,8 @@ class GitHubForgeTest extends ForgeWireContractTest {
     stubRepository(REPO, false, true);
     stubGetPull(REPO, new PrFixture(12, "Add a greeting", BRANCH, HEAD_SHA, "main", false));
     PullRequest pr =
-        new PullRequest(12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "");
+        new PullRequest(
+            12, "", "", true, true, false, BRANCH, HEAD_SHA, "main", "", "", "", "", List.of());
     forge.markReadyForReview(REPO, pr);
     wm.verify(0, postRequestedFor(urlPathEqualTo("/graphql")));
   }

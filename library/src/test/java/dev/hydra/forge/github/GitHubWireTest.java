@@ -51,7 +51,7 @@ class GitHubWireTest {
             new GitHubWire.IssueEvent(
                 "labeled", new GitHubWire.User("eve"), new GitHubWire.LabelName("yolo"), "soon"));
     assertThat(GitHubWire.lastLabeled(events, "ready-to-build"))
-        .contains(new LabelEvent("alice", Instant.parse("2026-11-20T09:00:00Z")));
+        .contains(LabelEvent.byUser("alice", Instant.parse("2026-11-20T09:00:00Z")));
     assertThat(GitHubWire.lastLabeled(events, "yolo").map(LabelEvent::actor))
         .as("an event without a readable time is skipped")
         .contains("carol");

@@ -1,22 +1,13 @@
 package dev.hydra.route;
 
+import dev.hydra.text.Word;
+
 /** What a routed event runs: one of the three workflows' jobs. */
-public enum PipelineStage {
+public enum Workflow implements Word {
   /** The Builder implements the issue and opens a draft PR ({@code hydra-build.yml}). */
-  BUILD("build"),
+  BUILD,
   /** The code and security reviewers review a {@code hydra/*} PR ({@code hydra-review.yml}). */
-  REVIEW("review"),
+  REVIEW,
   /** The persona images are built and pushed ({@code hydra-image.yml}). */
-  IMAGE("image");
-
-  private final String id;
-
-  PipelineStage(String id) {
-    this.id = id;
-  }
-
-  /** The name in machine output. */
-  public String id() {
-    return id;
-  }
+  IMAGE;
 }
