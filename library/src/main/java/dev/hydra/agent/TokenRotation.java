@@ -171,19 +171,9 @@ public final class TokenRotation {
         pool.markExhausted(token, limit.resetsAt(), clock.instant());
         LOG.warn("Claude token {}: {}; trying the next token", token, outcome.describe());
       } else if (outcome instanceof AgentOutcome.BadCredential bad) {
-        pool.quarantine(token, REFUSED + bad.evidence());
-        LOG.error(
-            "Claude token {} was refused ({}); it is quarantined until it is replaced: {}",
-            token,
-            bad.evidence(),
-            AgentOutcome.BadCredential.FIX);
+        quarantine(token, REFUSED, bad.evidence(), AgentOutcome.BadCredential.FIX);
       } else if (outcome instanceof AgentOutcome.BillingProblem billing) {
-        pool.quarantine(token, BILLING + billing.evidence());
-        LOG.error(
-            "Claude token {}: the account cannot pay ({}); it is out of rotation: {}",
-            token,
-            billing.evidence(),
-            AgentOutcome.BillingProblem.FIX);
+        quarantine(token, BILLING, billing.evidence(), AgentOutcome.BillingProblem.FIX);
       } else if (outcome instanceof AgentOutcome.Overloaded overloaded) {
         if (overloads == maxOverloadRetries) {
           return new Result(
@@ -205,6 +195,19 @@ public final class TokenRotation {
         return new Result(Status.FAILED, attempts, outcome.describe());
       }
     }
+  }
+
+  // Out of rotation until a person acts, said loudly with the fix.
+  private void quarantine(String token, String reason, String evidence, String fix) {
+    pool.quarantine(token, reason + evidence);
+    boolean refused = reason.equals(REFUSED);
+    LOG.error(
+        "Claude token {}{} ({}); {}: {}",
+        token,
+        refused ? " was refused" : ": the account cannot pay",
+        evidence,
+        refused ? "it is quarantined until it is replaced" : "it is out of rotation",
+        fix);
   }
 
   // No token can run now. Only tokens parked until a reset make this a rate limit; refused ones

@@ -73,13 +73,12 @@ final class CredentialsJson {
     Object claudeValue = root.get(CLAUDE_TOKENS);
     if (claudePresent && claudeValue != null) {
       if (!(claudeValue instanceof List<?> list)) {
-        throw new CredentialException(
-            file
-                + ": field "
-                + CLAUDE_TOKENS
-                + " must be a list of {\"name\": …, \"token\": …} objects, got "
-                + kind(claudeValue)
-                + "; fix the field");
+        throw mustBe(
+            file,
+            CLAUDE_TOKENS,
+            "a list of {\"name\": …, \"token\": …} objects",
+            claudeValue,
+            "fix the field");
       }
       for (int i = 0; i < list.size(); i++) {
         claude.add(claudeToken(list.get(i), CLAUDE_TOKENS + "[" + i + "]", file));
@@ -91,15 +90,12 @@ final class CredentialsJson {
     Object gitValue = root.get(GIT_TOKENS);
     if (gitValue != null) {
       if (!(gitValue instanceof Map<?, ?> map)) {
-        throw new CredentialException(
-            file
-                + ": field "
-                + GIT_TOKENS
-                + " must be an object with one token per persona ("
-                + Persona.choices()
-                + "), got "
-                + kind(gitValue)
-                + "; fix the field");
+        throw mustBe(
+            file,
+            GIT_TOKENS,
+            "an object with one token per persona (" + Persona.choices() + ")",
+            gitValue,
+            "fix the field");
       }
       for (Map.Entry<?, ?> e : map.entrySet()) {
         String key = String.valueOf(e.getKey());
@@ -121,13 +117,7 @@ final class CredentialsJson {
           continue;
         }
         if (!(value instanceof String text)) {
-          throw new CredentialException(
-              file
-                  + ": field "
-                  + field
-                  + " must be a string, got "
-                  + kind(value)
-                  + "; quote the token");
+          throw mustBe(file, field, "a string", value, "quote the token");
         }
         git.put(
             persona.get(), Tokens.secret(field, text, p -> file + ": field " + field + " " + p));
@@ -139,13 +129,7 @@ final class CredentialsJson {
   private static ClaudeToken claudeToken(@Nullable Object element, String field, String file)
       throws CredentialException {
     if (!(element instanceof Map<?, ?> entry)) {
-      throw new CredentialException(
-          file
-              + ": field "
-              + field
-              + " must be an object with \"name\" and \"token\", got "
-              + kind(element)
-              + "; fix the entry");
+      throw mustBe(file, field, "an object with \"name\" and \"token\"", element, "fix the entry");
     }
     Object name = entry.get("name");
     if (!(name instanceof String nameText) || nameText.isEmpty()) {
@@ -178,13 +162,7 @@ final class CredentialsJson {
               + nameText);
     }
     if (!(token instanceof String tokenText)) {
-      throw new CredentialException(
-          file
-              + ": field "
-              + tokenField
-              + " must be a string, got "
-              + kind(token)
-              + "; quote the token");
+      throw mustBe(file, tokenField, "a string", token, "quote the token");
     }
     return new ClaudeToken(
         nameText,
@@ -248,6 +226,13 @@ final class CredentialsJson {
       }
     }
     return Optional.empty();
+  }
+
+  /** {@code <file>: field <field> must be <expected>, got <kind>; <fix>}. */
+  private static CredentialException mustBe(
+      String file, String field, String expected, @Nullable Object value, String fix) {
+    return new CredentialException(
+        file + ": field " + field + " must be " + expected + ", got " + kind(value) + "; " + fix);
   }
 
   /** Field names repeated in messages must be short identifiers, never something like a token. */

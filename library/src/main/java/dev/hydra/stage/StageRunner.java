@@ -9,31 +9,26 @@ import dev.hydra.container.ContainerPlan;
 import dev.hydra.container.ContainerResult;
 import dev.hydra.container.ContainerRuntime;
 import dev.hydra.container.ContainerSpec;
-import dev.hydra.container.Mount;
 import dev.hydra.credentials.ClaudeToken;
 import dev.hydra.credentials.Credentials;
 import dev.hydra.secret.SecretMasker;
 import dev.hydra.secret.StopCommands;
 import dev.hydra.secret.WorkflowCommands;
 import dev.hydra.text.Texts;
-import dev.hydra.verdict.Finding;
 import dev.hydra.verdict.InvalidVerdictException;
 import dev.hydra.verdict.Verdict;
 import dev.hydra.verdict.VerdictReader;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -79,10 +74,6 @@ public final class StageRunner {
 
   /** Where the spec folder is mounted, read-only; {@code SPEC_PATH} says so to the entrypoint. */
   public static final String SPEC_MOUNT = "/spec";
-
-  private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
    * How the runner behaves beyond the ports.
@@ -135,10 +126,9 @@ public final class StageRunner {
 
   private final ContainerRuntime runtime;
   private final Clock clock;
-  private final TokenRotation.Sleeper sleeper;
-  private final RandomGenerator jitter;
   private final Consumer<String> log;
   private final Options options;
+  private final Function<ClaudeTokenPool, TokenRotation> rotations;
 
   /**
    * Creates a runner with {@link Options#defaults()}.
@@ -192,10 +182,17 @@ public final class StageRunner {
       Options options) {
     this.runtime = runtime;
     this.clock = clock;
-    this.sleeper = sleeper;
-    this.jitter = jitter;
     this.log = log;
     this.options = options;
+    this.rotations =
+        pool ->
+            new TokenRotation(
+                pool,
+                clock,
+                sleeper,
+                jitter,
+                options.maxOverloadRetries(),
+                options.overloadBackoff());
   }
 
   /**
@@ -225,7 +222,7 @@ public final class StageRunner {
     Instant start = clock.instant();
     Credentials credentials = request.credentials();
     for (String name : pool.names()) {
-      claudeToken(credentials, name);
+      StageContainers.claudeToken(credentials, name);
     }
     request
         .spec()
@@ -240,7 +237,9 @@ public final class StageRunner {
     Thread warmUp = new Thread(VerdictReader::warmUp, "hydra-verdict-warm-up");
     warmUp.setDaemon(true);
     warmUp.start();
-    Output out = new Output(SecretMasker.of(credentials.secrets()), request.profile().stage().id());
+    StageOutput out =
+        new StageOutput(
+            SecretMasker.of(credentials.secrets()), request.profile().stage().id(), clock, log);
     if (options.actions()) {
       // Before anything else is printed (security-anchors §1.5); these must bypass the masker.
       WorkflowCommands.addMaskLines(credentials.secrets()).forEach(out::raw);
@@ -277,10 +276,8 @@ public final class StageRunner {
           "no container ran");
     }
 
-    TokenRotation rotation =
-        new TokenRotation(
-            pool, clock, sleeper, jitter, options.maxOverloadRetries(), options.overloadBackoff());
-    TokenRotation.Result rotated = rotation.run(token -> attempt(request, token, out, run));
+    TokenRotation.Result rotated =
+        rotations.apply(pool).run(token -> attempt(request, token, out, run));
     return decide(request, rotated, run, start, out);
   }
 
@@ -302,8 +299,11 @@ public final class StageRunner {
     if (credentials.claudeTokens().isEmpty()) {
       throw new IllegalArgumentException("the request holds no Claude token"); // checked earlier
     }
-    String name = containerName(request);
-    ContainerPlan plan = runtime.plan(spec(request, name, credentials.claudeTokens().get(0)));
+    String name = StageContainers.containerName(request);
+    ContainerPlan plan =
+        runtime.plan(
+            StageContainers.spec(
+                request, name, credentials.claudeTokens().get(0), options.network()));
     SecretMasker masker = SecretMasker.of(credentials.secrets());
     Map<String, String> environment = new LinkedHashMap<>();
     plan.environment().forEach((key, value) -> environment.put(key, masker.mask(value)));
@@ -311,11 +311,11 @@ public final class StageRunner {
         name, request.image(), plan.command().stream().map(masker::mask).toList(), environment);
   }
 
-  private AgentOutcome attempt(StageRequest request, String tokenName, Output out, Run run)
+  private AgentOutcome attempt(StageRequest request, String tokenName, StageOutput out, Run run)
       throws InterruptedException {
-    ClaudeToken token = claudeToken(request.credentials(), tokenName);
-    String name = containerName(request);
-    ContainerSpec spec = spec(request, name, token);
+    ClaudeToken token = StageContainers.claudeToken(request.credentials(), tokenName);
+    String name = StageContainers.containerName(request);
+    ContainerSpec spec = StageContainers.spec(request, name, token, options.network());
     out.note(
         "attempt "
             + (run.attempts.size() + 1)
@@ -323,7 +323,7 @@ public final class StageRunner {
             + name
             + ", Claude token "
             + tokenName);
-    Capture capture = new Capture(out);
+    StageCapture capture = new StageCapture(out);
     StopCommands fence = options.actions() ? WorkflowCommands.stopCommands() : null;
     if (fence != null) {
       out.raw(fence.stopLine());
@@ -357,7 +357,7 @@ public final class StageRunner {
   }
 
   private StageResult decide(
-      StageRequest request, TokenRotation.Result rotated, Run run, Instant start, Output out) {
+      StageRequest request, TokenRotation.Result rotated, Run run, Instant start, StageOutput out) {
     StageResult.Attempt last =
         run.attempts.isEmpty() ? null : run.attempts.get(run.attempts.size() - 1);
     ContainerResult container = last == null ? null : last.result();
@@ -369,68 +369,26 @@ public final class StageRunner {
       try {
         String line = run.verdictLine;
         verdict =
-            masked(
+            StageVerdicts.masked(
                 VerdictReader.read(
                     request.profile().stage(), line == null ? List.of() : List.of(line)),
-                out.masker);
+                out.masker());
         problem = null;
       } catch (InvalidVerdictException e) {
         problem = e.getMessage();
       }
     }
-    StageResult.Status status;
-    String message;
-    String runtimeError = run.runtimeError;
-    if (runtimeError != null) {
-      status = StageResult.Status.RUNTIME_ERROR;
-      message = runtimeError;
-    } else if (container != null && container.timedOut()) {
-      status = StageResult.Status.TIMED_OUT;
-      message =
-          "the stage passed its timeout of "
-              + request.profile().timeout()
-              + "; the container was killed and removed";
-    } else if (container != null && container.outOfMemory()) {
-      status = StageResult.Status.OUT_OF_MEMORY;
-      message =
-          "the container was killed with exit code 137 before its deadline: most likely out of"
-              + " memory (limit "
-              + (request.profile().memoryBytes() >> 20)
-              + " MiB)";
-    } else if (rotated.status() == TokenRotation.Status.ALL_TOKENS_UNAVAILABLE) {
-      status = StageResult.Status.RATE_LIMITED;
-      message = rotated.message();
-    } else if (rotated.status() == TokenRotation.Status.ALL_TOKENS_REFUSED) {
-      status = StageResult.Status.CREDENTIALS_REFUSED;
-      message = rotated.message();
-    } else if (rotated.status() == TokenRotation.Status.FAILED) {
-      status = StageResult.Status.FAILED;
-      message = rotated.message();
-    } else if (verdict == null) {
-      status = StageResult.Status.NO_VERDICT;
-      message = "no valid verdict: " + problem;
-    } else if (container != null && container.exitCode() != 0) {
-      status = StageResult.Status.FAILED;
-      message =
-          "the container exited with code "
-              + container.exitCode()
-              + " after a verdict of "
-              + (verdict.passed() ? "pass" : "fail");
-    } else if (!verdict.passed()) {
-      status = StageResult.Status.FAILED;
-      message = "the verdict is fail: " + Texts.escape(verdict.summary(), 300);
-    } else {
-      status = StageResult.Status.PASSED;
-      message = "the verdict is pass: " + Texts.escape(verdict.summary(), 300);
-    }
-    return finish(request, run, start, out, status, message, verdict, problem);
+    StageVerdicts decided =
+        StageVerdicts.decide(
+            request.profile(), rotated, container, verdict, problem, run.runtimeError);
+    return finish(request, run, start, out, decided.status(), decided.message(), verdict, problem);
   }
 
   private StageResult finish(
       StageRequest request,
       Run run,
       Instant start,
-      Output out,
+      StageOutput out,
       StageResult.Status status,
       String message,
       @Nullable Verdict verdict,
@@ -468,207 +426,10 @@ public final class StageRunner {
     return result;
   }
 
-  private ContainerSpec spec(StageRequest request, String name, ClaudeToken token) {
-    StageProfile profile = request.profile();
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("HYDRA_STAGE", profile.stage().id());
-    env.put("HYDRA_MODE", request.mode());
-    env.put("REPO_URL", request.repoUrl());
-    env.put("ISSUE_URL", request.issueUrl());
-    request.pullRequest().ifPresent(pr -> env.put("PR_URL", pr));
-    List<Mount> mounts = new ArrayList<>();
-    request
-        .spec()
-        .ifPresent(
-            dir -> {
-              mounts.add(new Mount(dir.toAbsolutePath().normalize(), SPEC_MOUNT, true));
-              env.put("SPEC_PATH", SPEC_MOUNT);
-            });
-    env.put("HYDRA_MODEL", profile.model());
-    env.put("HYDRA_FALLBACK_MODEL", profile.fallbackModel());
-    // Exactly two secrets: this persona's git token and the one Claude token of this attempt.
-    // docker inspect shows a container's environment, so nothing else goes in (docs/security.md).
-    Map<String, String> secrets = new LinkedHashMap<>();
-    secrets.put("GIT_TOKEN", request.credentials().gitToken(profile.persona()).reveal());
-    secrets.put(claudeVariable(token), token.token().reveal());
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("hydra.stage", profile.stage().id());
-    labels.put("hydra.repo", request.repository());
-    labels.put("hydra.issue", Integer.toString(request.issue()));
-    return new ContainerSpec(
-        request.image().toString(),
-        name,
-        options.network(),
-        profile.cpus(),
-        profile.memoryBytes(),
-        profile.pidsLimit(),
-        profile.tmpBytes(),
-        profile.workspaceBytes(),
-        profile.capabilities(),
-        env,
-        secrets,
-        mounts,
-        labels,
-        profile.timeout());
-  }
-
-  /**
-   * The variable Claude Code reads the credential from: {@code ANTHROPIC_API_KEY} for a Console API
-   * key ({@code sk-ant-api…}), {@code CLAUDE_CODE_OAUTH_TOKEN} for everything else (the OAuth token
-   * of {@code claude setup-token}).
-   */
-  static String claudeVariable(ClaudeToken token) {
-    return token.token().reveal().startsWith("sk-ant-api")
-        ? "ANTHROPIC_API_KEY"
-        : "CLAUDE_CODE_OAUTH_TOKEN";
-  }
-
-  /**
-   * The verdict with every string the agent wrote masked, after JSON decoding: summary, findings,
-   * branch, PR title and body.
-   */
-  static Verdict masked(Verdict v, SecretMasker masker) {
-    Verdict.BuilderResult b = v.builderResult();
-    return new Verdict(
-        v.stage(),
-        v.passed(),
-        masker.mask(v.summary()),
-        masked(v.findings(), masker),
-        masked(v.fixesApplied(), masker),
-        masked(v.unfixed(), masker),
-        v.turns(),
-        v.costUsd(),
-        b == null
-            ? null
-            : new Verdict.BuilderResult(
-                masker.mask(b.branch()), masker.mask(b.prTitle()), masker.mask(b.prBody())));
-  }
-
-  private static List<Finding> masked(List<Finding> findings, SecretMasker masker) {
-    return findings.stream()
-        .map(
-            f ->
-                new Finding(
-                    f.severity(),
-                    masker.mask(f.file()),
-                    f.line(),
-                    masker.mask(f.rule()),
-                    masker.mask(f.message())))
-        .toList();
-  }
-
-  /** {@code hydra-<stage>-<issue>-<8 random hex digits>}. */
-  static String containerName(StageRequest request) {
-    byte[] random = new byte[4];
-    RANDOM.nextBytes(random);
-    return "hydra-"
-        + request.profile().stage().id()
-        + "-"
-        + request.issue()
-        + "-"
-        + HexFormat.of().formatHex(random);
-  }
-
-  private static ClaudeToken claudeToken(Credentials credentials, String name) {
-    for (ClaudeToken token : credentials.claudeTokens()) {
-      if (token.name().equals(name)) {
-        return token;
-      }
-    }
-    throw new IllegalArgumentException(
-        "the token pool names Claude token " + name + ", which the credentials do not hold");
-  }
-
   /** What the attempts of one run leave for the decision. */
   private static final class Run {
     final List<StageResult.Attempt> attempts = new ArrayList<>();
     @Nullable String verdictLine;
     @Nullable String runtimeError;
-  }
-
-  /**
-   * One container's stdout: classified after masking, and searched for the verdict line, kept as
-   * written (it is masked after parsing).
-   */
-  private static final class Capture {
-    private final Output out;
-    private final StreamJsonClassifier classifier = new StreamJsonClassifier();
-    private @Nullable String verdictLine;
-
-    Capture(Output out) {
-      this.out = out;
-    }
-
-    synchronized void stdout(String line) {
-      String masked = out.container(line, false);
-      classifier.accept(masked);
-      // Only the last verdict line counts (VerdictReader); keeping just that bounds memory. It is
-      // parsed unmasked and masked once decoded (masked() above), never the other way round.
-      if (line.startsWith(VerdictReader.PREFIX)) {
-        verdictLine = line;
-      }
-    }
-
-    void stderr(String line) {
-      out.container(line, true);
-    }
-
-    synchronized AgentOutcome outcome(int exitCode) {
-      return classifier.outcome(exitCode);
-    }
-
-    synchronized @Nullable String verdictLine() {
-      return verdictLine;
-    }
-  }
-
-  /** The log sink, behind the masker and the timestamps; one line at a time. */
-  private final class Output {
-    private final SecretMasker masker;
-    private final String stage;
-
-    Output(SecretMasker masker, String stage) {
-      this.masker = masker;
-      this.stage = stage;
-    }
-
-    String mask(String text) {
-      return masker.mask(text);
-    }
-
-    /**
-     * A container line: masked, timestamped, its workflow commands neutralised; returns the masked
-     * line.
-     */
-    String container(String line, boolean stderr) {
-      // The log shows a line a reader may decode (JSON): masked after decoding when that reveals
-      // a secret; the classifier gets the line masked as written, still valid JSON.
-      String shown = masker.maskDecoded(line);
-      emit(
-          WorkflowCommands.neutralise(
-              timestamp() + " " + stage + (stderr ? " ! " : " | ") + shown));
-      return masker.mask(line);
-    }
-
-    /** One of Hydra's own lines, masked and neutralised too: messages can quote Docker's stderr. */
-    void note(String text) {
-      emit(
-          WorkflowCommands.neutralise(timestamp() + " hydra: " + Texts.oneLine(masker.mask(text))));
-    }
-
-    /** A workflow-command line that must reach the log as it is. */
-    void raw(String line) {
-      emit(line);
-    }
-
-    private String timestamp() {
-      return TIMESTAMP.format(clock.instant());
-    }
-
-    private void emit(String line) {
-      synchronized (this) {
-        log.accept(line);
-      }
-    }
   }
 }

@@ -15,33 +15,33 @@ import java.util.List;
 import java.util.Map;
 
 /** A scripted {@link StageExecutor}: a verdict per stage, every call recorded. */
-class FakeStageExecutor implements StageExecutor {
+public class FakeStageExecutor implements StageExecutor {
 
-  final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+  public final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
   private final Map<Stage, Script> scripts = new EnumMap<>(Stage.class);
   private volatile String branch = "";
 
   /** What a stage reports. */
-  enum Script {
+  public enum Script {
     PASS,
     FAIL,
     PASS_WITH_FIXES
   }
 
-  FakeStageExecutor() {
+  public FakeStageExecutor() {
     for (Stage stage :
         List.of(Stage.BUILD, Stage.CODE_REVIEW, Stage.SECURITY_REVIEW, Stage.APPLIER)) {
       scripts.put(stage, Script.PASS);
     }
   }
 
-  FakeStageExecutor script(Stage stage, Script script) {
+  public FakeStageExecutor script(Stage stage, Script script) {
     scripts.put(stage, script);
     return this;
   }
 
   /** The branch the builder reports; empty for hydra/<issue>-add-a-health-endpoint. */
-  FakeStageExecutor branch(String name) {
+  public FakeStageExecutor branch(String name) {
     branch = name;
     return this;
   }

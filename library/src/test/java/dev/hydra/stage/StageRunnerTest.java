@@ -211,8 +211,8 @@ class StageRunnerTest {
     void aConsoleApiKeyGoesInAnthropicApiKey() throws Exception {
       String key = TestTokens.issue("sk-" + "ant-api03-" + "x".repeat(40));
       ClaudeToken api = ClaudeToken.of("api", Secret.of("HYDRA_CLAUDE_TOKEN_1", key));
-      assertThat(StageRunner.claudeVariable(api)).isEqualTo("ANTHROPIC_API_KEY");
-      assertThat(StageRunner.claudeVariable(account1)).isEqualTo("CLAUDE_CODE_OAUTH_TOKEN");
+      assertThat(StageContainers.claudeVariable(api)).isEqualTo("ANTHROPIC_API_KEY");
+      assertThat(StageContainers.claudeVariable(account1)).isEqualTo("CLAUDE_CODE_OAUTH_TOKEN");
     }
 
     @Test

@@ -2,9 +2,8 @@ package dev.hydra.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hydra.credentials.DemoCredentials;
 import dev.hydra.credentials.Persona;
-import dev.hydra.image.publish.DemoImages;
+import dev.hydra.demo.DemoCredentials;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code hydra demo} without a Docker engine: which executor it chooses and why, and the masked
- * plan it prints in place of each container. The real containers are {@link DemoCommandIT}'s.
+ * {@code hydra demo} without a Docker engine: the masked plan it prints in place of each container
+ * (which executor it chooses and why is {@code DemoChoiceTest}'s). The real containers are {@link
+ * DemoCommandIT}'s.
  */
 class DemoCommandTest {
 
@@ -67,41 +67,6 @@ class DemoCommandTest {
           .doesNotContain(
               Base64.getEncoder()
                   .encodeToString(("x-access-token:" + secret).getBytes(StandardCharsets.UTF_8)));
-    }
-  }
-
-  @Nested
-  class Choosing {
-
-    @Test
-    void containersRunWhenNothingIsMissing() {
-      DemoCommand.Choice choice = DemoCommand.choose(false, List.of());
-      assertThat(choice.containers()).isTrue();
-      assertThat(choice.lines()).singleElement().asString().contains("real hardened container");
-    }
-
-    @Test
-    void scriptedWhenAskedEvenIfContainersCouldRun() {
-      DemoCommand.Choice choice = DemoCommand.choose(true, List.of());
-      assertThat(choice.containers()).isFalse();
-      assertThat(choice.lines()).singleElement().asString().contains("--scripted");
-    }
-
-    @Test
-    void scriptedWhenSomethingIsMissingNamingEachWithItsFix() {
-      DemoCommand.Choice choice =
-          DemoCommand.choose(
-              false,
-              List.of(
-                  new DemoImages.Missing("no Docker daemon answers", "start Docker: dockerd"),
-                  new DemoImages.Missing("no images/", "pass --images DIR")));
-      assertThat(choice.containers()).isFalse();
-      assertThat(choice.lines())
-          .containsExactly(
-              "containers: cannot run here, so each stage is a scripted verdict and the docker run"
-                  + " it would use is printed as its plan. Missing:",
-              "  - no Docker daemon answers; fix: start Docker: dockerd",
-              "  - no images/; fix: pass --images DIR");
     }
   }
 

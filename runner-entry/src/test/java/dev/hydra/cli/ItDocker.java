@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hydra.container.docker.CommandRunner;
 import dev.hydra.container.docker.CommonsExecCommandRunner;
-import dev.hydra.image.publish.DemoImages;
+import dev.hydra.demo.DemoImages;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

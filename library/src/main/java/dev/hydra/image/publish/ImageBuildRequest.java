@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -137,53 +138,78 @@ public record ImageBuildRequest(
 
   /** The same request with a revision. */
   public ImageBuildRequest withRevision(@Nullable String rev) {
-    return new ImageBuildRequest(
-        imagesDir, set, prefix, tag, rev, created, source, version, extraCa, push, baseImage, roles,
-        buildArgs);
+    return edit(e -> e.revision = rev);
   }
 
   /** The same request with an OCI source URL. */
   public ImageBuildRequest withSource(@Nullable String url) {
-    return new ImageBuildRequest(
-        imagesDir, set, prefix, tag, revision, created, url, version, extraCa, push, baseImage,
-        roles, buildArgs);
+    return edit(e -> e.source = url);
   }
 
   /** The same request with an extra CA file. */
   public ImageBuildRequest withExtraCa(@Nullable Path file) {
-    return new ImageBuildRequest(
-        imagesDir, set, prefix, tag, revision, created, source, version, file, push, baseImage,
-        roles, buildArgs);
+    return edit(e -> e.extraCa = file);
   }
 
   /** The same request, pushing or not. */
   public ImageBuildRequest withPush(boolean doPush) {
-    return new ImageBuildRequest(
-        imagesDir, set, prefix, tag, revision, created, source, version, extraCa, doPush, baseImage,
-        roles, buildArgs);
+    return edit(e -> e.push = doPush);
   }
 
   /** The same request with another base image. */
   public ImageBuildRequest withBaseImage(@Nullable String image) {
-    return new ImageBuildRequest(
-        imagesDir, set, prefix, tag, revision, created, source, version, extraCa, push, image,
-        roles, buildArgs);
+    return edit(e -> e.baseImage = image);
   }
 
   /** The same request for only these roles. */
   public ImageBuildRequest withRoles(List<String> only) {
-    return new ImageBuildRequest(
-        imagesDir, set, prefix, tag, revision, created, source, version, extraCa, push, baseImage,
-        only, buildArgs);
+    return edit(e -> e.roles = only);
   }
 
   /** The same request with one more build argument. */
   public ImageBuildRequest withBuildArg(String name, String value) {
-    Map<String, String> args = new java.util.LinkedHashMap<>(buildArgs);
-    args.put(name, value);
+    return edit(e -> e.buildArgs.put(name, value));
+  }
+
+  // One copy for every wither; the compact constructor checks the result again.
+  private ImageBuildRequest edit(Consumer<Edit> change) {
+    Edit e = new Edit(this);
+    change.accept(e);
     return new ImageBuildRequest(
-        imagesDir, set, prefix, tag, revision, created, source, version, extraCa, push, baseImage,
-        roles, args);
+        imagesDir,
+        set,
+        prefix,
+        tag,
+        e.revision,
+        created,
+        e.source,
+        version,
+        e.extraCa,
+        e.push,
+        e.baseImage,
+        e.roles,
+        e.buildArgs);
+  }
+
+  /** The fields the withers change, copied from a request. */
+  private static final class Edit {
+    @Nullable String revision;
+    @Nullable String source;
+    @Nullable Path extraCa;
+    boolean push;
+    @Nullable String baseImage;
+    List<String> roles;
+    final Map<String, String> buildArgs;
+
+    Edit(ImageBuildRequest from) {
+      revision = from.revision;
+      source = from.source;
+      extraCa = from.extraCa;
+      push = from.push;
+      baseImage = from.baseImage;
+      roles = from.roles;
+      buildArgs = new java.util.LinkedHashMap<>(from.buildArgs);
+    }
   }
 
   /**

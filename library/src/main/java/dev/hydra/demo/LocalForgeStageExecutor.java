@@ -1,10 +1,11 @@
-package dev.hydra.pipeline;
+package dev.hydra.demo;
 
 import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.local.LocalForge;
 import dev.hydra.label.Stage;
+import dev.hydra.pipeline.StageExecutor;
 import dev.hydra.route.HydraBranch;
 import dev.hydra.stage.StageResult;
 import dev.hydra.verdict.Verdict;

@@ -1,11 +1,9 @@
-package dev.hydra.pipeline;
+package dev.hydra.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hydra.container.DemoContainerRuntime;
 import dev.hydra.container.FakeContainerRuntime;
 import dev.hydra.credentials.Credentials;
-import dev.hydra.credentials.DemoCredentials;
 import dev.hydra.credentials.Persona;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
@@ -16,6 +14,13 @@ import dev.hydra.forge.local.LocalForges;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Stage;
 import dev.hydra.ops.LabelSeeding;
+import dev.hydra.pipeline.FakeStageExecutor;
+import dev.hydra.pipeline.Pipeline;
+import dev.hydra.pipeline.PipelineOptions;
+import dev.hydra.pipeline.PipelineResult;
+import dev.hydra.pipeline.RunRecord;
+import dev.hydra.pipeline.RunnerStageExecutor;
+import dev.hydra.pipeline.StageExecutor;
 import dev.hydra.stage.StageRunner;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

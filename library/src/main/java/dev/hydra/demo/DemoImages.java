@@ -1,6 +1,11 @@
-package dev.hydra.image.publish;
+package dev.hydra.demo;
 
 import dev.hydra.container.docker.CommandRunner;
+import dev.hydra.image.publish.BuiltImage;
+import dev.hydra.image.publish.ImageBuildException;
+import dev.hydra.image.publish.ImageBuildRequest;
+import dev.hydra.image.publish.ImageBuilder;
+import dev.hydra.image.publish.ImageSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
-package dev.hydra.credentials;
+package dev.hydra.demo;
 
+import dev.hydra.credentials.ClaudeToken;
+import dev.hydra.credentials.Credentials;
+import dev.hydra.credentials.Persona;
 import dev.hydra.secret.Secret;
 import java.util.EnumMap;
 import java.util.List;

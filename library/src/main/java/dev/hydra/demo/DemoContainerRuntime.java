@@ -1,5 +1,10 @@
-package dev.hydra.container;
+package dev.hydra.demo;
 
+import dev.hydra.container.ContainerException;
+import dev.hydra.container.ContainerPlan;
+import dev.hydra.container.ContainerResult;
+import dev.hydra.container.ContainerRuntime;
+import dev.hydra.container.ContainerSpec;
 import dev.hydra.text.Texts;
 import java.time.Instant;
 import java.util.HashMap;

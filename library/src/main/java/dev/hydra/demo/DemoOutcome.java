@@ -1,4 +1,4 @@
-package dev.hydra.pipeline;
+package dev.hydra.demo;
 
 import dev.hydra.label.Stage;
 import java.util.Arrays;

@@ -1,9 +1,10 @@
-package dev.hydra.pipeline;
+package dev.hydra.demo;
 
 import dev.hydra.agent.AgentOutcome;
-import dev.hydra.credentials.DemoCredentials;
 import dev.hydra.image.ImageRef;
 import dev.hydra.label.Stage;
+import dev.hydra.pipeline.RunnerStageExecutor;
+import dev.hydra.pipeline.StageExecutor;
 import dev.hydra.route.HydraBranch;
 import dev.hydra.stage.StagePlan;
 import dev.hydra.stage.StageResult;

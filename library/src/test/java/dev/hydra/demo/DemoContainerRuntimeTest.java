@@ -1,8 +1,11 @@
-package dev.hydra.container;
+package dev.hydra.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hydra.container.ContainerPlan;
+import dev.hydra.container.ContainerSpec;
+import dev.hydra.container.FakeContainerRuntime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,10 @@
-package dev.hydra.image.publish;
+package dev.hydra.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hydra.container.docker.CommandRunner;
+import dev.hydra.image.publish.BuiltImage;
+import dev.hydra.image.publish.ImageSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

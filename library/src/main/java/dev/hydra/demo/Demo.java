@@ -1,0 +1,303 @@
+package dev.hydra.demo;
+
+import dev.hydra.config.ForgeSelection;
+import dev.hydra.container.ContainerException;
+import dev.hydra.container.docker.CommonsExecCommandRunner;
+import dev.hydra.container.docker.DockerCliRuntime;
+import dev.hydra.credentials.Credentials;
+import dev.hydra.credentials.Persona;
+import dev.hydra.event.ForgeEvent;
+import dev.hydra.forge.Forge;
+import dev.hydra.forge.ForgeType;
+import dev.hydra.forge.Issue;
+import dev.hydra.forge.PullRequest;
+import dev.hydra.forge.local.LocalForge;
+import dev.hydra.forge.local.LocalForges;
+import dev.hydra.image.publish.BuiltImage;
+import dev.hydra.image.publish.ImageBuildException;
+import dev.hydra.label.LabelScheme;
+import dev.hydra.label.Stage;
+import dev.hydra.ops.LabelSeeding;
+import dev.hydra.pipeline.Pipeline;
+import dev.hydra.pipeline.PipelineOptions;
+import dev.hydra.pipeline.PipelineResult;
+import dev.hydra.pipeline.RunnerStageExecutor;
+import dev.hydra.pipeline.StageExecutor;
+import dev.hydra.pipeline.Step;
+import dev.hydra.route.HydraBranch;
+import dev.hydra.route.RouteDecision;
+import dev.hydra.route.Router;
+import dev.hydra.secret.SecretMasker;
+import dev.hydra.stage.StageProfile;
+import dev.hydra.stage.StageRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code hydra demo}, the embedded default: a local forge, the trigger applied by its admin, and
+ * the same route → {@link Pipeline} path as {@code hydra run}: build, both reviews, the decision,
+ * with the timeline printed.
+ *
+ * <p>Which stage executor runs is decided before anything else ({@link DemoChoice#choose}): with a
+ * Docker engine that answers, the local base image and the repository's {@code images/}, every
+ * stage is a real hardened container of the demo persona images ({@link DemoImages}), run by the
+ * production {@link RunnerStageExecutor} → {@link StageRunner} → {@link DockerCliRuntime} with
+ * fake, masked demo tokens; otherwise (or when scripted) {@link DemoStageExecutor} gives scripted
+ * verdicts and prints the {@code docker run} each stage would have used. Either way {@link
+ * LocalForgeStageExecutor} records the builder's push on the local forge.
+ */
+public final class Demo {
+
+  /**
+   * The web root the containers are told. The local forge has no web server; {@code .invalid} (RFC
+   * 2606) can never resolve, and the demo images' scripted agent opens no connection.
+   */
+  public static final String WEB_URL = "https://local-forge.invalid";
+
+  /** The Docker network of the demo's containers, created when missing. */
+  public static final String NETWORK = "hydra-demo-net";
+
+  // Longer container lines (stream-json) are cut for reading; runs/ keeps the records.
+  static final int MAX_LINE = 200;
+
+  /**
+   * What a demo run is asked for.
+   *
+   * @param dir where the local forge lives; {@code null} for a new temporary directory
+   * @param images the repository's {@code images/} directory
+   * @param docker the docker CLI: {@code docker} on PATH, or a path
+   * @param imagePrefix the demo images' name prefix ({@link DemoImages#PREFIX} by default)
+   * @param outcome how the stages end
+   * @param scripted scripted verdicts even where containers could run
+   * @param network the containers' Docker network ({@link #NETWORK} by default)
+   */
+  public record Options(
+      @Nullable Path dir,
+      Path images,
+      String docker,
+      String imagePrefix,
+      DemoOutcome outcome,
+      boolean scripted,
+      String network) {}
+
+  private final Options options;
+  private final Consumer<String> print;
+  private final Credentials credentials = DemoCredentials.create();
+
+  /**
+   * @param options what to run
+   * @param out receives every line to show, one at a time; each is masked first, so that the fake
+   *     tokens never show either
+   */
+  public Demo(Options options, Consumer<String> out) {
+    SecretMasker masker = SecretMasker.of(credentials.secrets());
+    this.options = options;
+    this.print = line -> out.accept(masker.mask(line));
+  }
+
+  /**
+   * Runs the demo to its end.
+   *
+   * @return how the last pipeline run ended: the build's when it did not pass, else the reviews'
+   * @throws ContainerException when real containers were chosen and the demo images cannot be built
+   */
+  public PipelineResult run() throws Exception {
+    DemoImages demoImages =
+        new DemoImages(
+            new CommonsExecCommandRunner(),
+            options.docker(),
+            line -> print.accept("image: " + line));
+    DemoChoice choice =
+        DemoChoice.choose(
+            options.scripted(),
+            options.scripted() ? List.of() : demoImages.check(options.images()));
+    choice.lines().forEach(print);
+    DemoOutcome outcome = options.outcome();
+    print.accept("outcome: " + outcome.id() + " (" + outcome.description() + ")");
+    List<BuiltImage> built = choice.containers() ? ensure(demoImages) : List.of();
+
+    Path dir = options.dir() != null ? options.dir() : Files.createTempDirectory("hydra-demo-");
+    LabelScheme scheme = LabelScheme.canonical();
+    Issue issue = LocalForges.demo(dir);
+    LocalForge mona = LocalForge.asUser(dir, LocalForges.DEMO_ADMIN);
+    int beforeSeeding = LocalForges.timeline(dir, LocalForges.DEMO_REPO).size();
+    List<LabelSeeding.Result> seeded = LabelSeeding.seed(mona, LocalForges.DEMO_REPO, scheme);
+    int afterSeeding = LocalForges.timeline(dir, LocalForges.DEMO_REPO).size();
+    mona.addLabel(LocalForges.DEMO_REPO, issue.number(), scheme.trigger());
+    print.accept("local forge: " + dir);
+    DemoTimeline timeline = new DemoTimeline(dir, print);
+    timeline.flushUpTo(beforeSeeding);
+    print.accept(seededLine(seeded));
+    timeline.skipTo(afterSeeding);
+    // Narration flushes the forge's timeline first, so lines appear in the order things happened.
+    Consumer<String> narrate =
+        line -> {
+          timeline.flush();
+          print.accept(line);
+        };
+    Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
+    for (Persona persona : Persona.values()) {
+      forges.put(persona, LocalForge.forPersona(dir, persona.id()));
+    }
+    LocalForge builder = LocalForge.forPersona(dir, Persona.BUILDER.id());
+    Pipeline pipeline =
+        new Pipeline(
+            forges,
+            executor(choice, issue, builder, narrate),
+            PipelineOptions.defaults(scheme).withRunRecordDir(dir.resolve("runs")),
+            line -> narrate.accept("  " + line));
+    ForgeSelection forge = new ForgeSelection(ForgeType.GITHUB, "the local demo forge");
+    ForgeEvent labeled = labeled(builder.issue(LocalForges.DEMO_REPO, issue.number()), scheme);
+    timeline.flush();
+    PipelineResult result =
+        pipeline.run(Router.route(labeled, scheme, forge), labeled, Step.ALL, Map.of());
+    timeline.flush();
+    if (result.status() == PipelineResult.Status.PASSED) {
+      String head = HydraBranch.forIssue(issue.number(), issue.title()).name();
+      ForgeEvent opened =
+          opened(builder.findPullRequest(LocalForges.DEMO_REPO, head).orElseThrow());
+      RouteDecision review = Router.route(opened, scheme, forge);
+      result = pipeline.run(review, opened, Step.ALL, Map.of());
+      timeline.flush();
+    }
+    print.accept("result: " + result.stage() + " " + result.status().id() + ": " + result.reason());
+    print.accept(filesLine(dir));
+    if (!built.isEmpty()) {
+      print.accept(
+          "images: "
+              + String.join(" ", built.stream().map(BuiltImage::reference).toList())
+              + " (kept for the next run; docker image rm them to free the space)");
+    }
+    print.accept(next(outcome));
+    return result;
+  }
+
+  private List<BuiltImage> ensure(DemoImages demoImages)
+      throws ContainerException, InterruptedException {
+    try {
+      return demoImages.ensure(options.images(), options.imagePrefix(), DemoImages.TAG);
+    } catch (ImageBuildException e) {
+      throw new ContainerException(
+          "the demo images could not be built: "
+              + e.getMessage()
+              + "; run with --scripted to see the pipeline without containers",
+          e);
+    }
+  }
+
+  /** The trigger applied by the admin, as the workflow's event would carry it. */
+  private static ForgeEvent labeled(Issue live, LabelScheme scheme) {
+    return ForgeEvent.ofIssue(
+        new ForgeEvent.Origin(LocalForges.DEMO_REPO, "main", LocalForges.DEMO_ADMIN, false),
+        "labeled",
+        scheme.trigger(),
+        live);
+  }
+
+  /** The builder's draft pull request opened, as the workflow's event would carry it. */
+  private static ForgeEvent opened(PullRequest pr) {
+    return ForgeEvent.ofPullRequest(
+        new ForgeEvent.Origin(LocalForges.DEMO_REPO, "main", "hydra-builder", false),
+        "opened",
+        null,
+        pr);
+  }
+
+  /**
+   * The stage executor: the production one over Docker, or the scripted one that prints the
+   * production one's plans; both behind the local forge's adapter.
+   */
+  private StageExecutor executor(
+      DemoChoice choice, Issue issue, LocalForge builder, Consumer<String> narrate)
+      throws IOException {
+    Clock clock = Clock.systemUTC();
+    String slug = HydraBranch.forIssue(issue.number(), issue.title()).slug();
+    DemoContainerRuntime runtime =
+        new DemoContainerRuntime(
+            DockerCliRuntime.create(options.docker(), clock),
+            options.outcome().containerEnv(slug),
+            Runtime.getRuntime().availableProcessors());
+    StageRunner runner =
+        new StageRunner(
+            runtime,
+            clock,
+            wait -> Thread.sleep(wait.toMillis()),
+            line -> narrate.accept("  " + cut(line)),
+            StageRunner.Options.defaults().withNetwork(options.network()));
+    RunnerStageExecutor real =
+        new RunnerStageExecutor(runner, stageEnv(options.imagePrefix()), credentials, WEB_URL);
+    StageExecutor stages =
+        choice.containers()
+            ? real
+            : new DemoStageExecutor(
+                issue.title(),
+                options.outcome(),
+                real::plan,
+                line -> narrate.accept("  plan: " + line));
+    return new LocalForgeStageExecutor(stages, builder, WEB_URL);
+  }
+
+  /**
+   * What {@link RunnerStageExecutor} reads from the environment, for the demo: the demo images'
+   * names and stage timeouts of 5 minutes, so a stuck container never holds a newcomer for 35.
+   */
+  static Map<String, String> stageEnv(String prefix) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("HYDRA_IMAGE_PREFIX", prefix);
+    env.put("HYDRA_IMAGE_TAG", DemoImages.TAG);
+    for (Stage stage :
+        List.of(Stage.BUILD, Stage.CODE_REVIEW, Stage.SECURITY_REVIEW, Stage.APPLIER)) {
+      env.put(StageProfile.timeoutVariable(stage), "5");
+    }
+    return env;
+  }
+
+  /** The one line that stands for the seeding's many label writes. */
+  static String seededLine(List<LabelSeeding.Result> seeded) {
+    long created = seeded.stream().filter(r -> r.change() == LabelSeeding.Change.CREATED).count();
+    long updated = seeded.stream().filter(r -> r.change() == LabelSeeding.Change.UPDATED).count();
+    return "labels: seeded "
+        + seeded.size()
+        + " Hydra labels ("
+        + created
+        + " created, "
+        + updated
+        + " updated), as `hydra labels seed` does on a real forge";
+  }
+
+  /** Where the forge's files and the stage records are. */
+  private static String filesLine(Path dir) {
+    Path repoDir = LocalForges.repoDir(dir, LocalForges.DEMO_REPO);
+    return "files: "
+        + dir
+        + " (the forge: "
+        + dir.relativize(repoDir.resolve("issues"))
+        + "/, "
+        + dir.relativize(repoDir.resolve("pulls"))
+        + "/, "
+        + dir.relativize(repoDir.resolve("timeline.log"))
+        + "; the stage records: runs/)";
+  }
+
+  /** The last line: what to try after this run. */
+  static String next(DemoOutcome outcome) {
+    String other = outcome == DemoOutcome.REVIEW_FAIL ? "--outcome fixes" : "--outcome review-fail";
+    return "Next: bin/hydra demo "
+        + other
+        + "; bin/hydra explain --example; to adopt Hydra on your repository, README.md";
+  }
+
+  private static String cut(String line) {
+    return line.length() <= MAX_LINE
+        ? line
+        : line.substring(0, MAX_LINE) + "… (" + (line.length() - MAX_LINE) + " more)";
+  }
+}
