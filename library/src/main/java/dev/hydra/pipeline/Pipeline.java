@@ -638,7 +638,7 @@ public final class Pipeline {
     if (stage != Stage.CODE_REVIEW && stage != Stage.SECURITY_REVIEW) {
       throw new IllegalArgumentException(stage.id() + " is not a review");
     }
-    Persona persona = stage == Stage.CODE_REVIEW ? Persona.REVIEWER : Persona.SECURITY;
+    Persona persona = StageProfile.personaOf(stage);
     Optional<String> mismatch = mismatch(pr);
     if (mismatch.isPresent()) {
       // The decision job, as the builder, says so once on the PR.

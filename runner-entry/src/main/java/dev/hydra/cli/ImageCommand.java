@@ -142,7 +142,7 @@ final class ImageCommand implements CliCommand {
           "expected `hydra image build`, got "
               + (args.isEmpty()
                   ? "no sub-command"
-                  : ForgeOptionsCli.quote(String.join(" ", args))));
+                  : dev.hydra.text.Texts.quote(String.join(" ", args))));
     }
     CommandRunner runner = runners.apply(in.env());
     ImageBuildPlanner.Plan plan =
