@@ -1,11 +1,8 @@
 package dev.hydra.cli;
 
-import dev.hydra.agent.ClaudeTokenPool;
-import dev.hydra.agent.TokenPoolState;
 import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.config.StageSettings;
 import dev.hydra.container.ContainerException;
-import dev.hydra.credentials.ClaudeToken;
 import dev.hydra.credentials.CredentialNeeds;
 import dev.hydra.credentials.CredentialSources;
 import dev.hydra.credentials.Credentials;
@@ -14,14 +11,10 @@ import dev.hydra.label.Stage;
 import dev.hydra.stage.StageProfile;
 import dev.hydra.stage.StageRequest;
 import dev.hydra.stage.StageResult;
-import dev.hydra.stage.StageRunner;
 import dev.hydra.text.Texts;
-import dev.hydra.wiring.RunWiring;
-import dev.hydra.wiring.StageRunners;
-import java.io.IOException;
+import dev.hydra.wiring.StageRuns;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Optional;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -29,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code hydra stage-run}: runs one stage container locally from flags and the environment, and
- * maps its result to an exit code. Wiring only; {@link StageRunner} does the work.
+ * maps its result to an exit code. Wiring only; {@code StageRuns} and the stage runner do the work.
  */
 final class StageRunCommand implements CliCommand {
 
@@ -99,30 +92,17 @@ final class StageRunCommand implements CliCommand {
             CredentialNeeds.of(profile.persona()));
     StageRequest request = request(in, profile, image, credentials);
 
-    ClaudeTokenPool pool =
-        new ClaudeTokenPool(credentials.claudeTokens().stream().map(ClaudeToken::name).toList());
-    Optional<Path> state =
-        Optional.of(in.option("token-state")).filter(s -> !s.isEmpty()).map(Path::of);
-    if (state.isPresent()) {
-      loadState(state.get(), pool);
-    }
-    Clock clock = Clock.systemUTC();
     PrintWriter out = in.out();
-    RunWiring.Docker docker = DockerOptions.of(in);
-    StageRunner runner =
-        StageRunners.docker(
-            docker.docker(),
-            docker.network(),
+    StageResult result =
+        StageRuns.run(
+            request,
+            Optional.of(in.option("token-state")).filter(s -> !s.isEmpty()).map(Path::of),
+            DockerOptions.of(in),
             "true".equals(in.env().get("GITHUB_ACTIONS")),
-            clock,
             line -> {
               out.println(line);
               out.flush();
             });
-    StageResult result = runner.run(request, pool);
-    if (state.isPresent()) {
-      TokenPoolState.save(state.get(), pool, clock.instant());
-    }
     return switch (result.status()) {
       case PASSED -> ExitCodes.OK;
       case RUNTIME_ERROR ->
@@ -183,15 +163,6 @@ final class StageRunCommand implements CliCommand {
           credentials);
     } catch (IllegalArgumentException e) {
       throw new UsageException(in.command(), String.valueOf(e.getMessage()));
-    }
-  }
-
-  private static void loadState(Path file, ClaudeTokenPool pool)
-      throws InvalidConfigurationException {
-    try {
-      TokenPoolState.load(file, pool);
-    } catch (IOException e) {
-      throw new InvalidConfigurationException("--token-state: " + e.getMessage());
     }
   }
 
