@@ -156,4 +156,16 @@ public final class CredentialSources {
     }
     return found.get();
   }
+
+  /**
+   * Loads the credentials a run needs: {@code credentials.json} and its dot-env file when they
+   * exist, else the environment ({@link #env(Map, CredentialNeeds)}).
+   *
+   * @throws CredentialException when neither holds them, naming every attempt and the fix
+   */
+  public static Credentials load(
+      Path credentialsJson, Path dotEnv, Map<String, String> env, CredentialNeeds needs)
+      throws CredentialException {
+    return require(firstOf(file(credentialsJson, dotEnv, needs), env(env, needs)));
+  }
 }

@@ -1,5 +1,6 @@
 package dev.hydra.forges;
 
+import dev.hydra.config.ForgeUrls;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.ForgeType;
@@ -8,7 +9,7 @@ import dev.hydra.forge.github.GitHubForge;
 import dev.hydra.text.Texts;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -67,26 +68,39 @@ public final class Forges {
    *     the option or variable
    */
   public static Optional<URI> apiUrl(ForgeType type, String explicit, Map<String, String> env) {
+    return apiUrl(type, explicit, ForgeUrls.from(env));
+  }
+
+  /**
+   * The API URL from the option or the URLs the settings read ({@link #apiUrl(ForgeType, String,
+   * Map)}).
+   *
+   * @throws IllegalArgumentException when a value is not an absolute http(s) URL; the message names
+   *     the option or variable
+   */
+  public static Optional<URI> apiUrl(ForgeType type, String explicit, ForgeUrls urls) {
     if (!explicit.isBlank()) {
       return Optional.of(parse("--api-url", explicit));
     }
-    List<String> direct =
-        type == ForgeType.GITHUB
-            ? List.of("GITHUB_API_URL")
-            : List.of("GITHUB_API_URL", "FORGEJO_API_URL");
-    for (String name : direct) {
-      String value = env.getOrDefault(name, "");
-      if (!value.isBlank()) {
-        return Optional.of(parse(name, value));
+    Map<String, String> direct = new LinkedHashMap<>();
+    direct.put("GITHUB_API_URL", urls.githubApiUrl());
+    if (type == ForgeType.FORGEJO) {
+      direct.put("FORGEJO_API_URL", urls.forgejoApiUrl());
+    }
+    for (Map.Entry<String, String> e : direct.entrySet()) {
+      if (!e.getValue().isBlank()) {
+        return Optional.of(parse(e.getKey(), e.getValue()));
       }
     }
     if (type == ForgeType.GITHUB) {
       return Optional.of(GITHUB_API);
     }
-    for (String name : List.of("GITHUB_SERVER_URL", "FORGEJO_SERVER_URL")) {
-      String value = env.getOrDefault(name, "");
-      if (!value.isBlank()) {
-        URI server = parse(name, value);
+    Map<String, String> servers = new LinkedHashMap<>();
+    servers.put("GITHUB_SERVER_URL", urls.githubServerUrl());
+    servers.put("FORGEJO_SERVER_URL", urls.forgejoServerUrl());
+    for (Map.Entry<String, String> e : servers.entrySet()) {
+      if (!e.getValue().isBlank()) {
+        URI server = parse(e.getKey(), e.getValue());
         return Optional.of(URI.create(server + "/api/v1"));
       }
     }

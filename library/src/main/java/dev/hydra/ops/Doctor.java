@@ -45,7 +45,13 @@ public final class Doctor {
    * @param detail what was found
    * @param fix what to do, empty when nothing
    */
-  public record Row(String subject, String check, Status status, String detail, String fix) {}
+  public record Row(String subject, String check, Status status, String detail, String fix) {
+
+    /** A failed check with its fix. */
+    static Row fail(String subject, String check, String detail, String fix) {
+      return new Row(subject, check, Status.FAIL, detail, fix);
+    }
+  }
 
   /**
    * All rows.
@@ -87,10 +93,9 @@ public final class Doctor {
       Optional<Secret> token = tokens.getOrDefault(persona, Optional.empty());
       if (token.isEmpty()) {
         rows.add(
-            new Row(
+            Row.fail(
                 who,
                 "token present",
-                Status.FAIL,
                 persona.envVariable() + " is not set",
                 "set " + persona.envVariable() + " to the " + who + " persona's own token"));
         continue;
@@ -105,10 +110,9 @@ public final class Doctor {
       Optional<Persona> twin = sharedWith(persona, token.get(), tokens);
       if (twin.isPresent()) {
         rows.add(
-            new Row(
+            Row.fail(
                 who,
                 "token distinct",
-                Status.FAIL,
                 "the same token as the " + twin.get().id() + " persona",
                 "give every persona its own token: attribution and least privilege depend on it"));
         continue;
@@ -119,10 +123,9 @@ public final class Doctor {
         forge = forgeFor.apply(persona);
       } catch (TokenShapeException e) {
         rows.add(
-            new Row(
+            Row.fail(
                 who,
                 "token for forge",
-                Status.FAIL,
                 oneLine(e),
                 "set " + persona.envVariable() + " to a token made on this forge"));
         continue;
@@ -132,19 +135,16 @@ public final class Doctor {
         login = forge.currentUser();
       } catch (ForgeUnauthorizedException e) {
         rows.add(
-            new Row(
+            Row.fail(
                 who,
                 "token valid",
-                Status.FAIL,
                 "refused by the " + forge.type().id() + " API",
                 "the token is expired, revoked or for another forge; create a new one for the "
                     + who
                     + " persona"));
         continue;
       } catch (ForgeException e) {
-        rows.add(
-            new Row(
-                who, "token valid", Status.FAIL, oneLine(e), "check the API URL and the network"));
+        rows.add(Row.fail(who, "token valid", oneLine(e), "check the API URL and the network"));
         continue;
       }
       logins.put(persona, login);
@@ -154,29 +154,22 @@ public final class Doctor {
         permission = forge.tokenPermission(repo);
       } catch (ForgeException e) {
         rows.add(
-            new Row(
+            Row.fail(
                 who,
                 "repository access",
-                Status.FAIL,
                 oneLine(e),
                 "grant the " + who + " account access to " + repo));
         continue;
       }
       Optional<TokenAccess.Problem> admin = TokenAccess.admin("@" + login, permission, repo);
       if (admin.isPresent()) {
-        rows.add(new Row(who, "not admin", Status.FAIL, admin.get().detail(), admin.get().fix()));
+        rows.add(Row.fail(who, "not admin", admin.get().detail(), admin.get().fix()));
       } else {
         rows.add(new Row(who, "not admin", Status.OK, TokenAccess.name(permission), ""));
       }
       Optional<TokenAccess.Problem> notEnough = TokenAccess.notEnough(persona, permission);
       if (notEnough.isPresent()) {
-        rows.add(
-            new Row(
-                who,
-                "enough access",
-                Status.FAIL,
-                notEnough.get().detail(),
-                notEnough.get().fix()));
+        rows.add(Row.fail(who, "enough access", notEnough.get().detail(), notEnough.get().fix()));
       } else {
         rows.add(new Row(who, "enough access", Status.OK, "enough for the " + who, ""));
         if (labelReader == null) {
@@ -291,10 +284,9 @@ public final class Doctor {
             + "`";
     if (forge == null) {
       return List.of(
-          new Row(
+          Row.fail(
               "labels",
               "seeded",
-              Status.FAIL,
               "not checked: no persona token could read " + repo,
               "fix the token rows above"));
     }
@@ -304,7 +296,7 @@ public final class Doctor {
         existing.put(label.name(), label);
       }
     } catch (ForgeException e) {
-      return List.of(new Row("labels", "seeded", Status.FAIL, oneLine(e), fix));
+      return List.of(Row.fail("labels", "seeded", oneLine(e), fix));
     }
     List<String> missing = new ArrayList<>();
     List<String> different = new ArrayList<>();
@@ -319,10 +311,9 @@ public final class Doctor {
     List<Row> rows = new ArrayList<>();
     if (!missing.isEmpty()) {
       rows.add(
-          new Row(
+          Row.fail(
               "labels",
               "seeded",
-              Status.FAIL,
               missing.size() + " missing: " + Texts.escape(String.join(", ", missing), 200),
               fix));
     } else {

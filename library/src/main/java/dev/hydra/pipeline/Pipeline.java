@@ -104,12 +104,9 @@ public final class Pipeline {
     Integer issue = decision.issue();
     return switch (workflow) {
       case BUILD -> {
-        if (step != Step.ALL) {
-          throw new IllegalArgumentException(
-              "HYDRA_STAGE="
-                  + step.id()
-                  + " is for the review workflow, but this event starts a build; the build"
-                  + " workflow runs with the stage input empty");
+        Optional<String> misfit = step.misfit(workflow);
+        if (misfit.isPresent()) {
+          throw new IllegalArgumentException(misfit.get());
         }
         yield build.build(
             context.issue(decision.repository(), issue == null ? 0 : issue),

@@ -1,22 +1,19 @@
 package dev.hydra.pipeline;
 
+import dev.hydra.config.HydraSettings;
 import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.config.StageSettings;
 import dev.hydra.credentials.Persona;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Stage;
 import dev.hydra.stage.StageProfile;
-import dev.hydra.text.Texts;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,13 +42,10 @@ public record PipelineOptions(
     Clock clock) {
 
   /** The variable that names the trusted labellers, comma-separated logins. */
-  public static final String TRUSTED_LABELERS = "HYDRA_TRUSTED_LABELERS";
+  public static final String TRUSTED_LABELERS = HydraSettings.TRUSTED_LABELERS;
 
   /** The variable that names the persona accounts' logins. */
-  public static final String PERSONA_LOGINS = "HYDRA_PERSONA_LOGINS";
-
-  private static final Pattern LOGIN =
-      Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98})(?:\\[bot\\])?");
+  public static final String PERSONA_LOGINS = HydraSettings.PERSONA_LOGINS;
 
   /** The default grace period past a stage's timeout. */
   public static final Duration DEFAULT_GRACE = Duration.ofMinutes(10);
@@ -74,72 +68,32 @@ public record PipelineOptions(
         Clock.systemUTC());
   }
 
-  /** Reads {@code HYDRA_TRUSTED_LABELERS}: comma-separated logins, blanks ignored. */
+  /** Reads {@code HYDRA_TRUSTED_LABELERS} ({@link HydraSettings#trustedLabelers(Map)}). */
   public static Set<String> trustedLabelers(Map<String, String> env) {
-    return Arrays.stream(env.getOrDefault(TRUSTED_LABELERS, "").split(","))
-        .map(String::strip)
-        .filter(s -> !s.isEmpty())
-        .collect(Collectors.toUnmodifiableSet());
+    return HydraSettings.trustedLabelers(env);
   }
 
   /**
-   * Reads {@code HYDRA_PERSONA_LOGINS}: {@code builder=LOGIN,reviewer=LOGIN,security=LOGIN,
-   * applier=LOGIN}, all four, in any order; unset or blank is none.
+   * Reads {@code HYDRA_PERSONA_LOGINS} ({@link HydraSettings#personaLogins(String)}).
    *
-   * @throws InvalidConfigurationException naming what is wrong and the fix; never echoes a value
-   *     that is not a login
+   * @throws InvalidConfigurationException naming what is wrong and the fix
    */
   public static Map<Persona, String> personaLogins(Map<String, String> env)
       throws InvalidConfigurationException {
-    String text = env.getOrDefault(PERSONA_LOGINS, "").strip();
-    if (text.isEmpty()) {
-      return Map.of();
-    }
-    String form =
-        "; write it as builder=LOGIN,reviewer=LOGIN,security=LOGIN,applier=LOGIN (the account of"
-            + " each persona's token, as `hydra doctor` prints it)";
-    Map<Persona, String> logins = new EnumMap<>(Persona.class);
-    String[] entries = text.split(",", -1);
-    for (int i = 0; i < entries.length; i++) {
-      String entry = entries[i].strip();
-      int eq = entry.indexOf('=');
-      if (eq < 0) {
-        throw new InvalidConfigurationException(
-            PERSONA_LOGINS + ": entry " + (i + 1) + " has no `=`" + form);
-      }
-      Optional<Persona> persona = Persona.fromId(entry.substring(0, eq));
-      if (persona.isEmpty()) {
-        throw new InvalidConfigurationException(
-            PERSONA_LOGINS
-                + ": entry "
-                + (i + 1)
-                + " names "
-                + Texts.quote(entry.substring(0, eq).strip())
-                + ", not a persona"
-                + form);
-      }
-      String login = entry.substring(eq + 1).strip();
-      if (!LOGIN.matcher(login).matches()) {
-        throw new InvalidConfigurationException(
-            PERSONA_LOGINS
-                + ": the "
-                + persona.get().id()
-                + " login is empty or not a login (letters, digits, `-`, `_`, `.`, and a `[bot]`"
-                + " suffix for an app)"
-                + form);
-      }
-      if (logins.put(persona.get(), login) != null) {
-        throw new InvalidConfigurationException(
-            PERSONA_LOGINS + ": the " + persona.get().id() + " persona is named twice" + form);
-      }
-    }
-    for (Persona persona : Persona.values()) {
-      if (!logins.containsKey(persona)) {
-        throw new InvalidConfigurationException(
-            PERSONA_LOGINS + ": the " + persona.id() + " persona is missing" + form);
-      }
-    }
-    return Map.copyOf(logins);
+    return HydraSettings.personaLogins(env.getOrDefault(PERSONA_LOGINS, ""));
+  }
+
+  /**
+   * The options the settings configure: labels, stage timeouts, trusted labellers and persona
+   * logins; the base branch, record files and clock stay the defaults.
+   *
+   * @throws InvalidConfigurationException naming a variable that holds no valid value
+   */
+  public static PipelineOptions from(HydraSettings settings) throws InvalidConfigurationException {
+    return defaults(settings.labels())
+        .withStageTimeouts(settings.stages())
+        .withTrustedLabelers(settings.trustedLabelers())
+        .withPersonaLogins(settings.personaLogins());
   }
 
   /** With the persona accounts' logins. */
@@ -182,9 +136,20 @@ public record PipelineOptions(
    */
   public PipelineOptions withStageTimeouts(Map<String, String> env)
       throws InvalidConfigurationException {
+    return withStageTimeouts(StageSettings.from(env));
+  }
+
+  /**
+   * With each container stage's timeout as the settings configure it ({@link
+   * #withStageTimeouts(Map)}).
+   *
+   * @throws InvalidConfigurationException naming a variable that holds no valid timeout
+   */
+  public PipelineOptions withStageTimeouts(StageSettings stages)
+      throws InvalidConfigurationException {
     Map<Stage, Duration> timeouts = new EnumMap<>(Stage.class);
     for (Stage stage : StageProfile.CONTAINER_STAGES) {
-      timeouts.put(stage, StageProfile.from(stage, env).timeout());
+      timeouts.put(stage, StageProfile.from(stage, stages).timeout());
     }
     return withTimeouts(
         stage -> {

@@ -10,6 +10,7 @@ import dev.hydra.forge.Review;
 import dev.hydra.label.PipelineState;
 import dev.hydra.label.Stage;
 import dev.hydra.label.StageState;
+import dev.hydra.stage.StageProfile;
 import dev.hydra.stage.StageResult;
 import dev.hydra.text.Texts;
 import dev.hydra.verdict.Finding;
@@ -39,7 +40,7 @@ record ReviewStep(PipelineContext context, GuardStep guard, AuthorityStep author
     if (stage != Stage.CODE_REVIEW && stage != Stage.SECURITY_REVIEW) {
       throw new IllegalArgumentException(stage.id() + " is not a review");
     }
-    Persona persona = stage == Stage.CODE_REVIEW ? Persona.REVIEWER : Persona.SECURITY;
+    Persona persona = StageProfile.personaOf(stage);
     Optional<String> mismatch = Closes.mismatch(pr);
     if (mismatch.isPresent()) {
       // The decision job, as the builder, says so once on the PR.

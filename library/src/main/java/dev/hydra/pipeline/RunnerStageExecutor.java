@@ -1,6 +1,7 @@
 package dev.hydra.pipeline;
 
 import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.config.StageSettings;
 import dev.hydra.credentials.Credentials;
 import dev.hydra.label.Stage;
 import dev.hydra.stage.StagePlan;
@@ -19,7 +20,7 @@ import java.util.Map;
 public final class RunnerStageExecutor implements StageExecutor {
 
   private final StageRunner runner;
-  private final Map<String, String> env;
+  private final StageSettings stages;
   private final Credentials credentials;
   private final String webUrl;
 
@@ -31,8 +32,19 @@ public final class RunnerStageExecutor implements StageExecutor {
    */
   public RunnerStageExecutor(
       StageRunner runner, Map<String, String> env, Credentials credentials, String webUrl) {
+    this(runner, StageSettings.from(env), credentials, webUrl);
+  }
+
+  /**
+   * @param runner runs the containers
+   * @param stages the stage settings, for profiles and image names
+   * @param credentials every persona's git token and the Claude tokens
+   * @param webUrl the forge's web root, {@code https://github.com}
+   */
+  public RunnerStageExecutor(
+      StageRunner runner, StageSettings stages, Credentials credentials, String webUrl) {
     this.runner = runner;
-    this.env = Map.copyOf(env);
+    this.stages = stages;
     this.credentials = credentials;
     this.webUrl = webUrl.endsWith("/") ? webUrl.substring(0, webUrl.length() - 1) : webUrl;
   }
@@ -44,23 +56,23 @@ public final class RunnerStageExecutor implements StageExecutor {
    * claimed, and leave the issue with a stage running that no container runs.
    *
    * @param stages the stages, each one that runs a container
-   * @param env the environment the executor is given
+   * @param settings the stage settings the executor is given
    * @throws InvalidConfigurationException naming the variable and the fix
    */
-  public static void check(Collection<Stage> stages, Map<String, String> env)
+  public static void check(Collection<Stage> stages, StageSettings settings)
       throws InvalidConfigurationException {
     for (Stage stage : stages) {
-      StageProfile.from(stage, env).image(env);
+      StageProfile.from(stage, settings).image(settings);
     }
   }
 
   /** The request the executor would run, for plans and tests. */
   public StageRequest request(Call call) throws InvalidConfigurationException {
-    StageProfile profile = StageProfile.from(call.stage(), env);
+    StageProfile profile = StageProfile.from(call.stage(), stages);
     String repoUrl = webUrl + "/" + call.repo().fullName();
     return new StageRequest(
         profile,
-        profile.image(env),
+        profile.image(stages),
         repoUrl,
         repoUrl + "/issues/" + call.issue(),
         call.pullRequestUrl(),

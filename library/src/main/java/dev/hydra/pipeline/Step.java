@@ -1,8 +1,10 @@
 package dev.hydra.pipeline;
 
+import dev.hydra.route.Workflow;
 import dev.hydra.text.Texts;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -52,5 +54,21 @@ public enum Step {
                 .map(Step::id)
                 .collect(Collectors.joining(", "))
             + ", or leave it empty (the build workflow, or the whole stage in one process)");
+  }
+
+  /**
+   * Why this step does not fit a run of {@code workflow}, empty when it does: a job of the review
+   * workflow on an event that starts a build. The one place this is decided; the command line and
+   * {@link Pipeline#run} both ask.
+   */
+  public Optional<String> misfit(Workflow workflow) {
+    if (workflow == Workflow.BUILD && this != ALL) {
+      return Optional.of(
+          "--stage/HYDRA_STAGE "
+              + id
+              + " is for the review workflow, but this event starts a build; leave it empty in"
+              + " the build workflow");
+    }
+    return Optional.empty();
   }
 }

@@ -1,6 +1,7 @@
 package dev.hydra.stage;
 
 import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.config.StageSettings;
 import dev.hydra.credentials.Persona;
 import dev.hydra.image.ImageRef;
 import dev.hydra.label.Stage;
@@ -8,8 +9,8 @@ import dev.hydra.text.Texts;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -175,15 +176,28 @@ public record StageProfile(
    */
   public static StageProfile from(Stage stage, Map<String, String> env)
       throws InvalidConfigurationException {
+    return from(stage, StageSettings.from(env));
+  }
+
+  /**
+   * The profile of a stage with the timeout and models the settings configure.
+   *
+   * @param stage the stage
+   * @param settings the stage settings read from the environment
+   * @throws InvalidConfigurationException naming the variable, the problem and the fix
+   * @throws IllegalArgumentException for {@code retry} and {@code rebuild}
+   */
+  public static StageProfile from(Stage stage, StageSettings settings)
+      throws InvalidConfigurationException {
     StageProfile d = defaults(stage);
     Duration timeout = d.timeout;
-    String timeoutVariable = timeoutVariable(stage);
-    String timeoutText = env.getOrDefault(timeoutVariable, "").strip();
-    if (!timeoutText.isEmpty()) {
-      timeout = parseTimeout(timeoutVariable, timeoutText);
+    Optional<String> timeoutText = settings.timeout(stage);
+    if (timeoutText.isPresent()) {
+      timeout = parseTimeout(timeoutVariable(stage), timeoutText.get());
     }
-    String model = model(env, modelVariable(d.persona), d.model);
-    String fallback = model(env, fallbackModelVariable(d.persona), d.fallbackModel);
+    String model = model(settings.model(d.persona), modelVariable(d.persona), d.model);
+    String fallback =
+        model(settings.fallbackModel(d.persona), fallbackModelVariable(d.persona), d.fallbackModel);
     return new StageProfile(
         stage,
         d.persona,
@@ -208,10 +222,19 @@ public record StageProfile(
    * @throws InvalidConfigurationException when the prefix is unset or a value is invalid
    */
   public ImageRef image(Map<String, String> env) throws InvalidConfigurationException {
-    String prefix = env.getOrDefault("HYDRA_IMAGE_PREFIX", "").strip();
-    String tag = env.getOrDefault("HYDRA_IMAGE_TAG", "").strip();
+    return image(StageSettings.from(env));
+  }
+
+  /**
+   * The persona image for this stage as the settings name it ({@link #image(Map)}).
+   *
+   * @throws InvalidConfigurationException when the prefix is unset or a value is invalid
+   */
+  public ImageRef image(StageSettings settings) throws InvalidConfigurationException {
+    String prefix = settings.imagePrefix();
+    String tag = settings.imageTag();
     String digestVariable = digestVariable(persona);
-    String digest = env.getOrDefault(digestVariable, "").strip();
+    String digest = settings.imageDigest(persona);
     if (tag.contains("sha256:")) {
       throw new InvalidConfigurationException(
           "HYDRA_IMAGE_TAG is a digest, but each persona image has its own: set HYDRA_IMAGE_TAG to"
@@ -250,7 +273,7 @@ public record StageProfile(
 
   /** The variable that pins a persona's image to a digest: {@code HYDRA_IMAGE_DIGEST_BUILDER}, … */
   public static String digestVariable(Persona persona) {
-    return "HYDRA_IMAGE_DIGEST_" + persona.id().toUpperCase(java.util.Locale.ROOT);
+    return StageSettings.digestVariable(persona);
   }
 
   /** The persona a stage acts as. */
@@ -271,17 +294,17 @@ public record StageProfile(
 
   /** The variable that overrides a stage's timeout, for example {@code HYDRA_BUILD_TIMEOUT}. */
   public static String timeoutVariable(Stage stage) {
-    return "HYDRA_" + stage.id().toUpperCase(Locale.ROOT).replace('-', '_') + "_TIMEOUT";
+    return StageSettings.timeoutVariable(stage);
   }
 
   /** The variable that sets a persona's model, for example {@code HYDRA_BUILDER_MODEL}. */
   public static String modelVariable(Persona persona) {
-    return "HYDRA_" + persona.id().toUpperCase(Locale.ROOT) + "_MODEL";
+    return StageSettings.modelVariable(persona);
   }
 
   /** The variable that sets a persona's fallback model ({@code HYDRA_BUILDER_FALLBACK_MODEL}). */
   public static String fallbackModelVariable(Persona persona) {
-    return "HYDRA_" + persona.id().toUpperCase(Locale.ROOT) + "_FALLBACK_MODEL";
+    return StageSettings.fallbackModelVariable(persona);
   }
 
   /**
@@ -323,12 +346,12 @@ public record StageProfile(
     return MODEL.matcher(model).matches();
   }
 
-  private static String model(Map<String, String> env, String variable, String fallback)
+  private static String model(Optional<String> configured, String variable, String fallback)
       throws InvalidConfigurationException {
-    String value = env.getOrDefault(variable, "").strip();
-    if (value.isEmpty()) {
+    if (configured.isEmpty()) {
       return fallback;
     }
+    String value = configured.get();
     if (!isValidModel(value)) {
       throw new InvalidConfigurationException(
           variable

@@ -50,8 +50,8 @@ final class Cli {
   /** The commands of {@code hydra}. */
   static List<CliCommand> defaultCommands() {
     return List.of(
-        new RouteCommand(),
-        new ExplainCommand(),
+        RouteCommand.route(),
+        RouteCommand.explain(),
         new LabelsCommand(),
         new DoctorCommand(),
         new StageRunCommand(),

@@ -9,23 +9,22 @@ final class DockerOptions {
 
   /** {@code --docker PATH}: the docker CLI. */
   static Option docker() {
-    return Option.builder()
-        .longOpt("docker")
-        .hasArg()
-        .argName("PATH")
-        .desc("The docker CLI. Default: $HYDRA_DOCKER, else docker on PATH.")
-        .get();
+    return CliOptions.arg(
+        "docker", "PATH", "The docker CLI. Default: $HYDRA_DOCKER, else docker on PATH.");
   }
 
   /** {@code --network NAME}: the stage containers' network. */
   static Option network() {
-    return Option.builder()
-        .longOpt("network")
-        .hasArg()
-        .argName("NAME")
-        .desc(
-            "Docker network of the stage containers, created when missing. Default:"
-                + " $HYDRA_NETWORK, else hydra-net.")
-        .get();
+    return CliOptions.arg(
+        "network",
+        "NAME",
+        "Docker network of the stage containers, created when missing. Default:"
+            + " $HYDRA_NETWORK, else hydra-net.");
+  }
+
+  /** The choice the two options make, each defaulting to its variable. */
+  static dev.hydra.wiring.RunWiring.Docker of(Invocation in) {
+    return new dev.hydra.wiring.RunWiring.Docker(
+        in.option("docker", "HYDRA_DOCKER"), in.option("network", "HYDRA_NETWORK"));
   }
 }

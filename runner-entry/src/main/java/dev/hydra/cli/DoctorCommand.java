@@ -2,9 +2,9 @@ package dev.hydra.cli;
 
 import dev.hydra.credentials.Persona;
 import dev.hydra.ops.Doctor;
-import dev.hydra.pipeline.PipelineOptions;
 import dev.hydra.secret.Secret;
-import java.util.EnumMap;
+import dev.hydra.wiring.ForgeOpener;
+import dev.hydra.wiring.ForgeTarget;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.cli.Options;
@@ -38,21 +38,8 @@ final class DoctorCommand implements CliCommand {
 
   @Override
   public int run(Invocation in) throws Exception {
-    ForgeOptionsCli.Target target = ForgeOptionsCli.resolve(in);
-    Map<Persona, Optional<Secret>> tokens = new EnumMap<>(Persona.class);
-    for (Persona persona : Persona.values()) {
-      String value = in.env().getOrDefault(persona.envVariable(), "");
-      if (value.isBlank()) {
-        tokens.put(persona, Optional.empty());
-        continue;
-      }
-      try {
-        tokens.put(persona, Optional.of(Secret.of(persona.envVariable(), value)));
-      } catch (IllegalArgumentException e) {
-        throw new dev.hydra.config.InvalidConfigurationException(
-            persona.envVariable() + ": " + e.getMessage());
-      }
-    }
+    ForgeTarget target = ForgeOptionsCli.resolve(in);
+    Map<Persona, Optional<Secret>> tokens = ForgeOpener.tokens(in.env());
     Doctor.Report report =
         Doctor.check(
             target.repo(),
@@ -62,7 +49,7 @@ final class DoctorCommand implements CliCommand {
                 target.open(
                     persona.id(),
                     tokens.getOrDefault(persona, Optional.empty()).orElseThrow().reveal()),
-            PipelineOptions.personaLogins(in.env()));
+            target.settings().personaLogins());
     in.out().printf("%-9s %-18s %-5s %s%n", "SUBJECT", "CHECK", "", "DETAIL / FIX");
     for (Doctor.Row row : report.rows()) {
       in.out()

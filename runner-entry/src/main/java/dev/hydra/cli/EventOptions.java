@@ -17,45 +17,31 @@ final class EventOptions {
   private EventOptions() {}
 
   static Options options() {
-    return new Options()
-        .addOption(
-            Option.builder()
-                .longOpt("event")
-                .hasArg()
-                .argName("FILE")
-                .desc("Event payload file. Default: $GITHUB_EVENT_PATH, as Actions sets it.")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("event-name")
-                .hasArg()
-                .argName("NAME")
-                .desc(
-                    "Event name: issues, pull_request, push, workflow_dispatch or schedule."
-                        + " Default: $GITHUB_EVENT_NAME.")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("forge")
-                .hasArg()
-                .argName("FORGE")
-                .desc(
-                    "github or forgejo. Default: $HYDRA_FORGE, else detected from the Actions"
-                        + " environment; Hydra stops when neither settles it.")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("example")
-                .hasArg()
-                .optionalArg(true)
-                .argName("NAME")
-                .desc(
-                    "Use an example event bundled in the jar instead of a file; one of "
-                        + String.join(", ", EventExamples.names())
-                        + " (default "
-                        + EventExamples.DEFAULT
-                        + ").")
-                .get());
+    return CliOptions.of(
+        CliOptions.arg(
+            "event",
+            "FILE",
+            "Event payload file. Default: $GITHUB_EVENT_PATH, as Actions sets it."),
+        CliOptions.arg(
+            "event-name",
+            "NAME",
+            "Event name: issues, pull_request, push, workflow_dispatch or schedule."
+                + " Default: $GITHUB_EVENT_NAME."),
+        ForgeOptionsCli.forge(
+            "github or forgejo. Default: $HYDRA_FORGE, else detected from the Actions"
+                + " environment; Hydra stops when neither settles it."),
+        Option.builder()
+            .longOpt("example")
+            .hasArg()
+            .optionalArg(true)
+            .argName("NAME")
+            .desc(
+                "Use an example event bundled in the jar instead of a file; one of "
+                    + String.join(", ", EventExamples.names())
+                    + " (default "
+                    + EventExamples.DEFAULT
+                    + ").")
+            .get());
   }
 
   /** The event and the settings it is judged by. */

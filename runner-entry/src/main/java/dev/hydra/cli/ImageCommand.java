@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.jspecify.annotations.Nullable;
 
@@ -70,62 +69,32 @@ final class ImageCommand implements CliCommand {
 
   @Override
   public Options options() {
-    return new Options()
-        .addOption(
-            Option.builder()
-                .longOpt("push")
-                .desc("Push every tag and report the registry digests (needs docker login).")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("prefix")
-                .hasArg()
-                .argName("P")
-                .desc(
-                    "Image name prefix; role r becomes <P>-r. Default: $HYDRA_IMAGE_PREFIX, else"
-                        + " ghcr.io/<owner>/hydra (GitHub) or <forge host>/<owner>/hydra"
-                        + " (Forgejo).")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("tag")
-                .hasArg()
-                .argName("T")
-                .desc("The moving tag. Default: $HYDRA_IMAGE_TAG, else latest.")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("roles")
-                .hasArg()
-                .argName("LIST")
-                .desc(
-                    "Comma-separated personas to build. Default: builder,reviewer,security,"
-                        + "applier.")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("context")
-                .hasArg()
-                .argName("DIR")
-                .desc(
-                    "The images/ directory (the build context). Default: ./images, else"
-                        + " $HYDRA_ACTION_PATH/images.")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("extra-ca")
-                .hasArg()
-                .argName("FILE")
-                .desc(
-                    "PEM file with the CA of a TLS-intercepting proxy, for the download in the"
-                        + " base image's build; copied into a temporary context, never into an"
-                        + " image or the repository.")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("demo")
-                .desc("Build the demo images (images/demo/, a scripted agent) instead.")
-                .get());
+    return CliOptions.of(
+        CliOptions.flag(
+            "push", "Push every tag and report the registry digests (needs docker login)."),
+        CliOptions.arg(
+            "prefix",
+            "P",
+            "Image name prefix; role r becomes <P>-r. Default: $HYDRA_IMAGE_PREFIX, else"
+                + " ghcr.io/<owner>/hydra (GitHub) or <forge host>/<owner>/hydra"
+                + " (Forgejo)."),
+        CliOptions.arg("tag", "T", "The moving tag. Default: $HYDRA_IMAGE_TAG, else latest."),
+        CliOptions.arg(
+            "roles",
+            "LIST",
+            "Comma-separated personas to build. Default: builder,reviewer,security,applier."),
+        CliOptions.arg(
+            "context",
+            "DIR",
+            "The images/ directory (the build context). Default: ./images, else"
+                + " $HYDRA_ACTION_PATH/images."),
+        CliOptions.arg(
+            "extra-ca",
+            "FILE",
+            "PEM file with the CA of a TLS-intercepting proxy, for the download in the"
+                + " base image's build; copied into a temporary context, never into an"
+                + " image or the repository."),
+        CliOptions.flag("demo", "Build the demo images (images/demo/, a scripted agent) instead."));
   }
 
   @Override
@@ -142,7 +111,7 @@ final class ImageCommand implements CliCommand {
           "expected `hydra image build`, got "
               + (args.isEmpty()
                   ? "no sub-command"
-                  : ForgeOptionsCli.quote(String.join(" ", args))));
+                  : dev.hydra.text.Texts.quote(String.join(" ", args))));
     }
     CommandRunner runner = runners.apply(in.env());
     ImageBuildPlanner.Plan plan =

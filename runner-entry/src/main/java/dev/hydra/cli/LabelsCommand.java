@@ -1,11 +1,11 @@
 package dev.hydra.cli;
 
-import dev.hydra.credentials.Persona;
 import dev.hydra.forge.Forge;
 import dev.hydra.ops.LabelSeeding;
-import dev.hydra.ops.TokenAccess;
+import dev.hydra.text.Texts;
+import dev.hydra.wiring.ForgeOpener;
+import dev.hydra.wiring.ForgeTarget;
 import java.util.List;
-import java.util.Map;
 import org.apache.commons.cli.Options;
 
 /** {@code hydra labels seed}: creates every Hydra label in a repository, idempotently. */
@@ -46,20 +46,12 @@ final class LabelsCommand implements CliCommand {
     if (args.size() != 1 || !args.get(0).equals("seed")) {
       throw new UsageException(
           "hydra labels",
-          "expected `hydra labels seed`, got " + ForgeOptionsCli.quote(String.join(" ", args)));
+          "expected `hydra labels seed`, got " + Texts.quote(String.join(" ", args)));
     }
-    ForgeOptionsCli.Target target = ForgeOptionsCli.resolve(in);
-    Forge forge =
-        target.open(
-            "builder",
-            "HYDRA_BUILDER_TOKEN",
-            ForgeOptionsCli.token(in, "HYDRA_BUILDER_TOKEN", "builder"));
+    ForgeTarget target = ForgeOptionsCli.resolve(in);
     // Seeding writes as the builder: an admin token is refused first (on GitHub the repository
     // read is the one seeding makes anyway).
-    TokenAccess.requireNoAdmin(
-        target.repo(),
-        Map.of(Persona.BUILDER, forge),
-        Map.of(Persona.BUILDER, "HYDRA_BUILDER_TOKEN"));
+    Forge forge = ForgeOpener.builder(target, in.env());
     List<LabelSeeding.Result> results =
         LabelSeeding.seed(forge, target.repo(), target.settings().labels());
     int changed = 0;

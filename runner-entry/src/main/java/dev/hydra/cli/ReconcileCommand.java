@@ -1,13 +1,11 @@
 package dev.hydra.cli;
 
-import dev.hydra.credentials.Persona;
-import dev.hydra.forge.Forge;
-import dev.hydra.ops.TokenAccess;
 import dev.hydra.pipeline.Pipeline;
-import dev.hydra.pipeline.PipelineOptions;
 import dev.hydra.pipeline.PipelineResult;
 import dev.hydra.secret.WorkflowCommands;
-import java.util.Map;
+import dev.hydra.text.Texts;
+import dev.hydra.wiring.ForgeTarget;
+import dev.hydra.wiring.RunWiring;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -49,35 +47,22 @@ final class ReconcileCommand implements CliCommand {
 
   @Override
   public int run(Invocation in) throws Exception {
-    ForgeOptionsCli.Target target = ForgeOptionsCli.resolve(in);
+    ForgeTarget target = ForgeOptionsCli.resolve(in);
     String[] issues = in.args().getOptionValues("issue");
     if (issues == null || issues.length == 0) {
       throw new UsageException(in.command(), "--issue N is required (repeat for several)");
     }
-    Forge builder =
-        target.open(
-            Persona.BUILDER.id(),
-            Persona.BUILDER.envVariable(),
-            ForgeOptionsCli.token(in, Persona.BUILDER.envVariable(), Persona.BUILDER.id()));
-    TokenAccess.requireNoAdmin(
-        target.repo(),
-        Map.of(Persona.BUILDER, builder),
-        Map.of(Persona.BUILDER, Persona.BUILDER.envVariable()));
     Pipeline pipeline =
-        new Pipeline(
-            Map.of(Persona.BUILDER, builder),
-            call -> {
-              throw new IllegalStateException("reconcile runs no stage");
-            },
-            PipelineOptions.defaults(target.settings().labels()).withStageTimeouts(in.env()),
+        RunWiring.reconcile(
+            target,
+            in.env(),
             line -> in.err().println(WorkflowCommands.neutralise("hydra reconcile: " + line)));
     for (String issue : issues) {
       int number;
       try {
         number = Integer.parseInt(issue.strip());
       } catch (NumberFormatException e) {
-        throw new UsageException(
-            in.command(), "--issue: not a number: " + ForgeOptionsCli.quote(issue));
+        throw new UsageException(in.command(), "--issue: not a number: " + Texts.quote(issue));
       }
       PipelineResult result = pipeline.reconcile(target.repo(), number);
       in.out()

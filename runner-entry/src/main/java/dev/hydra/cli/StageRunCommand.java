@@ -1,11 +1,8 @@
 package dev.hydra.cli;
 
-import dev.hydra.agent.ClaudeTokenPool;
-import dev.hydra.agent.TokenPoolState;
 import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.config.StageSettings;
 import dev.hydra.container.ContainerException;
-import dev.hydra.container.docker.DockerCliRuntime;
-import dev.hydra.credentials.ClaudeToken;
 import dev.hydra.credentials.CredentialNeeds;
 import dev.hydra.credentials.CredentialSources;
 import dev.hydra.credentials.Credentials;
@@ -14,13 +11,10 @@ import dev.hydra.label.Stage;
 import dev.hydra.stage.StageProfile;
 import dev.hydra.stage.StageRequest;
 import dev.hydra.stage.StageResult;
-import dev.hydra.stage.StageRunner;
 import dev.hydra.text.Texts;
-import java.io.IOException;
+import dev.hydra.wiring.StageRuns;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -28,12 +22,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code hydra stage-run}: runs one stage container locally from flags and the environment, and
- * maps its result to an exit code. Wiring only; {@link StageRunner} does the work.
+ * maps its result to an exit code. Wiring only; {@code StageRuns} and the stage runner do the work.
  */
 final class StageRunCommand implements CliCommand {
-
-  private static final List<Stage> STAGES =
-      List.of(Stage.BUILD, Stage.CODE_REVIEW, Stage.SECURITY_REVIEW, Stage.APPLIER);
 
   @Override
   public String name() {
@@ -58,116 +49,60 @@ final class StageRunCommand implements CliCommand {
 
   @Override
   public Options options() {
-    return new Options()
-        .addOption(
-            Option.builder()
-                .longOpt("stage")
-                .hasArg()
-                .argName("STAGE")
-                .desc("build, code-review, security-review or applier (required).")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("image")
-                .hasArg()
-                .argName("REF")
-                .desc(
-                    "Image to run. Default: ${HYDRA_IMAGE_PREFIX}-<role>:${HYDRA_IMAGE_TAG},"
-                        + " role being the stage's persona (builder, reviewer, security,"
-                        + " applier).")
-                .get())
-        .addOption(url("repo-url", "REPO_URL", "The repository's web URL (https)."))
-        .addOption(url("issue-url", "ISSUE_URL", "The issue's web URL, …/issues/<number>."))
-        .addOption(url("pr-url", "PR_URL", "The pull request's web URL, for reviews."))
-        .addOption(
-            Option.builder()
-                .longOpt("spec")
-                .hasArg()
-                .argName("DIR")
-                .desc("Spec folder, mounted read-only at /spec (SPEC_PATH).")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("mode")
-                .hasArg()
-                .argName("MODE")
-                .desc("HYDRA_MODE for the entrypoint. Default: the stage.")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("credentials")
-                .hasArg()
-                .argName("FILE")
-                .desc("Credentials file. Default: secrets/credentials.json.")
-                .get())
-        .addOption(
-            Option.builder()
-                .longOpt("dotenv")
-                .hasArg()
-                .argName("FILE")
-                .desc("KEY=VALUE file read with it. Default: secrets/.env.")
-                .get())
-        .addOption(DockerOptions.network())
-        .addOption(
-            Option.builder()
-                .longOpt("token-state")
-                .hasArg()
-                .argName("FILE")
-                .desc("Remember exhausted and refused Claude tokens in this file across runs.")
-                .get())
-        .addOption(DockerOptions.docker());
+    return CliOptions.of(
+        CliOptions.arg(
+            "stage", "STAGE", "build, code-review, security-review or applier (required)."),
+        CliOptions.arg(
+            "image",
+            "REF",
+            "Image to run. Default: ${HYDRA_IMAGE_PREFIX}-<role>:${HYDRA_IMAGE_TAG},"
+                + " role being the stage's persona (builder, reviewer, security,"
+                + " applier)."),
+        url("repo-url", "REPO_URL", "The repository's web URL (https)."),
+        url("issue-url", "ISSUE_URL", "The issue's web URL, …/issues/<number>."),
+        url("pr-url", "PR_URL", "The pull request's web URL, for reviews."),
+        CliOptions.arg("spec", "DIR", "Spec folder, mounted read-only at /spec (SPEC_PATH)."),
+        CliOptions.arg("mode", "MODE", "HYDRA_MODE for the entrypoint. Default: the stage."),
+        CliOptions.arg(
+            "credentials", "FILE", "Credentials file. Default: secrets/credentials.json."),
+        CliOptions.arg("dotenv", "FILE", "KEY=VALUE file read with it. Default: secrets/.env."),
+        DockerOptions.network(),
+        CliOptions.arg(
+            "token-state",
+            "FILE",
+            "Remember exhausted and refused Claude tokens in this file across runs."),
+        DockerOptions.docker());
   }
 
   private static Option url(String name, String variable, String what) {
-    return Option.builder()
-        .longOpt(name)
-        .hasArg()
-        .argName("URL")
-        .desc(what + " Default: $" + variable + ".")
-        .get();
+    return CliOptions.arg(name, "URL", what + " Default: $" + variable + ".");
   }
 
   @Override
   public int run(Invocation in) throws Exception {
     Stage stage = stage(in);
-    StageProfile profile = StageProfile.from(stage, in.env());
-    ImageRef image = image(in, profile);
+    StageSettings settings = StageSettings.from(in.env());
+    StageProfile profile = StageProfile.from(stage, settings);
+    ImageRef image = image(in, profile, settings);
     Credentials credentials =
-        CredentialSources.require(
-            CredentialSources.firstOf(
-                CredentialSources.file(
-                    Path.of(or(in.option("credentials"), "secrets/credentials.json")),
-                    Path.of(or(in.option("dotenv"), "secrets/.env")),
-                    CredentialNeeds.of(profile.persona())),
-                CredentialSources.env(in.env(), CredentialNeeds.of(profile.persona()))));
+        CredentialSources.load(
+            Path.of(or(in.option("credentials"), "secrets/credentials.json")),
+            Path.of(or(in.option("dotenv"), "secrets/.env")),
+            in.env(),
+            CredentialNeeds.of(profile.persona()));
     StageRequest request = request(in, profile, image, credentials);
 
-    ClaudeTokenPool pool =
-        new ClaudeTokenPool(credentials.claudeTokens().stream().map(ClaudeToken::name).toList());
-    Optional<Path> state =
-        Optional.of(in.option("token-state")).filter(s -> !s.isEmpty()).map(Path::of);
-    if (state.isPresent()) {
-      loadState(state.get(), pool);
-    }
-    Clock clock = Clock.systemUTC();
     PrintWriter out = in.out();
-    StageRunner runner =
-        new StageRunner(
-            DockerCliRuntime.create(or(in.option("docker", "HYDRA_DOCKER"), "docker"), clock),
-            clock,
-            wait -> Thread.sleep(wait.toMillis()),
+    StageResult result =
+        StageRuns.run(
+            request,
+            Optional.of(in.option("token-state")).filter(s -> !s.isEmpty()).map(Path::of),
+            DockerOptions.of(in),
+            "true".equals(in.env().get("GITHUB_ACTIONS")),
             line -> {
               out.println(line);
               out.flush();
-            },
-            StageRunner.Options.defaults()
-                .withNetwork(
-                    or(in.option("network", "HYDRA_NETWORK"), StageRunner.Options.DEFAULT_NETWORK))
-                .withActions("true".equals(in.env().get("GITHUB_ACTIONS"))));
-    StageResult result = runner.run(request, pool);
-    if (state.isPresent()) {
-      TokenPoolState.save(state.get(), pool, clock.instant());
-    }
+            });
     return switch (result.status()) {
       case PASSED -> ExitCodes.OK;
       case RUNTIME_ERROR ->
@@ -182,7 +117,7 @@ final class StageRunCommand implements CliCommand {
       throw new UsageException(in.command(), "--stage is required: " + choices());
     }
     return Stage.fromId(id)
-        .filter(STAGES::contains)
+        .filter(StageProfile.CONTAINER_STAGES::contains)
         .orElseThrow(
             () ->
                 new UsageException(
@@ -193,11 +128,11 @@ final class StageRunCommand implements CliCommand {
     return "build, code-review, security-review or applier";
   }
 
-  private static ImageRef image(Invocation in, StageProfile profile)
+  private static ImageRef image(Invocation in, StageProfile profile, StageSettings settings)
       throws UsageException, InvalidConfigurationException {
     String image = in.option("image");
     if (image.isEmpty()) {
-      return profile.image(in.env());
+      return profile.image(settings);
     }
     try {
       return ImageRef.parse(image);
@@ -228,15 +163,6 @@ final class StageRunCommand implements CliCommand {
           credentials);
     } catch (IllegalArgumentException e) {
       throw new UsageException(in.command(), String.valueOf(e.getMessage()));
-    }
-  }
-
-  private static void loadState(Path file, ClaudeTokenPool pool)
-      throws InvalidConfigurationException {
-    try {
-      TokenPoolState.load(file, pool);
-    } catch (IOException e) {
-      throw new InvalidConfigurationException("--token-state: " + e.getMessage());
     }
   }
 

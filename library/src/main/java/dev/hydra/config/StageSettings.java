@@ -1,0 +1,124 @@
+package dev.hydra.config;
+
+import dev.hydra.credentials.Persona;
+import dev.hydra.label.Stage;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The stage containers' configuration as the environment gives it, read once: each stage's timeout
+ * ({@code HYDRA_BUILD_TIMEOUT}, …), each persona's models ({@code HYDRA_BUILDER_MODEL}, {@code
+ * HYDRA_BUILDER_FALLBACK_MODEL}, …) and the persona images ({@code HYDRA_IMAGE_PREFIX}, {@code
+ * HYDRA_IMAGE_TAG}, {@code HYDRA_IMAGE_DIGEST_<ROLE>}). Values are stripped and empty means unset.
+ * They are checked where a stage uses them ({@code StageProfile}), so a value only one stage reads
+ * stops only that stage, with the message naming the variable.
+ *
+ * @param timeouts the timeout text per stage
+ * @param models the model per persona
+ * @param fallbackModels the fallback model per persona
+ * @param imagePrefix {@code HYDRA_IMAGE_PREFIX}, empty when unset
+ * @param imageTag {@code HYDRA_IMAGE_TAG}, empty when unset
+ * @param imageDigests the digest pinning each persona's image
+ */
+public record StageSettings(
+    Map<Stage, String> timeouts,
+    Map<Persona, String> models,
+    Map<Persona, String> fallbackModels,
+    String imagePrefix,
+    String imageTag,
+    Map<Persona, String> imageDigests) {
+
+  /** Nothing configured: every stage's defaults. */
+  public static final StageSettings NONE =
+      new StageSettings(Map.of(), Map.of(), Map.of(), "", "", Map.of());
+
+  /** Copies the maps, strips the values and drops the empty ones. */
+  public StageSettings {
+    timeouts = present(timeouts);
+    models = present(models);
+    fallbackModels = present(fallbackModels);
+    imagePrefix = imagePrefix.strip();
+    imageTag = imageTag.strip();
+    imageDigests = present(imageDigests);
+  }
+
+  /**
+   * Reads the variables; never fails (each value is checked where it is used).
+   *
+   * @param env the process environment
+   */
+  public static StageSettings from(Map<String, String> env) {
+    Map<Stage, String> timeouts = new EnumMap<>(Stage.class);
+    for (Stage stage : Stage.values()) {
+      timeouts.put(stage, env.getOrDefault(timeoutVariable(stage), ""));
+    }
+    Map<Persona, String> models = new EnumMap<>(Persona.class);
+    Map<Persona, String> fallbacks = new EnumMap<>(Persona.class);
+    Map<Persona, String> digests = new EnumMap<>(Persona.class);
+    for (Persona persona : Persona.values()) {
+      models.put(persona, env.getOrDefault(modelVariable(persona), ""));
+      fallbacks.put(persona, env.getOrDefault(fallbackModelVariable(persona), ""));
+      digests.put(persona, env.getOrDefault(digestVariable(persona), ""));
+    }
+    return new StageSettings(
+        timeouts,
+        models,
+        fallbacks,
+        env.getOrDefault("HYDRA_IMAGE_PREFIX", ""),
+        env.getOrDefault("HYDRA_IMAGE_TAG", ""),
+        digests);
+  }
+
+  /** The stage's timeout text, when set. */
+  public Optional<String> timeout(Stage stage) {
+    return Optional.ofNullable(timeouts.get(stage));
+  }
+
+  /** The persona's model, when set. */
+  public Optional<String> model(Persona persona) {
+    return Optional.ofNullable(models.get(persona));
+  }
+
+  /** The persona's fallback model, when set. */
+  public Optional<String> fallbackModel(Persona persona) {
+    return Optional.ofNullable(fallbackModels.get(persona));
+  }
+
+  /** The digest pinning the persona's image, empty when unset. */
+  public String imageDigest(Persona persona) {
+    return imageDigests.getOrDefault(persona, "");
+  }
+
+  /** The variable that overrides a stage's timeout, for example {@code HYDRA_BUILD_TIMEOUT}. */
+  public static String timeoutVariable(Stage stage) {
+    return "HYDRA_" + stage.id().toUpperCase(Locale.ROOT).replace('-', '_') + "_TIMEOUT";
+  }
+
+  /** The variable that sets a persona's model, for example {@code HYDRA_BUILDER_MODEL}. */
+  public static String modelVariable(Persona persona) {
+    return "HYDRA_" + persona.id().toUpperCase(Locale.ROOT) + "_MODEL";
+  }
+
+  /** The variable that sets a persona's fallback model ({@code HYDRA_BUILDER_FALLBACK_MODEL}). */
+  public static String fallbackModelVariable(Persona persona) {
+    return "HYDRA_" + persona.id().toUpperCase(Locale.ROOT) + "_FALLBACK_MODEL";
+  }
+
+  /** The variable that pins a persona's image to a digest: {@code HYDRA_IMAGE_DIGEST_BUILDER}, … */
+  public static String digestVariable(Persona persona) {
+    return "HYDRA_IMAGE_DIGEST_" + persona.id().toUpperCase(Locale.ROOT);
+  }
+
+  private static <K extends Enum<K>> Map<K, String> present(Map<K, String> values) {
+    Map<K, String> kept = new java.util.HashMap<>();
+    values.forEach(
+        (key, value) -> {
+          if (!value.isBlank()) {
+            kept.put(key, value.strip());
+          }
+        });
+    return Map.copyOf(kept);
+  }
+}

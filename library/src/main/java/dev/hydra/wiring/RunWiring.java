@@ -1,0 +1,114 @@
+package dev.hydra.wiring;
+
+import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.credentials.CredentialException;
+import dev.hydra.credentials.Credentials;
+import dev.hydra.forge.ForgeException;
+import dev.hydra.pipeline.Pipeline;
+import dev.hydra.pipeline.PipelineOptions;
+import dev.hydra.pipeline.RunnerStageExecutor;
+import dev.hydra.pipeline.StageExecutor;
+import dev.hydra.secret.SecretMasker;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Wires the pipeline of {@code hydra run} and {@code hydra reconcile} from the settings: each
+ * persona's forge, the stage runner on Docker, the options, and the masker that every text of the
+ * run passes through.
+ */
+public final class RunWiring {
+
+  private RunWiring() {}
+
+  /**
+   * The pipeline and the masker of one run.
+   *
+   * @param pipeline the pipeline
+   * @param masker masks every token of the run; the caller masks its own output with it
+   */
+  public record Wired(Pipeline pipeline, SecretMasker masker) {}
+
+  /**
+   * The docker CLI and network of the stage containers; empty means the default.
+   *
+   * @param docker {@code --docker}/{@code HYDRA_DOCKER}
+   * @param network {@code --network}/{@code HYDRA_NETWORK}
+   */
+  public record Docker(String docker, String network) {}
+
+  /**
+   * Wires {@code hydra run}: before the first write, a token shaped for the other forge and an
+   * admin token are refused. Every text Hydra writes — to the forge, the log, the outputs, the
+   * summary — is masked for every token of the run at the last moment, on the decoded text
+   * (docs/security.md).
+   *
+   * @param target the forge and repository
+   * @param credentials the tokens of the personas this step acts as
+   * @param docker the docker CLI and network
+   * @param baseBranch the branch draft PRs target
+   * @param records where run records are written, null for none
+   * @param stageLog receives each container output line, masked
+   * @param runLog receives each pipeline log line, masked
+   * @throws InvalidConfigurationException naming a variable that holds no valid value
+   * @throws CredentialException when a token is admin on the repository
+   * @throws ForgeException when the forge will not say
+   * @throws IOException when the docker CLI cannot be started
+   */
+  public static Wired run(
+      ForgeTarget target,
+      Credentials credentials,
+      Docker docker,
+      String baseBranch,
+      @Nullable Path records,
+      Consumer<String> stageLog,
+      Consumer<String> runLog)
+      throws InvalidConfigurationException, CredentialException, ForgeException, IOException {
+    SecretMasker masker = SecretMasker.of(credentials.secrets());
+    var forges = ForgeOpener.open(target, credentials, masker);
+    var runner =
+        StageRunners.docker(
+            docker.docker(),
+            docker.network(),
+            target.settings().actions(),
+            Clock.systemUTC(),
+            line -> stageLog.accept(masker.mask(line)));
+    PipelineOptions options =
+        PipelineOptions.from(target.settings())
+            .withBaseBranch(baseBranch)
+            .withRunRecordDir(records);
+    StageExecutor executor =
+        new RunnerStageExecutor(runner, target.settings().stages(), credentials, target.webUrl());
+    return new Wired(
+        new Pipeline(forges, executor, options, line -> runLog.accept(masker.mask(line))), masker);
+  }
+
+  /**
+   * Wires {@code hydra reconcile}: the builder alone ({@code HYDRA_BUILDER_TOKEN}, refused when
+   * admin), no stage runner.
+   *
+   * @param target the forge and repository
+   * @param env the process environment, for the builder's token
+   * @param log receives each pipeline log line
+   * @throws InvalidConfigurationException when the token or a stage timeout is invalid
+   * @throws CredentialException when the token is admin on the repository
+   * @throws ForgeException when the forge will not say
+   */
+  public static Pipeline reconcile(
+      ForgeTarget target, Map<String, String> env, Consumer<String> log)
+      throws InvalidConfigurationException, CredentialException, ForgeException {
+    var builder = ForgeOpener.builder(target, env);
+    return new Pipeline(
+        Map.of(dev.hydra.credentials.Persona.BUILDER, builder),
+        call -> {
+          throw new IllegalStateException("reconcile runs no stage");
+        },
+        PipelineOptions.defaults(target.settings().labels())
+            .withStageTimeouts(target.settings().stages()),
+        log);
+  }
+}
