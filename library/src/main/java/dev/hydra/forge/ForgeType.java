@@ -1,23 +1,13 @@
 package dev.hydra.forge;
 
+import dev.hydra.text.Word;
 import java.util.Locale;
 import java.util.Optional;
 
 /** The kinds of forge Hydra speaks to. */
-public enum ForgeType {
-  GITHUB("github"),
-  FORGEJO("forgejo");
-
-  private final String id;
-
-  ForgeType(String id) {
-    this.id = id;
-  }
-
-  /** The lower-case name used on the command line, in {@code HYDRA_FORGE} and in JSON output. */
-  public String id() {
-    return id;
-  }
+public enum ForgeType implements Word {
+  GITHUB,
+  FORGEJO;
 
   /**
    * Parses {@code github} or {@code forgejo} (any case, surrounding blanks ignored). Codeberg and
@@ -35,6 +25,6 @@ public enum ForgeType {
 
   @Override
   public String toString() {
-    return id;
+    return id();
   }
 }

@@ -2,6 +2,7 @@ package dev.hydra.pipeline;
 
 import dev.hydra.route.Workflow;
 import dev.hydra.text.Texts;
+import dev.hydra.text.Word;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -12,25 +13,20 @@ import java.util.stream.Collectors;
  * stage} input). The review workflow runs the two reviews as parallel jobs and the decision as a
  * third; a single process (the local supervisor, the demo) does everything in one {@link #ALL}.
  */
-public enum Step {
+public enum Step implements Word {
   /** Whatever the event asks for, whole: the build, or both reviews and the decision. */
-  ALL(""),
+  ALL,
   /** The code review alone (the review workflow's first parallel job). */
-  CODE_REVIEW("code-review"),
+  CODE_REVIEW,
   /** The security review alone (its second parallel job). */
-  SECURITY_REVIEW("security-review"),
+  SECURITY_REVIEW,
   /** The decision after both reviews, from their reports (its final job). */
-  DECISION("decision");
+  DECISION;
 
-  private final String id;
-
-  Step(String id) {
-    this.id = id;
-  }
-
-  /** The value of {@code HYDRA_STAGE}; empty for {@link #ALL}. */
+  /** The value of {@code HYDRA_STAGE}: empty for {@link #ALL}, else the job's name. */
+  @Override
   public String id() {
-    return id;
+    return this == ALL ? "" : Word.super.id();
   }
 
   /**
@@ -41,19 +37,17 @@ public enum Step {
    */
   public static Step parse(String value) {
     String v = value.strip().toLowerCase(Locale.ROOT);
-    for (Step step : values()) {
-      if (step.id.equals(v)) {
-        return step;
-      }
-    }
-    throw new IllegalArgumentException(
-        Texts.quote(value)
-            + " is not a job of the review workflow; use one of "
-            + Arrays.stream(values())
-                .filter(s -> s != ALL)
-                .map(Step::id)
-                .collect(Collectors.joining(", "))
-            + ", or leave it empty (the build workflow, or the whole stage in one process)");
+    return Word.find(values(), v)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    Texts.quote(value)
+                        + " is not a job of the review workflow; use one of "
+                        + Arrays.stream(values())
+                            .filter(s -> s != ALL)
+                            .map(Step::id)
+                            .collect(Collectors.joining(", "))
+                        + ", or leave it empty (the build workflow, or the whole stage in one process)"));
   }
 
   /**
@@ -65,7 +59,7 @@ public enum Step {
     if (workflow == Workflow.BUILD && this != ALL) {
       return Optional.of(
           "--stage/HYDRA_STAGE "
-              + id
+              + id()
               + " is for the review workflow, but this event starts a build; leave it empty in"
               + " the build workflow");
     }
