@@ -85,26 +85,13 @@ public final class ModelGateway implements AutoCloseable {
   private final AtomicInteger requestNumbers = new AtomicInteger();
 
   private ModelGateway(
-      GatewayConfig config,
-      List<ClaudeToken> tokens,
-      ClaudeTokenPool pool,
-      Clock clock,
-      TokenRotation.Sleeper sleeper,
-      RandomGenerator jitter)
+      GatewayConfig config, Map<String, Secret> tokens, TokenRotation rotation, Clock clock)
       throws IOException {
-    Map<String, Secret> byName = new LinkedHashMap<>();
-    tokens.forEach(t -> byName.put(t.name(), t.token()));
-    if (!byName.keySet().containsAll(pool.names())) {
-      throw new IllegalArgumentException(
-          "every account of the token pool needs its token: " + pool.names());
-    }
     this.config = config;
-    this.tokens = Map.copyOf(byName);
-    this.masker = SecretMasker.of(byName.values());
+    this.tokens = Map.copyOf(tokens);
+    this.masker = SecretMasker.of(tokens.values());
     this.clock = clock;
-    this.rotation =
-        new TokenRotation(
-            pool, clock, sleeper, jitter, config.maxOverloadRetries(), config.overloadBackoff());
+    this.rotation = rotation;
     this.ledger = new UsageLedger(config.tokenBudget());
     this.client =
         HttpClient.newBuilder()
@@ -145,7 +132,16 @@ public final class ModelGateway implements AutoCloseable {
       TokenRotation.Sleeper sleeper,
       RandomGenerator jitter)
       throws IOException {
-    return new ModelGateway(config, tokens, pool, clock, sleeper, jitter);
+    Map<String, Secret> byName = new LinkedHashMap<>();
+    tokens.forEach(t -> byName.put(t.name(), t.token()));
+    if (!byName.keySet().containsAll(pool.names())) {
+      throw new IllegalArgumentException(
+          "every account of the token pool needs its token: " + pool.names());
+    }
+    TokenRotation rotation =
+        new TokenRotation(
+            pool, clock, sleeper, jitter, config.maxOverloadRetries(), config.overloadBackoff());
+    return new ModelGateway(config, byName, rotation, clock);
   }
 
   /** The URL for the container's {@code ANTHROPIC_BASE_URL}. */

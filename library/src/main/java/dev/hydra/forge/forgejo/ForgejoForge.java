@@ -384,10 +384,7 @@ public final class ForgejoForge implements Forge {
     if (comments == null) {
       return Optional.empty();
     }
-    return comments.stream()
-        .map(ForgejoMapping::comment)
-        .filter(c -> c.author().equalsIgnoreCase(author) && c.body().contains(marker))
-        .reduce((older, newer) -> newer); // listed oldest first
+    return Comment.newestMarked(comments.stream().map(ForgejoMapping::comment), marker, author);
   }
 
   @Override

@@ -375,10 +375,8 @@ public final class GitHubForge implements Forge {
             issue,
             "comments",
             new TypeReference<List<GitHubWire.IssueComment>>() {});
-    return comments.stream()
-        .map(GitHubWire.IssueComment::toComment)
-        .filter(c -> c.author().equalsIgnoreCase(author) && c.body().contains(marker))
-        .reduce((older, newer) -> newer); // listed oldest first
+    return Comment.newestMarked(
+        comments.stream().map(GitHubWire.IssueComment::toComment), marker, author);
   }
 
   @Override

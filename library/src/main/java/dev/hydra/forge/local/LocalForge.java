@@ -365,13 +365,11 @@ public final class LocalForge implements Forge {
   public Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author)
       throws ForgeException {
     access.login();
-    Optional<Comment> newest = Optional.empty();
-    for (CommentFile c : store.existingThread(repo, issue).comments()) {
-      if (c.author().equals(author) && c.body().contains(marker)) {
-        newest = Optional.of(new Comment(c.id(), c.author(), c.body()));
-      }
-    }
-    return newest;
+    return Comment.newestMarked(
+        store.existingThread(repo, issue).comments().stream()
+            .map(c -> new Comment(c.id(), c.author(), c.body())),
+        marker,
+        author);
   }
 
   @Override

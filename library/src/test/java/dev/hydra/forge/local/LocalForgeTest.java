@@ -370,6 +370,15 @@ class LocalForgeTest {
     }
 
     @Test
+    void theAuthorIsMatchedIgnoringCaseAndTheNewestMarkedCommentWins() throws Exception {
+      demo.builder.comment(REPO, issue, MARKER + "\nolder");
+      Comment newer = demo.builder.comment(REPO, issue, MARKER + "\nnewer");
+
+      // Logins are case-insensitive on GitHub and Forgejo; the local forge answers the same way.
+      assertThat(demo.builder.findComment(REPO, issue, MARKER, "Hydra-Builder")).contains(newer);
+    }
+
+    @Test
     void idsAreUniqueInTheRepositoryAndCommentsWorkOnPullRequests() throws ForgeException {
       PullRequest pull = demo.builder.openDraftPullRequest(REPO, newPull());
 
