@@ -312,14 +312,7 @@ public final class ModelGateway implements AutoCloseable {
         ledger.call(new UpstreamCall(account, status, TokenUsage.ZERO));
         Optional<AgentOutcome> rotate =
             UpstreamErrors.outcome(status, error, RateLimitReset.of(headers, clock.instant()));
-        log(
-            "model request "
-                + number
-                + " on "
-                + account
-                + ": HTTP "
-                + status
-                + rotate.map(o -> ", " + o.describe()).orElse(""));
+        logCall(account, status, rotate.map(o -> ", " + o.describe()).orElse(""));
         if (rotate.isPresent()) {
           hold(status, headers, error);
           return rotate.get();
@@ -388,19 +381,16 @@ public final class ModelGateway implements AutoCloseable {
     private boolean count(String account, int status, UsageTap tap) {
       TokenUsage usage = tap.usage();
       ledger.call(new UpstreamCall(account, status, usage));
-      log(
-          "model request "
-              + number
-              + " on "
-              + account
-              + ": HTTP "
-              + status
-              + ", "
-              + usage.input()
-              + " input and "
-              + usage.output()
-              + " output tokens");
+      logCall(
+          account,
+          status,
+          ", " + usage.input() + " input and " + usage.output() + " output tokens");
       return true;
+    }
+
+    /** One log line per upstream call: the request, the account, the status and what followed. */
+    private void logCall(String account, int status, String after) {
+      log("model request " + number + " on " + account + ": HTTP " + status + after);
     }
 
     private void hold(int status, Map<String, List<String>> headers, byte[] error) {
