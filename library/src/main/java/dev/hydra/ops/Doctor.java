@@ -130,38 +130,27 @@ public final class Doctor {
                 "set " + persona.envVariable() + " to a token made on this forge"));
         continue;
       }
-      String login;
-      try {
-        login = forge.currentUser();
-      } catch (ForgeUnauthorizedException e) {
-        rows.add(
-            Row.fail(
-                who,
-                "token valid",
-                "refused by the " + forge.type().id() + " API",
-                "the token is expired, revoked or for another forge; create a new one for the "
-                    + who
-                    + " persona"));
-        continue;
-      } catch (ForgeException e) {
-        rows.add(Row.fail(who, "token valid", oneLine(e), "check the API URL and the network"));
+      Optional<String> login = ask(rows, forge::currentUser, e -> tokenRefused(who, forge, e));
+      if (login.isEmpty()) {
         continue;
       }
-      logins.put(persona, login);
-      rows.add(new Row(who, "token valid", Status.OK, "authenticates as @" + login, ""));
-      Permission permission;
-      try {
-        permission = forge.tokenPermission(repo);
-      } catch (ForgeException e) {
-        rows.add(
-            Row.fail(
-                who,
-                "repository access",
-                oneLine(e),
-                "grant the " + who + " account access to " + repo));
+      logins.put(persona, login.get());
+      rows.add(new Row(who, "token valid", Status.OK, "authenticates as @" + login.get(), ""));
+      Optional<Permission> access =
+          ask(
+              rows,
+              () -> forge.tokenPermission(repo),
+              e ->
+                  Row.fail(
+                      who,
+                      "repository access",
+                      oneLine(e),
+                      "grant the " + who + " account access to " + repo));
+      if (access.isEmpty()) {
         continue;
       }
-      Optional<TokenAccess.Problem> admin = TokenAccess.admin("@" + login, permission, repo);
+      Permission permission = access.get();
+      Optional<TokenAccess.Problem> admin = TokenAccess.admin("@" + login.get(), permission, repo);
       if (admin.isPresent()) {
         rows.add(Row.fail(who, "not admin", admin.get().detail(), admin.get().fix()));
       } else {
@@ -335,6 +324,35 @@ public final class Doctor {
               fix));
     }
     return rows;
+  }
+
+  /** One request of a check, answering what it got or adding the failed row it maps to. */
+  private interface Request<T> {
+    T send() throws ForgeException;
+  }
+
+  private static <T> Optional<T> ask(
+      List<Row> rows, Request<T> request, Function<ForgeException, Row> failed) {
+    try {
+      return Optional.of(request.send());
+    } catch (ForgeException e) {
+      rows.add(failed.apply(e));
+      return Optional.empty();
+    }
+  }
+
+  /** The row of a token the forge would not answer for: refused, or not reached. */
+  private static Row tokenRefused(String who, Forge forge, ForgeException e) {
+    if (e instanceof ForgeUnauthorizedException) {
+      return Row.fail(
+          who,
+          "token valid",
+          "refused by the " + forge.type().id() + " API",
+          "the token is expired, revoked or for another forge; create a new one for the "
+              + who
+              + " persona");
+    }
+    return Row.fail(who, "token valid", oneLine(e), "check the API URL and the network");
   }
 
   private static String oneLine(Exception e) {
