@@ -122,7 +122,12 @@ record BuildStep(PipelineContext context, GuardStep guard, AuthorityStep authori
             .executor()
             .execute(
                 new StageExecutor.Call(
-                    Stage.BUILD, Persona.BUILDER, run.repo(), number, null, "build"));
+                    Stage.BUILD,
+                    Persona.BUILDER,
+                    run.repo(),
+                    number,
+                    null,
+                    StageExecutor.Mode.BUILD));
     RunRecord record = run.record(result);
     run.progressRecord(record);
     PipelineState ran = run.state(running);

@@ -119,7 +119,12 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
             .executor()
             .execute(
                 new StageExecutor.Call(
-                    Stage.APPLIER, Persona.APPLIER, run.repo(), run.number(), pr.url(), "apply"));
+                    Stage.APPLIER,
+                    Persona.APPLIER,
+                    run.repo(),
+                    run.number(),
+                    pr.url(),
+                    StageExecutor.Mode.APPLY));
     RunRecord record = run.record(result);
     List<RunRecord> all = new ArrayList<>(records);
     all.add(record);

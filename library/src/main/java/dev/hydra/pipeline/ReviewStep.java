@@ -88,7 +88,9 @@ record ReviewStep(PipelineContext context, GuardStep guard, AuthorityStep author
     StageResult result =
         context
             .executor()
-            .execute(new StageExecutor.Call(stage, persona, repo, number, pr.url(), "review"));
+            .execute(
+                new StageExecutor.Call(
+                    stage, persona, repo, number, pr.url(), StageExecutor.Mode.REVIEW));
     RunRecord record = run.record(result);
     boolean passed = result.passed();
     String reason =

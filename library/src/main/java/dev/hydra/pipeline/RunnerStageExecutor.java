@@ -77,7 +77,7 @@ public final class RunnerStageExecutor implements StageExecutor {
         repoUrl + "/issues/" + call.issue(),
         call.pullRequestUrl(),
         null,
-        call.mode(),
+        call.mode().id(),
         credentials);
   }
 

@@ -4,6 +4,7 @@ import dev.hydra.credentials.Persona;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.label.Stage;
 import dev.hydra.stage.StageResult;
+import dev.hydra.text.Word;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +28,7 @@ public interface StageExecutor {
    * @param repo the repository
    * @param issue the issue number
    * @param pullRequestUrl the PR's page, for reviews and the applier
-   * @param mode what the entrypoint is asked to do ({@code build}, {@code review}, {@code apply})
+   * @param mode what the entrypoint is asked to do
    */
   record Call(
       Stage stage,
@@ -35,5 +36,15 @@ public interface StageExecutor {
       RepoRef repo,
       int issue,
       @Nullable String pullRequestUrl,
-      String mode) {}
+      Mode mode) {}
+
+  /**
+   * What a persona's entrypoint is asked to do ({@code HYDRA_MODE}): build an issue, review a pull
+   * request, or apply the reviews' outcome. {@link #id()} is the value the images read.
+   */
+  enum Mode implements Word {
+    BUILD,
+    REVIEW,
+    APPLY
+  }
 }

@@ -121,11 +121,15 @@ class DemoExecutorsTest {
       FakeStageExecutor failing =
           new FakeStageExecutor().script(Stage.BUILD, FakeStageExecutor.Script.FAIL);
       LocalForgeStageExecutor adapter = new LocalForgeStageExecutor(failing, builder, WEB);
-      adapter.execute(new StageExecutor.Call(Stage.BUILD, Persona.BUILDER, REPO, 1, null, "build"));
+      adapter.execute(
+          new StageExecutor.Call(
+              Stage.BUILD, Persona.BUILDER, REPO, 1, null, StageExecutor.Mode.BUILD));
       LocalForgeStageExecutor other =
           new LocalForgeStageExecutor(
               new FakeStageExecutor().branch("hydra/9-other"), builder, WEB);
-      other.execute(new StageExecutor.Call(Stage.BUILD, Persona.BUILDER, REPO, 1, null, "build"));
+      other.execute(
+          new StageExecutor.Call(
+              Stage.BUILD, Persona.BUILDER, REPO, 1, null, StageExecutor.Mode.BUILD));
 
       assertThat(timeline()).noneMatch(l -> l.contains(" push "));
     }
@@ -141,7 +145,7 @@ class DemoExecutorsTest {
                   REPO,
                   1,
                   "https://github.com/demo/app/pull/2",
-                  "code-review"));
+                  StageExecutor.Mode.REVIEW));
       assertThat(fake.calls.get(0).pullRequestUrl())
           .isEqualTo("https://github.com/demo/app/pull/2");
     }
