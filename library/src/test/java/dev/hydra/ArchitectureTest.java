@@ -53,6 +53,7 @@ class ArchitectureTest {
     "dev.hydra.event..",
     "dev.hydra.route..",
     "dev.hydra.text..",
+    "dev.hydra.input..",
     "dev.hydra.image" // ImageRef; image.publish drives docker build and may do I/O
   };
 
@@ -131,6 +132,7 @@ class ArchitectureTest {
               "dev.hydra.label..",
               "dev.hydra.config..",
               "dev.hydra.text..",
+              "dev.hydra.input..",
               "dev.hydra.forge",
               "dev.hydra.container..",
               "dev.hydra.image..",
