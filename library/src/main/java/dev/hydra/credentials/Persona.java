@@ -1,5 +1,6 @@
 package dev.hydra.credentials;
 
+import dev.hydra.text.Word;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -7,33 +8,23 @@ import java.util.Optional;
  * The identities a stage acts as on the forge; each has its own git token and never borrows
  * another's (SPEC §6).
  */
-public enum Persona {
-  BUILDER("builder", "HYDRA_BUILDER_TOKEN"),
-  REVIEWER("reviewer", "HYDRA_REVIEWER_TOKEN"),
-  SECURITY("security", "HYDRA_SECURITY_TOKEN"),
-  APPLIER("applier", "HYDRA_APPLIER_TOKEN");
+public enum Persona implements Word {
+  BUILDER,
+  REVIEWER,
+  SECURITY,
+  APPLIER;
 
-  private final String id;
-  private final String envVariable;
-
-  Persona(String id, String envVariable) {
-    this.id = id;
-    this.envVariable = envVariable;
-  }
-
-  /** The lower-case name, as used in {@code git_tokens} and in messages. */
-  public String id() {
-    return id;
-  }
-
-  /** The environment variable (and {@code secrets/.env} key) that holds this persona's token. */
+  /**
+   * The environment variable (and {@code secrets/.env} key) that holds this persona's token: {@code
+   * HYDRA_<PERSONA>_TOKEN}.
+   */
   public String envVariable() {
-    return envVariable;
+    return "HYDRA_" + name() + "_TOKEN";
   }
 
   /** The field of {@code secrets/credentials.json} that holds this persona's token. */
   public String jsonField() {
-    return "git_tokens." + id;
+    return "git_tokens." + id();
   }
 
   /**
@@ -42,13 +33,7 @@ public enum Persona {
    * @return the persona, or empty when the text names none
    */
   public static Optional<Persona> fromId(String text) {
-    String wanted = text.strip().toLowerCase(Locale.ROOT);
-    for (Persona persona : values()) {
-      if (persona.id.equals(wanted)) {
-        return Optional.of(persona);
-      }
-    }
-    return Optional.empty();
+    return Word.find(values(), text.strip().toLowerCase(Locale.ROOT));
   }
 
   /** The persona ids for messages: {@code builder, reviewer, security or applier}. */
@@ -58,6 +43,6 @@ public enum Persona {
 
   @Override
   public String toString() {
-    return id;
+    return id();
   }
 }

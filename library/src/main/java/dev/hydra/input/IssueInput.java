@@ -3,6 +3,7 @@ package dev.hydra.input;
 import dev.hydra.forge.Comment;
 import dev.hydra.forge.Issue;
 import dev.hydra.forge.RepoRef;
+import dev.hydra.text.Texts;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,6 +104,8 @@ public final class IssueInput {
             cp -> {
               if (cp == '\r' || cp == 0x2028 || cp == 0x2029 || cp == 0x85) {
                 out.append('\n');
+              } else if (Character.getType(cp) == Character.SPACE_SEPARATOR) {
+                out.append(' ');
               } else if (cp == '\n' || cp == '\t' || !hidden(cp)) {
                 out.appendCodePoint(cp);
               }
@@ -111,12 +114,7 @@ public final class IssueInput {
   }
 
   private static boolean hidden(int cp) {
-    int type = Character.getType(cp);
-    return type == Character.CONTROL
-        || type == Character.FORMAT
-        || type == Character.SURROGATE
-        || type == Character.PRIVATE_USE
-        || type == Character.UNASSIGNED;
+    return Character.getType(cp) == Character.CONTROL || Texts.isUnseen(cp);
   }
 
   private static void section(

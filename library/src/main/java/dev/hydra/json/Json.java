@@ -1,5 +1,6 @@
 package dev.hydra.json;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.SerializableString;
@@ -8,9 +9,11 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.hydra.text.Texts;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -43,6 +46,29 @@ public final class Json {
   /** Returns the shared, thread-safe jackson-jr instance (maps, lists, strings, numbers). */
   public static JSON lite() {
     return Lite.INSTANCE;
+  }
+
+  /** What a caller makes of a syntax error: its own exception, from the parser's message. */
+  @FunctionalInterface
+  public interface SyntaxError<E extends Exception> {
+    E because(String parserMessage, Exception cause);
+  }
+
+  /**
+   * Reads {@code text} as a JSON tree with the shared mapper.
+   *
+   * @param onError turns a syntax error into the caller's exception; it gets the parser's own
+   *     message (without the input around it)
+   * @return the tree, or null for empty input
+   * @throws E when the text is not JSON
+   */
+  public static <E extends Exception> @Nullable JsonNode readTree(
+      String text, SyntaxError<E> onError) throws E {
+    try {
+      return mapper().readTree(text);
+    } catch (JacksonException e) {
+      throw onError.because(String.valueOf(e.getOriginalMessage()), e);
+    }
   }
 
   /** Returns the shared, thread-safe databind mapper. Never reconfigure it. */
@@ -101,14 +127,7 @@ public final class Json {
       if (ch == 0x7F || (ch >= 0x80 && ch <= 0x9F)) {
         return true;
       }
-      int type = Character.getType(ch);
-      return type == Character.FORMAT
-          || type == Character.LINE_SEPARATOR
-          || type == Character.PARAGRAPH_SEPARATOR
-          || type == Character.SURROGATE
-          || type == Character.PRIVATE_USE
-          || type == Character.UNASSIGNED
-          || (type == Character.SPACE_SEPARATOR && ch != ' ');
+      return Texts.isUnseen(ch);
     }
   }
 

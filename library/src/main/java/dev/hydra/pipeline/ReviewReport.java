@@ -79,16 +79,15 @@ public record ReviewReport(
           "HYDRA_REVIEW_REPORTS is empty; the decision job passes `review-reports: ${{"
               + " toJSON(needs) }}` to the action (see .github/workflows/hydra-review.yml)");
     }
-    JsonNode needs;
-    try {
-      needs = Json.mapper().readTree(needsJson);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "HYDRA_REVIEW_REPORTS is not JSON ("
-              + Texts.oneLine(e.getOriginalMessage())
-              + "); pass `review-reports: ${{ toJSON(needs) }}`",
-          e);
-    }
+    JsonNode needs =
+        Json.readTree(
+            needsJson,
+            (why, e) ->
+                new IllegalArgumentException(
+                    "HYDRA_REVIEW_REPORTS is not JSON ("
+                        + Texts.oneLine(why)
+                        + "); pass `review-reports: ${{ toJSON(needs) }}`",
+                    e));
     if (needs == null || !needs.isObject()) {
       throw new IllegalArgumentException(
           "HYDRA_REVIEW_REPORTS must be the JSON object of the `needs` context");

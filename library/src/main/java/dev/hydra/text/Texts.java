@@ -145,16 +145,23 @@ public final class Texts {
   }
 
   private static boolean needsEscape(int cp) {
+    return cp < 0x20 || cp == 0x7F || Character.getType(cp) == Character.CONTROL || isUnseen(cp);
+  }
+
+  /**
+   * Whether a person reading the text cannot see {@code cp}, or sees it reorder or break what is
+   * around it: format characters (bidi controls, zero-width characters, the byte order mark, tag
+   * characters), line and paragraph separators, spaces other than U+0020, private-use, unassigned
+   * and surrogate code points. Controls are not included: callers treat them apart.
+   */
+  public static boolean isUnseen(int cp) {
     int type = Character.getType(cp);
-    return cp < 0x20
-        || cp == 0x7F
-        || type == Character.CONTROL
-        || type == Character.FORMAT
+    return type == Character.FORMAT
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR
         || type == Character.SURROGATE
         || type == Character.PRIVATE_USE
         || type == Character.UNASSIGNED
-        || type == Character.LINE_SEPARATOR
-        || type == Character.PARAGRAPH_SEPARATOR
         || (type == Character.SPACE_SEPARATOR && cp != ' ');
   }
 }

@@ -1,6 +1,5 @@
 package dev.hydra.verdict;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -79,17 +78,16 @@ public final class VerdictReader {
       throw new InvalidVerdictException(
           "the " + expected.id() + " verdict is larger than " + (MAX_LINE >> 10) + " KiB");
     }
-    JsonNode node;
-    try {
-      node = Json.mapper().readTree(json);
-    } catch (JacksonException e) {
-      throw new InvalidVerdictException(
-          "the "
-              + expected.id()
-              + " verdict is not valid JSON: "
-              + Texts.escape(String.valueOf(e.getOriginalMessage()), 160),
-          e);
-    }
+    JsonNode node =
+        Json.readTree(
+            json,
+            (why, e) ->
+                new InvalidVerdictException(
+                    "the "
+                        + expected.id()
+                        + " verdict is not valid JSON: "
+                        + Texts.escape(why, 160),
+                    e));
     if (node == null || !node.isObject()) {
       throw new InvalidVerdictException("the " + expected.id() + " verdict must be a JSON object");
     }

@@ -71,6 +71,11 @@ class IssueInputTest {
     }
 
     @Test
+    void unusualSpacesBecomePlainSpaces() {
+      assertThat(IssueInput.clean("a\u00A0b\u3000c\u2009d")).isEqualTo("a b c d");
+    }
+
+    @Test
     void everyLineBreakBecomesOneLineFeed() {
       assertThat(IssueInput.clean("a\r\nb\rc\u2028d\u2029e\u0085f")).isEqualTo("a\nb\nc\nd\ne\nf");
     }
