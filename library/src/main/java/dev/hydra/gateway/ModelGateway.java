@@ -180,6 +180,10 @@ public final class ModelGateway implements AutoCloseable {
   }
 
   private void serve(HttpExchange exchange) throws IOException, InterruptedException {
+    // Read the request before any answer, refusals included: an answer sent over an unread body
+    // lets the server reset the connection, and the CLI then reports a dropped connection
+    // (ECONNRESET) instead of the refusal's reason.
+    byte[] body = readRequest(exchange.getRequestBody());
     String path = exchange.getRequestURI().getPath();
     if (!PATHS.contains(path)) {
       answer(exchange, 404, "not_found_error", "Hydra's model gateway serves /v1/messages only");
@@ -204,7 +208,6 @@ public final class ModelGateway implements AutoCloseable {
       answer(exchange, 400, "invalid_request_error", "Hydra: " + over.get());
       return;
     }
-    byte[] body = readRequest(exchange.getRequestBody());
     if (body == null) {
       answer(exchange, 413, "request_too_large", "the request is larger than 32 MB");
       return;

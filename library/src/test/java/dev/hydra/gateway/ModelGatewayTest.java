@@ -419,6 +419,26 @@ class ModelGatewayTest {
   }
 
   @Test
+  void aRefusalOfALargeRequestArrivesAsAnAnswerNotAsADroppedConnection() throws Exception {
+    // The CLI sends its whole conversation each time: a refusal must read it before answering, or
+    // the server resets the connection and the CLI reports ECONNRESET instead of the reason.
+    start(GatewayConfig.loopback(upstream.url(), PLACEHOLDER).withTokenBudget(1), key1);
+    upstream.answer(Answer.events("one"));
+    assertThat(ask().statusCode()).isEqualTo(200);
+    byte[] large = new byte[4 << 20];
+    java.util.Arrays.fill(large, (byte) ' ');
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> refused =
+          send(
+              HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/messages"))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(large))
+                  .headers("x-api-key", PLACEHOLDER, "anthropic-version", "2023-06-01"));
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body()).contains("token budget is spent");
+    }
+  }
+
+  @Test
   @SuppressWarnings("SystemOut") // slf4j-simple logs to standard error: the test reads it there
   void theRealTokenIsInNoAnswerHeaderBodyOrLogLine() throws Exception {
     start(key1, key2);
