@@ -123,7 +123,7 @@ case "$role" in
       demo_commit "$n"
       say 02 "Implemented the change, added a test, and committed on hydra/$n-$slug."
       result false "$turns" "$cost" "Implemented the demo change for issue #$n on hydra/$n-$slug."
-      body="## Summary\n\nThe demo change requested in issue #$n (scripted demo agent; no real code was written).\n\n## Changes\n\n- src/demo.txt: the demo change\n\nCloses #$n"
+      body="## Summary\n\nThe demo change requested in issue #$n (scripted demo agent; no real code was written).\n\n## Changes\n\n- hydra-demo-$n.md: the demo change (committed when the runner mounted a clone)\n\nCloses #$n"
       verdict "Implemented the demo change for issue #$n." "" "" "" \
         ",\"branch\":\"hydra/$n-$slug\",\"pr_title\":$(hydra_json_string "Demo change for issue #$n"),\"pr_body\":\"$body\""
     else
