@@ -156,9 +156,7 @@ class DemoImagesIT {
   @Test
   void aMissingInputStopsBeforeTheAgentWithoutAVerdict() throws Exception {
     CommandRunner.Result r =
-        RUNNER.run(
-            List.of("docker", "run", "--rm", "--network", "none", PREFIX + "-builder:it"),
-            Duration.ofMinutes(1));
+        RUNNER.run(ImageTestSupport.offlineRun(PREFIX + "-builder:it"), Duration.ofMinutes(1));
     assertThat(r.exitCode()).isEqualTo(64);
     assertThat(r.stderr()).contains("HYDRA_MODE is required");
     assertThat(r.stdout()).doesNotContain(VerdictReader.PREFIX);
@@ -170,17 +168,8 @@ class DemoImagesIT {
     for (String variable : List.of("GIT_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY")) {
       CommandRunner.Result r =
           RUNNER.run(
-              List.of(
-                  "docker",
-                  "run",
-                  "--rm",
-                  "--network",
-                  "none",
-                  "-e",
-                  "HYDRA_MODE=build",
-                  "-e",
-                  variable + "=" + token,
-                  PREFIX + "-builder:it"),
+              ImageTestSupport.offlineRun(
+                  "-e", "HYDRA_MODE=build", "-e", variable + "=" + token, PREFIX + "-builder:it"),
               Duration.ofMinutes(1));
       assertThat(r.exitCode()).as(variable).isEqualTo(64);
       assertThat(r.stderr()).contains("hydra: error: " + variable, "the runner keeps the tokens");
@@ -257,23 +246,7 @@ class DemoImagesIT {
   void noSetuidOrSetgidFileIsLeft() throws Exception {
     assertThat(
             RUNNER
-                .run(
-                    List.of(
-                        "docker",
-                        "run",
-                        "--rm",
-                        "--network",
-                        "none",
-                        "--entrypoint",
-                        "find",
-                        PREFIX + "-applier:it",
-                        "/",
-                        "-xdev",
-                        "-perm",
-                        "/6000",
-                        "-type",
-                        "f"),
-                    Duration.ofMinutes(1))
+                .run(ImageTestSupport.setuidFiles(PREFIX + "-applier:it"), Duration.ofMinutes(1))
                 .stdout()
                 .strip())
         .as("setuid/setgid files (CIS 4.8)")

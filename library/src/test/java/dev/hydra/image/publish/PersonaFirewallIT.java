@@ -243,23 +243,7 @@ class PersonaFirewallIT {
             Duration.ofSeconds(30));
     assertThat(labels.strip()).isEqualTo(SHA + " reviewer");
     String setuid =
-        docker(
-            List.of(
-                "docker",
-                "run",
-                "--rm",
-                "--network",
-                "none",
-                "--entrypoint",
-                "find",
-                PREFIX + "-base:it",
-                "/",
-                "-xdev",
-                "-perm",
-                "/6000",
-                "-type",
-                "f"),
-            Duration.ofMinutes(1));
+        docker(ImageTestSupport.setuidFiles(PREFIX + "-base:it"), Duration.ofMinutes(1));
     assertThat(setuid.strip()).as("setuid/setgid files (CIS 4.8)").isEmpty();
   }
 
