@@ -3,13 +3,19 @@
 # functions only and runs nothing on its own.
 #
 # The sequence a persona entrypoint runs, as root:
-#   hydra_validate <role>      inputs present and well-formed ("X is required")
+#   hydra_validate <role>      inputs present and well-formed ("X is required"); no token at all
 #   hydra_firewall <role>      default-deny egress, IPv4 and IPv6, verified; fails closed
 #   hydra_drop_to_agent <cmd>  setpriv to the agent user with no capabilities and no_new_privs
 # and then, as the agent user (the command handed to hydra_drop_to_agent):
 #   hydra_agent_home           a writable HOME on the /tmp tmpfs (the root file system is read-only)
-#   hydra_git_auth             a credential helper reading GIT_TOKEN from the environment
-#   ... run the agent, then print the verdict line last (hydra_emit_verdict).
+#   hydra_git_setup            identity and safe.directory; no credential of any kind
+#   hydra_check_repo           /workspace/repo is a git work tree on $HYDRA_BRANCH
+#   ... run the agent, hydra_write_bundle, then print the verdict line last (hydra_emit_verdict).
+#
+# Runner <-> image contract v2 (images/README.md): no token ever enters the container. The runner
+# clones and pushes with its own tokens; the model is reached through the runner's gateway at
+# ANTHROPIC_BASE_URL with a placeholder credential; the agent's commits leave as a git bundle in
+# /workspace/out, which the runner validates before it pushes anything.
 #
 # Failures before the agent starts print "hydra: ..." on stderr and exit non-zero WITHOUT a
 # verdict: the runner reports a missing verdict as an infrastructure failure, never as a pass.
@@ -26,6 +32,12 @@ export XTABLES_LOCKFILE="${XTABLES_LOCKFILE:-/tmp/xtables.lock}"
 HYDRA_EXIT_USAGE=64     # a required input is missing or malformed
 HYDRA_EXIT_FIREWALL=69  # the egress firewall could not be installed or verified
 HYDRA_EXIT_PRIVS=77     # the privilege drop failed
+
+HYDRA_REPO_DIR="${HYDRA_REPO_DIR:-/workspace/repo}"
+HYDRA_OUT_DIR="${HYDRA_OUT_DIR:-/workspace/out}"
+HYDRA_INPUT_DIR="${HYDRA_INPUT:-/input}"
+# What the runner's model gateway hands out instead of a credential (gateway.GatewayConfig).
+HYDRA_PLACEHOLDER_PREFIX=hydra-gateway-placeholder-
 
 hydra_log() {
   printf 'hydra: %s\n' "$*" >&2
@@ -80,29 +92,21 @@ hydra_url_port() {
   esac
 }
 
+# hydra_check_url <name>: an informational forge URL (for the prompt only; the container never
+# contacts the forge): http(s), no credentials, no character a URL never has.
 hydra_check_url() {
   local name=$1 value=${!1:-}
   case "$value" in
-    https://*) ;;
-    [a-z]*://*)
-      # The demo images accept the embedded local forge's URLs, whatever their scheme.
-      [ "${HYDRA_DEMO:-}" = 1 ] && return 0
-      ;;&
-    http://*)
-      if [ "${HYDRA_ALLOW_HTTP:-}" != 1 ]; then
-        hydra_die "$HYDRA_EXIT_USAGE" "$name must be an https:// URL (set HYDRA_ALLOW_HTTP=1 only for a local test forge)"
-      fi
-      ;;
-    *) hydra_die "$HYDRA_EXIT_USAGE" "$name must be an https:// URL" ;;
+    https://* | http://*) ;;
+    # The demo images accept the embedded local forge's URLs, whatever their scheme.
+    [a-z]*://*) [ "${HYDRA_DEMO:-}" = 1 ] || hydra_die "$HYDRA_EXIT_USAGE" "$name must be an http(s):// URL" ;;
+    *) hydra_die "$HYDRA_EXIT_USAGE" "$name must be an http(s):// URL" ;;
   esac
-  case "$value" in
-    *[[:space:]]* | *\'* | *\"* | *\\* | *\`* | *\$*)
-      hydra_die "$HYDRA_EXIT_USAGE" "$name contains characters a URL never has" ;;
-  esac
+  hydra_check_url_text "$name" "$value"
   local authority=${value#*://}
   authority=${authority%%/*}
   case "$authority" in
-    *@*) hydra_die "$HYDRA_EXIT_USAGE" "$name must not carry credentials; GIT_TOKEN is passed separately" ;;
+    *@*) hydra_die "$HYDRA_EXIT_USAGE" "$name must not carry credentials; no token ever enters a persona container" ;;
     '') hydra_die "$HYDRA_EXIT_USAGE" "$name has no host" ;;
   esac
   local port
@@ -112,40 +116,112 @@ hydra_check_url() {
   esac
 }
 
+hydra_check_url_text() {
+  case "$2" in
+    *[[:space:]]* | *\'* | *\"* | *\\* | *\`* | *\$*)
+      hydra_die "$HYDRA_EXIT_USAGE" "$1 contains characters a URL never has" ;;
+  esac
+}
+
+# hydra_check_gateway_url: ANTHROPIC_BASE_URL is the runner's model gateway, http://<host>:<port>
+# with an explicit port and nothing else (an IP literal, [v6] included, or a name that resolves).
+hydra_check_gateway_url() {
+  local value=${ANTHROPIC_BASE_URL:-}
+  hydra_check_url_text ANTHROPIC_BASE_URL "$value"
+  local authority=${value#http://}
+  authority=${authority%/}
+  case "$value" in
+    http://*) ;;
+    *) hydra_die "$HYDRA_EXIT_USAGE" "ANTHROPIC_BASE_URL must be the runner's model gateway, http://<host>:<port>, not '$value'" ;;
+  esac
+  case "$authority" in
+    '' | */* | *@* | *\?* | *\#*)
+      hydra_die "$HYDRA_EXIT_USAGE" "ANTHROPIC_BASE_URL must be http://<host>:<port> with no path, query or credentials" ;;
+  esac
+  local port
+  port=$(hydra_url_port "$value")
+  case "${authority##*]}" in
+    *:*) ;;
+    *) hydra_die "$HYDRA_EXIT_USAGE" "ANTHROPIC_BASE_URL must name the gateway's port (http://<host>:<port>)" ;;
+  esac
+  case "$port" in
+    '' | *[!0-9]*) hydra_die "$HYDRA_EXIT_USAGE" "ANTHROPIC_BASE_URL has an invalid port" ;;
+  esac
+  if [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
+    hydra_die "$HYDRA_EXIT_USAGE" "ANTHROPIC_BASE_URL has an invalid port"
+  fi
+  case "$(hydra_url_host "$value")" in
+    '' | *[!A-Za-z0-9.:-]*) hydra_die "$HYDRA_EXIT_USAGE" "ANTHROPIC_BASE_URL has an invalid host" ;;
+  esac
+}
+
+# hydra_refuse_secrets: no token ever enters a persona container (contract v2). A runner that
+# still passes one is refused before anything else runs, naming the variable (never its value).
+hydra_refuse_secrets() {
+  local name
+  for name in GIT_TOKEN CLAUDE_CODE_OAUTH_TOKEN ANTHROPIC_AUTH_TOKEN; do
+    if [ -n "${!name+set}" ]; then
+      hydra_die "$HYDRA_EXIT_USAGE" "$name is set, but no token ever enters a persona container: the runner keeps the tokens (it clones and pushes with git, and reaches the model through its gateway); remove $name from the container's environment"
+    fi
+  done
+  if [ -n "${ANTHROPIC_API_KEY+set}" ]; then
+    case "$ANTHROPIC_API_KEY" in
+      "$HYDRA_PLACEHOLDER_PREFIX"?*) ;;
+      *) hydra_die "$HYDRA_EXIT_USAGE" "ANTHROPIC_API_KEY is not the gateway's placeholder ($HYDRA_PLACEHOLDER_PREFIX…): the runner keeps the tokens and its model gateway adds the real credential; never pass a real key" ;;
+    esac
+  elif [ "${HYDRA_DEMO:-}" != 1 ]; then
+    hydra_die "$HYDRA_EXIT_USAGE" "ANTHROPIC_API_KEY is required (the gateway's placeholder, $HYDRA_PLACEHOLDER_PREFIX…)"
+  fi
+}
+
+# hydra_check_branch_name <name>: a branch name git accepts and a shell cannot misread.
+hydra_check_branch_name() {
+  local value=$1
+  case "$value" in
+    '' | -* | /* | */ | *//* | *..* | *.lock | *@\{* | *[!A-Za-z0-9._/-]*)
+      hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_BRANCH is not a valid branch name: '$value'" ;;
+  esac
+}
+
 # hydra_validate <role>: every input the role needs, present and well-formed.
 hydra_validate() {
   local role=$1
   hydra_stage_of "$role" >/dev/null || hydra_die "$HYDRA_EXIT_USAGE" "unknown role '$role' (builder, reviewer, security or applier)"
-  hydra_require GIT_TOKEN
-  hydra_require REPO_URL
+  hydra_refuse_secrets
   hydra_require HYDRA_MODE
-  hydra_check_url REPO_URL
   # shellcheck disable=SC2153 # an input from the runner
   case "$HYDRA_MODE" in
-    [a-z]*) ;;
-    *) hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_MODE must be lower-case letters, digits and '-', not '$HYDRA_MODE'" ;;
+    build | review | apply) ;;
+    *) hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_MODE must be build, review or apply, not '$HYDRA_MODE'" ;;
   esac
-  # shellcheck disable=SC2153 # an input from the runner
-  case "$HYDRA_MODE" in
-    *[!a-z0-9-]*) hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_MODE must be lower-case letters, digits and '-', not '$HYDRA_MODE'" ;;
-  esac
-  if [ "$role" = builder ]; then
-    hydra_require ISSUE_URL
-    hydra_check_url ISSUE_URL
-  else
-    if [ -z "${PR_URL:-}" ]; then
-      hydra_die "$HYDRA_EXIT_USAGE" "PR_URL is required for the $role"
-    fi
-    hydra_check_url PR_URL
-  fi
-  if [ -z "${CLAUDE_CODE_OAUTH_TOKEN:-}" ] && [ -z "${ANTHROPIC_API_KEY:-}" ] && [ "${HYDRA_DEMO:-}" != 1 ]; then
-    hydra_die "$HYDRA_EXIT_USAGE" "CLAUDE_CODE_OAUTH_TOKEN (or ANTHROPIC_API_KEY) is required"
-  fi
+  # Informational only (the prompt names them); the container never contacts the forge.
+  local url
+  for url in REPO_URL ISSUE_URL PR_URL; do
+    [ -z "${!url:-}" ] || hydra_check_url "$url"
+  done
   if [ "${HYDRA_DEMO:-}" != 1 ]; then
+    hydra_require ANTHROPIC_BASE_URL
     hydra_require HYDRA_MODEL
     case "$HYDRA_MODEL" in
       *[!A-Za-z0-9._:@-]*) hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_MODEL has characters a model name never has" ;;
     esac
+    hydra_require HYDRA_BRANCH
+    hydra_require HYDRA_BASE_SHA
+  fi
+  [ -z "${ANTHROPIC_BASE_URL:-}" ] || hydra_check_gateway_url
+  [ -z "${HYDRA_BRANCH:-}" ] || hydra_check_branch_name "$HYDRA_BRANCH"
+  if [ -n "${HYDRA_BASE_SHA:-}" ]; then
+    case "$HYDRA_BASE_SHA" in
+      *[!0-9a-f]*) hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_BASE_SHA must be a commit id (40 lower-case hex digits)" ;;
+    esac
+    [ "${#HYDRA_BASE_SHA}" = 40 ] || hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_BASE_SHA must be a commit id (40 lower-case hex digits)"
+  fi
+  if [ "${HYDRA_DEMO:-}" != 1 ]; then
+    [ -d "$HYDRA_REPO_DIR" ] || hydra_die "$HYDRA_EXIT_USAGE" "$HYDRA_REPO_DIR is not mounted: the runner prepares the clone and mounts its workspace at /workspace"
+    local file
+    for file in $(hydra_input_files "$role"); do
+      [ -f "$HYDRA_INPUT_DIR/$file" ] || hydra_die "$HYDRA_EXIT_USAGE" "$HYDRA_INPUT_DIR/$file is missing: the runner mounts the stage's inputs read-only at $HYDRA_INPUT_DIR"
+    done
   fi
   if [ -n "${SPEC_PATH:-}" ] && [ ! -d "$SPEC_PATH" ]; then
     hydra_die "$HYDRA_EXIT_USAGE" "SPEC_PATH ($SPEC_PATH) is not a mounted directory"
@@ -155,11 +231,19 @@ hydra_validate() {
   esac
 }
 
-# hydra_allow_hosts <role>: the persona's HTTPS allow-list, one host per line.
+# hydra_input_files <role>: the files of /input the role reads.
+hydra_input_files() {
+  echo issue.md
+  if [ "$1" != builder ]; then
+    echo pull-request.md pull-request.diff
+  fi
+}
+
+# hydra_allow_hosts <role>: the hosts the persona may reach on HTTPS (443), one per line. The
+# model gateway (ANTHROPIC_BASE_URL) is allowed separately, on its own port; the forge and
+# api.anthropic.com are never on the list: the runner talks to both.
 hydra_allow_hosts() {
   local role=$1
-  echo "api.anthropic.com"
-  hydra_url_host "$REPO_URL"
   if [ "$role" = builder ]; then
     # Package registries the builder may need for the project's own build.
     printf '%s\n' registry.npmjs.org repo.maven.apache.org repo1.maven.org pypi.org files.pythonhosted.org deb.debian.org
@@ -191,6 +275,26 @@ hydra_fw() {
   shift
   "$tool" -w "$@" 2>/tmp/hydra-fw.err \
     || hydra_die "$HYDRA_EXIT_FIREWALL" "$tool $*: $(head -c 300 /tmp/hydra-fw.err)"
+}
+
+# hydra_allow_tcp <host> <port> <what>: TCP to every address the host resolves to (an IP literal
+# resolves to itself), on that port only. A name that does not resolve stops the start.
+hydra_allow_tcp() {
+  local host=$1 port=$2 what=$3 addr addrs
+  case "$host" in
+    '' | *[!A-Za-z0-9.:-]*) hydra_die "$HYDRA_EXIT_FIREWALL" "invalid allow-list host '$host'" ;;
+  esac
+  addrs=$(getent ahosts "$host" | awk '{ print $1 }' | sort -u || true)
+  [ -n "$addrs" ] || hydra_die "$HYDRA_EXIT_FIREWALL" "allow-listed host $host does not resolve; refusing to start with an incomplete allow-list"
+  for addr in $addrs; do
+    if hydra_is_ipv6 "$addr"; then
+      [ "$v6" = 1 ] || continue
+      hydra_fw ip6tables -A OUTPUT -p tcp -d "$addr" --dport "$port" -j ACCEPT
+    else
+      hydra_fw iptables -A OUTPUT -p tcp -d "$addr" --dport "$port" -j ACCEPT
+    fi
+  done
+  hydra_log "$what: $host port $port ($(echo "$addrs" | tr '\n' ' '))"
 }
 
 # hydra_firewall <role>: default-deny egress with the role's allow-list; exits non-zero on any error.
@@ -246,6 +350,9 @@ hydra_firewall() {
   done
   # Cloud metadata is never reachable, whatever else is allowed.
   hydra_fw iptables -A OUTPUT -d 169.254.0.0/16 -j REJECT --reject-with icmp-admin-prohibited
+  if [ "$v6" = 1 ]; then
+    hydra_fw ip6tables -A OUTPUT -d fd00:ec2::254 -j REJECT --reject-with icmp6-adm-prohibited
+  fi
 
   # 2. DNS only to the container's own resolver(s).
   local resolver found=0
@@ -263,31 +370,28 @@ hydra_firewall() {
   done < <(hydra_resolvers)
   [ "$found" = 1 ] || hydra_die "$HYDRA_EXIT_FIREWALL" "/etc/resolv.conf names no resolver"
 
-  # 3. HTTPS (and the forge's own port) only to the allow-list's addresses, one rule per address.
-  # (Not an ipset match: iptables' set match opens a raw socket, which would need NET_RAW too.)
-  local ports=443 forge_port
-  forge_port=$(hydra_url_port "$REPO_URL")
-  [ "$forge_port" = 443 ] || ports="443,$forge_port"
-  local host addr addrs
+  # 3. ICMPv6 neighbour discovery (router/neighbour solicitation and advertisement, types 133-136,
+  # link-local only: hop limit 255), without which no IPv6 peer, allow-listed or not, is reachable.
+  if [ "$v6" = 1 ]; then
+    local type
+    for type in 133 134 135 136; do
+      hydra_fw ip6tables -A OUTPUT -p ipv6-icmp --icmpv6-type "$type" -m hl --hl-eq 255 -j ACCEPT
+      hydra_fw ip6tables -A INPUT -p ipv6-icmp --icmpv6-type "$type" -m hl --hl-eq 255 -j ACCEPT
+    done
+  fi
+
+  # 4. The model gateway, on its own port only; then HTTPS only to the allow-list's addresses, one
+  # rule per address (not an ipset match: iptables' set match opens a raw socket, needing NET_RAW).
+  if [ -n "${ANTHROPIC_BASE_URL:-}" ]; then
+    hydra_allow_tcp "$(hydra_url_host "$ANTHROPIC_BASE_URL")" "$(hydra_url_port "$ANTHROPIC_BASE_URL")" "model gateway"
+  fi
+  local host
   while IFS= read -r host; do
     [ -n "$host" ] || continue
-    case "$host" in
-      *[!A-Za-z0-9.:-]*) hydra_die "$HYDRA_EXIT_FIREWALL" "invalid allow-list host '$host'" ;;
-    esac
-    addrs=$(getent ahosts "$host" | awk '{ print $1 }' | sort -u || true)
-    [ -n "$addrs" ] || hydra_die "$HYDRA_EXIT_FIREWALL" "allow-listed host $host does not resolve; refusing to start with an incomplete allow-list"
-    for addr in $addrs; do
-      if hydra_is_ipv6 "$addr"; then
-        [ "$v6" = 1 ] || continue
-        hydra_fw ip6tables -A OUTPUT -p tcp -d "$addr" -m multiport --dports "$ports" -j ACCEPT
-      else
-        hydra_fw iptables -A OUTPUT -p tcp -d "$addr" -m multiport --dports "$ports" -j ACCEPT
-      fi
-    done
-    hydra_log "egress allowed: $host ($(echo "$addrs" | tr '\n' ' '))"
+    hydra_allow_tcp "$host" 443 "egress allowed"
   done < <(hydra_allow_hosts "$role" | sort -u)
 
-  # 4. Everything else is rejected at once (fast failure instead of a timeout).
+  # 5. Everything else is rejected at once (fast failure instead of a timeout).
   hydra_fw iptables -A OUTPUT -p tcp -j REJECT --reject-with tcp-reset
   hydra_fw iptables -A OUTPUT -j REJECT --reject-with icmp-admin-prohibited
   if [ "$v6" = 1 ]; then
@@ -346,24 +450,46 @@ hydra_agent_home() {
   mkdir -p "$HOME" || hydra_die "$HYDRA_EXIT_USAGE" "cannot create HOME at $HOME (is /tmp a writable tmpfs?)"
 }
 
-# hydra_git_auth: git reads the token from the environment through a credential helper bound to
-# the forge's origin; the token is never in a remote URL, a config file or an argv.
-hydra_git_auth() {
-  local host port origin
-  host=$(hydra_url_host "$REPO_URL")
-  port=$(hydra_url_port "$REPO_URL")
-  origin="${REPO_URL%%://*}://$host"
-  case "$port" in 443 | 80) ;; *) origin="$origin:$port" ;; esac
+# hydra_git_setup: the agent's git identity and trust in the runner's clone (owned by another
+# uid). No credential helper and no token: the agent commits, the runner pushes.
+hydra_git_setup() {
   git config --global --unset-all credential.helper 2>/dev/null || true
-  # Single quotes on purpose: the helper expands GIT_TOKEN when git runs it, not now.
-  # shellcheck disable=SC2016
-  git config --global "credential.$origin.helper" \
-    '!f() { test "$1" = get || exit 0; echo "username=${HYDRA_GIT_USER:-x-access-token}"; echo "password=${GIT_TOKEN}"; }; f'
-  git config --global credential.useHttpPath false
+  git config --global safe.directory "$HYDRA_REPO_DIR"
   git config --global user.name "${HYDRA_GIT_NAME:-hydra-${HYDRA_ROLE:-agent}}"
   git config --global user.email "${HYDRA_GIT_EMAIL:-hydra-${HYDRA_ROLE:-agent}@users.noreply.invalid}"
   git config --global init.defaultBranch main
   git config --global advice.detachedHead false
+}
+
+# hydra_check_repo: the runner's clone is a git work tree with $HYDRA_BRANCH checked out and
+# $HYDRA_BASE_SHA present (run as the agent user, after hydra_git_setup).
+hydra_check_repo() {
+  [ "$(git -C "$HYDRA_REPO_DIR" rev-parse --is-inside-work-tree 2>/dev/null)" = true ] \
+    || hydra_die "$HYDRA_EXIT_USAGE" "$HYDRA_REPO_DIR is not a git work tree: the runner prepares the clone before the container starts"
+  local head
+  head=$(git -C "$HYDRA_REPO_DIR" symbolic-ref --quiet --short HEAD 2>/dev/null || true)
+  [ "$head" = "$HYDRA_BRANCH" ] \
+    || hydra_die "$HYDRA_EXIT_USAGE" "$HYDRA_REPO_DIR has '${head:-a detached HEAD}' checked out, not HYDRA_BRANCH ($HYDRA_BRANCH)"
+  git -C "$HYDRA_REPO_DIR" cat-file -e "$HYDRA_BASE_SHA^{commit}" 2>/dev/null \
+    || hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_BASE_SHA ($HYDRA_BASE_SHA) is not a commit of $HYDRA_REPO_DIR"
+}
+
+# hydra_write_bundle: after the agent, the commits it made on $HYDRA_BRANCH past $HYDRA_BASE_SHA,
+# as $HYDRA_OUT_DIR/changes.bundle for the runner to validate and push. No commit, no bundle: a
+# file the agent left there itself is removed first. Returns non-zero when the bundle could not be
+# written although there were commits.
+hydra_write_bundle() {
+  local bundle="$HYDRA_OUT_DIR/changes.bundle" ahead
+  rm -rf -- "$bundle" "$bundle.lock"
+  ahead=$(git -C "$HYDRA_REPO_DIR" rev-list --count "refs/heads/$HYDRA_BRANCH" "^$HYDRA_BASE_SHA" 2>/dev/null || echo 0)
+  if [ "$ahead" = 0 ]; then
+    hydra_log "no commit on $HYDRA_BRANCH past the base; no bundle"
+    return 0
+  fi
+  git -C "$HYDRA_REPO_DIR" bundle create --quiet "$bundle" "refs/heads/$HYDRA_BRANCH" "^$HYDRA_BASE_SHA" >&2 \
+    || { hydra_log "could not write $bundle"; rm -f -- "$bundle"; return 1; }
+  chmod 0644 "$bundle"
+  hydra_log "$ahead commit(s) on $HYDRA_BRANCH written to $bundle"
 }
 
 # hydra_json_string <text>: the text as a JSON string literal (quotes included), without jq.

@@ -2,16 +2,20 @@
 # The scripted "agent" of the demo persona images. It stands in for `claude -p … --output-format
 # stream-json`: it prints realistic stream-json lines (system init, assistant, user, result with
 # num_turns and total_cost_usd) and then the HYDRA-VERDICT line for its role, valid against
-# verdict-v1.schema.json. It opens no connection and changes nothing.
+# verdict-v1.schema.json. It opens no connection. When the runner mounted its clone (contract v2:
+# /workspace/repo a git work tree on $HYDRA_BRANCH, HYDRA_BASE_SHA set), a passing builder commits
+# one file there and writes /workspace/out/changes.bundle, as the real entrypoint does after the
+# agent (demo-git.pl: the demo images have no git); otherwise it changes nothing.
 #
 # Steering (for tests and the embedded default):
 #   DEMO_OUTCOME=pass|fail          the verdict's outcome (default pass)
 #   DEMO_FIXES=0|1                  a reviewer reports one fix in fixes_applied (default 0)
-#   DEMO_RATE_LIMIT_TOKEN=<value>   when the Claude credential (CLAUDE_CODE_OAUTH_TOKEN,
-#                                   ANTHROPIC_API_KEY) or HYDRA_CLAUDE_TOKEN_NAME equals it: a
+#   DEMO_RATE_LIMIT_TOKEN=<value>   when HYDRA_CLAUDE_TOKEN_NAME (an account's name) or the
+#                                   gateway's placeholder (ANTHROPIC_API_KEY) equals it: a
 #                                   rejected rate_limit_event and a 429 result, exit 1
 #   DEMO_SLEEP=<seconds>            wait that long after the init line (timeouts, concurrency)
-#   DEMO_SLUG=<slug>                the builder's branch slug (default demo-change)
+#   DEMO_SLUG=<slug>                the builder's branch slug when HYDRA_BRANCH names none
+#                                   (default demo-change)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../base/entrypoint-common.sh
 . "${HYDRA_LIB_DIR:-/usr/local/lib/hydra}/entrypoint-common.sh"
@@ -59,8 +63,7 @@ fi
 
 # A rate-limited account: what Claude Code prints when the five-hour window is used up.
 limit=${DEMO_RATE_LIMIT_TOKEN:-}
-if [ -n "$limit" ] && { [ "$limit" = "${CLAUDE_CODE_OAUTH_TOKEN:-}" ] || [ "$limit" = "${ANTHROPIC_API_KEY:-}" ] \
-  || [ "$limit" = "${HYDRA_CLAUDE_TOKEN_NAME:-}" ]; }; then
+if [ -n "$limit" ] && { [ "$limit" = "${ANTHROPIC_API_KEY:-}" ] || [ "$limit" = "${HYDRA_CLAUDE_TOKEN_NAME:-}" ]; }; then
   resets=$(($(date +%s) + 3600))
   say 01 "I will start by reading the task."
   printf '{"type":"rate_limit_event","rate_limit_info":{"status":"rejected","resetsAt":%d,"rateLimitType":"five_hour","overageStatus":"rejected","isUsingOverage":false},"uuid":"demo-rl","session_id":"%s"}\n' \
@@ -86,18 +89,41 @@ verdict() { # <summary> <findings> <fixes_applied> <unfixed> [extra json fields]
     "$stage" "$outcome" "$(hydra_json_string "$1")" "$2" "$3" "$4" "$turns" "$cost" "${5:-}")"
 }
 
+# demo_commit <issue>: a passing builder's one-file commit and its bundle, when the runner mounted
+# a clone (contract v2); nothing otherwise.
+demo_commit() {
+  local bundle="$HYDRA_OUT_DIR/changes.bundle" sha
+  rm -rf -- "$bundle"
+  if [ ! -d "$HYDRA_REPO_DIR/.git" ] || [ -z "${HYDRA_BRANCH:-}" ] || [ -z "${HYDRA_BASE_SHA:-}" ]; then
+    hydra_log "no clone mounted at $HYDRA_REPO_DIR: the demo builder commits nothing"
+    return 0
+  fi
+  mkdir -p "$HYDRA_OUT_DIR"
+  # The runner (another uid) reads the bundle and removes the workspace afterwards.
+  sha=$(umask 0000 && perl /usr/local/lib/hydra/demo-git.pl "$HYDRA_REPO_DIR" "$HYDRA_BRANCH" "$HYDRA_BASE_SHA" \
+    "hydra-demo-$1.md" "Demo change for issue #$1" "$bundle") \
+    || { hydra_fail_verdict "$stage" "the demo builder could not commit on $HYDRA_BRANCH"; exit 1; }
+  hydra_log "demo commit $sha on $HYDRA_BRANCH written to $bundle"
+}
+
 case "$role" in
   builder)
     n=$(issue_number)
     slug=$(printf '%s' "${DEMO_SLUG:-demo-change}" | tr 'A-Z_ ' 'a-z--' | tr -cd 'a-z0-9-' | sed -e 's/--*/-/g' -e 's/^-//' -e 's/-$//' | cut -c1-40)
     slug=${slug%-}
     [ -n "$slug" ] || slug=demo-change
+    # The runner's branch, when it names one of the hydra/<issue>-<slug> form, is the verdict's.
+    if [[ ${HYDRA_BRANCH:-} =~ ^hydra/([1-9][0-9]{0,8})-([a-z0-9]+(-[a-z0-9]+)*)$ ]]; then
+      n=${BASH_REMATCH[1]}
+      slug=${BASH_REMATCH[2]}
+    fi
     say 01 "I will read the issue and the spec, then implement the change on hydra/$n-$slug."
     tool_result 01 $'proposal.md\ntasks.md'
     if [ "$outcome" = pass ]; then
-      say 02 "Implemented the change, added a test, and pushed hydra/$n-$slug."
+      demo_commit "$n"
+      say 02 "Implemented the change, added a test, and committed on hydra/$n-$slug."
       result false "$turns" "$cost" "Implemented the demo change for issue #$n on hydra/$n-$slug."
-      body="## Summary\n\nThe demo change requested in issue #$n (scripted demo agent; no real code was written).\n\n## Changes\n\n- src/demo.txt: the demo change\n\nCloses #$n"
+      body="## Summary\n\nThe demo change requested in issue #$n (scripted demo agent; no real code was written).\n\n## Changes\n\n- hydra-demo-$n.md: the demo change (committed when the runner mounted a clone)\n\nCloses #$n"
       verdict "Implemented the demo change for issue #$n." "" "" "" \
         ",\"branch\":\"hydra/$n-$slug\",\"pr_title\":$(hydra_json_string "Demo change for issue #$n"),\"pr_body\":\"$body\""
     else

@@ -6,11 +6,10 @@ import dev.hydra.agent.AgentOutcome;
 import dev.hydra.agent.StreamJsonClassifier;
 import dev.hydra.container.docker.CommandRunner;
 import dev.hydra.container.docker.CommonsExecCommandRunner;
+import dev.hydra.credentials.TestTokens;
 import dev.hydra.label.Stage;
 import dev.hydra.verdict.Verdict;
 import dev.hydra.verdict.VerdictReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -141,11 +140,12 @@ class DemoImagesIT {
   }
 
   @Test
-  void theRateLimitedTokenEndsInARejectedLimitTheClassifierRecognises() throws Exception {
+  void theRateLimitedAccountEndsInARejectedLimitTheClassifierRecognises() throws Exception {
     Map<String, String> env =
         Map.of(
             "PR_URL", "https://forge.test/demo/app/pulls/43",
-            "DEMO_RATE_LIMIT_TOKEN", "account-1-token");
+            "HYDRA_CLAUDE_TOKEN_NAME", "account-1",
+            "DEMO_RATE_LIMIT_TOKEN", "account-1");
     Run run = run("reviewer", env);
 
     assertThat(run.exitCode()).isEqualTo(1);
@@ -156,20 +156,63 @@ class DemoImagesIT {
   @Test
   void aMissingInputStopsBeforeTheAgentWithoutAVerdict() throws Exception {
     CommandRunner.Result r =
-        RUNNER.run(
-            List.of(
-                "docker",
-                "run",
-                "--rm",
-                "--network",
-                "none",
-                "-e",
-                "HYDRA_MODE=build",
-                PREFIX + "-builder:it"),
-            Duration.ofMinutes(1));
+        RUNNER.run(ImageTestSupport.offlineRun(PREFIX + "-builder:it"), Duration.ofMinutes(1));
     assertThat(r.exitCode()).isEqualTo(64);
-    assertThat(r.stderr()).contains("GIT_TOKEN is required");
+    assertThat(r.stderr()).contains("HYDRA_MODE is required");
     assertThat(r.stdout()).doesNotContain(VerdictReader.PREFIX);
+  }
+
+  @Test
+  void aTokenIsRefusedByTheDemoImagesToo() throws Exception {
+    String token = TestTokens.github(7);
+    for (String variable : List.of("GIT_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY")) {
+      CommandRunner.Result r =
+          RUNNER.run(
+              ImageTestSupport.offlineRun(
+                  "-e", "HYDRA_MODE=build", "-e", variable + "=" + token, PREFIX + "-builder:it"),
+              Duration.ofMinutes(1));
+      assertThat(r.exitCode()).as(variable).isEqualTo(64);
+      assertThat(r.stderr()).contains("hydra: error: " + variable, "the runner keeps the tokens");
+      assertThat(r.stdout()).doesNotContain(VerdictReader.PREFIX);
+      TestTokens.assertNoTokenIn(r.stdout() + r.stderr());
+    }
+  }
+
+  @Test
+  void withTheRunnersCloneTheBuilderCommitsOnItsBranchAndWritesTheBundle() throws Exception {
+    try (StageFolders folders = StageFolders.create("builder", false)) {
+      List<String> argv = new ArrayList<>(hardened());
+      argv.addAll(folders.dockerArgs());
+      argv.addAll(List.of("-e", "ANTHROPIC_API_KEY=hydra-gateway-placeholder-0123456789abcdef"));
+      argv.add(PREFIX + "-builder:it");
+      CommandRunner.Result r = RUNNER.run(argv, Duration.ofMinutes(1));
+
+      assertThat(r.exitCode()).as(r.stderr()).isZero();
+      Verdict v = VerdictReader.read(Stage.BUILD, r.stdout().lines().toList());
+      assertThat(v.builder())
+          .get()
+          .satisfies(b -> assertThat(b.branch()).isEqualTo(StageFolders.BRANCH));
+      assertThat(
+              PersonaFirewallIT.git(folders.repo(), "bundle", "verify", folders.bundle().toString())
+                  .exitCode())
+          .isZero();
+      String head =
+          PersonaFirewallIT.git(folders.repo(), "rev-parse", "refs/heads/" + StageFolders.BRANCH)
+              .stdout()
+              .strip();
+      assertThat(
+              PersonaFirewallIT.git(
+                      folders.repo(), "bundle", "list-heads", folders.bundle().toString())
+                  .stdout())
+          .contains(head + " refs/heads/" + StageFolders.BRANCH);
+      assertThat(PersonaFirewallIT.git(folders.repo(), "rev-parse", head + "^").stdout().strip())
+          .isEqualTo(folders.baseSha());
+      assertThat(
+              PersonaFirewallIT.git(folders.repo(), "show", "--name-only", "--format=", head)
+                  .stdout()
+                  .strip())
+          .isEqualTo("hydra-demo-5.md");
+    }
   }
 
   @Test
@@ -203,23 +246,7 @@ class DemoImagesIT {
   void noSetuidOrSetgidFileIsLeft() throws Exception {
     assertThat(
             RUNNER
-                .run(
-                    List.of(
-                        "docker",
-                        "run",
-                        "--rm",
-                        "--network",
-                        "none",
-                        "--entrypoint",
-                        "find",
-                        PREFIX + "-applier:it",
-                        "/",
-                        "-xdev",
-                        "-perm",
-                        "/6000",
-                        "-type",
-                        "f"),
-                    Duration.ofMinutes(1))
+                .run(ImageTestSupport.setuidFiles(PREFIX + "-applier:it"), Duration.ofMinutes(1))
                 .stdout()
                 .strip())
         .as("setuid/setgid files (CIS 4.8)")
@@ -257,8 +284,6 @@ class DemoImagesIT {
         "--read-only",
         "--tmpfs",
         "/tmp:size=64m",
-        "--tmpfs",
-        "/workspace:size=64m",
         "--security-opt",
         "no-new-privileges",
         "--cap-drop",
@@ -275,45 +300,39 @@ class DemoImagesIT {
         "none");
   }
 
-  /** Runs a demo image hardened, with the secrets in an env-file as the runner passes them. */
+  /** Runs a demo image hardened, as the runner starts it (contract v2: no secret, no mounts). */
   private static Run run(String role, Map<String, String> extra) throws Exception {
-    Path envFile = Files.createTempFile("hydra-it", ".env");
-    try {
-      Files.writeString(
-          envFile,
-          "GIT_TOKEN=git-token-of-the-" + role + "\nCLAUDE_CODE_OAUTH_TOKEN=account-1-token\n");
-      List<String> argv = new ArrayList<>(hardened());
-      argv.addAll(
-          List.of(
-              "--env-file",
-              envFile.toString(),
-              "-e",
-              "REPO_URL=https://forge.test/demo/app",
-              "-e",
-              "ISSUE_URL=https://forge.test/demo/app/issues/42",
-              "-e",
-              "HYDRA_MODE=" + (role.equals("builder") ? "build" : "review"),
-              "-e",
-              "HYDRA_STAGE=" + stage(role).id(),
-              "-e",
-              "HYDRA_MODEL=claude-sonnet-4-5"));
-      extra.forEach((k, v) -> argv.addAll(List.of("-e", k + "=" + v)));
-      argv.add(PREFIX + "-" + role + ":it");
-      List<String> out = new ArrayList<>();
-      StreamJsonClassifier classifier = new StreamJsonClassifier();
-      CommandRunner.Streamed s =
-          RUNNER.stream(
-              argv,
-              Duration.ofMinutes(1),
-              line -> {
-                out.add(line);
-                classifier.accept(line);
-              },
-              line -> {});
-      return new Run(s.exitCode(), out, classifier.outcome(s.exitCode()));
-    } finally {
-      Files.deleteIfExists(envFile);
-    }
+    List<String> argv = new ArrayList<>(hardened());
+    argv.addAll(
+        List.of(
+            "--tmpfs",
+            "/workspace:size=64m",
+            "-e",
+            "ANTHROPIC_API_KEY=hydra-gateway-placeholder-0123456789abcdef",
+            "-e",
+            "REPO_URL=https://forge.test/demo/app",
+            "-e",
+            "ISSUE_URL=https://forge.test/demo/app/issues/42",
+            "-e",
+            "HYDRA_MODE=" + (role.equals("builder") ? "build" : "review"),
+            "-e",
+            "HYDRA_STAGE=" + stage(role).id(),
+            "-e",
+            "HYDRA_MODEL=claude-sonnet-4-5"));
+    extra.forEach((k, v) -> argv.addAll(List.of("-e", k + "=" + v)));
+    argv.add(PREFIX + "-" + role + ":it");
+    List<String> out = new ArrayList<>();
+    StreamJsonClassifier classifier = new StreamJsonClassifier();
+    CommandRunner.Streamed s =
+        RUNNER.stream(
+            argv,
+            Duration.ofMinutes(1),
+            line -> {
+              out.add(line);
+              classifier.accept(line);
+            },
+            line -> {});
+    return new Run(s.exitCode(), out, classifier.outcome(s.exitCode()));
   }
 
   private static Stage stage(String role) {

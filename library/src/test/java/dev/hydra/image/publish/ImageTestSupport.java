@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assertions;
@@ -26,6 +27,20 @@ final class ImageTestSupport {
       dir = dir.getParent();
     }
     throw new IllegalStateException("no images/ directory above " + Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * {@code docker run --rm --network none} and the rest of the argv: a container with no network.
+   */
+  static List<String> offlineRun(String... rest) {
+    List<String> argv = new ArrayList<>(List.of("docker", "run", "--rm", "--network", "none"));
+    argv.addAll(List.of(rest));
+    return argv;
+  }
+
+  /** The argv listing the setuid/setgid files of an image (CIS 4.8): none expected. */
+  static List<String> setuidFiles(String image) {
+    return offlineRun("--entrypoint", "find", image, "/", "-xdev", "-perm", "/6000", "-type", "f");
   }
 
   /** Skips (or, with HYDRA_REQUIRE_DOCKER=1, fails) without a daemon and the base image. */

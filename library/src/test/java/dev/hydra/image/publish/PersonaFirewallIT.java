@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hydra.container.docker.CommandRunner;
 import dev.hydra.container.docker.CommonsExecCommandRunner;
+import dev.hydra.credentials.TestTokens;
 import dev.hydra.label.Stage;
 import dev.hydra.verdict.Verdict;
 import dev.hydra.verdict.VerdictReader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,14 +18,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The real base and reviewer images (built with {@code INSTALL_CLAUDE=0}: a stub instead of the
- * ~230 MB CLI; the base still installs its Debian packages, so this needs Debian's mirror) under
- * the runner's hardening: the egress firewall lets the agent reach an allow-listed host and nothing
- * else, cannot be changed by the agent, and fails closed without NET_ADMIN (security-anchors §5.2
- * items 17, 19, 21, 22). A test network with two listeners, "allowed" and "denied", stands in for
- * the Internet; names are pinned with {@code --add-host}.
+ * The real base, builder and reviewer images (built with {@code INSTALL_CLAUDE=0}: a stub instead
+ * of the ~230 MB CLI; the base still installs its Debian packages, so this needs Debian's mirror)
+ * under the runner's hardening and the runner ⇄ image contract v2: no token is accepted; the egress
+ * firewall lets the agent reach the model gateway (and the allow-list) and nothing else — not the
+ * forge — in IPv4 and IPv6, cannot be changed by the agent, and fails closed (security anchors §5.2
+ * items 17, 19, 21, 22); the agent's commits leave as a bundle, and only when there are some. Test
+ * networks with listeners stand in for the gateway, the forge and the Internet; names are pinned
+ * with {@code --add-host}. The agent is a stub {@code claude} mounted over the image's (see {@link
+ * StageFolders}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PersonaFirewallIT {
@@ -32,11 +39,32 @@ class PersonaFirewallIT {
   static final String ID = UUID.randomUUID().toString().substring(0, 8);
   static final String PREFIX = "hydra-it-" + ID + "-persona";
   static final String NETWORK = "hydra-it-" + ID + "-net";
+  static final String NETWORK6 = "hydra-it-" + ID + "-net6";
+  static final String SUBNET6 =
+      "fd" + ID.substring(0, 2) + ":" + ID.substring(2, 6) + ":" + ID.substring(6, 8) + "00:1::/64";
   static final String SHA = "fedcba9876543210fedcba9876543210fedcba98";
+  static final String PLACEHOLDER = "hydra-gateway-placeholder-" + ID + "0123456789";
+  static final int GATEWAY_PORT = 8080;
+  static final String GATEWAY_URL = "http://gateway.test:" + GATEWAY_PORT;
+  static final List<String> REGISTRIES =
+      List.of(
+          "registry.npmjs.org",
+          "repo.maven.apache.org",
+          "repo1.maven.org",
+          "pypi.org",
+          "files.pythonhosted.org",
+          "deb.debian.org");
 
-  String allowedIp = "";
-  String deniedIp = "";
-  final List<String> cleanup = new ArrayList<>();
+  Listener gateway = Listener.NONE;
+  Listener forge = Listener.NONE;
+  Listener allowed6 = Listener.NONE;
+  Listener denied6 = Listener.NONE;
+  final List<String> containers = new ArrayList<>();
+  final List<String> networks = new ArrayList<>();
+
+  record Listener(String name, String ip, String ip6) {
+    static final Listener NONE = new Listener("", "", "");
+  }
 
   @BeforeAll
   void buildAndStartListeners() throws Exception {
@@ -45,65 +73,159 @@ class PersonaFirewallIT {
         ImageBuildRequest.of(
                 ImageTestSupport.imagesDir(), ImageSet.PERSONAS, PREFIX, "it", Instant.now())
             .withRevision(SHA)
-            .withRoles(List.of("reviewer"))
+            .withRoles(List.of("builder", "reviewer"))
             .withBuildArg("INSTALL_CLAUDE", "0")
             .withBuildArg("HYDRA_BUILD_ID", ID);
-    new ImageBuilder(RUNNER, Duration.ofMinutes(10), line -> {}).build(request);
-    docker(List.of("docker", "network", "create", NETWORK), Duration.ofMinutes(1));
-    allowedIp = listener("allowed");
-    deniedIp = listener("denied");
+    new ImageBuilder(RUNNER, Duration.ofMinutes(15), line -> {}).build(request);
+    network(List.of("docker", "network", "create", NETWORK), NETWORK);
+    network(
+        List.of("docker", "network", "create", "--ipv6", "--subnet", SUBNET6, NETWORK6), NETWORK6);
+    gateway = listener("gateway", NETWORK);
+    forge = listener("forge", NETWORK);
+    allowed6 = listener("allowed6", NETWORK6);
+    denied6 = listener("denied6", NETWORK6);
   }
 
   @AfterAll
   void removeEverything() throws Exception {
-    for (String c : cleanup) {
+    for (String c : containers) {
       RUNNER.run(List.of("docker", "rm", "--force", c), Duration.ofMinutes(1));
     }
-    RUNNER.run(List.of("docker", "network", "rm", NETWORK), Duration.ofMinutes(1));
+    for (String n : networks) {
+      RUNNER.run(List.of("docker", "network", "rm", n), Duration.ofMinutes(1));
+    }
     // The base's throw-away fetch stage, which the legacy builder keeps as an untagged image.
     RUNNER.run(
         List.of(
             "docker", "image", "prune", "--force", "--filter", "label=dev.hydra.build-id=" + ID),
         Duration.ofMinutes(1));
-    for (String role : List.of("base", "reviewer")) {
+    for (String role : List.of("base", "builder", "reviewer")) {
       for (String tag : List.of("it", SHA.substring(0, 12))) {
         RUNNER.run(
             List.of("docker", "image", "rm", "--force", PREFIX + "-" + role + ":" + tag),
             Duration.ofMinutes(1));
       }
     }
+    assertThat(
+            RUNNER
+                .run(
+                    List.of("docker", "ps", "-a", "--format", "{{.Names}}"), Duration.ofSeconds(30))
+                .stdout())
+        .as("containers left behind")
+        .doesNotContain("hydra-it-" + ID);
   }
 
   @Test
-  void theAgentReachesTheAllowListOnlyAndCannotChangeTheFirewall() throws Exception {
+  void theAgentReachesTheGatewayOnlyNotTheForgeAndCannotChangeTheFirewall() throws Exception {
     String probe =
-        "curl -s -o /dev/null --connect-timeout 3 https://forge.test/; echo allowed=$?;"
-            + " curl -s -o /dev/null --connect-timeout 3 https://example.com/; echo denied=$?;"
-            + " curl -s -o /dev/null --connect-timeout 3 https://"
-            + deniedIp
-            + "/; echo denied_ip=$?;"
-            + " curl -s -o /dev/null --connect-timeout 3 http://169.254.169.254/; echo meta=$?;"
+        curl("gateway", GATEWAY_URL + "/")
+            + curl("gateway_https", "https://" + gateway.ip() + "/")
+            + curl("forge", "https://forge.test/")
+            + curl("forge_other_port", "http://" + forge.ip() + ":" + GATEWAY_PORT + "/")
+            + curl("anthropic", "https://api.anthropic.com/")
+            + curl("meta", "http://169.254.169.254/")
+            + "dig +time=2 +tries=1 @"
+            + forge.ip()
+            + " example.com >/dev/null 2>&1; echo dns_other=$?;"
+            + " dig +time=2 +tries=1 @127.0.0.11 "
+            + forge.name()
+            + " >/dev/null 2>&1; echo dns_resolver=$?;"
             + " iptables -F 2>/dev/null; echo iptables_flush=$?;"
             + " ip6tables -P OUTPUT ACCEPT 2>/dev/null; echo ip6tables_policy=$?";
-    CommandRunner.Result r =
-        hardened(
-            true,
-            List.of(
-                "--entrypoint",
-                "bash",
-                PREFIX + "-reviewer:it",
-                "-c",
-                ". /usr/local/lib/hydra/entrypoint-common.sh && hydra_validate reviewer"
-                    + " && hydra_firewall reviewer && hydra_drop_to_agent bash -c '"
-                    + probe
-                    + "'"));
+    try (StageFolders folders = StageFolders.create("reviewer", false)) {
+      CommandRunner.Result r =
+          hardened(true, NETWORK, GATEWAY_URL, folders, List.of(), firewallThen(probe, "reviewer"));
 
-    assertThat(r.exitCode()).as(r.stderr()).isZero();
-    assertThat(r.stderr()).contains("egress firewall verified");
-    assertThat(r.stdout())
-        .contains("allowed=35") // connected; the listener is no TLS server
-        .contains("denied=7", "denied_ip=7", "meta=7") // rejected at once
-        .contains("iptables_flush=4", "ip6tables_policy=4"); // EPERM
+      assertThat(r.exitCode()).as(r.stderr()).isZero();
+      assertThat(r.stderr()).contains("egress firewall verified", "model gateway: gateway.test");
+      assertThat(r.stdout())
+          .contains("gateway=52") // connected: the listener answers with an empty reply
+          .contains("gateway_https=7", "forge=7", "forge_other_port=7", "anthropic=7", "meta=7")
+          .contains("dns_other=9", "dns_resolver=0")
+          .contains("iptables_flush=4", "ip6tables_policy=4"); // EPERM
+    }
+  }
+
+  @Test
+  void anAllowListedIpv6HostIsReachableAndNoOtherOne() throws Exception {
+    String probe =
+        curl("gateway6", "http://[" + allowed6.ip6() + "]:" + GATEWAY_PORT + "/")
+            + curl("extra6", "https://[" + allowed6.ip6() + "]/")
+            + curl("denied6", "https://[" + denied6.ip6() + "]/")
+            + curl("denied6_gateway_port", "http://[" + denied6.ip6() + "]:" + GATEWAY_PORT + "/");
+    try (StageFolders folders = StageFolders.create("reviewer", false)) {
+      CommandRunner.Result r =
+          hardened(
+              true,
+              NETWORK6,
+              "http://[" + allowed6.ip6() + "]:" + GATEWAY_PORT,
+              folders,
+              List.of(
+                  "-e",
+                  "HYDRA_EGRESS_EXTRA_HOSTS=" + allowed6.ip6(),
+                  "--add-host",
+                  "example.com:" + denied6.ip()),
+              firewallThen(probe, "reviewer"));
+
+      assertThat(r.exitCode()).as(r.stderr()).isZero();
+      assertThat(r.stdout())
+          .contains("gateway6=52", "extra6=35") // connected (no TLS server on 443)
+          .contains("denied6=7", "denied6_gateway_port=7"); // rejected at once
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"GIT_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY"})
+  void aTokenInTheEnvironmentIsRefusedBeforeTheAgentRuns(String variable) throws Exception {
+    String token = TestTokens.claude(variable.hashCode());
+    try (StageFolders folders = StageFolders.create("builder", true)) {
+      CommandRunner.Result r = stage("builder", folders, true, "-e", variable + "=" + token);
+
+      assertThat(r.exitCode()).isEqualTo(64);
+      assertThat(r.stderr()).contains("hydra: error: " + variable, "the runner keeps the tokens");
+      assertThat(r.stdout() + r.stderr())
+          .doesNotContain(StageFolders.AGENT_RAN)
+          .doesNotContain(VerdictReader.PREFIX);
+      TestTokens.assertNoTokenIn(r.stdout() + r.stderr());
+    }
+  }
+
+  @Test
+  void theAgentsCommitsLeaveAsABundleOnTheBranch() throws Exception {
+    try (StageFolders folders = StageFolders.create("builder", true)) {
+      CommandRunner.Result r = stage("builder", folders, true, "-e", "STUB_COMMIT=1");
+
+      assertThat(r.exitCode()).as(r.stderr()).isZero();
+      assertThat(r.stderr())
+          .contains(StageFolders.AGENT_RAN, "/input/issue.md", "never push", "1 commit(s)");
+      List<String> lines = r.stdout().lines().toList();
+      Verdict v = VerdictReader.read(Stage.BUILD, lines);
+      assertThat(v.passed()).as(r.stdout()).isTrue();
+      assertThat(lines.get(lines.size() - 1)).startsWith(VerdictReader.PREFIX);
+      Path bundle = folders.bundle();
+      assertThat(bundle).isRegularFile();
+      assertThat(git(folders.repo(), "bundle", "verify", bundle.toString()).exitCode()).isZero();
+      String heads = git(folders.repo(), "bundle", "list-heads", bundle.toString()).stdout();
+      String head = git(folders.repo(), "rev-parse", "refs/heads/" + StageFolders.BRANCH).stdout();
+      assertThat(heads.strip()).isEqualTo(head.strip() + " refs/heads/" + StageFolders.BRANCH);
+      assertThat(git(folders.repo(), "rev-parse", head.strip() + "^").stdout().strip())
+          .isEqualTo(folders.baseSha());
+    }
+  }
+
+  @Test
+  void withoutACommitNoBundleIsLeftEvenOneTheAgentWroteItself() throws Exception {
+    try (StageFolders folders = StageFolders.create("reviewer", true)) {
+      CommandRunner.Result r = stage("reviewer", folders, true, "-e", "STUB_COMMIT=0");
+
+      assertThat(r.exitCode()).as(r.stderr()).isZero();
+      assertThat(r.stderr()).contains(StageFolders.AGENT_RAN, "/input/pull-request.diff");
+      assertThat(r.stderr()).contains("no commit on " + StageFolders.BRANCH);
+      assertThat(folders.bundle()).doesNotExist();
+      List<String> lines = r.stdout().lines().toList();
+      assertThat(VerdictReader.read(Stage.CODE_REVIEW, lines).passed()).isTrue();
+      assertThat(lines.get(lines.size() - 1)).startsWith(VerdictReader.PREFIX);
+    }
   }
 
   @Test
@@ -121,59 +243,95 @@ class PersonaFirewallIT {
             Duration.ofSeconds(30));
     assertThat(labels.strip()).isEqualTo(SHA + " reviewer");
     String setuid =
-        docker(
-            List.of(
-                "docker",
-                "run",
-                "--rm",
-                "--network",
-                "none",
-                "--entrypoint",
-                "find",
-                PREFIX + "-base:it",
-                "/",
-                "-xdev",
-                "-perm",
-                "/6000",
-                "-type",
-                "f"),
-            Duration.ofMinutes(1));
+        docker(ImageTestSupport.setuidFiles(PREFIX + "-base:it"), Duration.ofMinutes(1));
     assertThat(setuid.strip()).as("setuid/setgid files (CIS 4.8)").isEmpty();
   }
 
   @Test
   void withoutNetAdminTheEntrypointRefusesBeforeTheAgentRuns() throws Exception {
-    CommandRunner.Result r = hardened(false, List.of(PREFIX + "-reviewer:it"));
+    try (StageFolders folders = StageFolders.create("reviewer", true)) {
+      CommandRunner.Result r = stage("reviewer", folders, false);
 
-    assertThat(r.exitCode()).isEqualTo(69);
-    assertThat(r.stderr()).contains("cannot install the egress firewall");
-    assertThat(r.stdout()).doesNotContain(VerdictReader.PREFIX);
+      assertThat(r.exitCode()).isEqualTo(69);
+      assertThat(r.stderr()).contains("cannot install the egress firewall");
+      assertThat(r.stdout() + r.stderr()).doesNotContain(StageFolders.AGENT_RAN);
+      assertThat(r.stdout()).doesNotContain(VerdictReader.PREFIX);
+    }
   }
 
   @Test
   void anAllowListedNameThatDoesNotResolveFailsClosed() throws Exception {
-    CommandRunner.Result r =
-        hardened(
-            true,
-            List.of("-e", "HYDRA_EGRESS_EXTRA_HOSTS=nowhere.invalid", PREFIX + "-reviewer:it"));
+    try (StageFolders folders = StageFolders.create("reviewer", true)) {
+      CommandRunner.Result r =
+          stage("reviewer", folders, true, "-e", "HYDRA_EGRESS_EXTRA_HOSTS=nowhere.invalid");
 
-    assertThat(r.exitCode()).isEqualTo(69);
-    assertThat(r.stderr()).contains("nowhere.invalid does not resolve");
+      assertThat(r.exitCode()).isEqualTo(69);
+      assertThat(r.stderr()).contains("nowhere.invalid does not resolve");
+      assertThat(r.stdout() + r.stderr()).doesNotContain(StageFolders.AGENT_RAN);
+    }
   }
 
   @Test
-  void afterTheDropAFailingStageStillEndsWithAFailVerdict() throws Exception {
-    // The full entrypoint: the clone fails (the listener is no git server); the verdict says so.
-    CommandRunner.Result r = hardened(true, List.of(PREFIX + "-reviewer:it"));
+  void afterTheDropAnAgentThatPrintsNoResultStillEndsWithAFailVerdict() throws Exception {
+    // The image's own stub claude (INSTALL_CLAUDE=0) exits 127 without a result record.
+    try (StageFolders folders = StageFolders.create("reviewer", false)) {
+      CommandRunner.Result r = stage("reviewer", folders, true);
 
-    List<String> lines = r.stdout().lines().toList();
-    Verdict v = VerdictReader.read(Stage.CODE_REVIEW, lines);
-    assertThat(v.passed()).isFalse();
-    assertThat(lines.get(lines.size() - 1)).startsWith(VerdictReader.PREFIX);
-    assertThat(r.stdout() + r.stderr()).doesNotContain("git-token-secret");
+      List<String> lines = r.stdout().lines().toList();
+      Verdict v = VerdictReader.read(Stage.CODE_REVIEW, lines);
+      assertThat(r.exitCode()).as(r.stderr()).isEqualTo(127);
+      assertThat(v.passed()).isFalse();
+      assertThat(v.summary()).contains("no result record");
+      assertThat(lines.get(lines.size() - 1)).startsWith(VerdictReader.PREFIX);
+      assertThat(folders.bundle()).doesNotExist();
+    }
   }
 
-  private CommandRunner.Result hardened(boolean netAdmin, List<String> tail) throws Exception {
+  /** The role's image with its own entrypoint on the IPv4 test network, as the runner starts it. */
+  private CommandRunner.Result stage(
+      String role, StageFolders folders, boolean netAdmin, String... extra) throws Exception {
+    return hardened(
+        netAdmin,
+        NETWORK,
+        GATEWAY_URL,
+        folders,
+        List.of(extra),
+        List.of(PREFIX + "-" + role + ":it"));
+  }
+
+  private static String curl(String name, String url) {
+    return "curl -s -g -o /dev/null --connect-timeout 3 --max-time 6 '"
+        + url
+        + "'; echo "
+        + name
+        + "=$?; ";
+  }
+
+  /** The root half of the entrypoint, then the probe as the agent user instead of the agent. */
+  private List<String> firewallThen(String probe, String role) {
+    return List.of(
+        "--entrypoint",
+        "bash",
+        PREFIX + "-" + role + ":it",
+        "-c",
+        ". /usr/local/lib/hydra/entrypoint-common.sh && hydra_validate "
+            + role
+            + " && hydra_firewall "
+            + role
+            + " && hydra_drop_to_agent bash -c \""
+            + probe.replace("\"", "\\\"").replace("$", "\\$")
+            + "\"");
+  }
+
+  /** The container as the runner starts it (contract v2): mounts, plain environment, no secret. */
+  private CommandRunner.Result hardened(
+      boolean netAdmin,
+      String network,
+      String gatewayUrl,
+      StageFolders folders,
+      List<String> extra,
+      List<String> tail)
+      throws Exception {
     List<String> argv =
         new ArrayList<>(
             List.of(
@@ -183,8 +341,6 @@ class PersonaFirewallIT {
                 "--read-only",
                 "--tmpfs",
                 "/tmp:size=64m",
-                "--tmpfs",
-                "/workspace:size=64m",
                 "--security-opt",
                 "no-new-privileges",
                 "--cap-drop",
@@ -198,25 +354,37 @@ class PersonaFirewallIT {
                 "--pids-limit",
                 "256",
                 "--network",
-                NETWORK,
+                network,
                 "--add-host",
-                "api.anthropic.com:" + allowedIp,
+                "gateway.test:" + gateway.ip(),
                 "--add-host",
-                "forge.test:" + allowedIp,
+                "api.anthropic.com:" + forge.ip(),
                 "--add-host",
-                "example.com:" + deniedIp,
-                "-e",
-                "GIT_TOKEN=git-token-secret",
-                "-e",
-                "REPO_URL=https://forge.test/o/r",
-                "-e",
-                "PR_URL=https://forge.test/o/r/pulls/1",
-                "-e",
-                "HYDRA_MODE=review",
-                "-e",
-                "HYDRA_MODEL=claude-sonnet-4-5",
-                "-e",
-                "CLAUDE_CODE_OAUTH_TOKEN=t"));
+                "forge.test:" + forge.ip(),
+                "--add-host",
+                "example.com:" + forge.ip()));
+    // The builder's registries must resolve (the firewall fails closed otherwise): pinned to the
+    // gateway's listener, whose port 443 no rule but theirs allows; never to the "forge" or the
+    // verification probe's address (example.com), which must stay unreachable.
+    for (String registry : REGISTRIES) {
+      argv.addAll(List.of("--add-host", registry + ":" + gateway.ip()));
+    }
+    argv.addAll(folders.dockerArgs());
+    argv.addAll(
+        List.of(
+            "-e",
+            "REPO_URL=https://forge.test/o/r",
+            "-e",
+            "ISSUE_URL=https://forge.test/o/r/issues/5",
+            "-e",
+            "PR_URL=https://forge.test/o/r/pulls/6",
+            "-e",
+            "HYDRA_MODEL=claude-sonnet-4-5",
+            "-e",
+            "ANTHROPIC_BASE_URL=" + gatewayUrl,
+            "-e",
+            "ANTHROPIC_API_KEY=" + PLACEHOLDER));
+    argv.addAll(extra);
     if (netAdmin) {
       argv.addAll(List.of("--cap-add", "NET_ADMIN"));
     }
@@ -224,9 +392,9 @@ class PersonaFirewallIT {
     return RUNNER.run(argv, Duration.ofMinutes(2));
   }
 
-  private String listener(String name) throws Exception {
+  private Listener listener(String name, String network) throws Exception {
     String container = "hydra-it-" + ID + "-" + name;
-    cleanup.add(container);
+    containers.add(container);
     docker(
         List.of(
             "docker",
@@ -236,25 +404,47 @@ class PersonaFirewallIT {
             "--name",
             container,
             "--network",
-            NETWORK,
+            network,
             "--entrypoint",
             "node",
             PREFIX + "-base:it",
             "-e",
-            "require('net').createServer(s => s.end()).listen(443)"),
+            "const net = require('net');"
+                + " for (const port of [443, "
+                + GATEWAY_PORT
+                + "]) net.createServer(s => s.end()).listen(port, '::');"),
         Duration.ofMinutes(1));
-    return docker(
-            List.of(
-                "docker",
-                "inspect",
-                "--format",
-                "{{(index .NetworkSettings.Networks \"" + NETWORK + "\").IPAddress}}",
-                container),
-            Duration.ofSeconds(30))
-        .strip();
+    String addresses =
+        docker(
+                List.of(
+                    "docker",
+                    "inspect",
+                    "--format",
+                    "{{(index .NetworkSettings.Networks \""
+                        + network
+                        + "\").IPAddress}} {{(index .NetworkSettings.Networks \""
+                        + network
+                        + "\").GlobalIPv6Address}}",
+                    container),
+                Duration.ofSeconds(30))
+            .strip();
+    String[] parts = addresses.split(" ", -1);
+    return new Listener(container, parts[0], parts.length > 1 ? parts[1] : "");
   }
 
-  private static String docker(List<String> argv, Duration timeout) throws Exception {
+  private void network(List<String> argv, String name) throws Exception {
+    networks.add(name);
+    docker(argv, Duration.ofMinutes(1));
+  }
+
+  static CommandRunner.Result git(Path repo, String... args) throws Exception {
+    List<String> argv =
+        new ArrayList<>(List.of("git", "-c", "safe.directory=*", "-C", repo.toString()));
+    argv.addAll(List.of(args));
+    return RUNNER.run(argv, Duration.ofMinutes(1));
+  }
+
+  static String docker(List<String> argv, Duration timeout) throws Exception {
     CommandRunner.Result r = RUNNER.run(argv, timeout);
     assertThat(r.exitCode()).as("%s: %s", argv, r.stderr()).isZero();
     return r.stdout();
