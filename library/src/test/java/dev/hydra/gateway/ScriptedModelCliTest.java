@@ -224,6 +224,8 @@ class ScriptedModelCliTest {
             ? "Permission to use Bash with command git push"
             : "");
     // Bash may read its own environment: it holds the placeholder, never a real token.
+    assertThat(model.result("Bash", "/proc/self/environ"))
+        .hasValueSatisfying(env -> assertThat(env.content()).contains(placeholder));
     String everything = model.describe() + r.describe();
     assertThat(everything).doesNotContain(key1);
     TestTokens.assertNoTokenIn(everything);

@@ -173,13 +173,8 @@ public final class ScriptedModel implements AutoCloseable {
         return;
       }
       if (!path.equals("/v1/messages") || !exchange.getRequestMethod().equals("POST")) {
-        send(
-            exchange,
-            404,
-            Map.of(),
-            "application/json",
-            MessagesWire.error("not_found_error", path));
-        requests.add(new Request(where, credential, -1, 404));
+        int status = error(exchange, 404, "not_found_error", "no such path: " + path);
+        requests.add(new Request(where, credential, -1, status));
         return;
       }
       JsonNode request = Json.mapper().readTree(body);
@@ -282,22 +277,15 @@ public final class ScriptedModel implements AutoCloseable {
           MessagesWire.error("rate_limit_error", "This request would exceed your rate limit."));
       return 429;
     }
-    if (failure instanceof Failure.OverloadedOnce) {
-      send(
-          exchange,
-          529,
-          Map.of(),
-          "application/json",
-          MessagesWire.error("overloaded_error", "Overloaded"));
-      return 529;
-    }
-    send(
-        exchange,
-        401,
-        Map.of(),
-        "application/json",
-        MessagesWire.error("authentication_error", "invalid x-api-key"));
-    return 401;
+    return failure instanceof Failure.OverloadedOnce
+        ? error(exchange, 529, "overloaded_error", "Overloaded")
+        : error(exchange, 401, "authentication_error", "invalid x-api-key");
+  }
+
+  private static int error(HttpExchange exchange, int status, String type, String message)
+      throws IOException {
+    send(exchange, status, Map.of(), "application/json", MessagesWire.error(type, message));
+    return status;
   }
 
   private static String credential(HttpExchange exchange) {
