@@ -33,7 +33,7 @@ public final class RealClaudeCli {
       "the Claude Code CLI (@anthropic-ai/claude-code) is not installed: run `npm ci --prefix"
           + " test-fixtures` in the project root (HYDRA_REQUIRE_FIXTURES=1 turns this skip into a"
           + " failure)";
-  static final Duration TIMEOUT = Duration.ofSeconds(40);
+  static final Duration TIMEOUT = Duration.ofSeconds(90);
 
   /** How the CLI is given its credential. */
   public enum Credential {
@@ -110,21 +110,35 @@ public final class RealClaudeCli {
   /** Runs the CLI against any base URL, for example a closed loopback port. */
   public Recording run(String baseUrl, Credential credential, String token)
       throws IOException, InterruptedException {
+    Path work = Files.createDirectories(Files.createTempDirectory(scratch, "work"));
+    Files.writeString(work.resolve("README.md"), "# a project\n");
+    return run(
+        baseUrl,
+        credential,
+        token,
+        work,
+        List.of(
+            "-p", "Say hello.", "--output-format", "stream-json", "--verbose", "--max-turns", "4"));
+  }
+
+  /**
+   * Runs the CLI with the given arguments in a working directory, with a fresh home and temporary
+   * directory and the environment described above.
+   *
+   * @param work its working directory, for example a git clone
+   * @param args everything after the binary's name, for example {@code -p <prompt> --settings f}
+   */
+  public Recording run(
+      String baseUrl, Credential credential, String token, Path work, List<String> args)
+      throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory(scratch, "run");
     Path home = Files.createDirectories(dir.resolve("home"));
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
-    Path work = Files.createDirectories(dir.resolve("work"));
-    Files.writeString(work.resolve("README.md"), "# a project\n");
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.addAll(args);
     ProcessBuilder builder =
-        new ProcessBuilder(
-                binary.toString(),
-                "-p",
-                "Say hello.",
-                "--output-format",
-                "stream-json",
-                "--verbose",
-                "--max-turns",
-                "4")
+        new ProcessBuilder(command)
             .directory(work.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectError(dir.resolve("stderr").toFile())

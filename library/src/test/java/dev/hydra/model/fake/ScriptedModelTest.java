@@ -1,0 +1,164 @@
+package dev.hydra.model.fake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hydra.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The scripted model over plain HTTP, without the CLI: steps, records, failures, side calls. */
+class ScriptedModelTest {
+
+  static final String KEY = "test-credential-one";
+  static final Script SCRIPT =
+      Script.named("t")
+          .call(ToolCall.read("/input/issue.md"))
+          .call(ToolCall.bash("env"), ToolCall.glob("*.md"))
+          .answer("Done.\n\n```json\n{\"outcome\":\"pass\"}\n```");
+
+  final HttpClient client = HttpClient.newHttpClient();
+  final ScriptedModel model = start();
+
+  static ScriptedModel start() {
+    try {
+      return ScriptedModel.start(SCRIPT);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    model.close();
+  }
+
+  @Test
+  void theStepFollowsTheConversationAndAReplayGetsTheSameStep() throws Exception {
+    HttpResponse<String> first = post("/v1/messages", KEY, conversation(0, false), true);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("content-type")).hasValue("text/event-stream");
+    assertThat(first.body())
+        .contains("event: message_start", "\"type\":\"input_json_delta\"", "toolu_00_0")
+        .contains("\"stop_reason\":\"tool_use\"", "event: message_stop");
+
+    String second = post("/v1/messages", KEY, conversation(1, true), true).body();
+    assertThat(second).contains("toolu_01_0", "toolu_01_1", "\"name\":\"Glob\"");
+    post("/v1/messages", KEY, conversation(1, true), true);
+    String last = post("/v1/messages", KEY, conversation(2, false), true).body();
+    assertThat(last).contains("\"type\":\"text_delta\"", "\"stop_reason\":\"end_turn\"");
+
+    assertThat(model.stepsServed()).containsExactly(0, 1, 1, 2);
+    assertThat(model.results())
+        .extracting(ToolResult::step, r -> r.call().name(), ToolResult::isError)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0, "Read", true),
+            org.assertj.core.groups.Tuple.tuple(1, "Bash", false),
+            org.assertj.core.groups.Tuple.tuple(1, "Glob", false));
+    assertThat(model.result("Read", "issue.md"))
+        .hasValueSatisfying(r -> assertThat(r.content()).isEqualTo("result of toolu_00_0"));
+  }
+
+  @Test
+  void aRequestWithoutStreamGetsTheWholeMessage() throws Exception {
+    JsonNode message =
+        Json.mapper().readTree(post("/v1/messages", KEY, conversation(0, false), false).body());
+    assertThat(message.path("stop_reason").asText()).isEqualTo("tool_use");
+    assertThat(message.path("content").get(0).path("input").path("file_path").asText())
+        .isEqualTo("/input/issue.md");
+    assertThat(message.path("usage").path("input_tokens").asInt()).isPositive();
+  }
+
+  @Test
+  void sideCallsAreAnsweredWithoutPlayingAStep() throws Exception {
+    ObjectNode title = Json.mapper().createObjectNode().put("model", "m").put("stream", false);
+    title.putArray("messages").addObject().put("role", "user").put("content", "title?");
+    assertThat(post("/v1/messages", KEY, title, false).body()).contains("\"text\":\"OK\"");
+    assertThat(post("/v1/messages/count_tokens", KEY, title, false).body())
+        .contains("input_tokens");
+    assertThat(post("/v1/models", KEY, title, false).statusCode()).isEqualTo(404);
+    assertThat(model.stepsServed()).isEmpty();
+    assertThat(model.requests()).extracting(ScriptedModel.Request::step).containsOnly(-1);
+  }
+
+  @Test
+  void anAccountFailsFromItsStepOnWhileAnotherIsServed() throws Exception {
+    Instant reset = Instant.now().plusSeconds(3600);
+    model.fail(KEY, 1, new Failure.RateLimited(reset));
+    model.fail("other", 0, new Failure.OverloadedOnce());
+    model.fail("revoked", 0, new Failure.Unauthorized());
+
+    assertThat(post("/v1/messages", KEY, conversation(0, false), true).statusCode()).isEqualTo(200);
+    HttpResponse<String> limited = post("/v1/messages", KEY, conversation(1, false), true);
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(limited.body()).contains("rate_limit_error");
+    assertThat(limited.headers().firstValue("anthropic-ratelimit-unified-reset"))
+        .hasValue(Long.toString(reset.getEpochSecond()));
+    assertThat(limited.headers().firstValue("anthropic-ratelimit-requests-reset"))
+        .hasValue(reset.toString());
+    assertThat(Long.parseLong(limited.headers().firstValue("retry-after").orElseThrow()))
+        .isBetween(3500L, 3600L);
+    assertThat(post("/v1/messages", KEY, conversation(2, false), true).statusCode()).isEqualTo(429);
+    assertThat(post("/v1/messages", "other", conversation(1, false), true).statusCode())
+        .isEqualTo(529);
+    assertThat(post("/v1/messages", "other", conversation(1, false), true).statusCode())
+        .isEqualTo(200);
+    assertThat(post("/v1/messages", "revoked", conversation(0, false), true).statusCode())
+        .isEqualTo(401);
+    assertThat(model.stepsServed()).containsExactly(0, 1);
+    assertThat(model.results()).as("a failed request records nothing").hasSize(1);
+  }
+
+  @Test
+  void aScriptEndsWithItsOneAnswer() {
+    assertThatThrownBy(() -> new Script("x", List.of(new Step.Tools(List.of(ToolCall.bash("ls"))))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Script("x", List.of(new Step.Answer("a"), new Step.Answer("b"))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(SCRIPT.turns()).as("one per tool call and the answer").isEqualTo(4);
+  }
+
+  // A conversation after `steps` steps: each step's tool_use blocks, then their results.
+  static ObjectNode conversation(int steps, boolean firstResultIsError) {
+    ObjectNode request = Json.mapper().createObjectNode().put("model", "claude-test");
+    request.putArray("tools").addObject().put("name", "Read");
+    ArrayNode messages = request.putArray("messages");
+    messages.addObject().put("role", "user").put("content", "Go.");
+    for (int step = 0; step < steps; step++) {
+      ArrayNode calls = messages.addObject().put("role", "assistant").putArray("content");
+      ArrayNode results = messages.addObject().put("role", "user").putArray("content");
+      List<Step> all = SCRIPT.steps();
+      int n = ((Step.Tools) all.get(step)).calls().size();
+      for (int i = 0; i < n; i++) {
+        String id = MessagesWire.toolId(step, i);
+        calls.addObject().put("type", "tool_use").put("id", id).put("name", "x");
+        ObjectNode result = results.addObject().put("type", "tool_result").put("tool_use_id", id);
+        result.putArray("content").addObject().put("type", "text").put("text", "result of " + id);
+        if (step == 0 && firstResultIsError) {
+          result.put("is_error", true);
+        }
+      }
+    }
+    return request;
+  }
+
+  HttpResponse<String> post(String path, String key, ObjectNode body, boolean stream)
+      throws Exception {
+    ObjectNode copy = body.deepCopy().put("stream", stream);
+    return client.send(
+        HttpRequest.newBuilder(URI.create(model.baseUrl() + path))
+            .header("x-api-key", key)
+            .POST(HttpRequest.BodyPublishers.ofString(copy.toString()))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
