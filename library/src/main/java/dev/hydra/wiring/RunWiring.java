@@ -69,22 +69,75 @@ public final class RunWiring {
       Consumer<String> runLog)
       throws InvalidConfigurationException, CredentialException, ForgeException, IOException {
     SecretMasker masker = SecretMasker.of(credentials.secrets());
+    return wire(
+        target,
+        credentials,
+        masker,
+        baseBranch,
+        records,
+        runLog,
+        () ->
+            new RunnerStageExecutor(
+                StageRunners.docker(
+                    docker.docker(),
+                    docker.network(),
+                    target.settings().actions(),
+                    Clock.systemUTC(),
+                    line -> stageLog.accept(masker.mask(line))),
+                target.settings().stages(),
+                credentials,
+                target.webUrl()));
+  }
+
+  /**
+   * The pipeline of {@code hydra run} around a given stage executor: the same forges, token checks,
+   * options and masking as {@link #run}, without Docker. The wire tests measure a whole run's
+   * requests through it.
+   *
+   * @throws InvalidConfigurationException naming a variable that holds no valid value
+   * @throws CredentialException when a token is admin on the repository
+   * @throws ForgeException when the forge will not say
+   */
+  public static Wired run(
+      ForgeTarget target, Credentials credentials, StageExecutor executor, Consumer<String> runLog)
+      throws InvalidConfigurationException, CredentialException, ForgeException {
+    try {
+      return wire(
+          target,
+          credentials,
+          SecretMasker.of(credentials.secrets()),
+          "main",
+          null,
+          runLog,
+          () -> executor);
+    } catch (IOException e) {
+      throw new IllegalStateException("no executor to start", e);
+    }
+  }
+
+  /** Makes the stage executor once the forges are open and checked. */
+  @FunctionalInterface
+  private interface ExecutorFactory {
+    StageExecutor make() throws IOException;
+  }
+
+  private static Wired wire(
+      ForgeTarget target,
+      Credentials credentials,
+      SecretMasker masker,
+      String baseBranch,
+      @Nullable Path records,
+      Consumer<String> runLog,
+      ExecutorFactory executor)
+      throws InvalidConfigurationException, CredentialException, ForgeException, IOException {
     var forges = ForgeOpener.open(target, credentials, masker);
-    var runner =
-        StageRunners.docker(
-            docker.docker(),
-            docker.network(),
-            target.settings().actions(),
-            Clock.systemUTC(),
-            line -> stageLog.accept(masker.mask(line)));
     PipelineOptions options =
         PipelineOptions.from(target.settings())
             .withBaseBranch(baseBranch)
             .withRunRecordDir(records);
-    StageExecutor executor =
-        new RunnerStageExecutor(runner, target.settings().stages(), credentials, target.webUrl());
     return new Wired(
-        new Pipeline(forges, executor, options, line -> runLog.accept(masker.mask(line))), masker);
+        new Pipeline(forges, executor.make(), options, line -> runLog.accept(masker.mask(line))),
+        masker);
   }
 
   /**

@@ -104,7 +104,7 @@ class GitHubPipelineTest {
     wm.resetAll();
   }
 
-  private static void reset(FakeGitHub gh) {
+  static void reset(FakeGitHub gh) {
     synchronized (gh) {
       gh.labels.clear();
       gh.events.clear();
@@ -150,6 +150,11 @@ class GitHubPipelineTest {
 
   /** The event the opened draft PR sends, as the payload carries it. */
   PullRequest opened() {
+    return pullRequest(gh, REPO);
+  }
+
+  /** The pull request the fake holds, as an opened event's payload carries it. */
+  static PullRequest pullRequest(FakeGitHub gh, RepoRef repo) {
     ObjectNode pr = gh.pull;
     return new PullRequest(
         pr.path("number").asInt(),
@@ -164,7 +169,7 @@ class GitHubPipelineTest {
         pr.path("html_url").asText(),
         pr.path("user").path("login").asText(),
         pr.path("node_id").asText(),
-        REPO.fullName(),
+        repo.fullName(),
         List.of());
   }
 
