@@ -42,10 +42,10 @@ public final class RunWiring {
   public record Docker(String docker, String network) {}
 
   /**
-   * Wires {@code hydra run}: before the first write, a token shaped for the other forge and an
-   * admin token are refused. Every text Hydra writes — to the forge, the log, the outputs, the
-   * summary — is masked for every token of the run at the last moment, on the decoded text
-   * (docs/security.md).
+   * Wires {@code hydra run}: a token shaped for the other forge is refused at once, an admin token
+   * before the first write ({@link TokenRefusedException}, thrown by the pipeline's first write).
+   * Every text Hydra writes — to the forge, the log, the outputs, the summary — is masked for every
+   * token of the run at the last moment, on the decoded text (docs/security.md).
    *
    * @param target the forge and repository
    * @param credentials the tokens of the personas this step acts as
@@ -55,7 +55,8 @@ public final class RunWiring {
    * @param stageLog receives each container output line, masked
    * @param runLog receives each pipeline log line, masked
    * @throws InvalidConfigurationException naming a variable that holds no valid value
-   * @throws CredentialException when a token is admin on the repository
+   * @throws CredentialException when a token is admin on the repository (not on GitHub: there the
+   *     first write throws {@link TokenRefusedException})
    * @throws ForgeException when the forge will not say
    * @throws IOException when the docker CLI cannot be started
    */
@@ -95,7 +96,8 @@ public final class RunWiring {
    * requests through it.
    *
    * @throws InvalidConfigurationException naming a variable that holds no valid value
-   * @throws CredentialException when a token is admin on the repository
+   * @throws CredentialException when a token is admin on the repository (not on GitHub: there the
+   *     first write throws {@link TokenRefusedException})
    * @throws ForgeException when the forge will not say
    */
   public static Wired run(

@@ -143,8 +143,13 @@ class GitHubRunRequestsTest {
   void aWholeRunThroughHydraRunStaysWithinTheBudget() throws Exception {
     List<List<ServeEvent>> jobs = wholeRun();
     int total = jobs.get(0).size() + jobs.get(1).size();
-    // Measured: the pipeline's 19 and one admin check per token a job holds (1 + 1 + 1 + 2).
-    assertThat(total).as("requests of a whole run through hydra run").isEqualTo(24);
+    // Each admin check rides on a read the job makes anyway where there is one (the guard's read
+    // of the issue carries the builder's permission); the review jobs read nothing before their
+    // claim and the decision job holds the applier's token too: one request each (see
+    // docs/pipeline.md#requests). 21 is the floor with every check kept; BUDGET is issue 10's 20.
+    assertThat(jobs.get(0)).as("requests of the build job").hasSize(8);
+    assertThat(jobs.get(1)).as("requests of the review jobs and the decision job").hasSize(13);
+    assertThat(total).as("requests of a whole run through hydra run").isEqualTo(BUDGET + 1);
     // Every persona token was checked: a read with it before its first write (or none written).
     assertThat(executor.calls).hasSize(3);
   }
@@ -153,6 +158,6 @@ class GitHubRunRequestsTest {
   void withoutPersonaLoginsAWholeRunThroughHydraRunReachesDone() throws Exception {
     env.remove(HydraSettings.PERSONA_LOGINS);
     List<List<ServeEvent>> jobs = wholeRun();
-    assertThat(jobs.get(0).size() + jobs.get(1).size()).isEqualTo(31);
+    assertThat(jobs.get(0).size() + jobs.get(1).size()).isEqualTo(28);
   }
 }
