@@ -46,8 +46,10 @@ final class CheckedForge implements Forge {
 
     FirstWrite(RepoRef repo, Map<Persona, Forge> forges, Map<Persona, String> sources) {
       this.repo = repo;
-      this.forges = new EnumMap<>(forges);
-      this.sources = new EnumMap<>(sources);
+      this.forges = new EnumMap<>(Persona.class);
+      this.forges.putAll(forges);
+      this.sources = new EnumMap<>(Persona.class);
+      this.sources.putAll(sources);
     }
 
     /** Checks every token once, before the first write; refuses again after a refusal. */
