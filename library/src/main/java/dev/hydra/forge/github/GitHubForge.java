@@ -63,10 +63,11 @@ import org.slf4j.LoggerFactory;
  * #tokenPermission}, {@link #labels}, {@link #upsertLabel}). Every call of a pipeline run sends the
  * REST request itself, through the same transport, because github-api first fetches the repository
  * (and often the issue or pull request) and a whole build → reviews → decision run must stay within
- * 20 requests (a run is 19):
+ * 20 requests (the pipeline's own are 18):
  *
  * <ul>
- *   <li>{@link #issue}: {@code GET …/issues/{n}};
+ *   <li>{@link #issue}: one GraphQL query ({@link GitHubIssueRead}: the issue, its comments and the
+ *       token's {@code viewerPermission}), {@code GET …/issues/{n}} when it cannot answer;
  *   <li>{@link #userPermission}: {@code GET …/collaborators/{u}/permission}, the legacy {@code
  *       permission} field;
  *   <li>{@link #lastLabeled}: {@code GET …/issues/{n}/events} (github-api has no issue events);
