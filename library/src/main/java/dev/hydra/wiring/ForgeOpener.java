@@ -6,6 +6,7 @@ import dev.hydra.credentials.Credentials;
 import dev.hydra.credentials.Persona;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.ForgeType;
 import dev.hydra.ops.TokenAccess;
 import dev.hydra.pipeline.MaskingForge;
 import dev.hydra.secret.Secret;
@@ -23,12 +24,12 @@ public final class ForgeOpener {
   private ForgeOpener() {}
 
   /**
-   * Opens a forge for every persona whose git token the credentials hold, refuses admin tokens (one
-   * read per persona), and masks every text sent for every token of the run.
+   * Opens a forge for every persona whose git token the credentials hold, masks every text sent for
+   * every token of the run, and refuses admin tokens before the first write ({@link CheckedForge}:
+   * every token the job holds is checked then, at most one read each; a write refused throws {@link
+   * TokenRefusedException}).
    *
    * @throws InvalidConfigurationException when a token is shaped for the other forge
-   * @throws CredentialException when a token is admin on the repository
-   * @throws ForgeException when the forge will not say
    */
   public static Map<Persona, Forge> open(
       ForgeTarget target, Credentials credentials, SecretMasker masker)
@@ -41,8 +42,12 @@ public final class ForgeOpener {
       forges.put(
           persona, target.open(persona.id(), token.getValue().name(), token.getValue().reveal()));
     }
-    TokenAccess.requireNoAdmin(target.repo(), forges, sources);
-    return MaskingForge.wrap(forges, masker);
+    if (target.settings().forge().type() != ForgeType.GITHUB) {
+      // Forgejo's reads carry no permission: asking at once costs the same and refuses earliest.
+      TokenAccess.requireNoAdmin(target.repo(), forges, sources);
+      return MaskingForge.wrap(forges, masker);
+    }
+    return CheckedForge.wrap(target.repo(), MaskingForge.wrap(forges, masker), forges, sources);
   }
 
   /**

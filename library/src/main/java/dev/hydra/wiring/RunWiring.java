@@ -42,10 +42,10 @@ public final class RunWiring {
   public record Docker(String docker, String network) {}
 
   /**
-   * Wires {@code hydra run}: before the first write, a token shaped for the other forge and an
-   * admin token are refused. Every text Hydra writes — to the forge, the log, the outputs, the
-   * summary — is masked for every token of the run at the last moment, on the decoded text
-   * (docs/security.md).
+   * Wires {@code hydra run}: a token shaped for the other forge is refused at once, an admin token
+   * before the first write ({@link TokenRefusedException}, thrown by the pipeline's first write).
+   * Every text Hydra writes — to the forge, the log, the outputs, the summary — is masked for every
+   * token of the run at the last moment, on the decoded text (docs/security.md).
    *
    * @param target the forge and repository
    * @param credentials the tokens of the personas this step acts as
@@ -55,7 +55,8 @@ public final class RunWiring {
    * @param stageLog receives each container output line, masked
    * @param runLog receives each pipeline log line, masked
    * @throws InvalidConfigurationException naming a variable that holds no valid value
-   * @throws CredentialException when a token is admin on the repository
+   * @throws CredentialException when a token is admin on the repository (not on GitHub: there the
+   *     first write throws {@link TokenRefusedException})
    * @throws ForgeException when the forge will not say
    * @throws IOException when the docker CLI cannot be started
    */
@@ -69,22 +70,76 @@ public final class RunWiring {
       Consumer<String> runLog)
       throws InvalidConfigurationException, CredentialException, ForgeException, IOException {
     SecretMasker masker = SecretMasker.of(credentials.secrets());
+    return wire(
+        target,
+        credentials,
+        masker,
+        baseBranch,
+        records,
+        runLog,
+        () ->
+            new RunnerStageExecutor(
+                StageRunners.docker(
+                    docker.docker(),
+                    docker.network(),
+                    target.settings().actions(),
+                    Clock.systemUTC(),
+                    line -> stageLog.accept(masker.mask(line))),
+                target.settings().stages(),
+                credentials,
+                target.webUrl()));
+  }
+
+  /**
+   * The pipeline of {@code hydra run} around a given stage executor: the same forges, token checks,
+   * options and masking as {@link #run}, without Docker. The wire tests measure a whole run's
+   * requests through it.
+   *
+   * @throws InvalidConfigurationException naming a variable that holds no valid value
+   * @throws CredentialException when a token is admin on the repository (not on GitHub: there the
+   *     first write throws {@link TokenRefusedException})
+   * @throws ForgeException when the forge will not say
+   */
+  public static Wired run(
+      ForgeTarget target, Credentials credentials, StageExecutor executor, Consumer<String> runLog)
+      throws InvalidConfigurationException, CredentialException, ForgeException {
+    try {
+      return wire(
+          target,
+          credentials,
+          SecretMasker.of(credentials.secrets()),
+          "main",
+          null,
+          runLog,
+          () -> executor);
+    } catch (IOException e) {
+      throw new IllegalStateException("no executor to start", e);
+    }
+  }
+
+  /** Makes the stage executor once the forges are open and checked. */
+  @FunctionalInterface
+  private interface ExecutorFactory {
+    StageExecutor make() throws IOException;
+  }
+
+  private static Wired wire(
+      ForgeTarget target,
+      Credentials credentials,
+      SecretMasker masker,
+      String baseBranch,
+      @Nullable Path records,
+      Consumer<String> runLog,
+      ExecutorFactory executor)
+      throws InvalidConfigurationException, CredentialException, ForgeException, IOException {
     var forges = ForgeOpener.open(target, credentials, masker);
-    var runner =
-        StageRunners.docker(
-            docker.docker(),
-            docker.network(),
-            target.settings().actions(),
-            Clock.systemUTC(),
-            line -> stageLog.accept(masker.mask(line)));
     PipelineOptions options =
         PipelineOptions.from(target.settings())
             .withBaseBranch(baseBranch)
             .withRunRecordDir(records);
-    StageExecutor executor =
-        new RunnerStageExecutor(runner, target.settings().stages(), credentials, target.webUrl());
     return new Wired(
-        new Pipeline(forges, executor, options, line -> runLog.accept(masker.mask(line))), masker);
+        new Pipeline(forges, executor.make(), options, line -> runLog.accept(masker.mask(line))),
+        masker);
   }
 
   /**

@@ -104,7 +104,7 @@ class GitHubPipelineTest {
     wm.resetAll();
   }
 
-  private static void reset(FakeGitHub gh) {
+  static void reset(FakeGitHub gh) {
     synchronized (gh) {
       gh.labels.clear();
       gh.events.clear();
@@ -150,6 +150,11 @@ class GitHubPipelineTest {
 
   /** The event the opened draft PR sends, as the payload carries it. */
   PullRequest opened() {
+    return pullRequest(gh, REPO);
+  }
+
+  /** The pull request the fake holds, as an opened event's payload carries it. */
+  static PullRequest pullRequest(FakeGitHub gh, RepoRef repo) {
     ObjectNode pr = gh.pull;
     return new PullRequest(
         pr.path("number").asInt(),
@@ -164,7 +169,7 @@ class GitHubPipelineTest {
         pr.path("html_url").asText(),
         pr.path("user").path("login").asText(),
         pr.path("node_id").asText(),
-        REPO.fullName(),
+        repo.fullName(),
         List.of());
   }
 
@@ -201,6 +206,9 @@ class GitHubPipelineTest {
     assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
     assertThat(total).as("requests of build -> reviews -> decision").isLessThanOrEqualTo(20);
+    // The decision finds the progress comment in the comments its guard read carried.
+    assertThat(afterBuild).as("requests of the build job").isEqualTo(8);
+    assertThat(total).as("the pipeline's own requests of a whole run").isEqualTo(18);
     assertThat(gh.labelsNow())
         .containsExactlyInAnyOrder(
             "build:pass", "code-review:pass", "security-review:pass", "done");
@@ -421,8 +429,9 @@ class GitHubPipelineTest {
             "build:pass", "code-review:pass", "security-review:pass", "done");
     assertThat(gh.comments).as("the progress comment edited, no new one").hasSize(comments);
     assertThat(gh.comments.get(0).path("body").asText()).contains("Rebuild started");
-    assertThat(afterBuild).as("requests of the rebuild job").isEqualTo(12);
-    assertThat(total).as("requests of the whole rebuild run").isEqualTo(23);
+    // The progress comment is found in the comments the guard's read of the issue carried.
+    assertThat(afterBuild).as("requests of the rebuild job").isEqualTo(11);
+    assertThat(total).as("requests of the whole rebuild run").isEqualTo(21);
 
     // A duplicate delivery of the rebuild event finds nothing to take.
     PipelineResult again = rebuildJob("alice");
@@ -649,7 +658,7 @@ class GitHubPipelineTest {
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
     // +1 the builder's own account; +3 per review job: its own account, the permission of the
     // event's sender (the job cannot tell the builder's account), who queued the review.
-    assertThat(requests()).isEqualTo(26);
+    assertThat(requests()).isEqualTo(25);
   }
 
   @ParameterizedTest
@@ -689,7 +698,7 @@ class GitHubPipelineTest {
 
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
     assertThat(slept).hasSize(2).allSatisfy(d -> assertThat(d).isPositive());
-    assertThat(requests()).as("the 19 of a whole run plus the two refused").isEqualTo(21);
+    assertThat(requests()).as("the 18 of a whole run plus the two refused").isEqualTo(20);
     assertThat(gh.reviews).as("the refused review was posted once").hasSize(2);
   }
 }

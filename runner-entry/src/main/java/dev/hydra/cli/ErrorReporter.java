@@ -33,6 +33,9 @@ final class ErrorReporter {
     if (ex instanceof UsageException usage) {
       code = ExitCodes.USAGE;
       message = usage.getMessage() + " (see '" + usage.command() + " --help')";
+    } else if (ex instanceof dev.hydra.wiring.TokenRefusedException) {
+      code = ExitCodes.USAGE; // a persona token to replace, as a CredentialException
+      message = String.valueOf(ex.getMessage());
     } else if (ex instanceof dev.hydra.forge.ForgeException) {
       code = ExitCodes.FORGE;
       message = String.valueOf(ex.getMessage());

@@ -95,14 +95,26 @@ class TokenRefusalTest {
   List<String> journal() {
     return wm.getAllServeEvents().stream()
         .map(ServeEvent::getRequest)
-        .map(r -> r.getMethod().getName() + " " + r.getUrl())
+        .map(r -> r.getMethod().getName() + " " + r.getUrl() + (query(r) ? " (query)" : ""))
         .toList();
   }
 
-  void assertNothingWritten() {
-    assertThat(journal()).allSatisfy(line -> assertThat(line).startsWith("GET "));
-    assertThat(gh.labelsNow()).containsExactly("ready-to-build");
+  /** A GraphQL request that only reads (GitHub's guard read of the issue). */
+  static boolean query(com.github.tomakehurst.wiremock.http.Request request) {
+    return request.getUrl().endsWith("/graphql")
+        && request.getBodyAsString().contains("\"query\":\"query(");
   }
+
+  void assertNothingWritten() {
+    assertThat(journal())
+        .allSatisfy(
+            line -> assertThat(line.startsWith("GET ") || line.equals(GRAPHQL_READ)).isTrue());
+    assertThat(gh.labelsNow()).containsExactly("ready-to-build");
+    assertThat(gh.comments).isEmpty();
+    assertThat(gh.hasPull()).isFalse();
+  }
+
+  static final String GRAPHQL_READ = "POST /graphql (query)";
 
   static void assertNoToken(String text) {
     assertThat(text).doesNotContain(SALT);
@@ -138,11 +150,12 @@ class TokenRefusalTest {
     assertThat(r.err().strip().lines()).hasSize(1);
     assertNoToken(r.out() + r.err());
     assertNothingWritten();
-    assertThat(journal()).contains("GET /repos/octo-org/hello-hydra");
+    // The builder's permission came with the guard's read of the issue; the others asked.
+    assertThat(journal()).contains(build ? GRAPHQL_READ : "GET /repos/octo-org/hello-hydra");
   }
 
   @Test
-  void aWriteTokenPassesTheCheckWithOneRead() throws Exception {
+  void aWriteTokenPassesTheCheckWithTheGuardsReadOnGitHub() throws Exception {
     for (Persona p : Persona.values()) {
       gh.user("hydra-" + p.id(), token(p), "write");
     }
@@ -154,10 +167,10 @@ class TokenRefusalTest {
     assertThat(r.err()).doesNotContain("admin");
     List<String> journal = new java.util.ArrayList<>(journal());
     java.util.Collections.reverse(journal); // oldest first
-    assertThat(journal.get(0)).isEqualTo("GET /repos/octo-org/hello-hydra");
-    assertThat(journal.stream().filter(l -> l.equals("GET /repos/octo-org/hello-hydra")))
-        .as("one permission read for the one persona of the build job")
-        .hasSize(1);
+    assertThat(journal.get(0)).isEqualTo(GRAPHQL_READ);
+    assertThat(journal)
+        .as("the build job's one token: its permission came with the guard's read of the issue")
+        .doesNotContain("GET /repos/octo-org/hello-hydra");
     assertThat(journal).anyMatch(l -> !l.startsWith("GET ")); // the build went on and claimed
   }
 

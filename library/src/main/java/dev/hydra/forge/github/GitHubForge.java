@@ -8,6 +8,7 @@ import dev.hydra.forge.ForgeConflictException;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.ForgeNotFoundException;
 import dev.hydra.forge.ForgeOptions;
+import dev.hydra.forge.ForgeRateLimitedException;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.forge.Issue;
 import dev.hydra.forge.LabelEvent;
@@ -62,10 +63,11 @@ import org.slf4j.LoggerFactory;
  * #tokenPermission}, {@link #labels}, {@link #upsertLabel}). Every call of a pipeline run sends the
  * REST request itself, through the same transport, because github-api first fetches the repository
  * (and often the issue or pull request) and a whole build → reviews → decision run must stay within
- * 20 requests (a run is 19):
+ * 20 requests (the pipeline's own are 18):
  *
  * <ul>
- *   <li>{@link #issue}: {@code GET …/issues/{n}};
+ *   <li>{@link #issue}: one GraphQL query ({@link GitHubIssueRead}: the issue, its comments and the
+ *       token's {@code viewerPermission}), {@code GET …/issues/{n}} when it cannot answer;
  *   <li>{@link #userPermission}: {@code GET …/collaborators/{u}/permission}, the legacy {@code
  *       permission} field;
  *   <li>{@link #lastLabeled}: {@code GET …/issues/{n}/events} (github-api has no issue events);
@@ -111,6 +113,15 @@ public final class GitHubForge implements Forge {
   private final Map<RepoRef, Map<String, GHLabel>> listedLabels = new ConcurrentHashMap<>();
 
   private final KnownLogin login;
+
+  /** The token's permission per repository, as the forge last said it (one token, one process). */
+  private final Map<RepoRef, Permission> permissions = new ConcurrentHashMap<>();
+
+  /**
+   * An issue's comments as its last {@link #issue} read carried them (all of them), kept current by
+   * this instance's own comment writes; per {@link #key}.
+   */
+  private final Map<String, List<Comment>> comments = new ConcurrentHashMap<>();
 
   /**
    * Creates the adapter for one persona. Sends nothing.
@@ -158,18 +169,29 @@ public final class GitHubForge implements Forge {
     return login.get(attempt -> GitHubRest.hub(attempt, () -> github.getMyself().getLogin()));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Asked once per repository: the permission the last {@link #issue} read carried, else {@code
+   * GET /repos/{o}/{r}} (its {@code permissions}); this instance holds one token for one process.
+   */
   @Override
   public Permission tokenPermission(RepoRef repo) throws ForgeException {
+    Permission known = permissions.get(repo);
+    if (known != null) {
+      return known;
+    }
     Attempt attempt = attempt(Operation.TOKEN_PERMISSION, repo.fullName());
     GHRepository fetched = GitHubRest.hub(attempt, () -> github.getRepository(repo.fullName()));
     repositories.put(repo, fetched);
-    if (fetched.hasAdminAccess()) {
-      return Permission.ADMIN;
-    }
-    if (fetched.hasPushAccess()) {
-      return Permission.WRITE;
-    }
-    return fetched.hasPullAccess() ? Permission.READ : Permission.NONE;
+    Permission permission =
+        fetched.hasAdminAccess()
+            ? Permission.ADMIN
+            : fetched.hasPushAccess()
+                ? Permission.WRITE
+                : fetched.hasPullAccess() ? Permission.READ : Permission.NONE;
+    permissions.put(repo, permission);
+    return permission;
   }
 
   @Override
@@ -188,13 +210,51 @@ public final class GitHubForge implements Forge {
             .permission());
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One GraphQL query ({@link GitHubIssueRead}) that also carries the token's permission on the
+   * repository, kept for {@link #tokenPermission}, and the issue's comments, kept for {@link
+   * #findComment} until the next read of the issue. The REST read {@code GET …/issues/{n}} answers
+   * instead when the query cannot stand for it (an error, more labels than one page).
+   */
   @Override
   public Issue issue(RepoRef repo, int number) throws ForgeException {
     Attempt attempt = attempt(Operation.READ_ISSUE, repo.fullName() + "#" + number);
+    GitHubIssueRead.Read read;
+    try {
+      HttpResponse<byte[]> answer =
+          http.rest(
+              attempt,
+              "POST",
+              graphQlUrl(),
+              GitHubIssueRead.body(repo.owner(), repo.name(), number));
+      read =
+          GitHubIssueRead.read(
+              GitHubRest.read(attempt, answer, new TypeReference<GitHubIssueRead.Answer>() {}));
+    } catch (ForgeRateLimitedException e) {
+      throw e;
+    } catch (ForgeException e) {
+      // GraphQL refused or unavailable (an older GHES): the REST read says what is wrong, if
+      // anything is.
+      LOG.debug("the GraphQL read of an issue failed, reading REST: {}", e.getMessage());
+      read = GitHubIssueRead.read(new GitHubIssueRead.Answer(null, null));
+    }
+    read.permission().ifPresent(permission -> permissions.put(repo, permission));
+    String key = key(repo, number);
+    read.comments()
+        .ifPresentOrElse(c -> comments.put(key, List.copyOf(c)), () -> comments.remove(key));
+    if (read.issue().isPresent()) {
+      return read.issue().get();
+    }
     HttpResponse<byte[]> response =
         http.rest(attempt, "GET", http.repoPath(repo, "/issues/" + number), null);
     return GitHubRest.read(attempt, response, new TypeReference<GitHubWire.IssueItem>() {})
         .toIssue();
+  }
+
+  private static String key(RepoRef repo, int issue) {
+    return repo.fullName() + "#" + issue;
   }
 
   @Override
@@ -360,15 +420,28 @@ public final class GitHubForge implements Forge {
     Attempt attempt = attempt(Operation.COMMENT, repo.fullName() + "#" + issue);
     HttpResponse<byte[]> response =
         http.toIssue(attempt, "POST", repo, issue, "comments", Map.of("body", body));
-    return GitHubRest.read(attempt, response, new TypeReference<GitHubWire.IssueComment>() {})
-        .toComment();
+    Comment posted =
+        GitHubRest.read(attempt, response, new TypeReference<GitHubWire.IssueComment>() {})
+            .toComment();
+    comments.computeIfPresent(
+        key(repo, issue),
+        (k, known) -> {
+          List<Comment> more = new ArrayList<>(known);
+          more.add(posted);
+          return List.copyOf(more);
+        });
+    return posted;
   }
 
   @Override
   public Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author)
       throws ForgeException {
+    List<Comment> known = comments.get(key(repo, issue));
+    if (known != null) {
+      return Comment.newestMarked(known.stream(), marker, author);
+    }
     Attempt attempt = attempt(Operation.FIND_COMMENT, repo.fullName() + "#" + issue);
-    List<GitHubWire.IssueComment> comments =
+    List<GitHubWire.IssueComment> listed =
         http.issueListing(
             attempt,
             repo,
@@ -376,7 +449,7 @@ public final class GitHubForge implements Forge {
             "comments",
             new TypeReference<List<GitHubWire.IssueComment>>() {});
     return Comment.newestMarked(
-        comments.stream().map(GitHubWire.IssueComment::toComment), marker, author);
+        listed.stream().map(GitHubWire.IssueComment::toComment), marker, author);
   }
 
   @Override
@@ -387,6 +460,14 @@ public final class GitHubForge implements Forge {
         "PATCH",
         http.repoPath(repo, "/issues/comments/" + commentId),
         Map.of("body", body));
+    String prefix = repo.fullName() + "#";
+    comments.replaceAll(
+        (k, known) ->
+            !k.startsWith(prefix)
+                ? known
+                : known.stream()
+                    .map(c -> c.id() == commentId ? new Comment(c.id(), c.author(), body) : c)
+                    .toList());
   }
 
   @Override

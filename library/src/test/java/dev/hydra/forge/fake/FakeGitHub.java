@@ -234,7 +234,7 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
       return json(200, me);
     }
     if (method.equals("POST") && path.equals("/graphql")) {
-      return graphql(request);
+      return graphql(request, user);
     }
     Matcher m = REPO_PATH.matcher(path);
     if (!m.matches() || !m.group(1).equals(repo.owner()) || !m.group(2).equals(repo.name())) {
@@ -469,8 +469,11 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
     return json(201, pr);
   }
 
-  private ResponseDefinition graphql(Request request) throws IOException {
+  private ResponseDefinition graphql(Request request, String user) throws IOException {
     JsonNode body = MAPPER.readTree(request.getBodyAsString());
+    if (body.path("query").asText().contains("issueOrPullRequest")) {
+      return issueQuery(body.path("variables"), user);
+    }
     if (!body.path("query").asText().contains("markPullRequestReadyForReview")) {
       return error(400, "unexpected query");
     }
@@ -486,6 +489,57 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
         200,
         MAPPER.readTree(
             "{\"data\":{\"markPullRequestReadyForReview\":{\"pullRequest\":{\"isDraft\":false}}}}"));
+  }
+
+  /**
+   * The guard's GraphQL read of an issue: the caller's {@code viewerPermission}, the issue with its
+   * labels and comments (as {@code GitHubIssueRead} asks for them).
+   */
+  private ResponseDefinition issueQuery(JsonNode variables, String user) {
+    ObjectNode answer = MAPPER.createObjectNode();
+    if (!variables.path("owner").asText().equals(repo.owner())
+        || !variables.path("name").asText().equals(repo.name())) {
+      answer.putNull("data");
+      answer
+          .putArray("errors")
+          .addObject()
+          .put("type", "NOT_FOUND")
+          .put("message", "Could not resolve to a Repository");
+      return json(200, answer);
+    }
+    ObjectNode repository = answer.putObject("data").putObject("repository");
+    String permission = permissions.get(user);
+    if (permission == null) {
+      repository.putNull("viewerPermission");
+    } else {
+      repository.put("viewerPermission", permission.toUpperCase(java.util.Locale.ROOT));
+    }
+    if (variables.path("number").asInt() != issue) {
+      repository.putNull("issueOrPullRequest");
+      answer
+          .putArray("errors")
+          .addObject()
+          .put("type", "NOT_FOUND")
+          .put("message", "Could not resolve to an issue or pull request");
+      return json(200, answer);
+    }
+    ObjectNode item = repository.putObject("issueOrPullRequest");
+    item.put("__typename", "Issue").put("number", issue).put("title", TITLE);
+    item.put("body", issueBody).put("state", issueOpen ? "OPEN" : "CLOSED");
+    item.putObject("author").put("login", issueJson().path("user").path("login").asText());
+    ObjectNode labelPage = item.putObject("labels").put("totalCount", labels.size());
+    ArrayNode labelNodes = labelPage.putArray("nodes");
+    labels.forEach(name -> labelNodes.addObject().put("name", name));
+    List<ObjectNode> on = comments.stream().filter(c -> c.path("issue").asInt() == issue).toList();
+    ObjectNode commentPage = item.putObject("comments").put("totalCount", on.size());
+    ArrayNode commentNodes = commentPage.putArray("nodes");
+    for (ObjectNode c : on) {
+      ObjectNode node = commentNodes.addObject();
+      node.put("fullDatabaseId", String.valueOf(c.path("id").asLong()));
+      node.put("body", c.path("body").asText());
+      node.putObject("author").put("login", c.path("user").path("login").asText());
+    }
+    return json(200, answer);
   }
 
   // ------------------------------------------------------------------------------------------
