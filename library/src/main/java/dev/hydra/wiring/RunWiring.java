@@ -54,7 +54,8 @@ public final class RunWiring {
    * @param records where run records are written, null for none
    * @param stageLog receives each container output line, masked
    * @param runLog receives each pipeline log line, masked
-   * @throws InvalidConfigurationException naming a variable that holds no valid value
+   * @throws InvalidConfigurationException naming a variable that holds no valid value (the model
+   *     upstream included)
    * @throws CredentialException when a token is admin on the repository
    * @throws ForgeException when the forge will not say
    * @throws IOException when the docker CLI cannot be started
@@ -75,6 +76,7 @@ public final class RunWiring {
             docker.docker(),
             docker.network(),
             target.settings().actions(),
+            target.settings().stages(),
             Clock.systemUTC(),
             line -> stageLog.accept(masker.mask(line)));
     PipelineOptions options =
