@@ -210,9 +210,30 @@ public final class TokenRotation {
         fix);
   }
 
+  private Result unavailable(List<Attempt> attempts, Instant now) {
+    return unavailable(pool, attempts, now);
+  }
+
+  /**
+   * Why no token of the pool can run now, as the rotation says it when it runs out: {@link
+   * Status#ALL_TOKENS_UNAVAILABLE} ("rate-limited on all accounts, next reset at …") only when at
+   * least one token is parked until a reset, else {@link Status#ALL_TOKENS_REFUSED} naming the
+   * refused tokens and the fix. For callers whose rotation ran elsewhere (the model gateway rotates
+   * per request) and who ask afterwards.
+   *
+   * @param pool the tokens and what is known about them
+   * @param now the current time
+   * @return the result, when no token can run now; empty while one can
+   */
+  public static Optional<Result> unavailable(ClaudeTokenPool pool, Instant now) {
+    return pool.next(now).isPresent()
+        ? Optional.empty()
+        : Optional.of(unavailable(pool, List.of(), now));
+  }
+
   // No token can run now. Only tokens parked until a reset make this a rate limit; refused ones
   // and ones that cannot pay are named with what a person must do.
-  private Result unavailable(List<Attempt> attempts, Instant now) {
+  private static Result unavailable(ClaudeTokenPool pool, List<Attempt> attempts, Instant now) {
     Map<String, String> out = pool.quarantined();
     List<String> refused = new ArrayList<>();
     List<String> billing = new ArrayList<>();

@@ -10,10 +10,12 @@ import java.util.Optional;
 /**
  * The stage containers' configuration as the environment gives it, read once: each stage's timeout
  * ({@code HYDRA_BUILD_TIMEOUT}, …), each persona's models ({@code HYDRA_BUILDER_MODEL}, {@code
- * HYDRA_BUILDER_FALLBACK_MODEL}, …) and the persona images ({@code HYDRA_IMAGE_PREFIX}, {@code
- * HYDRA_IMAGE_TAG}, {@code HYDRA_IMAGE_DIGEST_<ROLE>}). Values are stripped and empty means unset.
- * They are checked where a stage uses them ({@code StageProfile}), so a value only one stage reads
- * stops only that stage, with the message naming the variable.
+ * HYDRA_BUILDER_FALLBACK_MODEL}, …), the persona images ({@code HYDRA_IMAGE_PREFIX}, {@code
+ * HYDRA_IMAGE_TAG}, {@code HYDRA_IMAGE_DIGEST_<ROLE>}), and the model gateway's: each stage's token
+ * budget ({@code HYDRA_BUILD_TOKEN_BUDGET}, …), the upstream ({@code HYDRA_MODEL_UPSTREAM}) and the
+ * file that remembers exhausted and refused Claude tokens ({@code HYDRA_TOKEN_STATE}). Values are
+ * stripped and empty means unset. They are checked where a stage uses them ({@code StageProfile}),
+ * so a value only one stage reads stops only that stage, with the message naming the variable.
  *
  * @param timeouts the timeout text per stage
  * @param models the model per persona
@@ -21,6 +23,9 @@ import java.util.Optional;
  * @param imagePrefix {@code HYDRA_IMAGE_PREFIX}, empty when unset
  * @param imageTag {@code HYDRA_IMAGE_TAG}, empty when unset
  * @param imageDigests the digest pinning each persona's image
+ * @param tokenBudgets the token budget text per stage
+ * @param modelUpstream {@code HYDRA_MODEL_UPSTREAM}, empty when unset (the Messages API)
+ * @param tokenState {@code HYDRA_TOKEN_STATE}, empty when unset (nothing remembered)
  */
 public record StageSettings(
     Map<Stage, String> timeouts,
@@ -28,11 +33,14 @@ public record StageSettings(
     Map<Persona, String> fallbackModels,
     String imagePrefix,
     String imageTag,
-    Map<Persona, String> imageDigests) {
+    Map<Persona, String> imageDigests,
+    Map<Stage, String> tokenBudgets,
+    String modelUpstream,
+    String tokenState) {
 
   /** Nothing configured: every stage's defaults. */
   public static final StageSettings NONE =
-      new StageSettings(Map.of(), Map.of(), Map.of(), "", "", Map.of());
+      new StageSettings(Map.of(), Map.of(), Map.of(), "", "", Map.of(), Map.of(), "", "");
 
   /** Copies the maps, strips the values and drops the empty ones. */
   public StageSettings {
@@ -42,6 +50,9 @@ public record StageSettings(
     imagePrefix = imagePrefix.strip();
     imageTag = imageTag.strip();
     imageDigests = present(imageDigests);
+    tokenBudgets = present(tokenBudgets);
+    modelUpstream = modelUpstream.strip();
+    tokenState = tokenState.strip();
   }
 
   /**
@@ -51,8 +62,10 @@ public record StageSettings(
    */
   public static StageSettings from(Map<String, String> env) {
     Map<Stage, String> timeouts = new EnumMap<>(Stage.class);
+    Map<Stage, String> budgets = new EnumMap<>(Stage.class);
     for (Stage stage : Stage.values()) {
       timeouts.put(stage, env.getOrDefault(timeoutVariable(stage), ""));
+      budgets.put(stage, env.getOrDefault(tokenBudgetVariable(stage), ""));
     }
     Map<Persona, String> models = new EnumMap<>(Persona.class);
     Map<Persona, String> fallbacks = new EnumMap<>(Persona.class);
@@ -68,7 +81,28 @@ public record StageSettings(
         fallbacks,
         env.getOrDefault("HYDRA_IMAGE_PREFIX", ""),
         env.getOrDefault("HYDRA_IMAGE_TAG", ""),
-        digests);
+        digests,
+        budgets,
+        env.getOrDefault(MODEL_UPSTREAM, ""),
+        env.getOrDefault(TOKEN_STATE, ""));
+  }
+
+  /** The variable naming the Messages API the model gateway forwards to. */
+  public static final String MODEL_UPSTREAM = "HYDRA_MODEL_UPSTREAM";
+
+  /** The variable naming the file that remembers exhausted and refused Claude tokens. */
+  public static final String TOKEN_STATE = "HYDRA_TOKEN_STATE";
+
+  /** The stage's token budget text, when set. */
+  public Optional<String> tokenBudget(Stage stage) {
+    return Optional.ofNullable(tokenBudgets.get(stage));
+  }
+
+  /**
+   * The variable that sets a stage's token budget, for example {@code HYDRA_BUILD_TOKEN_BUDGET}.
+   */
+  public static String tokenBudgetVariable(Stage stage) {
+    return "HYDRA_" + stage.id().toUpperCase(Locale.ROOT).replace('-', '_') + "_TOKEN_BUDGET";
   }
 
   /** The stage's timeout text, when set. */

@@ -1,5 +1,6 @@
 package dev.hydra.container;
 
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
@@ -28,11 +29,14 @@ public interface ContainerRuntime {
       throws ContainerException, InterruptedException;
 
   /**
-   * Creates the dedicated network when it does not exist.
+   * Creates the dedicated network when it does not exist, and says where its containers reach the
+   * host: the network's gateway address, which the stage's model gateway binds to so that only
+   * containers on this network reach it.
    *
-   * @throws ContainerException when it can neither be found nor created
+   * @return the network's gateway address (IPv4 where it has one)
+   * @throws ContainerException when it can neither be found nor created, or has no gateway
    */
-  void ensureNetwork(String name) throws ContainerException;
+  InetAddress ensureNetwork(String name) throws ContainerException;
 
   /**
    * What {@link #run} would start for this spec, without starting anything or writing any file: the

@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * Everything needed to start one stage container, with the hardening of SPEC §5 built in: a
- * read-only root, tmpfs {@code /tmp} and {@code /workspace}, no new privileges, all capabilities
- * dropped except the few the entrypoint needs, CPU, memory and PID limits, a dedicated network, and
- * a wall-clock deadline.
+ * read-only root, tmpfs {@code /tmp} and {@code /workspace} (unless a host folder is mounted
+ * there), no new privileges, all capabilities dropped except the few the entrypoint needs, CPU,
+ * memory and PID limits, a dedicated network, and a wall-clock deadline.
  *
  * @param image the image reference
  * @param name the unique container name ({@code hydra-<stage>-<issue>-<random>})
@@ -23,10 +23,11 @@ import java.util.regex.Pattern;
  * @param tmpBytes size of the {@code /tmp} tmpfs
  * @param workspaceBytes size of the {@code /workspace} tmpfs
  * @param capAdd capabilities added back after {@code --cap-drop ALL}
- * @param env plain environment variables (never secrets)
- * @param secretEnv secret environment variables, passed through an env-file readable only by the
- *     runner and deleted afterwards, never on a command line
- * @param mounts host directories mounted into the container
+ * @param env the environment variables, all plain: a stage container holds no secret (issue 10; the
+ *     model gateway keeps the Claude tokens and the runner the git tokens), so there is no secret
+ *     variable here and nothing a {@code docker inspect} shows needs hiding
+ * @param mounts host directories mounted into the container; a mount at {@code /workspace} replaces
+ *     the tmpfs there
  * @param labels Hydra labels on the container, so it can be found and swept
  * @param timeout the wall-clock limit
  */
@@ -41,7 +42,6 @@ public record ContainerSpec(
     long workspaceBytes,
     Set<String> capAdd,
     Map<String, String> env,
-    Map<String, String> secretEnv,
     List<Mount> mounts,
     Map<String, String> labels,
     Duration timeout) {
@@ -86,21 +86,14 @@ public record ContainerSpec(
     for (String key : env.keySet()) {
       requireEnvName(key);
     }
-    for (String key : secretEnv.keySet()) {
-      requireEnvName(key);
-      if (env.containsKey(key)) {
-        throw new IllegalArgumentException(key + " is both a plain and a secret variable");
-      }
-    }
-    for (Map.Entry<String, String> e : secretEnv.entrySet()) {
+    for (Map.Entry<String, String> e : env.entrySet()) {
       if (e.getValue().indexOf('\n') >= 0 || e.getValue().indexOf('\r') >= 0) {
         throw new IllegalArgumentException(
-            "secret " + e.getKey() + " contains a line break; an env-file cannot carry it");
+            "variable " + e.getKey() + " contains a line break; an env-file cannot carry it");
       }
     }
     capAdd = Set.copyOf(capAdd);
     env = Map.copyOf(env);
-    secretEnv = Map.copyOf(secretEnv);
     mounts = List.copyOf(mounts);
     labels = Map.copyOf(labels);
   }
@@ -119,9 +112,14 @@ public record ContainerSpec(
     }
   }
 
+  /** Whether a host directory is mounted at this path, replacing the tmpfs Hydra puts there. */
+  public boolean mounts(String target) {
+    return mounts.stream().anyMatch(m -> m.target().equals(target));
+  }
+
   @Override
   public String toString() {
-    // Never print secret values: a record's default toString would.
+    // Short: names only, values are for the env-file.
     return "ContainerSpec[image="
         + image
         + ", name="
@@ -130,8 +128,8 @@ public record ContainerSpec(
         + network
         + ", env="
         + env.keySet()
-        + ", secretEnv="
-        + secretEnv.keySet()
+        + ", mounts="
+        + mounts
         + ", timeout="
         + timeout
         + "]";

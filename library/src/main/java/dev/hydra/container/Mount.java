@@ -3,7 +3,8 @@ package dev.hydra.container;
 import java.nio.file.Path;
 
 /**
- * A host directory mounted into the container. Hydra mounts only the spec folder, read-only.
+ * A host directory mounted into the container: the stage's workspace (read-write) and its input
+ * folder (read-only).
  *
  * @param source the host directory
  * @param target the path inside the container

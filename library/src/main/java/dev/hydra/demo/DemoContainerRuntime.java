@@ -6,6 +6,7 @@ import dev.hydra.container.ContainerResult;
 import dev.hydra.container.ContainerRuntime;
 import dev.hydra.container.ContainerSpec;
 import dev.hydra.text.Texts;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -22,15 +23,15 @@ import java.util.regex.Pattern;
  *   <li><b>{@code DEMO_*} variables per stage</b>, which steer the scripted agent of the demo
  *       images ({@code DEMO_OUTCOME}, {@code DEMO_FIXES}, {@code DEMO_SLUG}; see {@code
  *       images/README.md}). Only names that start with {@code DEMO_} are accepted, so no input of
- *       the runner ⇄ image contract ({@code GIT_TOKEN}, {@code REPO_URL}, {@code HYDRA_*}, the
- *       Claude credential) can be added or overridden this way. They are plain variables and travel
- *       like the others, in the env-file; the persona images ignore them.
+ *       the runner ⇄ image contract ({@code REPO_URL}, {@code HYDRA_*}, the gateway's {@code
+ *       ANTHROPIC_*}) can be added or overridden this way. They are plain variables and travel like
+ *       the others, in the env-file; the persona images ignore them.
  *   <li><b>The CPU limit is capped at the host's CPU count</b>: Docker refuses a {@code --cpus}
  *       above it, and the builder's profile asks for 4, which a small machine does not have.
  * </ul>
  *
  * Every other part of the spec — read-only root, tmpfs, capabilities, memory, PIDs, network,
- * deadline, secrets — reaches the delegate unchanged.
+ * deadline, mounts — reaches the delegate unchanged.
  */
 public final class DemoContainerRuntime implements ContainerRuntime {
 
@@ -92,7 +93,6 @@ public final class DemoContainerRuntime implements ContainerRuntime {
         spec.workspaceBytes(),
         spec.capAdd(),
         env,
-        spec.secretEnv(),
         spec.mounts(),
         spec.labels(),
         spec.timeout());
@@ -110,8 +110,8 @@ public final class DemoContainerRuntime implements ContainerRuntime {
   }
 
   @Override
-  public void ensureNetwork(String name) throws ContainerException {
-    delegate.ensureNetwork(name);
+  public InetAddress ensureNetwork(String name) throws ContainerException {
+    return delegate.ensureNetwork(name);
   }
 
   @Override

@@ -52,7 +52,7 @@ public final class DemoStageExecutor implements StageExecutor {
     plan.accept("would run (" + call.stage().id() + " as " + call.persona().id() + "):");
     plan.accept("  " + would.commandLine());
     plan.accept(
-        "  env-file (0600, deleted after the run; shown here with secrets as ***): "
+        "  env-file (0600, deleted after the run; no secret in it): "
             + String.join(" ", would.environmentLines()));
     boolean passed = outcome.passes(call.stage());
     Verdict verdict = verdict(call, passed);

@@ -43,6 +43,26 @@ public record GatewayConfig(
    *     budget is not positive or the retries are negative
    */
   public GatewayConfig {
+    checkUpstream(upstream);
+    if (placeholder.length() < 16 || !Texts.isPrintableAscii(placeholder)) {
+      throw new IllegalArgumentException(
+          "the gateway's placeholder credential must be at least 16 printable ASCII characters");
+    }
+    if (tokenBudget.isPresent() && tokenBudget.getAsLong() <= 0) {
+      throw new IllegalArgumentException("a token budget must be positive");
+    }
+    if (maxOverloadRetries < 0) {
+      throw new IllegalArgumentException("maxOverloadRetries must not be negative");
+    }
+  }
+
+  /**
+   * Checks an upstream: https, or http on loopback (a scripted model on the runner's host); no
+   * query, no credentials in the URL.
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  public static void checkUpstream(URI upstream) {
     String scheme =
         upstream.getScheme() == null ? "" : upstream.getScheme().toLowerCase(Locale.ROOT);
     String host = upstream.getHost() == null ? "" : upstream.getHost();
@@ -54,16 +74,6 @@ public record GatewayConfig(
           "the model gateway's upstream must be an https URL (http only on loopback), without"
               + " query or credentials: "
               + Texts.quote(upstream.toString()));
-    }
-    if (placeholder.length() < 16 || !Texts.isPrintableAscii(placeholder)) {
-      throw new IllegalArgumentException(
-          "the gateway's placeholder credential must be at least 16 printable ASCII characters");
-    }
-    if (tokenBudget.isPresent() && tokenBudget.getAsLong() <= 0) {
-      throw new IllegalArgumentException("a token budget must be positive");
-    }
-    if (maxOverloadRetries < 0) {
-      throw new IllegalArgumentException("maxOverloadRetries must not be negative");
     }
   }
 

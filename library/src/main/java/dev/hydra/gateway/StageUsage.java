@@ -22,6 +22,10 @@ public record StageUsage(
     OptionalLong budget,
     Optional<String> ended) {
 
+  /** Nothing used: no gateway ran, or the agent made no request. */
+  public static final StageUsage NONE =
+      new StageUsage(0, List.of(), TokenUsage.ZERO, OptionalLong.empty(), Optional.empty());
+
   /** Copies the calls. */
   public StageUsage {
     calls = List.copyOf(calls);

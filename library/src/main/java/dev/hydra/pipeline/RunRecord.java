@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * @param persona the persona id
  * @param image the image reference
  * @param imageDigest the image's digest, when the reference pins one
- * @param tokenName the name of the Claude token the last attempt used, empty when none ran
+ * @param tokenName the Claude account(s) the stage's model gateway used, comma-separated; empty
+ *     when none did
+ * @param tokens every token the stage's answers counted (input, output and cache)
  * @param turns agent turns
  * @param costUsd cost in US dollars
  * @param durationMillis wall-clock time
@@ -24,6 +26,7 @@ public record RunRecord(
     String image,
     @Nullable String imageDigest,
     String tokenName,
+    long tokens,
     int turns,
     double costUsd,
     long durationMillis,
@@ -37,6 +40,7 @@ public record RunRecord(
         result.image().toString(),
         result.image().digest(),
         result.tokenName().orElse(""),
+        result.tokensUsed(),
         result.turns(),
         result.costUsd(),
         result.duration().toMillis(),
@@ -44,16 +48,18 @@ public record RunRecord(
   }
 
   /**
-   * One Markdown table row: {@code | build | builder | image | token | turns | $ | s | outcome |}.
+   * One Markdown table row: {@code | build | builder | image | accounts | tokens | turns | $ | s |
+   * outcome |}.
    */
   public String row() {
     return String.format(
         Locale.ROOT,
-        "| %s | %s | `%s` | %s | %d | $%.2f | %.1f s | %s |",
+        "| %s | %s | `%s` | %s | %d | %d | $%.2f | %.1f s | %s |",
         stage,
         persona,
         image.replace("`", ""),
         tokenName.isEmpty() ? "-" : tokenName.replace("|", ""),
+        tokens,
         turns,
         costUsd,
         durationMillis / 1000.0,
@@ -62,7 +68,8 @@ public record RunRecord(
 
   /** The header of {@link #row()}'s table. */
   public static String header() {
-    return "| Stage | Persona | Image | Claude token | Turns | Cost | Duration | Outcome |\n"
-        + "|---|---|---|---|---|---|---|---|";
+    return "| Stage | Persona | Image | Claude accounts | Tokens | Turns | Cost | Duration | Outcome"
+        + " |\n"
+        + "|---|---|---|---|---|---|---|---|---|";
   }
 }

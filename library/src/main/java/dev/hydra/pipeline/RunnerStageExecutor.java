@@ -4,18 +4,25 @@ import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.config.StageSettings;
 import dev.hydra.credentials.Credentials;
 import dev.hydra.label.Stage;
+import dev.hydra.stage.StageMounts;
 import dev.hydra.stage.StagePlan;
 import dev.hydra.stage.StageProfile;
 import dev.hydra.stage.StageRequest;
 import dev.hydra.stage.StageResult;
 import dev.hydra.stage.StageRunner;
+import dev.hydra.stage.TemporaryMounts;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The production {@link StageExecutor}: one {@link StageRunner} container per stage, with the
  * stage's {@link StageProfile} and image from the environment ({@code HYDRA_IMAGE_PREFIX}, {@code
- * HYDRA_IMAGE_TAG}, a digest accepted) and the persona's own credentials.
+ * HYDRA_IMAGE_TAG}, a digest accepted) and the Claude tokens for the stage's model gateway; the
+ * persona's git token never reaches the container.
  */
 public final class RunnerStageExecutor implements StageExecutor {
 
@@ -76,22 +83,45 @@ public final class RunnerStageExecutor implements StageExecutor {
         repoUrl,
         repoUrl + "/issues/" + call.issue(),
         call.pullRequestUrl(),
-        null,
         call.mode().id(),
         credentials);
   }
 
+  /**
+   * Runs the stage with empty workspace and input folders ({@link TemporaryMounts}), deleted
+   * afterwards, until the prepared workspace is wired in here.
+   */
   @Override
   public StageResult execute(Call call) throws InterruptedException {
-    return runner.run(checkedRequest(call));
+    StageRequest request = checkedRequest(call);
+    try (TemporaryMounts mounts = TemporaryMounts.create(Map.of())) {
+      return runner.run(request, mounts.mounts());
+    } catch (IOException e) {
+      String why = "the stage's folders could not be created: " + e.getMessage();
+      return new StageResult(
+          request.profile().stage(),
+          request.profile().persona(),
+          request.image(),
+          StageResult.Status.RUNTIME_ERROR,
+          why,
+          List.of(),
+          null,
+          why,
+          0,
+          0,
+          Duration.ZERO);
+    }
   }
 
   /**
    * The container this executor would start for the call, without starting it: the runtime's own
-   * command and the environment, every secret shown as {@code ***} ({@link StageRunner#plan}).
+   * command and the environment ({@link StageRunner#plan}); the folders are shown as a run would
+   * create them.
    */
   public StagePlan plan(Call call) {
-    return runner.plan(checkedRequest(call));
+    Path root = Path.of(System.getProperty("java.io.tmpdir"), "hydra-stage-XXXXXX");
+    return runner.plan(
+        checkedRequest(call), StageMounts.of(root.resolve("workspace"), root.resolve("input")));
   }
 
   private StageRequest checkedRequest(Call call) {

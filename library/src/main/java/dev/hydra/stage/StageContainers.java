@@ -5,15 +5,15 @@ import dev.hydra.container.Mount;
 import dev.hydra.credentials.ClaudeToken;
 import dev.hydra.credentials.Credentials;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The container of one stage attempt: its name and its hardened {@link ContainerSpec}, assembled
- * from the request, the stage's {@link StageProfile} and the one Claude token of the attempt.
+ * The container of one stage: its name and its hardened {@link ContainerSpec}, assembled from the
+ * request, the stage's {@link StageProfile}, the mounts and the stage's model gateway (runner ⇄
+ * image contract v2).
  */
 final class StageContainers {
 
@@ -22,32 +22,33 @@ final class StageContainers {
   private StageContainers() {}
 
   /**
-   * The spec: the profile's limits and capabilities, the request's inputs as plain variables, and
-   * exactly two secrets, the persona's {@code GIT_TOKEN} and the attempt's Claude token.
+   * The spec: the profile's limits and capabilities, the workspace read-write at {@code
+   * /workspace}, the input read-only at {@code /input}, and plain variables only — the stage, mode
+   * and models, the mounts' own ({@code HYDRA_BRANCH}, {@code HYDRA_BASE_SHA}, {@code SPEC_PATH}),
+   * the informational URLs, and the gateway's URL with the stage's placeholder as {@code
+   * ANTHROPIC_API_KEY}. No secret: {@code docker inspect} may show every variable
+   * (docs/security.md).
    */
-  static ContainerSpec spec(StageRequest request, String name, ClaudeToken token, String network) {
+  static ContainerSpec spec(
+      StageRequest request,
+      StageMounts mounts,
+      String name,
+      String network,
+      String gateway,
+      String placeholder) {
     StageProfile profile = request.profile();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HYDRA_STAGE", profile.stage().id());
     env.put("HYDRA_MODE", request.mode());
+    env.put("HYDRA_MODEL", profile.model());
+    env.put("HYDRA_FALLBACK_MODEL", profile.fallbackModel());
+    env.putAll(mounts.env());
+    env.put("HYDRA_INPUT", StageMounts.INPUT);
     env.put("REPO_URL", request.repoUrl());
     env.put("ISSUE_URL", request.issueUrl());
     request.pullRequest().ifPresent(pr -> env.put("PR_URL", pr));
-    List<Mount> mounts = new ArrayList<>();
-    request
-        .spec()
-        .ifPresent(
-            dir -> {
-              mounts.add(new Mount(dir.toAbsolutePath().normalize(), StageRunner.SPEC_MOUNT, true));
-              env.put("SPEC_PATH", StageRunner.SPEC_MOUNT);
-            });
-    env.put("HYDRA_MODEL", profile.model());
-    env.put("HYDRA_FALLBACK_MODEL", profile.fallbackModel());
-    // Exactly two secrets: this persona's git token and the one Claude token of this attempt.
-    // docker inspect shows a container's environment, so nothing else goes in (docs/security.md).
-    Map<String, String> secrets = new LinkedHashMap<>();
-    secrets.put("GIT_TOKEN", request.credentials().gitToken(profile.persona()).reveal());
-    secrets.put(claudeVariable(token), token.token().reveal());
+    env.put("ANTHROPIC_BASE_URL", gateway);
+    env.put("ANTHROPIC_API_KEY", placeholder);
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("hydra.stage", profile.stage().id());
     labels.put("hydra.repo", request.repository());
@@ -63,21 +64,11 @@ final class StageContainers {
         profile.workspaceBytes(),
         profile.capabilities(),
         env,
-        secrets,
-        mounts,
+        List.of(
+            new Mount(mounts.workspace(), StageMounts.WORKSPACE, false),
+            new Mount(mounts.input(), StageMounts.INPUT, true)),
         labels,
         profile.timeout());
-  }
-
-  /**
-   * The variable Claude Code reads the credential from: {@code ANTHROPIC_API_KEY} for a Console API
-   * key ({@code sk-ant-api…}), {@code CLAUDE_CODE_OAUTH_TOKEN} for everything else (the OAuth token
-   * of {@code claude setup-token}).
-   */
-  static String claudeVariable(ClaudeToken token) {
-    return token.token().reveal().startsWith("sk-ant-api")
-        ? "ANTHROPIC_API_KEY"
-        : "CLAUDE_CODE_OAUTH_TOKEN";
   }
 
   /** {@code hydra-<stage>-<issue>-<8 random hex digits>}. */

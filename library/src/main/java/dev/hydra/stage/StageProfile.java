@@ -3,14 +3,18 @@ package dev.hydra.stage;
 import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.config.StageSettings;
 import dev.hydra.credentials.Persona;
+import dev.hydra.gateway.GatewayConfig;
 import dev.hydra.image.ImageRef;
 import dev.hydra.label.Stage;
 import dev.hydra.text.Texts;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -80,6 +84,9 @@ import java.util.regex.Pattern;
  * @param timeout wall-clock limit, after which the container is killed and removed
  * @param model the Claude model the agent uses
  * @param fallbackModel the model the entrypoint falls back to
+ * @param tokenBudget the most tokens (input, output and cache) the stage's model gateway forwards
+ *     answers for; once spent, further requests are refused and the stage fails with that reason.
+ *     {@code HYDRA_<STAGE>_TOKEN_BUDGET}, none by default
  */
 public record StageProfile(
     Stage stage,
@@ -92,7 +99,8 @@ public record StageProfile(
     Set<String> capabilities,
     Duration timeout,
     String model,
-    String fallbackModel) {
+    String fallbackModel,
+    OptionalLong tokenBudget) {
 
   /** One mebibyte. */
   static final long MIB = 1L << 20;
@@ -140,6 +148,9 @@ public record StageProfile(
       throw new IllegalArgumentException(
           "a model name is a letter or digit followed by up to 99 letters, digits or . _ : @ [ ] -");
     }
+    if (tokenBudget.isPresent() && tokenBudget.getAsLong() <= 0) {
+      throw new IllegalArgumentException("a token budget must be positive");
+    }
     capabilities = Set.copyOf(capabilities);
   }
 
@@ -163,7 +174,8 @@ public record StageProfile(
         ENTRYPOINT_CAPABILITIES,
         Duration.ofMinutes(stage == Stage.BUILD ? 35 : 20),
         "sonnet",
-        builder ? "haiku" : "opus");
+        builder ? "haiku" : "opus",
+        OptionalLong.empty());
   }
 
   /**
@@ -209,7 +221,60 @@ public record StageProfile(
         d.capabilities,
         timeout,
         model,
-        fallback);
+        fallback,
+        tokenBudget(stage, settings));
+  }
+
+  /** The most a budget may be: far above any stage, and far below an overflow. */
+  static final long MAX_TOKEN_BUDGET = 1_000_000_000_000L;
+
+  private static OptionalLong tokenBudget(Stage stage, StageSettings settings)
+      throws InvalidConfigurationException {
+    Optional<String> text = settings.tokenBudget(stage);
+    if (text.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    String variable = StageSettings.tokenBudgetVariable(stage);
+    try {
+      long budget = Long.parseLong(text.get());
+      if (budget > 0 && budget <= MAX_TOKEN_BUDGET) {
+        return OptionalLong.of(budget);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidConfigurationException(
+        variable
+            + " is "
+            + Texts.quote(text.get())
+            + "; set it to a whole number of tokens between 1 and "
+            + MAX_TOKEN_BUDGET
+            + " (input, output and cache tokens all count), or unset it for no budget");
+  }
+
+  /**
+   * Where the stages' model gateways send the agent's requests: {@code HYDRA_MODEL_UPSTREAM}, else
+   * the Messages API ({@link GatewayConfig#ANTHROPIC}). Plain {@code http} only on loopback, for a
+   * scripted model in tests and the demo.
+   *
+   * @throws InvalidConfigurationException when the value is not such a URL
+   */
+  public static URI modelUpstream(StageSettings settings) throws InvalidConfigurationException {
+    if (settings.modelUpstream().isEmpty()) {
+      return GatewayConfig.ANTHROPIC;
+    }
+    try {
+      URI upstream = new URI(settings.modelUpstream());
+      GatewayConfig.checkUpstream(upstream);
+      return upstream;
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw new InvalidConfigurationException(
+          StageSettings.MODEL_UPSTREAM
+              + " is not a URL the model gateway may forward to: set it to an https URL (http only"
+              + " to 127.0.0.1, localhost or [::1]) without query or credentials, or unset it for"
+              + " "
+              + GatewayConfig.ANTHROPIC);
+    }
   }
 
   /**

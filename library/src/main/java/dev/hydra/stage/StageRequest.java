@@ -5,7 +5,6 @@ import dev.hydra.image.ImageRef;
 import dev.hydra.text.Texts;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -14,7 +13,8 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One stage to run: what, on which issue, with which credentials.
+ * One stage to run: what, on which issue, with which Claude tokens. The persona's git token is not
+ * part of it: the runner keeps it for git and the container never holds one (issue 10).
  *
  * <p>The URLs reach the container as plain variables ({@code REPO_URL}, {@code ISSUE_URL}, {@code
  * PR_URL}); they must be {@code https} (plain {@code http} only to a loopback host, for a local
@@ -27,10 +27,10 @@ import org.jspecify.annotations.Nullable;
  * @param repoUrl the repository's web URL, {@code https://github.com/acme/app}
  * @param issueUrl the issue's web URL, {@code https://github.com/acme/app/issues/7}
  * @param prUrl the pull request's web URL, for reviews and the applier
- * @param specDir the spec folder on the host, mounted read-only at {@code /spec}
  * @param mode what the entrypoint is asked to do ({@code HYDRA_MODE}), for example {@code build} or
  *     {@code fix}; lower-case letters, digits and {@code -}
- * @param credentials the persona's git token and the Claude tokens, in rotation order
+ * @param credentials the Claude tokens, in rotation order, for the stage's model gateway; every
+ *     secret they hold is masked in the stage's output
  */
 public record StageRequest(
     StageProfile profile,
@@ -38,7 +38,6 @@ public record StageRequest(
     String repoUrl,
     String issueUrl,
     @Nullable String prUrl,
-    @Nullable Path specDir,
     String mode,
     Credentials credentials) {
 
@@ -51,7 +50,7 @@ public record StageRequest(
    * Checks the request.
    *
    * @throws IllegalArgumentException naming the field that is wrong and why; when the credentials
-   *     hold no git token for the stage's persona or no Claude token
+   *     hold no Claude token
    */
   public StageRequest {
     checkUrl("repository URL", repoUrl);
@@ -66,14 +65,6 @@ public record StageRequest(
     if (!MODE.matcher(mode).matches()) {
       throw new IllegalArgumentException(
           "mode " + Texts.quote(mode) + " must be lower-case letters, digits and '-'");
-    }
-    if (!credentials.gitTokens().containsKey(profile.persona())) {
-      throw new IllegalArgumentException(
-          "the credentials hold no git token for persona "
-              + profile.persona().id()
-              + ", which stage "
-              + profile.stage().id()
-              + " runs as; it never borrows another persona's");
     }
     if (credentials.claudeTokens().isEmpty()) {
       throw new IllegalArgumentException(
@@ -111,11 +102,6 @@ public record StageRequest(
     return Optional.ofNullable(prUrl);
   }
 
-  /** The spec folder, when there is one. */
-  public Optional<Path> spec() {
-    return Optional.ofNullable(specDir);
-  }
-
   private static void checkUrl(String what, String url) {
     if (!Texts.isPrintableAscii(url) || url.contains(" ")) {
       throw new IllegalArgumentException(
@@ -140,9 +126,7 @@ public record StageRequest(
     }
     if (uri.getRawUserInfo() != null) {
       throw new IllegalArgumentException(
-          what
-              + " must not carry user information; tokens reach the container only through"
-              + " GIT_TOKEN");
+          what + " must not carry user information; a container never holds a token");
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
       throw new IllegalArgumentException(

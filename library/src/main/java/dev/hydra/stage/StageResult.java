@@ -3,12 +3,14 @@ package dev.hydra.stage;
 import dev.hydra.agent.AgentOutcome;
 import dev.hydra.container.ContainerResult;
 import dev.hydra.credentials.Persona;
+import dev.hydra.gateway.StageUsage;
 import dev.hydra.image.ImageRef;
 import dev.hydra.label.Stage;
 import dev.hydra.verdict.Verdict;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -26,12 +28,16 @@ import org.jspecify.annotations.Nullable;
  * @param status how it ended
  * @param message one line for people: why it passed or failed (untrusted parts escaped, secrets
  *     masked)
- * @param attempts every container run, in order (one per Claude token tried, plus overload retries)
+ * @param attempts the container run: one per stage, since the model gateway rotates tokens per
+ *     request (an attempt's token names the accounts the gateway used); empty when none ran
  * @param verdict the validated verdict of the last run, when there is one
  * @param verdictProblem why there is no verdict, when there is none
  * @param turns agent turns of the last run, from the verdict or else the agent's result
  * @param costUsd cost of the last run in US dollars, from the verdict or else the agent's result
- * @param duration wall-clock time of the whole stage, all attempts and back-offs included
+ * @param duration wall-clock time of the whole stage
+ * @param usage what the stage's model gateway forwarded: requests, the account of every upstream
+ *     call, tokens, the budget and why it ended, when it did ({@link StageUsage#NONE} when no
+ *     gateway ran)
  */
 public record StageResult(
     Stage stage,
@@ -44,7 +50,8 @@ public record StageResult(
     @Nullable String verdictProblem,
     int turns,
     double costUsd,
-    Duration duration) {
+    Duration duration,
+    StageUsage usage) {
 
   /** How a stage ended. */
   public enum Status {
@@ -88,7 +95,7 @@ public record StageResult(
   /**
    * One container run.
    *
-   * @param token the name of the Claude token it used (never the token)
+   * @param token the names of the Claude accounts it used, comma-separated (never a token)
    * @param container the container's name
    * @param result how the container ended; null when it could not be started
    * @param outcome how the agent run ended, as token rotation sees it
@@ -100,6 +107,34 @@ public record StageResult(
     public Optional<ContainerResult> containerResult() {
       return Optional.ofNullable(result);
     }
+  }
+
+  /** A result without a model gateway's usage (a scripted stage, or none ran). */
+  public StageResult(
+      Stage stage,
+      Persona persona,
+      ImageRef image,
+      Status status,
+      String message,
+      List<Attempt> attempts,
+      @Nullable Verdict verdict,
+      @Nullable String verdictProblem,
+      int turns,
+      double costUsd,
+      Duration duration) {
+    this(
+        stage,
+        persona,
+        image,
+        status,
+        message,
+        attempts,
+        verdict,
+        verdictProblem,
+        turns,
+        costUsd,
+        duration,
+        StageUsage.NONE);
   }
 
   public StageResult {
@@ -114,11 +149,32 @@ public record StageResult(
     return status == Status.PASSED;
   }
 
-  /** The name of the Claude token the last run used, when a container ran. */
+  /**
+   * The Claude account(s) the last run used, when a container ran: the accounts the model gateway
+   * sent requests with, comma-separated, or the attempt's own token name without a gateway.
+   */
   public Optional<String> tokenName() {
-    return attempts.isEmpty()
+    if (!usage.calls().isEmpty()) {
+      return Optional.of(String.join(", ", usage.callsByAccount().keySet()));
+    }
+    return attempts.isEmpty() || attempts.get(attempts.size() - 1).token().isEmpty()
         ? Optional.empty()
         : Optional.of(attempts.get(attempts.size() - 1).token());
+  }
+
+  /** How many upstream requests each Claude account served, in the order first used. */
+  public Map<String, Integer> callsByAccount() {
+    return usage.callsByAccount();
+  }
+
+  /** Every token the stage's answers counted (input, output and cache). */
+  public long tokensUsed() {
+    return usage.tokens().total();
+  }
+
+  /** The requests the agent made through the model gateway. */
+  public int modelRequests() {
+    return usage.requests();
   }
 
   /** How the last container ended, when one ran. */
@@ -139,15 +195,19 @@ public record StageResult(
   }
 
   /**
-   * One line: {@code stage build passed: … (token account-2, 2 attempts, 12 turns, $0.42, 41 s)}.
+   * One line: {@code stage build passed: … (image …, Claude account account-1, account-2, 14 model
+   * requests, 52311 tokens, 12 turns, $0.42, 41.0 s)}.
    */
   public String describe() {
     StringBuilder s = new StringBuilder();
     s.append("stage ").append(stage.id()).append(' ').append(status.id()).append(": ");
     s.append(message);
     s.append(" (image ").append(image);
-    tokenName().ifPresent(t -> s.append(", Claude token ").append(t));
-    s.append(", ").append(attempts.size()).append(attempts.size() == 1 ? " attempt" : " attempts");
+    tokenName().ifPresent(t -> s.append(", Claude account ").append(t));
+    if (usage.requests() > 0) {
+      s.append(", ").append(usage.requests()).append(" model requests");
+      s.append(", ").append(tokensUsed()).append(" tokens");
+    }
     s.append(", ").append(turns).append(" turns");
     s.append(String.format(Locale.ROOT, ", $%.2f", costUsd));
     s.append(String.format(Locale.ROOT, ", %.1f s)", duration.toMillis() / 1000.0));

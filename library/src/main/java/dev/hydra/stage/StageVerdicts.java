@@ -1,17 +1,22 @@
 package dev.hydra.stage;
 
+import dev.hydra.agent.AgentOutcome;
+import dev.hydra.agent.ClaudeTokenPool;
 import dev.hydra.agent.TokenRotation;
 import dev.hydra.container.ContainerResult;
+import dev.hydra.gateway.StageUsage;
 import dev.hydra.secret.SecretMasker;
 import dev.hydra.text.Texts;
 import dev.hydra.verdict.Finding;
 import dev.hydra.verdict.Verdict;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a stage ended, decided from its last container, the token rotation and the verdict (pure),
- * and the verdict masked after decoding.
+ * How a stage ended, decided from its container, how the agent ended, what the model gateway saw
+ * and the verdict (pure), and the verdict masked after decoding.
  *
  * @param status the stage's status
  * @param message one line for the issue and the log, not yet masked
@@ -19,20 +24,69 @@ import org.jspecify.annotations.Nullable;
 record StageVerdicts(StageResult.Status status, String message) {
 
   /**
-   * Decides, first match wins: a runtime error, a timeout, an out-of-memory kill, the rotation's
-   * end (every token unavailable, refused, or a failure it cannot fix), no valid verdict, a
-   * non-zero exit after a verdict, then the verdict itself.
+   * How the agent's run ended, as far as it decides the stage before any verdict: the stage's token
+   * budget spent ({@link StageUsage#ended()}) fails it with that reason; an API error the agent
+   * ended on (a limit, a refused token, an account that cannot pay, an overload) is "rate-limited
+   * on all accounts" ({@link StageResult.Status#RATE_LIMITED}) or {@link
+   * StageResult.Status#CREDENTIALS_REFUSED} when the gateway's rotation left no token that can run
+   * now, and otherwise a failure in the classifier's words; an agent that ran out of turns or
+   * failed fails the stage. A completed run decides nothing here.
+   *
+   * @param outcome how the agent ended, from its {@code stream-json} output
+   * @param usage what the gateway forwarded, and why it ended when it did
+   * @param pool the Claude tokens after the run, with what the gateway learned about them
+   * @param now the current time
+   * @return the ending, or null when the verdict decides
+   */
+  static @Nullable StageVerdicts agentEnd(
+      AgentOutcome outcome, StageUsage usage, ClaudeTokenPool pool, Instant now) {
+    if (usage.ended().isPresent()) {
+      return new StageVerdicts(StageResult.Status.FAILED, usage.ended().get());
+    }
+    if (outcome instanceof AgentOutcome.Completed) {
+      return null;
+    }
+    boolean apiError =
+        outcome instanceof AgentOutcome.AccountLimit
+            || outcome instanceof AgentOutcome.BadCredential
+            || outcome instanceof AgentOutcome.BillingProblem
+            || outcome instanceof AgentOutcome.Overloaded;
+    if (apiError) {
+      Optional<TokenRotation.Result> none = TokenRotation.unavailable(pool, now);
+      if (none.isPresent()) {
+        return noTokenLeft(none.get());
+      }
+    }
+    return new StageVerdicts(StageResult.Status.FAILED, outcome.describe());
+  }
+
+  /**
+   * No Claude token can run: {@link StageResult.Status#CREDENTIALS_REFUSED} when every one was
+   * refused or cannot pay, else {@link StageResult.Status#RATE_LIMITED}; the rotation's message.
+   */
+  static StageVerdicts noTokenLeft(TokenRotation.Result none) {
+    return new StageVerdicts(
+        none.status() == TokenRotation.Status.ALL_TOKENS_REFUSED
+            ? StageResult.Status.CREDENTIALS_REFUSED
+            : StageResult.Status.RATE_LIMITED,
+        none.message());
+  }
+
+  /**
+   * Decides, first match wins: a runtime error, a timeout, an out-of-memory kill, the agent's
+   * ending ({@link #agentEnd}), no valid verdict, a non-zero exit after a verdict, then the verdict
+   * itself.
    *
    * @param profile the stage's profile, for the limits named in messages
-   * @param rotated how the rotation ended
-   * @param container the last container's result; {@code null} when none ran
+   * @param agentEnd how the agent's run ended when that decides; {@code null} when the verdict does
+   * @param container the container's result; {@code null} when none ran
    * @param verdict the valid verdict; {@code null} when there is none
    * @param problem why there is no valid verdict
-   * @param runtimeError why the last container could not run, when it could not
+   * @param runtimeError why the container could not run, when it could not
    */
   static StageVerdicts decide(
       StageProfile profile,
-      TokenRotation.Result rotated,
+      @Nullable StageVerdicts agentEnd,
       @Nullable ContainerResult container,
       @Nullable Verdict verdict,
       @Nullable String problem,
@@ -52,12 +106,8 @@ record StageVerdicts(StageResult.Status status, String message) {
               + " memory (limit "
               + (profile.memoryBytes() >> 20)
               + " MiB)");
-    } else if (rotated.status() == TokenRotation.Status.ALL_TOKENS_UNAVAILABLE) {
-      return new StageVerdicts(StageResult.Status.RATE_LIMITED, rotated.message());
-    } else if (rotated.status() == TokenRotation.Status.ALL_TOKENS_REFUSED) {
-      return new StageVerdicts(StageResult.Status.CREDENTIALS_REFUSED, rotated.message());
-    } else if (rotated.status() == TokenRotation.Status.FAILED) {
-      return new StageVerdicts(StageResult.Status.FAILED, rotated.message());
+    } else if (agentEnd != null) {
+      return agentEnd;
     } else if (verdict == null) {
       return new StageVerdicts(StageResult.Status.NO_VERDICT, "no valid verdict: " + problem);
     } else if (container != null && container.exitCode() != 0) {

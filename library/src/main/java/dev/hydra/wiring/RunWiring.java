@@ -54,7 +54,8 @@ public final class RunWiring {
    * @param records where run records are written, null for none
    * @param stageLog receives each container output line, masked
    * @param runLog receives each pipeline log line, masked
-   * @throws InvalidConfigurationException naming a variable that holds no valid value
+   * @throws InvalidConfigurationException naming a variable that holds no valid value (the model
+   *     upstream included)
    * @throws CredentialException when a token is admin on the repository (not on GitHub: there the
    *     first write throws {@link TokenRefusedException})
    * @throws ForgeException when the forge will not say
@@ -83,6 +84,7 @@ public final class RunWiring {
                     docker.docker(),
                     docker.network(),
                     target.settings().actions(),
+                    target.settings().stages(),
                     Clock.systemUTC(),
                     line -> stageLog.accept(masker.mask(line))),
                 target.settings().stages(),
@@ -120,7 +122,7 @@ public final class RunWiring {
   /** Makes the stage executor once the forges are open and checked. */
   @FunctionalInterface
   private interface ExecutorFactory {
-    StageExecutor make() throws IOException;
+    StageExecutor make() throws IOException, InvalidConfigurationException;
   }
 
   private static Wired wire(

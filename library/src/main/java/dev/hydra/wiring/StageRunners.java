@@ -1,9 +1,14 @@
 package dev.hydra.wiring;
 
+import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.config.StageSettings;
 import dev.hydra.container.docker.DockerCliRuntime;
+import dev.hydra.stage.StageProfile;
 import dev.hydra.stage.StageRunner;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -14,18 +19,27 @@ public final class StageRunners {
   private StageRunners() {}
 
   /**
-   * A runner on the docker CLI.
+   * A runner on the docker CLI whose stages' model gateways forward to the configured upstream
+   * ({@code HYDRA_MODEL_UPSTREAM}) and remember exhausted and refused tokens in {@code
+   * HYDRA_TOKEN_STATE} when it is set.
    *
    * @param docker the docker CLI ({@code --docker}/{@code HYDRA_DOCKER}), empty for {@code docker}
    * @param network the stage containers' network, empty for the default
    * @param actions whether output is fenced against workflow commands (inside Actions)
+   * @param stages the stage settings: the upstream and the token state
    * @param clock the clock
    * @param log where each output line goes, already masked and timestamped
+   * @throws InvalidConfigurationException when the upstream is not one the gateway may use
    * @throws IOException when the docker CLI cannot be started
    */
   public static StageRunner docker(
-      String docker, String network, boolean actions, Clock clock, Consumer<String> log)
-      throws IOException {
+      String docker,
+      String network,
+      boolean actions,
+      StageSettings stages,
+      Clock clock,
+      Consumer<String> log)
+      throws InvalidConfigurationException, IOException {
     return new StageRunner(
         DockerCliRuntime.create(docker.isBlank() ? "docker" : docker, clock),
         clock,
@@ -33,6 +47,9 @@ public final class StageRunners {
         log,
         StageRunner.Options.defaults()
             .withNetwork(network.isBlank() ? StageRunner.Options.DEFAULT_NETWORK : network)
-            .withActions(actions));
+            .withActions(actions)
+            .withModelUpstream(StageProfile.modelUpstream(stages))
+            .withTokenState(
+                Optional.of(stages.tokenState()).filter(s -> !s.isEmpty()).map(Path::of)));
   }
 }

@@ -1,5 +1,6 @@
 package dev.hydra.container;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,7 +74,10 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     return this;
   }
 
-  /** Makes {@link #ensureNetwork} fail. */
+  /**
+   * Makes {@link #ensureNetwork} fail. Otherwise the network's gateway is the loopback address, so
+   * the stage's model gateway listens where the test (the fake container) reaches it.
+   */
   public FakeContainerRuntime failNetwork(ContainerException e) {
     this.networkFailure = e;
     return this;
@@ -102,11 +106,12 @@ public final class FakeContainerRuntime implements ContainerRuntime {
   }
 
   @Override
-  public void ensureNetwork(String name) throws ContainerException {
+  public InetAddress ensureNetwork(String name) throws ContainerException {
     calls.add("network " + name);
     if (networkFailure != null) {
       throw networkFailure;
     }
+    return InetAddress.getLoopbackAddress();
   }
 
   @Override

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hydra.container.ContainerPlan;
 import dev.hydra.container.ContainerSpec;
 import dev.hydra.container.FakeContainerRuntime;
+import dev.hydra.container.Mount;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +15,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DemoContainerRuntimeTest {
-
-  static final String SECRET = "git-token-of-the-builder-0123456789";
 
   static ContainerSpec spec(String stage, double cpus) {
     return new ContainerSpec(
@@ -28,8 +28,7 @@ class DemoContainerRuntimeTest {
         2L << 30,
         Set.of("NET_ADMIN", "SETUID", "SETGID", "SETPCAP"),
         Map.of("HYDRA_STAGE", stage, "HYDRA_MODE", stage),
-        Map.of("GIT_TOKEN", SECRET),
-        List.of(),
+        List.of(new Mount(Path.of("/tmp/hydra-stage-1/input"), "/input", true)),
         Map.of("hydra.stage", stage, "hydra.issue", "1"),
         Duration.ofMinutes(5));
   }
@@ -57,7 +56,7 @@ class DemoContainerRuntimeTest {
         .containsEntry("HYDRA_STAGE", "build")
         .hasSize(4);
     assertThat(ran.cpus()).isEqualTo(2);
-    assertThat(ran.secretEnv()).isEqualTo(original.secretEnv());
+    assertThat(ran.mounts()).isEqualTo(original.mounts());
     assertThat(ran.capAdd()).isEqualTo(original.capAdd());
     assertThat(ran.memoryBytes()).isEqualTo(original.memoryBytes());
     assertThat(ran.pidsLimit()).isEqualTo(original.pidsLimit());
@@ -77,18 +76,25 @@ class DemoContainerRuntimeTest {
   }
 
   @Test
-  void thePlanShowsTheAdjustedSpecWithTheSecretHidden() {
+  void thePlanShowsTheAdjustedSpec() {
     ContainerPlan plan = demo.plan(spec("build", 4));
 
     assertThat(plan.environment())
         .containsEntry("DEMO_OUTCOME", "pass")
-        .containsEntry("GIT_TOKEN", ContainerPlan.HIDDEN);
-    assertThat(plan.toString()).doesNotContain(SECRET);
+        .containsEntry("HYDRA_STAGE", "build")
+        .hasSize(4);
   }
 
   @Test
   void onlyDemoVariablesMayBeAdded() {
-    for (String name : List.of("GIT_TOKEN", "REPO_URL", "HYDRA_STAGE", "CLAUDE_CODE_OAUTH_TOKEN")) {
+    for (String name :
+        List.of(
+            "GIT_TOKEN",
+            "REPO_URL",
+            "HYDRA_STAGE",
+            "CLAUDE_CODE_OAUTH_TOKEN",
+            "ANTHROPIC_BASE_URL",
+            "ANTHROPIC_API_KEY")) {
       assertThatThrownBy(
               () -> new DemoContainerRuntime(fake, Map.of("build", Map.of(name, "x")), 2))
           .isInstanceOf(IllegalArgumentException.class)

@@ -18,6 +18,7 @@ class ReviewReportTest {
           "ghcr.io/acme/hydra-reviewer:1",
           null,
           "account-2",
+          52_311,
           7,
           0.19,
           4200,

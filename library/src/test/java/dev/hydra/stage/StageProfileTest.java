@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.config.StageSettings;
 import dev.hydra.credentials.Persona;
 import dev.hydra.label.Stage;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -87,8 +91,54 @@ class StageProfileTest {
                       Set.of(),
                       d.timeout(),
                       "sonnet",
-                      "opus"))
+                      "opus",
+                      OptionalLong.empty()))
           .hasMessage("stage code-review runs as persona reviewer, not builder");
+    }
+  }
+
+  @Nested
+  class Gateway {
+
+    @Test
+    void aStagesTokenBudgetIsItsOwnVariableAndNoneByDefault() throws Exception {
+      assertThat(StageSettings.tokenBudgetVariable(Stage.SECURITY_REVIEW))
+          .isEqualTo("HYDRA_SECURITY_REVIEW_TOKEN_BUDGET");
+      assertThat(StageProfile.defaults(Stage.BUILD).tokenBudget()).isEmpty();
+      Map<String, String> env = Map.of("HYDRA_BUILD_TOKEN_BUDGET", " 250000 ");
+      assertThat(StageProfile.from(Stage.BUILD, env).tokenBudget()).hasValue(250_000);
+      assertThat(StageProfile.from(Stage.CODE_REVIEW, env).tokenBudget()).isEmpty();
+    }
+
+    @Test
+    void aBudgetThatIsNotAPositiveWholeNumberIsRefusedNamingTheVariable() {
+      for (String bad : List.of("0", "-5", "1e6", "lots", "1000000000001")) {
+        assertThatThrownBy(
+                () -> StageProfile.from(Stage.APPLIER, Map.of("HYDRA_APPLIER_TOKEN_BUDGET", bad)))
+            .isInstanceOf(InvalidConfigurationException.class)
+            .hasMessageContaining("HYDRA_APPLIER_TOKEN_BUDGET")
+            .hasMessageContaining("whole number of tokens");
+      }
+    }
+
+    @Test
+    void theUpstreamIsTheMessagesApiUnlessHttpsOrLoopbackHttpIsSet() throws Exception {
+      assertThat(StageProfile.modelUpstream(StageSettings.NONE))
+          .isEqualTo(URI.create("https://api.anthropic.com"));
+      assertThat(
+              StageProfile.modelUpstream(
+                  StageSettings.from(Map.of("HYDRA_MODEL_UPSTREAM", "http://127.0.0.1:8089"))))
+          .isEqualTo(URI.create("http://127.0.0.1:8089"));
+      for (String bad :
+          List.of("http://models.example", "ftp://x", "https://u:p@x.example", "not a url")) {
+        assertThatThrownBy(
+                () ->
+                    StageProfile.modelUpstream(
+                        StageSettings.from(Map.of("HYDRA_MODEL_UPSTREAM", bad))))
+            .isInstanceOf(InvalidConfigurationException.class)
+            .hasMessageContaining("HYDRA_MODEL_UPSTREAM")
+            .hasMessageNotContaining("u:p");
+      }
     }
   }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hydra.agent.ClaudeTokenPool;
+import dev.hydra.agent.FakeMessagesApi;
+import dev.hydra.agent.FakeMessagesApi.Reply;
+import dev.hydra.agent.TokenPoolState;
 import dev.hydra.container.ContainerException;
 import dev.hydra.container.ContainerResult;
 import dev.hydra.container.ContainerSpec;
@@ -13,15 +16,22 @@ import dev.hydra.credentials.ClaudeToken;
 import dev.hydra.credentials.Credentials;
 import dev.hydra.credentials.Persona;
 import dev.hydra.credentials.TestTokens;
+import dev.hydra.gateway.GatewayConfig;
 import dev.hydra.image.ImageRef;
 import dev.hydra.label.Stage;
+import dev.hydra.pipeline.RunRecord;
 import dev.hydra.secret.Secret;
 import dev.hydra.secret.WorkflowCommands;
 import dev.hydra.verdict.Severity;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,23 +40,29 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every branch of {@link StageRunner}, against a hand-written fake container runtime. */
+/**
+ * Every branch of {@link StageRunner}, against a hand-written fake container runtime whose
+ * containers play the agent: they call the stage's real {@link dev.hydra.gateway.ModelGateway} (on
+ * loopback: the fake network's gateway) with the placeholder the spec carries, and the gateway
+ * forwards to a {@link FakeMessagesApi} scripted per real token.
+ */
 class StageRunnerTest {
 
   static final Instant NOW = Instant.parse("2026-11-22T08:00:00Z");
   static final String TS = "2026-11-22T08:00:00.000Z ";
   static final ImageRef IMAGE = ImageRef.parse("localhost/hydra-reviewer:test");
+  static final String SHA = "0123456789abcdef0123456789abcdef01234567";
 
   final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   final List<Duration> slept = new ArrayList<>();
@@ -67,19 +83,30 @@ class StageRunnerTest {
               Persona.BUILDER,
               Secret.of("git_tokens.builder", builderGit)));
 
-  @TempDir Path specDir;
+  @TempDir Path dir;
 
-  /** Which fake container each Claude token gets; the default prints nothing and exits 1. */
-  final Map<String, FakeContainerRuntime.Container> byToken = new HashMap<>();
+  /** The upstream the stage's gateway forwards to; each real token has its script. */
+  final FakeMessagesApi upstream = newUpstream();
 
-  final FakeContainerRuntime runtime =
-      new FakeContainerRuntime(
-          spec ->
-              byToken.getOrDefault(claudeOf(spec), FakeContainerRuntime.printing(List.of(), 1)));
+  /** What the one container of a run does; by default it prints nothing and exits 1. */
+  FakeContainerRuntime.Container container = FakeContainerRuntime.printing(List.of(), 1);
 
-  static String claudeOf(ContainerSpec spec) {
-    String oauth = spec.secretEnv().get("CLAUDE_CODE_OAUTH_TOKEN");
-    return oauth != null ? oauth : spec.secretEnv().getOrDefault("ANTHROPIC_API_KEY", "");
+  final FakeContainerRuntime runtime = new FakeContainerRuntime(spec -> container);
+
+  /** The HTTP statuses the fake agent saw from the gateway, in order. */
+  final List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+
+  static FakeMessagesApi newUpstream() {
+    try {
+      return new FakeMessagesApi();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @AfterEach
+  void stopUpstream() {
+    upstream.close();
   }
 
   /** Lines of a recorded stream-json fixture shared with the agent tests. */
@@ -111,20 +138,68 @@ class StageRunnerTest {
         concat(fixture("success.jsonl"), verdict("code-review", "pass", "no findings")), 0);
   }
 
-  StageRequest request(Stage stage, @Nullable Path spec) {
+  /**
+   * A container whose agent makes {@code requests} model requests through the gateway the spec
+   * names, with the placeholder it carries, one after the other (each a turn), and then prints the
+   * lines and exits with the code.
+   */
+  FakeContainerRuntime.Container agent(int requests, List<String> lines, int exitCode) {
+    return (spec, out, err) -> {
+      HttpClient client = HttpClient.newHttpClient();
+      for (int i = 0; i < requests; i++) {
+        try {
+          HttpResponse<String> response =
+              client.send(
+                  HttpRequest.newBuilder(
+                          URI.create(spec.env().get("ANTHROPIC_BASE_URL") + "/v1/messages"))
+                      .header("x-api-key", spec.env().get("ANTHROPIC_API_KEY"))
+                      .header("content-type", "application/json")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"model\":\"claude-test\",\"max_tokens\":8,\"messages\":[]}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          seen.add(response.statusCode());
+        } catch (IOException e) {
+          throw new IllegalStateException("the gateway could not be reached", e);
+        }
+      }
+      lines.forEach(out);
+      return new ContainerResult(exitCode, false, Duration.ofMillis(10));
+    };
+  }
+
+  StageRequest request(Stage stage) {
+    return request(StageProfile.defaults(stage));
+  }
+
+  StageRequest request(StageProfile profile) {
     return new StageRequest(
-        StageProfile.defaults(stage),
+        profile,
         IMAGE,
         "https://github.com/acme/app",
         "https://github.com/acme/app/issues/7",
         "https://github.com/acme/app/pull/9",
-        spec,
         "review",
         credentials);
   }
 
   StageRequest review() {
-    return request(Stage.CODE_REVIEW, specDir);
+    return request(Stage.CODE_REVIEW);
+  }
+
+  StageMounts mounts() {
+    return mounts(Map.of());
+  }
+
+  StageMounts mounts(Map<String, String> env) {
+    try {
+      Path workspace = Files.createDirectories(dir.resolve("workspace"));
+      Path input = Files.createDirectories(dir.resolve("input"));
+      return new StageMounts(workspace, input, env);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   StageRunner runner() {
@@ -138,16 +213,32 @@ class StageRunnerTest {
         slept::add,
         new Random(42),
         log::add,
-        StageRunner.Options.defaults().withActions(actions));
+        StageRunner.Options.defaults()
+            .withActions(actions)
+            .withModelUpstream(URI.create(upstream.baseUrl())));
+  }
+
+  StageResult run(StageRequest request) throws InterruptedException {
+    return run(request, runner());
+  }
+
+  StageResult run(StageRequest request, StageRunner runner) throws InterruptedException {
+    return runner.run(request, mounts());
+  }
+
+  ClaudeTokenPool pool() {
+    return new ClaudeTokenPool(List.of("account-1", "account-2"));
   }
 
   @Nested
   class TheContainer {
 
     @Test
-    void isHardenedAndCarriesOnlyThisAttemptsTwoSecrets() throws Exception {
-      byToken.put(account1.token().reveal(), passing());
-      StageResult result = runner().run(review());
+    void isHardenedMountsTheFoldersAndHoldsNoSecret() throws Exception {
+      container = passing();
+      StageMounts mounts =
+          mounts(Map.of("HYDRA_BRANCH", "hydra/7-add-health", "HYDRA_BASE_SHA", SHA));
+      StageResult result = runner().run(review(), mounts);
 
       assertThat(result.status()).isEqualTo(StageResult.Status.PASSED);
       assertThat(runtime.calls).hasSize(3).startsWith("sweep", "network hydra-net");
@@ -159,76 +250,84 @@ class StageRunnerTest {
       assertThat(spec.memoryBytes()).isEqualTo(4L << 30);
       assertThat(spec.pidsLimit()).isEqualTo(1024);
       assertThat(spec.tmpBytes()).isEqualTo(512L << 20);
-      assertThat(spec.workspaceBytes()).isEqualTo(2L << 30);
       assertThat(spec.capAdd())
           .containsExactlyInAnyOrder("NET_ADMIN", "SETUID", "SETGID", "SETPCAP");
       assertThat(spec.timeout()).isEqualTo(Duration.ofMinutes(20));
-      assertThat(spec.secretEnv())
-          .containsExactlyInAnyOrderEntriesOf(
-              Map.of("GIT_TOKEN", git, "CLAUDE_CODE_OAUTH_TOKEN", account1.token().reveal()));
+      String placeholder = spec.env().get("ANTHROPIC_API_KEY");
+      assertThat(placeholder).startsWith(GatewayConfig.PLACEHOLDER_PREFIX).hasSizeGreaterThan(40);
+      assertThat(spec.env().get("ANTHROPIC_BASE_URL")).matches("http://127\\.0\\.0\\.1:[0-9]+");
       assertThat(spec.env())
           .containsExactlyInAnyOrderEntriesOf(
-              Map.of(
-                  "HYDRA_STAGE", "code-review",
-                  "HYDRA_MODE", "review",
-                  "REPO_URL", "https://github.com/acme/app",
-                  "ISSUE_URL", "https://github.com/acme/app/issues/7",
-                  "PR_URL", "https://github.com/acme/app/pull/9",
-                  "SPEC_PATH", "/spec",
-                  "HYDRA_MODEL", "sonnet",
-                  "HYDRA_FALLBACK_MODEL", "opus"));
+              Map.ofEntries(
+                  Map.entry("HYDRA_STAGE", "code-review"),
+                  Map.entry("HYDRA_MODE", "review"),
+                  Map.entry("HYDRA_MODEL", "sonnet"),
+                  Map.entry("HYDRA_FALLBACK_MODEL", "opus"),
+                  Map.entry("HYDRA_BRANCH", "hydra/7-add-health"),
+                  Map.entry("HYDRA_BASE_SHA", SHA),
+                  Map.entry("HYDRA_INPUT", "/input"),
+                  Map.entry("REPO_URL", "https://github.com/acme/app"),
+                  Map.entry("ISSUE_URL", "https://github.com/acme/app/issues/7"),
+                  Map.entry("PR_URL", "https://github.com/acme/app/pull/9"),
+                  Map.entry("ANTHROPIC_BASE_URL", spec.env().get("ANTHROPIC_BASE_URL")),
+                  Map.entry("ANTHROPIC_API_KEY", placeholder)));
       assertThat(spec.mounts())
-          .containsExactly(new Mount(specDir.toAbsolutePath().normalize(), "/spec", true));
+          .containsExactly(
+              new Mount(mounts.workspace(), "/workspace", false),
+              new Mount(mounts.input(), "/input", true));
       assertThat(spec.labels())
           .containsExactlyInAnyOrderEntriesOf(
               Map.of(
                   "hydra.stage", "code-review",
                   "hydra.repo", "github.com/acme/app",
                   "hydra.issue", "7"));
-      TestTokens.assertNoTokenIn(spec.toString());
+      // No token of any persona or account, in any form the masker knows.
+      TestTokens.assertNoTokenIn(spec.toString() + spec.env());
+      for (Secret secret : credentials.secrets()) {
+        assertThat(dev.hydra.secret.SecretMasker.of(List.of(secret)).mask(spec.env().toString()))
+            .isEqualTo(spec.env().toString());
+      }
     }
 
     @Test
-    void theBuilderGetsItsOwnTokenAndTheBuilderLimits() throws Exception {
-      byToken.put(
-          account1.token().reveal(), FakeContainerRuntime.printing(fixture("success.jsonl"), 0));
-      runner().run(request(Stage.BUILD, null));
+    void eachStageGetsAFreshPlaceholderAndItsOwnLimits() throws Exception {
+      container = FakeContainerRuntime.printing(fixture("success.jsonl"), 0);
+      run(request(Stage.BUILD));
+      run(review());
 
-      ContainerSpec spec = runtime.runs.get(0);
-      assertThat(spec.name()).startsWith("hydra-build-7-");
-      assertThat(spec.secretEnv()).containsEntry("GIT_TOKEN", builderGit).hasSize(2);
-      assertThat(spec.secretEnv().values()).doesNotContain(git);
-      assertThat(spec.cpus()).isEqualTo(4);
-      assertThat(spec.memoryBytes()).isEqualTo(8L << 30);
-      assertThat(spec.timeout()).isEqualTo(Duration.ofMinutes(35));
-      assertThat(spec.mounts()).isEmpty();
-      assertThat(spec.env())
+      ContainerSpec build = runtime.runs.get(0);
+      assertThat(build.name()).startsWith("hydra-build-7-");
+      assertThat(build.cpus()).isEqualTo(4);
+      assertThat(build.memoryBytes()).isEqualTo(8L << 30);
+      assertThat(build.timeout()).isEqualTo(Duration.ofMinutes(35));
+      assertThat(build.env())
           .doesNotContainKey("SPEC_PATH")
           .containsEntry("HYDRA_FALLBACK_MODEL", "haiku");
+      assertThat(build.env().get("ANTHROPIC_API_KEY"))
+          .isNotEqualTo(runtime.runs.get(1).env().get("ANTHROPIC_API_KEY"));
     }
 
     @Test
-    void aConsoleApiKeyGoesInAnthropicApiKey() throws Exception {
-      String key = TestTokens.issue("sk-" + "ant-api03-" + "x".repeat(40));
-      ClaudeToken api = ClaudeToken.of("api", Secret.of("HYDRA_CLAUDE_TOKEN_1", key));
-      assertThat(StageContainers.claudeVariable(api)).isEqualTo("ANTHROPIC_API_KEY");
-      assertThat(StageContainers.claudeVariable(account1)).isEqualTo("CLAUDE_CODE_OAUTH_TOKEN");
-    }
-
-    @Test
-    void everyAttemptIsAFreshContainer() throws Exception {
-      byToken.put(
-          account1.token().reveal(), FakeContainerRuntime.printing(fixture("rejected.jsonl"), 1));
-      byToken.put(account2.token().reveal(), passing());
-      runner().run(review());
-      assertThat(runtime.runs).extracting(ContainerSpec::name).doesNotHaveDuplicates().hasSize(2);
+    void theMountsAcceptOnlyTheContractsVariables() {
+      assertThat(mounts(Map.of("SPEC_PATH", "/input/spec")).env())
+          .containsEntry("SPEC_PATH", "/input/spec");
+      for (Map<String, String> bad :
+          List.of(
+              Map.of("GIT_TOKEN", "x"),
+              Map.of("ANTHROPIC_API_KEY", "x"),
+              Map.of("HYDRA_BASE_SHA", "abc"),
+              Map.of("SPEC_PATH", "/etc"),
+              Map.of("HYDRA_BRANCH", "-x"),
+              Map.of("HYDRA_BRANCH", "a/../b"))) {
+        assertThatThrownBy(() -> mounts(bad)).isInstanceOf(IllegalArgumentException.class);
+      }
     }
 
     @Test
     void containersPastTheirDeadlineAreSweptFirstAndSaidSo() throws Exception {
       runtime.sweeping(List.of("hydra-build-3-0badc0de"));
-      byToken.put(account1.token().reveal(), passing());
-      runner().run(review());
+      container = passing();
+      run(review());
       assertThat(runtime.calls.get(0)).isEqualTo("sweep");
       assertThat(log)
           .anyMatch(
@@ -236,11 +335,30 @@ class StageRunnerTest {
     }
 
     @Test
-    void aSpecFolderThatIsNotADirectoryIsRefused() {
-      assertThatThrownBy(() -> runner().run(request(Stage.CODE_REVIEW, specDir.resolve("missing"))))
+    void aFolderThatIsNotADirectoryIsRefused() {
+      StageMounts missing = StageMounts.of(dir.resolve("nope"), dir);
+      assertThatThrownBy(() -> runner().run(review(), missing))
           .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("workspace folder")
           .hasMessageContaining("is not a directory");
       assertThat(runtime.calls).isEmpty();
+    }
+
+    @Test
+    void temporaryMountsAreEmptyPrivateWorldWritableFoldersDeletedAfterwards() throws Exception {
+      Path root;
+      try (TemporaryMounts temporary = TemporaryMounts.create(Map.of())) {
+        StageMounts m = temporary.mounts();
+        root = m.workspace().getParent();
+        assertThat(m.input().getParent()).isEqualTo(root);
+        assertThat(Files.getPosixFilePermissions(root))
+            .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(m.workspace()))
+            .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.createDirectories(m.workspace().resolve("out"));
+        Files.writeString(m.workspace().resolve("out/changes.bundle"), "x");
+      }
+      assertThat(root).doesNotExist();
     }
   }
 
@@ -248,8 +366,8 @@ class StageRunnerTest {
   class Plans {
 
     @Test
-    void thePlanIsTheFirstAttemptsContainerWithoutRunningAnything() {
-      StagePlan plan = runner().plan(review());
+    void thePlanIsTheContainerWithoutRunningAnythingAndWithoutASecret() {
+      StagePlan plan = runner().plan(review(), mounts());
 
       assertThat(runtime.calls).containsExactly("plan " + plan.container());
       assertThat(plan.container()).matches("hydra-code-review-7-[0-9a-f]{8}");
@@ -257,12 +375,13 @@ class StageRunnerTest {
       assertThat(plan.command())
           .containsExactly("fake-run", plan.container(), "localhost/hydra-reviewer:test");
       assertThat(plan.environment())
-          .containsEntry("GIT_TOKEN", "***")
-          .containsEntry("CLAUDE_CODE_OAUTH_TOKEN", "***")
           .containsEntry("HYDRA_STAGE", "code-review")
           .containsEntry("PR_URL", "https://github.com/acme/app/pull/9")
-          .containsEntry("SPEC_PATH", StageRunner.SPEC_MOUNT);
-      assertThat(plan.environmentLines()).first().isEqualTo("CLAUDE_CODE_OAUTH_TOKEN=***");
+          .containsEntry("ANTHROPIC_BASE_URL", "http://<gateway of hydra-net>:<port>")
+          .doesNotContainKeys("GIT_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN");
+      assertThat(plan.environment().get("ANTHROPIC_API_KEY"))
+          .startsWith(GatewayConfig.PLACEHOLDER_PREFIX);
+      TestTokens.assertNoTokenIn(plan.toString());
       assertThat(log).isEmpty();
     }
 
@@ -287,7 +406,9 @@ class StageRunnerTest {
             }
 
             @Override
-            public void ensureNetwork(String name) {}
+            public java.net.InetAddress ensureNetwork(String name) {
+              throw new AssertionError("a plan needs no network");
+            }
 
             @Override
             public List<String> sweepExpired(Instant now) {
@@ -296,7 +417,7 @@ class StageRunnerTest {
           };
       StagePlan plan =
           new StageRunner(leaky, clock, slept::add, log::add, StageRunner.Options.defaults())
-              .plan(review());
+              .plan(review(), mounts());
 
       assertThat(plan.command()).containsExactly("leaky", "--token=***", "***");
       assertThat(plan.environment()).containsEntry("COPY", "***");
@@ -312,183 +433,215 @@ class StageRunnerTest {
   }
 
   @Nested
-  class Rotation {
+  class TheGateway {
+
+    Reply limited() {
+      return Reply.error(429, "rate_limit_error", "limit")
+          .with(Map.of("retry-after", "600", "anthropic-ratelimit-unified-status", "rejected"));
+    }
 
     @Test
-    void rejectedOnTheFirstTokenRunsAgainWithTheSecond() throws Exception {
-      byToken.put(
-          account1.token().reveal(), FakeContainerRuntime.printing(fixture("rejected.jsonl"), 1));
-      byToken.put(account2.token().reveal(), passing());
-      ClaudeTokenPool pool = new ClaudeTokenPool(List.of("account-1", "account-2"));
+    void a429MidStageRotatesInTheGatewayAndTheContainerIsNotRestarted() throws Exception {
+      upstream.script(account1.token().reveal(), Reply.text("one"), limited());
+      upstream.script(account2.token().reveal(), Reply.text("more"));
+      container =
+          agent(3, concat(fixture("success.jsonl"), verdict("code-review", "pass", "ok")), 0);
+      ClaudeTokenPool pool = pool();
 
-      StageResult result = runner().run(review(), pool);
+      StageResult result = runner().run(review(), mounts(), pool);
 
       assertThat(result.status()).isEqualTo(StageResult.Status.PASSED);
+      assertThat(runtime.runs).hasSize(1);
+      assertThat(seen).containsExactly(200, 200, 200);
+      assertThat(result.modelRequests()).isEqualTo(3);
+      assertThat(result.callsByAccount())
+          .containsExactly(Map.entry("account-1", 2), Map.entry("account-2", 2));
+      assertThat(result.tokenName()).contains("account-1, account-2");
+      assertThat(result.tokensUsed()).isEqualTo(3 * 13);
       assertThat(result.attempts())
-          .extracting(StageResult.Attempt::token)
-          .containsExactly("account-1", "account-2");
-      assertThat(result.tokenName()).contains("account-2");
-      assertThat(runtime.runs)
-          .extracting(StageRunnerTest::claudeOf)
-          .containsExactly(account1.token().reveal(), account2.token().reveal());
-      assertThat(pool.exhausted()).containsEntry("account-1", Instant.ofEpochSecond(1795338000));
-      assertThat(slept).isEmpty();
+          .singleElement()
+          .satisfies(a -> assertThat(a.token()).isEqualTo("account-1, account-2"));
+      assertThat(pool.exhausted()).containsEntry("account-1", NOW.plusSeconds(600));
       assertThat(result.turns()).isEqualTo(12);
-      assertThat(result.costUsd()).isEqualTo(0.42);
+      assertThat(slept).isEmpty();
+      // The gateway never reached upstream with the placeholder, only with the real tokens.
+      assertThat(upstream.requests())
+          .extracting(FakeMessagesApi.Request::credential)
+          .containsExactly(
+              account1.token().reveal(),
+              account1.token().reveal(),
+              account2.token().reveal(),
+              account2.token().reveal());
+      RunRecord record = RunRecord.of(result);
+      assertThat(record.tokenName()).isEqualTo("account-1, account-2");
+      assertThat(record.tokens()).isEqualTo(39);
+      assertThat(result.describe())
+          .contains("Claude account account-1, account-2, 3 model requests, 39 tokens");
     }
 
     @Test
-    void aRateLimitEventSplicedIntoAnotherLineStillRotates() throws Exception {
-      byToken.put(
-          account1.token().reveal(), FakeContainerRuntime.printing(fixture("spliced.jsonl"), 1));
-      byToken.put(account2.token().reveal(), passing());
-      StageResult result = runner().run(review());
-      assertThat(result.status()).isEqualTo(StageResult.Status.PASSED);
-      assertThat(result.attempts()).hasSize(2);
-    }
+    void allAccountsExhaustedIsRateLimitedOnAllAccounts() throws Exception {
+      upstream.script(account1.token().reveal(), limited());
+      upstream.script(account2.token().reveal(), limited());
+      container = agent(1, fixture("rejected.jsonl"), 1);
 
-    @Test
-    void allTokensExhaustedFailsOnceWithTheNextReset() throws Exception {
-      byToken.put(
-          account1.token().reveal(), FakeContainerRuntime.printing(fixture("rejected.jsonl"), 1));
-      byToken.put(
-          account2.token().reveal(), FakeContainerRuntime.printing(fixture("spliced.jsonl"), 1));
-      StageResult result = runner().run(review());
+      StageResult result = run(review());
+
+      assertThat(seen).containsExactly(429);
       assertThat(result.status()).isEqualTo(StageResult.Status.RATE_LIMITED);
       assertThat(result.message())
-          .startsWith(
-              "rate-limited on all accounts, next reset at " + Instant.ofEpochSecond(1795338000));
-      assertThat(result.attempts()).hasSize(2);
-      assertThat(result.verdictValue()).isEmpty();
+          .startsWith("rate-limited on all accounts, next reset at " + NOW.plusSeconds(600));
+      assertThat(runtime.runs).hasSize(1);
+      assertThat(result.callsByAccount())
+          .containsExactly(Map.entry("account-1", 1), Map.entry("account-2", 1));
       assertThat(result.passed()).isFalse();
     }
 
     @Test
-    void tokensExhaustedBeforeTheRunAreSkipped() throws Exception {
-      byToken.put(account2.token().reveal(), passing());
-      ClaudeTokenPool pool = new ClaudeTokenPool(List.of("account-1", "account-2"));
-      pool.markExhausted("account-1", NOW.plusSeconds(600), NOW);
-      StageResult result = runner().run(review(), pool);
-      assertThat(result.attempts())
-          .extracting(StageResult.Attempt::token)
-          .containsExactly("account-2");
+    void aLimitTheCliReportsWhileAnAccountIsLeftIsAFailureInItsWords() throws Exception {
+      upstream.script(account1.token().reveal(), Reply.text("fine"));
+      container = agent(1, fixture("rejected.jsonl"), 1);
+      StageResult result = run(review());
+      assertThat(result.status()).isEqualTo(StageResult.Status.FAILED);
+      assertThat(result.message()).contains("account limit reached");
     }
 
     @Test
-    void nothingRunsWhenEveryTokenIsAlreadyOut() throws Exception {
-      ClaudeTokenPool pool = new ClaudeTokenPool(List.of("account-1", "account-2"));
-      pool.quarantine("account-1", "api_error_status 401");
-      pool.markExhausted("account-2", NOW.plusSeconds(600), NOW);
-      StageResult result = runner().run(review(), pool);
-      assertThat(result.status()).isEqualTo(StageResult.Status.RATE_LIMITED);
-      assertThat(result.attempts()).isEmpty();
-      assertThat(result.noVerdictReason()).contains("no container ran");
-      assertThat(runtime.runs).isEmpty();
-    }
+    void everyAccountRefusedIsCredentialsRefusedNotRateLimited() throws Exception {
+      upstream.script(
+          account1.token().reveal(), Reply.error(401, "authentication_error", "invalid"));
+      upstream.script(
+          account2.token().reveal(), Reply.error(401, "authentication_error", "invalid"));
+      container = agent(1, fixture("unauthorized.jsonl"), 1);
+      ClaudeTokenPool pool = pool();
 
-    @Test
-    void everyTokenRefusedIsReportedAsRefusedNotAsRateLimited() throws Exception {
-      byToken.put(
-          account1.token().reveal(),
-          FakeContainerRuntime.printing(fixture("unauthorized.jsonl"), 1));
-      ClaudeTokenPool pool = new ClaudeTokenPool(List.of("account-1", "account-2"));
-      pool.quarantine("account-2", "api_error_status 401");
-      StageResult result = runner().run(review(), pool);
+      StageResult result = runner().run(review(), mounts(), pool);
+
+      assertThat(seen).containsExactly(401);
       assertThat(result.status()).isEqualTo(StageResult.Status.CREDENTIALS_REFUSED);
       assertThat(result.message())
           .contains("account-1", "account-2", "were refused", "`claude setup-token`")
           .doesNotContain("rate-limited");
-      assertThat(result.attempts())
-          .extracting(StageResult.Attempt::token)
-          .containsExactly("account-1");
-      assertThat(result.passed()).isFalse();
+      assertThat(pool.quarantined()).containsOnlyKeys("account-1", "account-2");
     }
 
     @Test
-    void overloadBacksOffOnTheSameTokenAndGivesUp() throws Exception {
-      byToken.put(
-          account1.token().reveal(), FakeContainerRuntime.printing(fixture("overloaded.jsonl"), 1));
-      byToken.put(account2.token().reveal(), passing());
-      StageResult result = runner().run(review());
+    void nothingRunsWhenEveryTokenIsAlreadyOut() throws Exception {
+      ClaudeTokenPool pool = pool();
+      pool.quarantine("account-1", "api_error_status 401");
+      pool.markExhausted("account-2", NOW.plusSeconds(600), NOW);
+      StageResult result = runner().run(review(), mounts(), pool);
+      assertThat(result.status()).isEqualTo(StageResult.Status.RATE_LIMITED);
+      assertThat(result.attempts()).isEmpty();
+      assertThat(result.noVerdictReason()).contains("no container ran");
+      assertThat(runtime.calls).isEmpty();
+    }
+
+    @Test
+    void theTokenBudgetEndsTheStageCleanlyWithItsReason() throws Exception {
+      upstream.script(account1.token().reveal(), Reply.text("ok"));
+      container = agent(2, fixture("max-turns.jsonl"), 1);
+      StageProfile budgeted =
+          StageProfile.from(Stage.CODE_REVIEW, Map.of("HYDRA_CODE_REVIEW_TOKEN_BUDGET", "10"));
+
+      StageResult result = run(request(budgeted));
+
+      assertThat(seen).containsExactly(200, 400);
       assertThat(result.status()).isEqualTo(StageResult.Status.FAILED);
-      assertThat(result.message()).contains("the provider stayed overloaded after 3 attempts");
-      assertThat(result.attempts())
-          .extracting(StageResult.Attempt::token)
-          .containsExactly("account-1", "account-1", "account-1");
-      assertThat(slept).hasSize(2);
-      assertThat(slept.get(0)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(30));
-      assertThat(slept.get(1)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(60));
+      assertThat(result.message())
+          .isEqualTo("the stage's token budget is spent: 13 tokens used of 10");
+      assertThat(result.modelRequests()).isEqualTo(1);
+      assertThat(upstream.requests()).hasSize(1);
     }
 
     @Test
-    void aZeroOverloadBackOffIsRefusedSoRetriesCannotSpin() {
-      assertThatThrownBy(() -> new StageRunner.Options("hydra-net", false, 2, Duration.ZERO))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("at least 1 ms");
-    }
-
-    @Test
-    void overloadThenSuccessOnTheSameToken() throws Exception {
-      AtomicInteger calls = new AtomicInteger();
-      byToken.put(
+    void anOverloadIsRetriedOnTheSameAccountInTheGateway() throws Exception {
+      upstream.script(
           account1.token().reveal(),
-          (spec, out, err) ->
-              (calls.getAndIncrement() == 0
-                      ? FakeContainerRuntime.printing(fixture("overloaded.jsonl"), 1)
-                      : passing())
-                  .play(spec, out, err));
-      StageResult result = runner().run(review());
+          Reply.error(529, "overloaded_error", "busy"),
+          Reply.text("ok"));
+      container =
+          agent(1, concat(fixture("success.jsonl"), verdict("code-review", "pass", "ok")), 0);
+      StageResult result = run(review());
       assertThat(result.status()).isEqualTo(StageResult.Status.PASSED);
-      assertThat(result.attempts())
-          .extracting(StageResult.Attempt::token)
-          .containsExactly("account-1", "account-1");
+      assertThat(seen).containsExactly(200);
+      assertThat(result.callsByAccount()).containsExactly(Map.entry("account-1", 2));
       assertThat(slept)
           .singleElement()
           .satisfies(w -> assertThat(w).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(30)));
     }
 
     @Test
-    void aRefusedTokenIsQuarantinedNotTakenForARateLimit() throws Exception {
-      byToken.put(
-          account1.token().reveal(),
-          FakeContainerRuntime.printing(fixture("unauthorized.jsonl"), 1));
-      byToken.put(account2.token().reveal(), passing());
-      ClaudeTokenPool pool = new ClaudeTokenPool(List.of("account-1", "account-2"));
-      StageResult result = runner().run(review(), pool);
-      assertThat(result.status()).isEqualTo(StageResult.Status.PASSED);
-      assertThat(pool.quarantined()).containsKey("account-1");
-      assertThat(pool.exhausted()).isEmpty();
-      assertThat(log).anyMatch(l -> l.contains("token refused") && l.contains("not a rate limit"));
+    void theTokenStateIsReadBeforeAndWrittenAfterTheStage() throws Exception {
+      Path state = dir.resolve("tokens.json");
+      ClaudeTokenPool before = pool();
+      before.markExhausted("account-1", NOW.plusSeconds(900), NOW);
+      TokenPoolState.save(state, before, NOW);
+      upstream.script(account2.token().reveal(), limited());
+      container = agent(1, fixture("rejected.jsonl"), 1);
+      StageRunner remembering =
+          runner().withOptions(runner().options().withTokenState(Optional.of(state)));
+
+      StageResult result = remembering.run(review(), mounts());
+
+      assertThat(result.status()).isEqualTo(StageResult.Status.RATE_LIMITED);
+      assertThat(upstream.requests())
+          .extracting(FakeMessagesApi.Request::credential)
+          .containsExactly(account2.token().reveal());
+      ClaudeTokenPool after = pool();
+      TokenPoolState.load(state, after);
+      assertThat(after.exhausted())
+          .containsEntry("account-1", NOW.plusSeconds(900))
+          .containsEntry("account-2", NOW.plusSeconds(600));
+      assertThat(Files.readString(state)).doesNotContain(account2.token().reveal());
     }
 
     @Test
-    void anAllowedWarningIsOnlyInformational() throws Exception {
-      byToken.put(
-          account1.token().reveal(),
-          FakeContainerRuntime.printing(
-              concat(fixture("allowed-warning.jsonl"), verdict("code-review", "pass", "ok")), 0));
-      StageResult result = runner().run(review());
-      assertThat(result.status()).isEqualTo(StageResult.Status.PASSED);
-      assertThat(result.attempts()).hasSize(1);
-    }
-
-    @Test
-    void aBudgetRunOutIsAFailureWithoutRetry() throws Exception {
-      byToken.put(
-          account1.token().reveal(), FakeContainerRuntime.printing(fixture("max-turns.jsonl"), 1));
-      byToken.put(account2.token().reveal(), passing());
-      StageResult result = runner().run(review());
-      assertThat(result.status()).isEqualTo(StageResult.Status.FAILED);
-      assertThat(result.message()).contains("budget exhausted (error_max_turns)");
-      assertThat(result.attempts()).hasSize(1);
-      assertThat(result.turns()).isEqualTo(80);
+    void theGatewayIsStoppedWhenTheStageEndsWhateverHappens() throws Exception {
+      List<String> urls = new ArrayList<>();
+      container =
+          (spec, out, err) -> {
+            urls.add(spec.env().get("ANTHROPIC_BASE_URL"));
+            throw new ContainerException("'docker run' failed: boom");
+          };
+      StageResult result = run(review());
+      assertThat(result.status()).isEqualTo(StageResult.Status.RUNTIME_ERROR);
+      assertThat(urls).hasSize(1);
+      HttpClient client = HttpClient.newHttpClient();
+      assertThatThrownBy(
+              () ->
+                  client.send(
+                      HttpRequest.newBuilder(URI.create(urls.get(0) + "/v1/messages"))
+                          .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOf(IOException.class);
     }
 
     @Test
     void aPoolNamingAnUnknownTokenIsRefused() {
-      assertThatThrownBy(() -> runner().run(review(), new ClaudeTokenPool(List.of("account-9"))))
+      assertThatThrownBy(
+              () -> runner().run(review(), mounts(), new ClaudeTokenPool(List.of("account-9"))))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("account-9");
+    }
+
+    @Test
+    void aZeroOverloadBackOffIsRefusedSoRetriesCannotSpin() {
+      assertThatThrownBy(
+              () ->
+                  StageRunner.Options.defaults()
+                      .withNetwork("n")
+                      .equals(
+                          new StageRunner.Options(
+                              "hydra-net",
+                              false,
+                              2,
+                              Duration.ZERO,
+                              GatewayConfig.ANTHROPIC,
+                              Optional.empty())))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("at least 1 ms");
     }
   }
 
@@ -496,13 +649,11 @@ class StageRunnerTest {
   class ContainerEndings {
 
     @Test
-    void aTimeoutIsReportedAsSuchAndNeverRotates() throws Exception {
+    void aTimeoutIsReportedAsSuch() throws Exception {
       // The agent saw a rejected rate limit before the deadline: still a timeout, not a limit.
-      byToken.put(
-          account1.token().reveal(), FakeContainerRuntime.timingOut(fixture("spliced.jsonl")));
-      byToken.put(account2.token().reveal(), passing());
-      ClaudeTokenPool pool = new ClaudeTokenPool(List.of("account-1", "account-2"));
-      StageResult result = runner().run(review(), pool);
+      container = FakeContainerRuntime.timingOut(fixture("spliced.jsonl"));
+      ClaudeTokenPool pool = pool();
+      StageResult result = runner().run(review(), mounts(), pool);
       assertThat(result.status()).isEqualTo(StageResult.Status.TIMED_OUT);
       assertThat(result.message()).contains("timeout of PT20M", "killed and removed");
       assertThat(result.attempts()).hasSize(1);
@@ -511,27 +662,22 @@ class StageRunnerTest {
     }
 
     @Test
-    void outOfMemoryIsReportedAsSuchAndNeverRotates() throws Exception {
-      byToken.put(
-          account1.token().reveal(), FakeContainerRuntime.printing(fixture("killed.jsonl"), 137));
-      byToken.put(account2.token().reveal(), passing());
-      StageResult result = runner().run(review());
+    void outOfMemoryIsReportedAsSuch() throws Exception {
+      container = FakeContainerRuntime.printing(fixture("killed.jsonl"), 137);
+      StageResult result = run(review());
       assertThat(result.status()).isEqualTo(StageResult.Status.OUT_OF_MEMORY);
       assertThat(result.message()).contains("out of memory (limit 4096 MiB)");
-      assertThat(result.attempts()).hasSize(1);
       assertThat(result.container()).get().matches(ContainerResult::outOfMemory);
     }
 
     @Test
     void aContainerThatCannotStartIsARuntimeError() throws Exception {
-      byToken.put(
-          account1.token().reveal(),
+      container =
           FakeContainerRuntime.failingToStart(
-              "'docker run' failed for image x: pull access denied"));
-      StageResult result = runner().run(review());
+              "'docker run' failed for image x: pull access denied");
+      StageResult result = run(review());
       assertThat(result.status()).isEqualTo(StageResult.Status.RUNTIME_ERROR);
       assertThat(result.message()).contains("pull access denied");
-      assertThat(result.attempts()).hasSize(1);
       assertThat(result.container()).isEmpty();
       assertThat(result.noVerdictReason()).contains("no container ran");
     }
@@ -540,7 +686,7 @@ class StageRunnerTest {
     void aFailedSweepStopsBeforeAnyContainer() throws Exception {
       runtime.failSweep(
           new ContainerException("'docker ps' failed: Cannot connect to the Docker daemon"));
-      StageResult result = runner().run(review());
+      StageResult result = run(review());
       assertThat(result.status()).isEqualTo(StageResult.Status.RUNTIME_ERROR);
       assertThat(result.message()).contains("Cannot connect to the Docker daemon");
       assertThat(runtime.calls).containsExactly("sweep");
@@ -549,19 +695,27 @@ class StageRunnerTest {
     @Test
     void aMissingNetworkThatCannotBeCreatedStopsBeforeAnyContainer() throws Exception {
       runtime.failNetwork(new ContainerException("'docker network create hydra-net' failed: nope"));
-      StageResult result = runner().run(review());
+      StageResult result = run(review());
       assertThat(result.status()).isEqualTo(StageResult.Status.RUNTIME_ERROR);
       assertThat(runtime.calls).containsExactly("sweep", "network hydra-net");
     }
 
     @Test
     void anInterruptPropagates() {
-      byToken.put(
-          account1.token().reveal(),
+      container =
           (spec, out, err) -> {
             throw new InterruptedException();
-          });
-      assertThatThrownBy(() -> runner().run(review())).isInstanceOf(InterruptedException.class);
+          };
+      assertThatThrownBy(() -> run(review())).isInstanceOf(InterruptedException.class);
+    }
+
+    @Test
+    void aBudgetOfTurnsRunOutIsAFailure() throws Exception {
+      container = FakeContainerRuntime.printing(fixture("max-turns.jsonl"), 1);
+      StageResult result = run(review());
+      assertThat(result.status()).isEqualTo(StageResult.Status.FAILED);
+      assertThat(result.message()).contains("budget exhausted (error_max_turns)");
+      assertThat(result.turns()).isEqualTo(80);
     }
   }
 
@@ -569,8 +723,8 @@ class StageRunnerTest {
   class Verdicts {
 
     StageResult runWith(List<String> lines, int exitCode) throws Exception {
-      byToken.put(account1.token().reveal(), FakeContainerRuntime.printing(lines, exitCode));
-      return runner().run(review());
+      container = FakeContainerRuntime.printing(lines, exitCode);
+      return run(review());
     }
 
     @Test
@@ -663,7 +817,8 @@ class StageRunnerTest {
       assertThat(result.describe())
           .startsWith(
               "stage code-review passed: the verdict is pass: ok (image localhost/hydra-reviewer:test")
-          .contains("Claude token account-1", "1 attempt,", "12 turns", "$0.42");
+          .contains("12 turns", "$0.42")
+          .doesNotContain("Claude account", "model requests");
     }
   }
 
@@ -697,15 +852,14 @@ class StageRunnerTest {
       lines.add(
           verdict(
               "code-review", "pass", "found " + git.replace("\\", "\\\\").replace("\"", "\\\"")));
-      byToken.put(
-          account1.token().reveal(),
+      container =
           (spec, out, err) -> {
             lines.forEach(out);
-            leaks(spec.secretEnv().getOrDefault("GIT_TOKEN", "")).forEach(err);
+            leaks(git).forEach(err);
             return new ContainerResult(0, false, Duration.ofSeconds(1));
-          });
+          };
 
-      StageResult result = runner().run(review());
+      StageResult result = run(review());
 
       assertThat(result.status()).isEqualTo(StageResult.Status.PASSED);
       String all = String.join("\n", log);
@@ -766,11 +920,9 @@ class StageRunnerTest {
               + "\"rule\":\"\",\"message\":\""
               + mixedEscapes(git)
               + "\"}],\"unfixed\":[],\"turns\":1,\"cost_usd\":0}";
-      byToken.put(
-          account1.token().reveal(),
-          FakeContainerRuntime.printing(concat(fixture("success.jsonl"), line), 0));
+      container = FakeContainerRuntime.printing(concat(fixture("success.jsonl"), line), 0);
 
-      StageResult result = runner().run(review());
+      StageResult result = run(review());
 
       assertThat(result.status()).isEqualTo(StageResult.Status.FAILED);
       var verdict = result.verdictValue().orElseThrow();
@@ -796,11 +948,9 @@ class StageRunnerTest {
               + "\\n"
               + allEscaped(account2.token().reveal())
               + "\"}";
-      byToken.put(
-          account1.token().reveal(),
-          FakeContainerRuntime.printing(concat(fixture("success.jsonl"), line), 0));
+      container = FakeContainerRuntime.printing(concat(fixture("success.jsonl"), line), 0);
 
-      StageResult result = runner().run(request(Stage.BUILD, null));
+      StageResult result = run(request(Stage.BUILD));
 
       assertThat(result.status()).isEqualTo(StageResult.Status.PASSED);
       var built = result.verdictValue().orElseThrow().builder().orElseThrow();
@@ -818,15 +968,14 @@ class StageRunnerTest {
               "##[set-output name=stage;]pass",
               "a\r  ::stop-commands::z",
               verdict("code-review", "pass", "ok ##[error]mid-line"));
-      byToken.put(
-          account1.token().reveal(),
+      container =
           (spec, out, err) -> {
             concat(fixture("success.jsonl"), lines.toArray(String[]::new)).forEach(out);
             err.accept("warn\r::error file=a::b");
             return new ContainerResult(0, false, Duration.ofSeconds(1));
-          });
+          };
 
-      StageResult result = runner().run(review());
+      StageResult result = run(review());
 
       assertThat(result.status()).isEqualTo(StageResult.Status.PASSED);
       assertThat(dev.hydra.secret.RunnerCommands.commands(String.join("\n", log))).isEmpty();
@@ -835,10 +984,9 @@ class StageRunnerTest {
 
     @Test
     void hydrasOwnMessagesAreMaskedToo() throws Exception {
-      byToken.put(
-          account1.token().reveal(),
-          FakeContainerRuntime.failingToStart("docker said: bad value " + git + "\nsecond line"));
-      StageResult result = runner().run(review());
+      container =
+          FakeContainerRuntime.failingToStart("docker said: bad value " + git + "\nsecond line");
+      StageResult result = run(review());
       TestTokens.assertNoTokenIn(String.join("\n", log));
       TestTokens.assertNoTokenIn(result.message());
       assertThat(log).allMatch(l -> !l.contains("\n"));
@@ -846,18 +994,16 @@ class StageRunnerTest {
 
     @Test
     void inActionsMasksComeFirstAndContainerOutputIsFenced() throws Exception {
-      byToken.put(
-          account1.token().reveal(),
-          FakeContainerRuntime.printing(
-              concat(fixture("rejected.jsonl"), "::error::forged by the agent"), 1));
-      byToken.put(
-          account2.token().reveal(),
+      container =
           FakeContainerRuntime.printing(
               concat(
-                  fixture("success.jsonl"), "::add-mask::x", verdict("code-review", "pass", "ok")),
-              0));
+                  fixture("success.jsonl"),
+                  "::error::forged by the agent",
+                  "::add-mask::x",
+                  verdict("code-review", "pass", "ok")),
+              0);
 
-      StageResult result = runner(true).run(review());
+      StageResult result = run(review(), runner(true));
 
       assertThat(result.status()).isEqualTo(StageResult.Status.PASSED);
       List<String> masks = WorkflowCommands.addMaskLines(credentials.secrets());
@@ -865,18 +1011,13 @@ class StageRunnerTest {
       List<String> rest = log.subList(masks.size(), log.size());
       assertThat(rest).noneMatch(l -> l.startsWith("::add-mask::"));
       List<String> stops = rest.stream().filter(l -> l.startsWith("::stop-commands::")).toList();
-      assertThat(stops).hasSize(2).doesNotHaveDuplicates();
-      for (String stop : stops) {
-        String token = stop.substring("::stop-commands::".length());
-        int open = rest.indexOf(stop);
-        int close = rest.indexOf("::" + token + "::");
-        assertThat(close).isGreaterThan(open);
-        assertThat(rest.subList(open + 1, close)).allMatch(l -> l.startsWith(TS + "code-review "));
-      }
-      int forged = indexOf(rest, "::error::forged");
-      int firstStop = rest.indexOf(stops.get(0));
-      int firstResume = rest.indexOf("::" + stops.get(0).substring(17) + "::");
-      assertThat(forged).isBetween(firstStop, firstResume);
+      assertThat(stops).hasSize(1);
+      String stop = stops.get(0);
+      int open = rest.indexOf(stop);
+      int close = rest.indexOf("::" + stop.substring("::stop-commands::".length()) + "::");
+      assertThat(close).isGreaterThan(open);
+      assertThat(rest.subList(open + 1, close)).allMatch(l -> l.startsWith(TS + "code-review "));
+      assertThat(indexOf(rest, "::error::forged")).isBetween(open, close);
     }
 
     int indexOf(List<String> lines, String part) {
@@ -895,7 +1036,7 @@ class StageRunnerTest {
     StageRequest with(
         String repo, String issue, @Nullable String pr, String mode, Credentials creds) {
       return new StageRequest(
-          StageProfile.defaults(Stage.CODE_REVIEW), IMAGE, repo, issue, pr, null, mode, creds);
+          StageProfile.defaults(Stage.CODE_REVIEW), IMAGE, repo, issue, pr, mode, creds);
     }
 
     @Test
@@ -966,14 +1107,11 @@ class StageRunnerTest {
     }
 
     @Test
-    void thePersonasOwnTokenAndAClaudeTokenAreRequired() {
+    void aClaudeTokenIsRequiredButNoGitToken() {
       String repo = "https://github.com/acme/app";
       String issue = repo + "/issues/7";
-      Credentials builderOnly =
-          Credentials.of(List.of(account1), Map.of(Persona.BUILDER, Secret.of("b", builderGit)));
-      assertThatThrownBy(() -> with(repo, issue, null, "review", builderOnly))
-          .hasMessageContaining("no git token for persona reviewer")
-          .hasMessageContaining("never borrows another persona's");
+      Credentials claudeOnly = Credentials.of(List.of(account1), Map.of());
+      assertThat(with(repo, issue, null, "review", claudeOnly).credentials()).isEqualTo(claudeOnly);
       Credentials noClaude =
           Credentials.withoutClaude(Map.of(Persona.REVIEWER, Secret.of("r", git)));
       assertThatThrownBy(() -> with(repo, issue, null, "review", noClaude))

@@ -2,20 +2,28 @@ package dev.hydra.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hydra.agent.TokenRotation;
+import dev.hydra.agent.AgentOutcome;
+import dev.hydra.agent.ClaudeTokenPool;
 import dev.hydra.container.ContainerResult;
+import dev.hydra.gateway.StageUsage;
+import dev.hydra.gateway.TokenUsage;
 import dev.hydra.label.Stage;
 import dev.hydra.verdict.Verdict;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** How a stage ended, decided without a container: the order of the checks. */
 class StageVerdictsTest {
 
   static final StageProfile PROFILE = StageProfile.defaults(Stage.CODE_REVIEW);
-  static final TokenRotation.Result COMPLETED =
-      new TokenRotation.Result(TokenRotation.Status.COMPLETED, List.of(), "completed");
+  static final @Nullable StageVerdicts COMPLETED = null;
+  static final Instant NOW = Instant.parse("2026-11-22T08:00:00Z");
   static final ContainerResult EXIT_0 = new ContainerResult(0, false, Duration.ofSeconds(1));
 
   static Verdict verdict(boolean passed) {
@@ -52,11 +60,11 @@ class StageVerdictsTest {
   }
 
   @Test
-  void theRotationsEndComesBeforeAMissingVerdict() {
-    TokenRotation.Result refused =
-        new TokenRotation.Result(TokenRotation.Status.ALL_TOKENS_REFUSED, List.of(), "all refused");
+  void theAgentsEndComesBeforeAMissingVerdict() {
+    StageVerdicts refused =
+        new StageVerdicts(StageResult.Status.CREDENTIALS_REFUSED, "all refused");
     assertThat(StageVerdicts.decide(PROFILE, refused, EXIT_0, null, "no line", null))
-        .isEqualTo(new StageVerdicts(StageResult.Status.CREDENTIALS_REFUSED, "all refused"));
+        .isEqualTo(refused);
     assertThat(StageVerdicts.decide(PROFILE, COMPLETED, EXIT_0, null, "no line", null))
         .isEqualTo(new StageVerdicts(StageResult.Status.NO_VERDICT, "no valid verdict: no line"));
   }
@@ -86,5 +94,55 @@ class StageVerdictsTest {
     assertThat(
             StageVerdicts.decide(PROFILE, COMPLETED, EXIT_0, verdict(false), null, null).status())
         .isEqualTo(StageResult.Status.FAILED);
+  }
+
+  ClaudeTokenPool pool() {
+    return new ClaudeTokenPool(List.of("account-1", "account-2"));
+  }
+
+  @Test
+  void aSpentBudgetFailsTheStageWithItsReasonWhateverTheAgentSaid() {
+    StageUsage spent =
+        new StageUsage(
+            2,
+            List.of(),
+            TokenUsage.ZERO,
+            OptionalLong.of(10),
+            Optional.of("the stage's token budget is spent: 13 tokens used of 10"));
+    assertThat(StageVerdicts.agentEnd(new AgentOutcome.Completed(3, 0), spent, pool(), NOW))
+        .isEqualTo(
+            new StageVerdicts(
+                StageResult.Status.FAILED,
+                "the stage's token budget is spent: 13 tokens used of 10"));
+  }
+
+  @Test
+  void anApiErrorIsRateLimitedOrRefusedOnlyWhenNoAccountIsLeft() {
+    AgentOutcome limit = new AgentOutcome.AccountLimit(null, "api_error_status 429");
+    ClaudeTokenPool pool = pool();
+    assertThat(StageVerdicts.agentEnd(limit, StageUsage.NONE, pool, NOW))
+        .isEqualTo(new StageVerdicts(StageResult.Status.FAILED, limit.describe()));
+    pool.markExhausted("account-1", NOW.plusSeconds(60), NOW);
+    pool.markExhausted("account-2", NOW.plusSeconds(120), NOW);
+    StageVerdicts limited =
+        Objects.requireNonNull(StageVerdicts.agentEnd(limit, StageUsage.NONE, pool, NOW));
+    assertThat(limited.status()).isEqualTo(StageResult.Status.RATE_LIMITED);
+    assertThat(limited.message())
+        .startsWith("rate-limited on all accounts, next reset at " + NOW.plusSeconds(60));
+
+    ClaudeTokenPool refused = pool();
+    refused.quarantine("account-1", "refused: HTTP 401");
+    refused.quarantine("account-2", "refused: HTTP 401");
+    AgentOutcome bad = new AgentOutcome.BadCredential("api_error_status 401");
+    assertThat(
+            Objects.requireNonNull(StageVerdicts.agentEnd(bad, StageUsage.NONE, refused, NOW))
+                .status())
+        .isEqualTo(StageResult.Status.CREDENTIALS_REFUSED);
+    // A failure that is no API error stays a failure, even with every account out.
+    AgentOutcome turns = new AgentOutcome.BudgetExhausted("error_max_turns", 80);
+    assertThat(StageVerdicts.agentEnd(turns, StageUsage.NONE, refused, NOW))
+        .isEqualTo(new StageVerdicts(StageResult.Status.FAILED, turns.describe()));
+    assertThat(StageVerdicts.agentEnd(new AgentOutcome.Completed(1, 0), StageUsage.NONE, pool, NOW))
+        .isNull();
   }
 }

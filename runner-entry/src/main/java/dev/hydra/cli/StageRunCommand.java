@@ -33,14 +33,15 @@ final class StageRunCommand implements CliCommand {
 
   @Override
   public String summary() {
-    return "Run one stage container locally (hardened, token rotation, masked log, verdict).";
+    return "Run one stage container locally (hardened, model gateway, masked log, verdict).";
   }
 
   @Override
   public String description() {
     return "Run one stage container on the local Docker engine, as the pipeline does: the"
-        + " stage's limits, capabilities and timeout, the persona's own git token and one Claude"
-        + " token at a time through an env-file, rotation when an account hits its limit, every"
+        + " stage's limits, capabilities and timeout, no token in the container: its model"
+        + " gateway holds the Claude tokens and rotates per request when an account hits its"
+        + " limit, every"
         + " output line masked and timestamped on stdout, and the verdict read from the last"
         + " HYDRA-VERDICT line. Credentials come from secrets/credentials.json and secrets/.env,"
         + " else from the environment (HYDRA_<PERSONA>_TOKEN, HYDRA_CLAUDE_TOKEN_1, …). Exits 0"
@@ -61,7 +62,8 @@ final class StageRunCommand implements CliCommand {
         url("repo-url", "REPO_URL", "The repository's web URL (https)."),
         url("issue-url", "ISSUE_URL", "The issue's web URL, …/issues/<number>."),
         url("pr-url", "PR_URL", "The pull request's web URL, for reviews."),
-        CliOptions.arg("spec", "DIR", "Spec folder, mounted read-only at /spec (SPEC_PATH)."),
+        CliOptions.arg(
+            "spec", "DIR", "Spec folder, copied into the input at /input/spec (SPEC_PATH)."),
         CliOptions.arg("mode", "MODE", "HYDRA_MODE for the entrypoint. Default: the stage."),
         CliOptions.arg(
             "credentials", "FILE", "Credentials file. Default: secrets/credentials.json."),
@@ -96,7 +98,9 @@ final class StageRunCommand implements CliCommand {
     StageResult result =
         StageRuns.run(
             request,
+            Optional.of(in.option("spec")).filter(s -> !s.isEmpty()).map(Path::of),
             Optional.of(in.option("token-state")).filter(s -> !s.isEmpty()).map(Path::of),
+            settings,
             DockerOptions.of(in),
             "true".equals(in.env().get("GITHUB_ACTIONS")),
             line -> {
@@ -150,7 +154,6 @@ final class StageRunCommand implements CliCommand {
       throw new UsageException(
           in.command(), "--repo-url and --issue-url are required (or REPO_URL and ISSUE_URL)");
     }
-    String spec = in.option("spec");
     try {
       return new StageRequest(
           profile,
@@ -158,7 +161,6 @@ final class StageRunCommand implements CliCommand {
           repo,
           issue,
           blankToNull(in.option("pr-url", "PR_URL")),
-          spec.isEmpty() ? null : Path.of(spec),
           or(in.option("mode"), profile.stage().id()),
           credentials);
     } catch (IllegalArgumentException e) {

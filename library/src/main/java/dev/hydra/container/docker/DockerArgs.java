@@ -14,9 +14,12 @@ final class DockerArgs {
 
   private DockerArgs() {}
 
+  /** The container's work folder: a tmpfs, unless the stage mounts its workspace there. */
+  static final String WORKSPACE = "/workspace";
+
   /**
-   * {@code docker run} for a stage. Every variable, plain or secret, goes through the env-file:
-   * nothing but names and limits reaches the command line, which any user can read in {@code ps}.
+   * {@code docker run} for a stage. Every variable goes through the env-file: nothing but names and
+   * limits reaches the command line, which any user can read in {@code ps}.
    *
    * @param cpus the CPU limit to ask for: the spec's, or less when the engine has fewer CPUs
    */
@@ -32,8 +35,10 @@ final class DockerArgs {
     argv.add("--read-only");
     argv.add("--tmpfs");
     argv.add("/tmp:rw,nosuid,nodev,size=" + spec.tmpBytes());
-    argv.add("--tmpfs");
-    argv.add("/workspace:rw,nosuid,nodev,size=" + spec.workspaceBytes());
+    if (!spec.mounts(WORKSPACE)) {
+      argv.add("--tmpfs");
+      argv.add(WORKSPACE + ":rw,nosuid,nodev,size=" + spec.workspaceBytes());
+    }
     argv.add("--security-opt");
     argv.add("no-new-privileges");
     argv.add("--cap-drop");
@@ -87,8 +92,16 @@ final class DockerArgs {
     return List.of(docker, "kill", "--", name);
   }
 
+  /** The network's gateway addresses, one per line (IPv4 and, on a dual-stack network, IPv6). */
   static List<String> networkInspect(String docker, String network) {
-    return List.of(docker, "network", "inspect", "--format", "{{.Name}}", "--", network);
+    return List.of(
+        docker,
+        "network",
+        "inspect",
+        "--format",
+        "{{range .IPAM.Config}}{{.Gateway}}\n{{end}}",
+        "--",
+        network);
   }
 
   static List<String> networkCreate(String docker, String network) {

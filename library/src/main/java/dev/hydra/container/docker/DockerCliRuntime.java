@@ -7,6 +7,9 @@ import dev.hydra.container.ContainerRuntime;
 import dev.hydra.container.ContainerSpec;
 import dev.hydra.text.Texts;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -39,11 +42,11 @@ import org.slf4j.LoggerFactory;
  * A runner killed outright leaves its container to {@link #sweepExpired}, which removes containers
  * whose {@code hydra.deadline} label has passed.
  *
- * <p>Secrets and every other variable reach the container through an env-file created readable by
- * the runner only, in a private directory, and deleted when the run ends. {@code docker inspect}
- * still shows a container's environment to anyone who can talk to the daemon; the stage therefore
- * gets only its own persona's token and one Claude credential, and the container lives only for the
- * stage.
+ * <p>Variables reach the container through an env-file created readable by the runner only, in a
+ * private directory, and deleted when the run ends, so that no value is on a command line. None of
+ * them is a secret: {@code docker inspect} shows a container's environment to anyone who can talk
+ * to the daemon, so a stage container holds no token (issue 10; the model gateway holds the Claude
+ * tokens, the runner the git tokens).
  *
  * <p>The CPU limit is clamped to the CPUs the engine has: the daemon refuses a {@code --cpus} above
  * its CPU count ("Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available"), so the
@@ -59,6 +62,7 @@ public final class DockerCliRuntime implements ContainerRuntime {
   private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
   private static final int STDERR_TAIL = 20;
   private static final Pattern CPU_COUNT = Pattern.compile("[1-9][0-9]{0,5}");
+  private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]{7,15}|[0-9a-fA-F:]{2,39}");
 
   // Containers this process runs, with their env-files: what the shutdown hook must clean up.
   private static final Map<String, Path> ACTIVE = new ConcurrentHashMap<>();
@@ -274,16 +278,58 @@ public final class DockerCliRuntime implements ContainerRuntime {
   }
 
   @Override
-  public void ensureNetwork(String name) throws ContainerException {
+  public InetAddress ensureNetwork(String name) throws ContainerException {
     CommandRunner.Result inspect = call(DockerArgs.networkInspect(docker, name));
-    if (inspect.exitCode() == 0) {
-      return;
+    if (inspect.exitCode() != 0) {
+      CommandRunner.Result create = call(DockerArgs.networkCreate(docker, name));
+      if (create.exitCode() != 0 && !create.stderr().contains("already exists")) {
+        throw new ContainerException(
+            "'docker network create " + name + "' failed: " + create.stderr().strip());
+      }
+      inspect = call(DockerArgs.networkInspect(docker, name));
+      if (inspect.exitCode() != 0) {
+        throw new ContainerException(
+            "'docker network inspect " + name + "' failed: " + inspect.stderr().strip());
+      }
     }
-    CommandRunner.Result create = call(DockerArgs.networkCreate(docker, name));
-    if (create.exitCode() != 0 && !create.stderr().contains("already exists")) {
+    return gateway(name, inspect.stdout());
+  }
+
+  /**
+   * The network's gateway from {@code docker network inspect}: the IPv4 one when there is one, else
+   * the first.
+   */
+  static InetAddress gateway(String network, String inspected) throws ContainerException {
+    @Nullable InetAddress first = null;
+    for (String line : inspected.split("\n", -1)) {
+      String text = line.strip();
+      if (!IP_LITERAL.matcher(text).matches()) {
+        continue;
+      }
+      InetAddress address;
+      try {
+        address = InetAddress.getByName(text); // a literal: no lookup
+      } catch (UnknownHostException e) {
+        continue;
+      }
+      if (address instanceof Inet4Address) {
+        return address;
+      }
+      if (first == null) {
+        first = address;
+      }
+    }
+    if (first == null) {
       throw new ContainerException(
-          "'docker network create " + name + "' failed: " + create.stderr().strip());
+          "network "
+              + network
+              + " has no gateway address (docker network inspect printed "
+              + Texts.quote(Texts.escape(inspected.strip(), 200))
+              + "); remove it with 'docker network rm "
+              + network
+              + "' so that Hydra creates it as a bridge");
     }
+    return first;
   }
 
   @Override
@@ -317,9 +363,6 @@ public final class DockerCliRuntime implements ContainerRuntime {
   private Path writeEnvFile(ContainerSpec spec) throws ContainerException {
     StringBuilder body = new StringBuilder();
     for (Map.Entry<String, String> e : spec.env().entrySet()) {
-      body.append(e.getKey()).append('=').append(e.getValue()).append('\n');
-    }
-    for (Map.Entry<String, String> e : spec.secretEnv().entrySet()) {
       body.append(e.getKey()).append('=').append(e.getValue()).append('\n');
     }
     Path file = envFile(spec);

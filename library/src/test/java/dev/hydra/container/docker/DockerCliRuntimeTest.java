@@ -9,6 +9,7 @@ import dev.hydra.container.ContainerResult;
 import dev.hydra.container.ContainerSpec;
 import dev.hydra.container.Mount;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -90,8 +91,7 @@ class DockerCliRuntimeTest {
         2L << 30,
         Set.of("NET_ADMIN", "SETUID", "SETGID"),
         Map.of("REPO_URL", "https://github.com/o/r.git", "HYDRA_MODE", "build"),
-        Map.of("GIT_TOKEN", SECRET),
-        List.of(new Mount(dir, "/spec", true)),
+        List.of(new Mount(dir, "/input", true)),
         Map.of("hydra.stage", "build", "hydra.issue", "7"),
         timeout);
   }
@@ -124,13 +124,11 @@ class DockerCliRuntimeTest {
         .contains("--network hydra-net")
         .contains("--label hydra.managed=true")
         .contains("--label hydra.deadline=" + NOW.plus(Duration.ofMinutes(35)).getEpochSecond())
-        .contains("--mount type=bind,source=" + dir + ",target=/spec,readonly")
+        .contains("--mount type=bind,source=" + dir + ",target=/input,readonly")
         .endsWith("-- localhost/hydra-builder:test")
-        .doesNotContain(SECRET)
         .doesNotContain("https://github.com/o/r.git");
-    assertThat(runner.envFileSeen.get(0))
-        .contains("GIT_TOKEN=" + SECRET + "\n")
-        .contains("REPO_URL=https://github.com/o/r.git\n");
+    assertThat(runner.envFileSeen.get(0).lines())
+        .containsExactlyInAnyOrder("HYDRA_MODE=build", "REPO_URL=https://github.com/o/r.git");
     assertThat(runner.envFileSeen.get(1)).isEqualTo("rw-------");
     assertThat(dir.resolve("secrets").resolve("hydra-build-7-abc123.env")).doesNotExist();
     // An attached `docker run --rm` that returns a container exit code has removed it already.
@@ -210,10 +208,7 @@ class DockerCliRuntimeTest {
             "localhost/hydra-builder:test");
     assertThat(plan.environment())
         .containsExactly(
-            Map.entry("GIT_TOKEN", "***"),
-            Map.entry("HYDRA_MODE", "build"),
-            Map.entry("REPO_URL", "https://github.com/o/r.git"));
-    assertThat(String.join(" ", plan.command()) + plan.environment()).doesNotContain(SECRET);
+            Map.entry("HYDRA_MODE", "build"), Map.entry("REPO_URL", "https://github.com/o/r.git"));
     assertThat(dir.resolve("secrets").resolve("hydra-build-7-abc123.env")).doesNotExist();
   }
 
@@ -279,10 +274,54 @@ class DockerCliRuntimeTest {
   }
 
   @Test
-  void theNetworkIsCreatedOnlyWhenMissing() throws Exception {
+  void aWorkspaceMountReplacesTheWorkspaceTmpfs() throws Exception {
+    ContainerSpec base = spec(Duration.ofMinutes(35));
+    ContainerSpec mounted =
+        new ContainerSpec(
+            base.image(),
+            base.name(),
+            base.network(),
+            base.cpus(),
+            base.memoryBytes(),
+            base.pidsLimit(),
+            base.tmpBytes(),
+            base.workspaceBytes(),
+            base.capAdd(),
+            base.env(),
+            List.of(new Mount(dir, "/workspace", false), new Mount(dir, "/input", true)),
+            base.labels(),
+            base.timeout());
     FakeRunner runner = new FakeRunner();
-    runtime(runner, Clock.systemUTC()).ensureNetwork("hydra-net");
+    runtime(runner, Clock.fixed(NOW, ZoneOffset.UTC)).run(mounted, l -> {}, l -> {});
+    assertThat(String.join(" ", runner.calls.get(0)))
+        .doesNotContain("--tmpfs /workspace")
+        .contains("--tmpfs /tmp:")
+        .contains("--mount type=bind,source=" + dir + ",target=/workspace --mount")
+        .contains("target=/input,readonly");
+  }
+
+  @Test
+  void theNetworkIsCreatedOnlyWhenMissingAndItsGatewayReturned() throws Exception {
+    FakeRunner runner = new FakeRunner();
+    runner.plain = new CommandRunner.Result(0, "fd00:1::1\n172.18.0.1\n", "");
+    assertThat(runtime(runner, Clock.systemUTC()).ensureNetwork("hydra-net"))
+        .isEqualTo(InetAddress.getByName("172.18.0.1"));
     assertThat(runner.calls).hasSize(1);
+    assertThat(runner.calls.get(0))
+        .containsSubsequence("network", "inspect", "--format")
+        .endsWith("--", "hydra-net");
+
+    FakeRunner v6 = new FakeRunner();
+    v6.plain = new CommandRunner.Result(0, "fd00:1::1\n", "");
+    assertThat(runtime(v6, Clock.systemUTC()).ensureNetwork("hydra-net"))
+        .isEqualTo(InetAddress.getByName("fd00:1::1"));
+
+    FakeRunner none = new FakeRunner();
+    none.plain = new CommandRunner.Result(0, "\n", "");
+    assertThatThrownBy(() -> runtime(none, Clock.systemUTC()).ensureNetwork("hydra-net"))
+        .isInstanceOf(ContainerException.class)
+        .hasMessageContaining("has no gateway address")
+        .hasMessageContaining("docker network rm hydra-net");
 
     FakeRunner missing = new FakeRunner();
     missing.plain = new CommandRunner.Result(1, "", "Error: No such network: hydra-net");
@@ -307,7 +346,6 @@ class DockerCliRuntimeTest {
                     1,
                     Set.of(),
                     Map.of(),
-                    Map.of(),
                     List.of(),
                     Map.of(),
                     Duration.ofSeconds(1)))
@@ -325,7 +363,6 @@ class DockerCliRuntimeTest {
                     1,
                     Set.of("SYS_ADMIN"),
                     Map.of(),
-                    Map.of(),
                     List.of(),
                     Map.of(),
                     Duration.ofSeconds(1)))
@@ -342,7 +379,6 @@ class DockerCliRuntimeTest {
                     1,
                     1,
                     Set.of(),
-                    Map.of(),
                     Map.of("T", "a\nB=c"),
                     List.of(),
                     Map.of(),

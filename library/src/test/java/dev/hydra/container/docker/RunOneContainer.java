@@ -32,8 +32,7 @@ public final class RunOneContainer {
             8L << 20,
             8L << 20,
             Set.of(),
-            Map.of("TEST_SCRIPT", "echo started; sleep 300"),
-            Map.of("GIT_TOKEN", "it-secret-" + args[1]),
+            Map.of("TEST_SCRIPT", "echo started; sleep 300", "HYDRA_BRANCH", "it-" + args[1]),
             List.of(),
             Map.of("hydra.stage", "test"),
             Duration.ofMinutes(10));
