@@ -142,11 +142,18 @@ public final class StageWorkspace implements AutoCloseable {
     }
     String baseSha;
     String remoteAtPrepare;
-    try (Git mirror = Git.init().setBare(true).setGitDir(mirrorDir.toFile()).call();
-        Transport transport = Transport.open(mirror.getRepository(), remote.uriish())) {
+    try (Git mirror = Git.init().setBare(true).setGitDir(mirrorDir.toFile()).call()) {
       StoredConfig config = mirror.getRepository().getConfig();
       noAutoGc(config);
+      // JGit sends the credentials it was challenged for again after a redirect, to any host:
+      // redirects are not followed, so the token goes to the remote's own origin only.
+      config.setString("http", null, "followRedirects", "false");
       config.save();
+    } catch (GitAPIException | IOException e) {
+      throw failure("creating the mirror", remote, e);
+    }
+    try (Git mirror = Git.open(mirrorDir.toFile());
+        Transport transport = Transport.open(mirror.getRepository(), remote.uriish())) {
       transport.setCredentialsProvider(remote.credentials());
       transport.setObjectChecker(new ObjectChecker());
       Ref remoteBranch;
@@ -172,7 +179,7 @@ public final class StageWorkspace implements AutoCloseable {
                 + "; it moved since the event, run the stage again on the new head");
       }
       baseSha = headSha != null ? headSha : base.getObjectId().name();
-    } catch (GitAPIException | IOException e) {
+    } catch (IOException e) {
       throw failure("cloning " + remote.url() + " as " + remote.username(), remote, e);
     }
     StageWorkspace workspace =
