@@ -4,6 +4,7 @@ import dev.hydra.credentials.Persona;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeConflictException;
 import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.Issue;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.Review;
@@ -85,12 +86,32 @@ record ReviewStep(PipelineContext context, GuardStep guard, AuthorityStep author
             + pr.number()
             + ")");
 
+    Issue issue;
+    try {
+      issue = own.issue(repo, number); // the issue the PR closes, for the reviewer's input folder
+    } catch (ForgeException e) {
+      String why =
+          stage.id()
+              + ": issue #"
+              + number
+              + " could not be read for the reviewer, so no container was started: "
+              + Texts.oneLine(String.valueOf(e.getMessage()));
+      run.log(persona.id() + " could not review PR #" + pr.number() + ": " + why);
+      return new PipelineResult(
+          stage.id(),
+          PipelineResult.Status.FAILED,
+          why,
+          pr.number(),
+          pr.url(),
+          List.of(),
+          new ReviewReport(stage.id(), ReviewReport.FAIL, false, why, null));
+    }
     StageResult result =
         context
             .executor()
             .execute(
-                new StageExecutor.Call(
-                    stage, persona, repo, number, pr.url(), StageExecutor.Mode.REVIEW));
+                StageExecutor.Call.onPullRequest(
+                    stage, persona, repo, issue, pr, StageExecutor.Mode.REVIEW));
     RunRecord record = run.record(result);
     boolean passed = result.passed();
     String reason =

@@ -116,6 +116,7 @@ class GitHubPipelineTest {
       gh.issueBody = FakeGitHub.ORIGINAL_BODY;
       gh.rateLimitOnce.clear();
       gh.pullStates.clear();
+      gh.time(T0);
     }
   }
 
@@ -200,7 +201,8 @@ class GitHubPipelineTest {
 
     assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
-    assertThat(total).as("requests of build -> reviews -> decision").isLessThanOrEqualTo(20);
+    // Issue 10 inputs: +1 the build reads the comments, +1 each review job reads the issue.
+    assertThat(total).as("requests of build -> reviews -> decision").isLessThanOrEqualTo(20 + 3);
     assertThat(gh.labelsNow())
         .containsExactlyInAnyOrder(
             "build:pass", "code-review:pass", "security-review:pass", "done");
@@ -221,6 +223,54 @@ class GitHubPipelineTest {
     assertThat(wm.getAllServeEvents())
         .allSatisfy(
             e -> assertThat(e.getRequest().getHeader("Authorization")).startsWith("token ghp_"));
+  }
+
+  @Test
+  void theBuilderIsGivenEveryPageOfTheIssuesComments() throws Exception {
+    for (int i = 1; i <= 150; i++) {
+      gh.comment(i % 2 == 0 ? "alice" : "trudy", "comment " + i);
+    }
+    gh.apply("alice", "ready-to-build");
+
+    assertThat(buildJob("alice").status()).isEqualTo(PipelineResult.Status.PASSED);
+    StageExecutor.Call call = executor.calls.get(0);
+    // 150 people's comments and the progress comment the claim posted, from two pages.
+    assertThat(call.comments()).hasSize(151);
+    assertThat(call.comments().get(0).author()).isEqualTo("trudy");
+    assertThat(call.comments().get(0).body()).isEqualTo("comment 1");
+    assertThat(call.comments().get(149).body()).isEqualTo("comment 150");
+    assertThat(call.comments().get(150).author()).isEqualTo("hydra-builder");
+    assertThat(
+            wm.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getMethod().getName().equals("GET"))
+                .filter(
+                    e -> e.getRequest().getUrl().startsWith("/repos/acme/shop/issues/7/comments")))
+        .as("the comments' pages")
+        .hasSize(2);
+  }
+
+  @Test
+  void commentsThatCannotBeReadFailTheBuildBeforeAnyContainer() throws Exception {
+    wm.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                    "/repos/acme/shop/issues/7/comments"))
+            .atPriority(1)
+            .willReturn(
+                aResponse()
+                    .withStatus(404)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"message\":\"Not Found\"}")));
+    gh.apply("alice", "ready-to-build");
+
+    PipelineResult build = buildJob("alice");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(build.reason())
+        .contains("the comments of issue #7 could not be read for the builder")
+        .contains("no container was started");
+    assertThat(executor.calls).isEmpty();
+    assertThat(gh.labelsNow()).containsExactlyInAnyOrder("build:fail", "needs-input");
   }
 
   @Test
@@ -421,8 +471,9 @@ class GitHubPipelineTest {
             "build:pass", "code-review:pass", "security-review:pass", "done");
     assertThat(gh.comments).as("the progress comment edited, no new one").hasSize(comments);
     assertThat(gh.comments.get(0).path("body").asText()).contains("Rebuild started");
-    assertThat(afterBuild).as("requests of the rebuild job").isEqualTo(12);
-    assertThat(total).as("requests of the whole rebuild run").isEqualTo(23);
+    // Issue 10 inputs: +1 the rebuild reads the comments, +1 each review job reads the issue.
+    assertThat(afterBuild).as("requests of the rebuild job").isEqualTo(12 + 1);
+    assertThat(total).as("requests of the whole rebuild run").isEqualTo(23 + 3);
 
     // A duplicate delivery of the rebuild event finds nothing to take.
     PipelineResult again = rebuildJob("alice");
@@ -649,7 +700,8 @@ class GitHubPipelineTest {
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
     // +1 the builder's own account; +3 per review job: its own account, the permission of the
     // event's sender (the job cannot tell the builder's account), who queued the review.
-    assertThat(requests()).isEqualTo(26);
+    // Issue 10 inputs: +3 (the build's comments, each review's issue).
+    assertThat(requests()).isEqualTo(26 + 3);
   }
 
   @ParameterizedTest
@@ -689,7 +741,7 @@ class GitHubPipelineTest {
 
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
     assertThat(slept).hasSize(2).allSatisfy(d -> assertThat(d).isPositive());
-    assertThat(requests()).as("the 19 of a whole run plus the two refused").isEqualTo(21);
+    assertThat(requests()).as("the 22 of a whole run plus the two refused").isEqualTo(24);
     assertThat(gh.reviews).as("the refused review was posted once").hasSize(2);
   }
 }

@@ -365,18 +365,14 @@ public final class GitHubForge implements Forge {
   }
 
   @Override
-  public Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author)
-      throws ForgeException {
-    Attempt attempt = attempt(Operation.FIND_COMMENT, repo.fullName() + "#" + issue);
-    List<GitHubWire.IssueComment> comments =
-        http.issueListing(
-            attempt,
-            repo,
-            issue,
-            "comments",
-            new TypeReference<List<GitHubWire.IssueComment>>() {});
-    return Comment.newestMarked(
-        comments.stream().map(GitHubWire.IssueComment::toComment), marker, author);
+  public List<Comment> comments(RepoRef repo, int issue) throws ForgeException {
+    Attempt attempt = attempt(Operation.LIST_COMMENTS, repo.fullName() + "#" + issue);
+    return http
+        .issueListing(
+            attempt, repo, issue, "comments", new TypeReference<List<GitHubWire.IssueComment>>() {})
+        .stream()
+        .map(GitHubWire.IssueComment::toComment)
+        .toList();
   }
 
   @Override
