@@ -87,7 +87,7 @@ public final class DemoStageExecutor implements StageExecutor {
       case BUILD ->
           built =
               new Verdict.BuilderResult(
-                  HydraBranch.forIssue(call.issue(), title).name(),
+                  HydraBranch.forIssue(call.issue().number(), title).name(),
                   title,
                   "Adds `GET /health` answering `{\"status\":\"ok\"}` (scripted demo).");
       case CODE_REVIEW -> {

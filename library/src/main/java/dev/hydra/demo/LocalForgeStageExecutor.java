@@ -1,6 +1,7 @@
 package dev.hydra.demo;
 
 import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.Issue;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.local.LocalForge;
@@ -60,8 +61,8 @@ public final class LocalForgeStageExecutor implements StageExecutor {
     if (call.stage() == Stage.BUILD && result.passed()) {
       Optional<Verdict.BuilderResult> built = result.verdictValue().flatMap(Verdict::builder);
       Optional<HydraBranch> branch = built.flatMap(b -> HydraBranch.parse(b.branch()));
-      if (branch.isPresent() && branch.get().issue() == call.issue()) {
-        push(call.repo(), call.issue(), branch.get().name(), result);
+      if (branch.isPresent() && branch.get().issue() == call.issue().number()) {
+        push(call.repo(), call.issue().number(), branch.get().name(), result);
       }
     }
     return result;
@@ -95,17 +96,19 @@ public final class LocalForgeStageExecutor implements StageExecutor {
         call.persona(),
         call.repo(),
         call.issue(),
+        call.comments(),
+        call.pullRequest(),
         webUrl + "/" + call.repo().fullName() + "/pull/" + pr.get().number(),
         call.mode());
   }
 
   // The pull request whose file URL this is: the one of the branch this executor recorded, else of
   // the branch the issue's title gives.
-  private Optional<PullRequest> pullRequest(RepoRef repo, int issue, String url) {
+  private Optional<PullRequest> pullRequest(RepoRef repo, Issue issue, String url) {
     try {
-      @Nullable String branch = pushed.get(key(repo, issue));
+      @Nullable String branch = pushed.get(key(repo, issue.number()));
       if (branch == null) {
-        branch = HydraBranch.forIssue(issue, builder.issue(repo, issue).title()).name();
+        branch = HydraBranch.forIssue(issue.number(), issue.title()).name();
       }
       return builder.findPullRequest(repo, branch).filter(pr -> pr.url().equals(url));
     } catch (ForgeException e) {

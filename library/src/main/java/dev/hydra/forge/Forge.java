@@ -136,15 +136,26 @@ public interface Forge {
   Comment comment(RepoRef repo, int issue, String body) throws ForgeException;
 
   /**
+   * Every comment on an issue or pull request, oldest first, each with its author's login: all
+   * pages, as many requests as the forge needs (GitHub: 100 a page; Forgejo lists them all in one
+   * answer).
+   *
+   * @throws ForgeException when comments cannot be listed
+   */
+  List<Comment> comments(RepoRef repo, int issue) throws ForgeException;
+
+  /**
    * Finds the newest comment on an issue whose body contains {@code marker} (Hydra's hidden marker
    * of its progress comment) and whose author is {@code author}: after the pipeline was started
-   * again on the issue, the current run's.
+   * again on the issue, the current run's. Reads {@link #comments} ({@link Comment#newestMarked}).
    *
    * @return the comment, or empty when there is none
    * @throws ForgeException when comments cannot be listed
    */
-  Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author)
-      throws ForgeException;
+  default Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author)
+      throws ForgeException {
+    return Comment.newestMarked(comments(repo, issue).stream(), marker, author);
+  }
 
   /**
    * Replaces a comment's body (the progress comment is edited in place, never posted twice).

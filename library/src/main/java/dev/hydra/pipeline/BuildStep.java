@@ -1,6 +1,6 @@
 package dev.hydra.pipeline;
 
-import dev.hydra.credentials.Persona;
+import dev.hydra.forge.Comment;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.Issue;
@@ -109,28 +109,36 @@ record BuildStep(PipelineContext context, GuardStep guard, AuthorityStep authori
       run.startProgress();
     }
     run.progressNote(kind.startedNote(allowed.why()));
-    return runBuild(run, running, kind);
+    return runBuild(run, issue, running, kind);
   }
 
-  /** The builder's container and what follows it, for a build and a reset alike. */
-  private PipelineResult runBuild(IssueRun run, Set<String> running, BuildKind kind)
+  /**
+   * The builder's container and what follows it, for a build and a reset alike.
+   *
+   * @param issue the issue as the guard checked it: the builder builds this text, not a later one
+   */
+  private PipelineResult runBuild(IssueRun run, Issue issue, Set<String> running, BuildKind kind)
       throws ForgeException, InterruptedException {
     Forge builder = run.builder();
     int number = run.number();
+    PipelineState ran = run.state(running);
+    List<Comment> comments;
+    try {
+      comments = builder.comments(run.repo(), number);
+    } catch (ForgeException e) {
+      return failed(
+          run,
+          ran,
+          "the comments of issue #"
+              + number
+              + " could not be read for the builder, so no container was started: "
+              + Texts.oneLine(String.valueOf(e.getMessage())),
+          null);
+    }
     StageResult result =
-        context
-            .executor()
-            .execute(
-                new StageExecutor.Call(
-                    Stage.BUILD,
-                    Persona.BUILDER,
-                    run.repo(),
-                    number,
-                    null,
-                    StageExecutor.Mode.BUILD));
+        context.executor().execute(StageExecutor.Call.build(run.repo(), issue, comments));
     RunRecord record = run.record(result);
     run.progressRecord(record);
-    PipelineState ran = run.state(running);
     Optional<String> problem = problem(result, number);
     if (problem.isPresent()) {
       return failed(run, ran, problem.get(), record);
@@ -186,15 +194,26 @@ record BuildStep(PipelineContext context, GuardStep guard, AuthorityStep authori
         List.of(record));
   }
 
+  /**
+   * The build's {@code needs-input} ending.
+   *
+   * @param record the container's run record, null when none was started
+   */
   private static PipelineResult failed(
-      IssueRun run, PipelineState ran, String problem, RunRecord record) throws ForgeException {
+      IssueRun run, PipelineState ran, String problem, @Nullable RunRecord record)
+      throws ForgeException {
     run.needsInput(
         ran.with(Stage.BUILD, StageState.FAIL),
         "Build failed: " + Texts.oneLine(problem),
         Stage.BUILD.id(),
         problem);
     return new PipelineResult(
-        Stage.BUILD.id(), PipelineResult.Status.NEEDS_INPUT, problem, null, null, List.of(record));
+        Stage.BUILD.id(),
+        PipelineResult.Status.NEEDS_INPUT,
+        problem,
+        null,
+        null,
+        record == null ? List.of() : List.of(record));
   }
 
   /** What is wrong with the builder's result, if anything: a failure, or no usable branch. */

@@ -94,8 +94,8 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
                   + ": "
                   + (code.passed() ? security.reason() : code.reason()),
               records);
-      case DONE -> done(run, pr, labels, records, false);
-      case APPLIER -> applier(run, pr, labels, records);
+      case DONE -> done(run, pr, labels, records);
+      case APPLIER -> applier(run, issue, pr, labels, records);
     };
   }
 
@@ -107,23 +107,45 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
             stage.id(), ReviewReport.FAIL, false, "no report of the " + stage.id(), null);
   }
 
-  /** Reviewers pushed fixes: the applier's final go or no-go. */
+  /**
+   * Reviewers pushed fixes: the applier's final go or no-go, on the pull request as it is now (the
+   * fixes moved its head since the event), which a {@code yolo} merge then merges exactly.
+   *
+   * @param issue the issue as the decision read it
+   * @param event the pull request as the event saw it
+   */
   private PipelineResult applier(
-      IssueRun run, PullRequest pr, Set<String> labels, List<RunRecord> records)
+      IssueRun run, Issue issue, PullRequest event, Set<String> labels, List<RunRecord> records)
       throws ForgeException, InterruptedException {
     Set<String> running = run.next(labels, Stage.APPLIER, StageState.RUNNING);
-    run.builder().setLabels(run.repo(), run.number(), running);
+    Forge builder = run.builder();
+    builder.setLabels(run.repo(), run.number(), running);
     run.progressNote("Reviewers applied fixes: the applier gives the final go/no-go.");
+    Optional<PullRequest> now =
+        builder
+            .findPullRequest(run.repo(), event.head())
+            .filter(open -> open.number() == event.number());
+    if (now.isEmpty()) {
+      return needsInput(
+          run,
+          event,
+          run.next(running, Stage.APPLIER, StageState.FAIL),
+          "The pull request is no longer open: a person decides.",
+          Stage.APPLIER.id(),
+          "PR #" + event.number() + " is no longer open, so the applier did not run",
+          records);
+    }
+    PullRequest pr = now.get();
     StageResult result =
         context
             .executor()
             .execute(
-                new StageExecutor.Call(
+                StageExecutor.Call.onPullRequest(
                     Stage.APPLIER,
                     Persona.APPLIER,
                     run.repo(),
-                    run.number(),
-                    pr.url(),
+                    issue,
+                    pr,
                     StageExecutor.Mode.APPLY));
     RunRecord record = run.record(result);
     List<RunRecord> all = new ArrayList<>(records);
@@ -132,7 +154,7 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
     Set<String> after =
         run.next(running, Stage.APPLIER, result.passed() ? StageState.PASS : StageState.FAIL);
     if (ReviewDecision.afterApplier(result.passed()) == Outcome.DONE) {
-      return done(run, pr, after, all, true);
+      return done(run, pr, after, all);
     }
     return needsInput(
         run,
@@ -147,10 +169,10 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
   /**
    * {@code done}: the PR ready for review, then merged when {@code yolo} is on ({@link #yolo}).
    *
-   * @param fixed whether the applier ran after fixes (the head moved since the event)
+   * @param pr the pull request as the event saw it, or, after fixes, as the applier was given it
    */
   private PipelineResult done(
-      IssueRun run, PullRequest pr, Set<String> labels, List<RunRecord> records, boolean fixed)
+      IssueRun run, PullRequest pr, Set<String> labels, List<RunRecord> records)
       throws ForgeException {
     Forge builder = run.builder();
     PipelineState state = run.state(labels);
@@ -173,7 +195,7 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
     Ending ending =
         new Ending(PipelineResult.Status.DONE, "PR #" + pr.number() + " is ready for review");
     if (state.has(MetadataLabel.YOLO)) {
-      ending = yolo(run, pr, fixed, ending.reason());
+      ending = yolo(run, pr, ending.reason());
     }
     run.progressNote("Done: " + ending.reason() + ".");
     run.log(ending.reason());
@@ -190,8 +212,7 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
    *
    * @param ready the reason when it is not merged
    */
-  private Ending yolo(IssueRun run, PullRequest pr, boolean fixed, String ready)
-      throws ForgeException {
+  private Ending yolo(IssueRun run, PullRequest pr, String ready) throws ForgeException {
     PipelineResult.Status done = PipelineResult.Status.DONE;
     Forge applier = context.forges().find(Persona.APPLIER);
     if (applier == null) {
@@ -208,15 +229,8 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
       return new Ending(done, ready + "; not merged: " + yolo.why());
     }
     try {
-      // Fixes moved the head since the event: merge exactly what the applier looked at.
-      String head =
-          fixed
-              ? applier
-                  .findPullRequest(run.repo(), pr.head())
-                  .map(PullRequest::headSha)
-                  .orElse(pr.headSha())
-              : pr.headSha();
-      applier.merge(run.repo(), pr.number(), head);
+      // After fixes, pr is the one the applier was given: merged exactly at what it looked at.
+      applier.merge(run.repo(), pr.number(), pr.headSha());
       return new Ending(
           PipelineResult.Status.MERGED,
           "PR #" + pr.number() + " merged (yolo, " + yolo.why() + ")");

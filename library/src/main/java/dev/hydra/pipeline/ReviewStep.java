@@ -4,6 +4,7 @@ import dev.hydra.credentials.Persona;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeConflictException;
 import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.Issue;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.Review;
@@ -49,6 +50,29 @@ record ReviewStep(PipelineContext context, GuardStep guard, AuthorityStep author
     IssueRun run = context.issue(repo, Closes.issueOf(pr));
     int number = run.number();
     Forge own = run.forge(persona);
+    Issue issue;
+    try {
+      // The issue the PR closes, for the reviewer's input folder, read before anything is written:
+      // on GitHub this read also carries the token's permission, which the admin refusal needs
+      // before the first write, so it costs no request of its own.
+      issue = own.issue(repo, number);
+    } catch (ForgeException e) {
+      String why =
+          stage.id()
+              + ": issue #"
+              + number
+              + " could not be read for the reviewer, so nothing was claimed and no container started: "
+              + Texts.oneLine(String.valueOf(e.getMessage()));
+      run.log(persona.id() + " could not review PR #" + pr.number() + ": " + why);
+      return new PipelineResult(
+          stage.id(),
+          PipelineResult.Status.FAILED,
+          why,
+          pr.number(),
+          pr.url(),
+          List.of(),
+          new ReviewReport(stage.id(), ReviewReport.FAIL, false, why, null));
+    }
     // The claim is the guard's read: taking the queued label answers the labels left, atomically
     // (the decision job reads the whole issue, its open state included, before acting on it).
     String queued = run.scheme().name(stage, StageState.QUEUED);
@@ -89,8 +113,8 @@ record ReviewStep(PipelineContext context, GuardStep guard, AuthorityStep author
         context
             .executor()
             .execute(
-                new StageExecutor.Call(
-                    stage, persona, repo, number, pr.url(), StageExecutor.Mode.REVIEW));
+                StageExecutor.Call.onPullRequest(
+                    stage, persona, repo, issue, pr, StageExecutor.Mode.REVIEW));
     RunRecord record = run.record(result);
     boolean passed = result.passed();
     String reason =

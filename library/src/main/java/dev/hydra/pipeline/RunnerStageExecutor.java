@@ -81,7 +81,7 @@ public final class RunnerStageExecutor implements StageExecutor {
         profile,
         profile.image(stages),
         repoUrl,
-        repoUrl + "/issues/" + call.issue(),
+        repoUrl + "/issues/" + call.issue().number(),
         call.pullRequestUrl(),
         call.mode().id(),
         credentials);

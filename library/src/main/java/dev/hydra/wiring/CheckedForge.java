@@ -132,9 +132,8 @@ final class CheckedForge implements Forge {
   }
 
   @Override
-  public Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author)
-      throws ForgeException {
-    return delegate.findComment(repo, issue, marker, author);
+  public List<Comment> comments(RepoRef repo, int issue) throws ForgeException {
+    return delegate.comments(repo, issue);
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.hydra.credentials.Credentials;
 import dev.hydra.credentials.Persona;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.Issue;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.local.LocalForge;
@@ -121,15 +122,11 @@ class DemoExecutorsTest {
       FakeStageExecutor failing =
           new FakeStageExecutor().script(Stage.BUILD, FakeStageExecutor.Script.FAIL);
       LocalForgeStageExecutor adapter = new LocalForgeStageExecutor(failing, builder, WEB);
-      adapter.execute(
-          new StageExecutor.Call(
-              Stage.BUILD, Persona.BUILDER, REPO, 1, null, StageExecutor.Mode.BUILD));
+      adapter.execute(StageExecutor.Call.build(REPO, issue(), List.of()));
       LocalForgeStageExecutor other =
           new LocalForgeStageExecutor(
               new FakeStageExecutor().branch("hydra/9-other"), builder, WEB);
-      other.execute(
-          new StageExecutor.Call(
-              Stage.BUILD, Persona.BUILDER, REPO, 1, null, StageExecutor.Mode.BUILD));
+      other.execute(StageExecutor.Call.build(REPO, issue(), List.of()));
 
       assertThat(timeline()).noneMatch(l -> l.contains(" push "));
     }
@@ -139,15 +136,34 @@ class DemoExecutorsTest {
       FakeStageExecutor fake = new FakeStageExecutor();
       new LocalForgeStageExecutor(fake, builder, WEB)
           .execute(
-              new StageExecutor.Call(
+              StageExecutor.Call.onPullRequest(
                   Stage.CODE_REVIEW,
                   Persona.REVIEWER,
                   REPO,
-                  1,
-                  "https://github.com/demo/app/pull/2",
+                  issue(),
+                  new PullRequest(
+                      2,
+                      "Add a health endpoint",
+                      "Closes #1",
+                      true,
+                      true,
+                      false,
+                      BRANCH,
+                      "0123456789abcdef0123456789abcdef01234567",
+                      "main",
+                      "https://github.com/demo/app/pull/2",
+                      "hydra-builder",
+                      "",
+                      REPO.fullName(),
+                      List.of()),
                   StageExecutor.Mode.REVIEW));
       assertThat(fake.calls.get(0).pullRequestUrl())
           .isEqualTo("https://github.com/demo/app/pull/2");
+    }
+
+    /** Issue #1 of the demo repository, as a step hands it over. */
+    private Issue issue() throws ForgeException {
+      return builder.issue(REPO, 1);
     }
 
     @Test

@@ -111,6 +111,12 @@ public abstract class ForgeWireContractTest extends ForgeContractTest {
 
   protected abstract String commentsPath(RepoRef repo, int issue);
 
+  /**
+   * An issue with {@code comments} (more than a page), answered the way the forge pages this
+   * listing; a request of another shape finds no stub.
+   */
+  protected abstract void stubManyComments(RepoRef repo, int issue, List<Comment> comments);
+
   protected abstract void stubEditComment(RepoRef repo, long id);
 
   protected abstract RequestPatternBuilder editCommentRequest(RepoRef repo, long id, String body);
@@ -318,6 +324,17 @@ public abstract class ForgeWireContractTest extends ForgeContractTest {
     assertThat(comment.id()).isEqualTo(1301);
     assertThat(comment.author()).isEqualTo("hydra-reviewer");
     wm.verify(1, createCommentRequest(REPO, 7, "Review started."));
+  }
+
+  @Test
+  void commentsAreReadToTheLastPage() throws Exception {
+    List<Comment> written = new ArrayList<>();
+    for (int i = 1; i <= 250; i++) {
+      written.add(new Comment(i, i % 2 == 0 ? "alice" : "bob", "comment " + i));
+    }
+    stubManyComments(REPO, 7, written);
+    List<Comment> comments = measured("comments (250)", () -> forge.comments(REPO, 7));
+    assertThat(comments).containsExactlyElementsOf(written);
   }
 
   @Test

@@ -113,7 +113,7 @@ final class InMemoryForge implements Forge {
   }
 
   @Override
-  public Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author) {
+  public List<Comment> comments(RepoRef repo, int issue) {
     throw new UnsupportedOperationException();
   }
 

@@ -57,7 +57,8 @@ public class FakeStageExecutor implements StageExecutor {
     calls.add(call);
     Script script = scripts.getOrDefault(call.stage(), Script.PASS);
     boolean pass = script != Script.FAIL;
-    String name = branch.isEmpty() ? "hydra/" + call.issue() + "-add-a-health-endpoint" : branch;
+    String name =
+        branch.isEmpty() ? "hydra/" + call.issue().number() + "-add-a-health-endpoint" : branch;
     List<Finding> findings =
         pass
             ? List.of()

@@ -116,6 +116,7 @@ class GitHubPipelineTest {
       gh.issueBody = FakeGitHub.ORIGINAL_BODY;
       gh.rateLimitOnce.clear();
       gh.pullStates.clear();
+      gh.time(T0);
     }
   }
 
@@ -208,7 +209,10 @@ class GitHubPipelineTest {
     assertThat(total).as("requests of build -> reviews -> decision").isLessThanOrEqualTo(20);
     // The decision finds the progress comment in the comments its guard read carried.
     assertThat(afterBuild).as("requests of the build job").isEqualTo(8);
-    assertThat(total).as("the pipeline's own requests of a whole run").isEqualTo(18);
+    // Each review job reads the issue for its reviewer's input folder (+2 here; through `hydra run`
+    // that read carries the token's permission, so the admin refusal's own read goes: see
+    // GitHubRunRequestsTest).
+    assertThat(total).as("the pipeline's own requests of a whole run").isEqualTo(20);
     assertThat(gh.labelsNow())
         .containsExactlyInAnyOrder(
             "build:pass", "code-review:pass", "security-review:pass", "done");
@@ -229,6 +233,58 @@ class GitHubPipelineTest {
     assertThat(wm.getAllServeEvents())
         .allSatisfy(
             e -> assertThat(e.getRequest().getHeader("Authorization")).startsWith("token ghp_"));
+  }
+
+  @Test
+  void theBuilderIsGivenEveryPageOfTheIssuesComments() throws Exception {
+    for (int i = 1; i <= 150; i++) {
+      gh.comment(i % 2 == 0 ? "alice" : "trudy", "comment " + i);
+    }
+    gh.apply("alice", "ready-to-build");
+
+    assertThat(buildJob("alice").status()).isEqualTo(PipelineResult.Status.PASSED);
+    StageExecutor.Call call = executor.calls.get(0);
+    // 150 people's comments and the progress comment the claim posted, from two pages.
+    assertThat(call.comments()).hasSize(151);
+    assertThat(call.comments().get(0).author()).isEqualTo("trudy");
+    assertThat(call.comments().get(0).body()).isEqualTo("comment 1");
+    assertThat(call.comments().get(149).body()).isEqualTo("comment 150");
+    assertThat(call.comments().get(150).author()).isEqualTo("hydra-builder");
+    assertThat(
+            wm.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getMethod().getName().equals("GET"))
+                .filter(
+                    e -> e.getRequest().getUrl().startsWith("/repos/acme/shop/issues/7/comments")))
+        .as("the comments' pages")
+        .hasSize(2);
+  }
+
+  @Test
+  void commentsThatCannotBeReadFailTheBuildBeforeAnyContainer() throws Exception {
+    // More than the guard's read carries, so the builder lists them, and the listing fails.
+    for (int i = 1; i <= 101; i++) {
+      gh.comment("alice", "comment " + i);
+    }
+    wm.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                    "/repos/acme/shop/issues/7/comments"))
+            .atPriority(1)
+            .willReturn(
+                aResponse()
+                    .withStatus(404)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"message\":\"Not Found\"}")));
+    gh.apply("alice", "ready-to-build");
+
+    PipelineResult build = buildJob("alice");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(build.reason())
+        .contains("the comments of issue #7 could not be read for the builder")
+        .contains("no container was started");
+    assertThat(executor.calls).isEmpty();
+    assertThat(gh.labelsNow()).containsExactlyInAnyOrder("build:fail", "needs-input");
   }
 
   @Test
@@ -383,8 +439,8 @@ class GitHubPipelineTest {
     assertThat(executor.count(Stage.CODE_REVIEW)).isEqualTo(1);
     assertThat(gh.reviews).hasSize(2);
     assertThat(requests() - before)
-        .as("two claims that find nothing to take (404), nothing written")
-        .isEqualTo(2);
+        .as("two reads of the issue, two claims that find nothing to take (404), nothing written")
+        .isEqualTo(4);
   }
 
   /** A run that ends in needs-input: the security review fails. */
@@ -431,7 +487,7 @@ class GitHubPipelineTest {
     assertThat(gh.comments.get(0).path("body").asText()).contains("Rebuild started");
     // The progress comment is found in the comments the guard's read of the issue carried.
     assertThat(afterBuild).as("requests of the rebuild job").isEqualTo(11);
-    assertThat(total).as("requests of the whole rebuild run").isEqualTo(21);
+    assertThat(total).as("requests of the whole rebuild run").isEqualTo(23);
 
     // A duplicate delivery of the rebuild event finds nothing to take.
     PipelineResult again = rebuildJob("alice");
@@ -592,8 +648,14 @@ class GitHubPipelineTest {
     assertThat(gh.labelsNow()).as("nothing taken, nothing written").isEqualTo(before);
     assertThat(gh.reviews).hasSize(reviews);
     assertThat(wm.getAllServeEvents())
-        .as("only reads")
-        .allSatisfy(e -> assertThat(e.getRequest().getMethod().getName()).isEqualTo("GET"));
+        .as("only reads (the issue's GraphQL query is a POST that writes nothing)")
+        .allSatisfy(
+            e ->
+                assertThat(
+                        e.getRequest().getMethod().getName().equals("GET")
+                            || e.getRequest().getUrl().equals("/graphql"))
+                    .as(e.getRequest().getMethod() + " " + e.getRequest().getUrl())
+                    .isTrue());
   }
 
   @Test
@@ -658,7 +720,7 @@ class GitHubPipelineTest {
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
     // +1 the builder's own account; +3 per review job: its own account, the permission of the
     // event's sender (the job cannot tell the builder's account), who queued the review.
-    assertThat(requests()).isEqualTo(25);
+    assertThat(requests()).isEqualTo(27);
   }
 
   @ParameterizedTest
@@ -698,7 +760,7 @@ class GitHubPipelineTest {
 
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
     assertThat(slept).hasSize(2).allSatisfy(d -> assertThat(d).isPositive());
-    assertThat(requests()).as("the 18 of a whole run plus the two refused").isEqualTo(20);
+    assertThat(requests()).as("the 20 of a whole run plus the two refused").isEqualTo(22);
     assertThat(gh.reviews).as("the refused review was posted once").hasSize(2);
   }
 }

@@ -102,7 +102,9 @@ class PortCallBudgetTest {
                 new Authority.Actor(builder.currentUser(), false)));
     assertThat(result.status()).isEqualTo(PipelineResult.Status.DONE);
     printCount(calls, byMethod);
-    assertThat(calls.get()).isLessThanOrEqualTo(20);
+    // Issue 10 inputs: +1 the build reads the comments, +1 each review job reads the issue (19
+    // before, 22 now); helper F's reductions in the adapters are merged separately.
+    assertThat(calls.get()).isLessThanOrEqualTo(20 + 3);
   }
 
   /** {@code HYDRA_PERSONA_LOGINS} for the local forge's persona accounts. */

@@ -373,18 +373,20 @@ public final class ForgejoForge implements Forge {
                     new CreateIssueCommentOption().body(body))));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One request: {@code issueGetComments} has no paging ({@code ListIssueComments} finds the
+   * issue's comments without list options and answers them all).
+   */
   @Override
-  public Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author)
-      throws ForgeException {
-    Attempt attempt = attempt(Operation.FIND_COMMENT, repo.fullName() + "#" + issue);
+  public List<Comment> comments(RepoRef repo, int issue) throws ForgeException {
+    Attempt attempt = attempt(Operation.LIST_COMMENTS, repo.fullName() + "#" + issue);
     List<dev.hydra.forge.forgejo.client.model.Comment> comments =
         call(
             attempt,
             () -> issues.issueGetComments(repo.owner(), repo.name(), (long) issue, null, null));
-    if (comments == null) {
-      return Optional.empty();
-    }
-    return Comment.newestMarked(comments.stream().map(ForgejoMapping::comment), marker, author);
+    return comments == null ? List.of() : comments.stream().map(ForgejoMapping::comment).toList();
   }
 
   @Override

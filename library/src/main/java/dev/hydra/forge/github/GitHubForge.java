@@ -434,22 +434,20 @@ public final class GitHubForge implements Forge {
   }
 
   @Override
-  public Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author)
-      throws ForgeException {
+  public List<Comment> comments(RepoRef repo, int issue) throws ForgeException {
+    // The guard's issue read carried every comment when they all fit; this instance's own comment
+    // writes keep that list current, so the builder's input and the progress comment cost nothing.
     List<Comment> known = comments.get(key(repo, issue));
     if (known != null) {
-      return Comment.newestMarked(known.stream(), marker, author);
+      return known;
     }
-    Attempt attempt = attempt(Operation.FIND_COMMENT, repo.fullName() + "#" + issue);
-    List<GitHubWire.IssueComment> listed =
-        http.issueListing(
-            attempt,
-            repo,
-            issue,
-            "comments",
-            new TypeReference<List<GitHubWire.IssueComment>>() {});
-    return Comment.newestMarked(
-        listed.stream().map(GitHubWire.IssueComment::toComment), marker, author);
+    Attempt attempt = attempt(Operation.LIST_COMMENTS, repo.fullName() + "#" + issue);
+    return http
+        .issueListing(
+            attempt, repo, issue, "comments", new TypeReference<List<GitHubWire.IssueComment>>() {})
+        .stream()
+        .map(GitHubWire.IssueComment::toComment)
+        .toList();
   }
 
   @Override

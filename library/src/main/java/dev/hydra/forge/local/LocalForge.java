@@ -362,14 +362,11 @@ public final class LocalForge implements Forge {
   }
 
   @Override
-  public Optional<Comment> findComment(RepoRef repo, int issue, String marker, String author)
-      throws ForgeException {
+  public List<Comment> comments(RepoRef repo, int issue) throws ForgeException {
     access.login();
-    return Comment.newestMarked(
-        store.existingThread(repo, issue).comments().stream()
-            .map(c -> new Comment(c.id(), c.author(), c.body())),
-        marker,
-        author);
+    return store.existingThread(repo, issue).comments().stream()
+        .map(c -> new Comment(c.id(), c.author(), c.body()))
+        .toList();
   }
 
   @Override

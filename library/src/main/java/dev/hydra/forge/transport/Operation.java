@@ -36,7 +36,7 @@ public enum Operation {
       "comment on",
       "`Issues: write` (`Pull requests: write` for a pull request)",
       "the `write:issue` scope"),
-  FIND_COMMENT("list the comments of", "`Issues: read`", "the `read:issue` scope"),
+  LIST_COMMENTS("list the comments of", "`Issues: read`", "the `read:issue` scope"),
   EDIT_COMMENT(
       "edit its comment on",
       "`Issues: write` (`Pull requests: write` for a pull request)",

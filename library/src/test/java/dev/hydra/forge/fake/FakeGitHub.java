@@ -144,6 +144,16 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
     issueBody = body;
   }
 
+  /** A person comments on the issue. */
+  public synchronized void comment(String login, String body) {
+    ObjectNode c = object("issue-comment");
+    c.put("id", ids.incrementAndGet());
+    c.put("body", body);
+    Fixtures.object(c.get("user")).put("login", login);
+    c.put("issue", issue);
+    comments.add(c);
+  }
+
   /** {@code git push} of a branch; an open pull request from it gets the new head. */
   public synchronized void push(String branch, String sha) {
     branches.add(branch + "@" + sha);
@@ -177,6 +187,14 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   /** Whether the pull request was merged. */
   public synchronized boolean mergedNow() {
     return merged;
+  }
+
+  /**
+   * Sets the time the next issue event is stamped with: a test class sharing one fake starts each
+   * test at the same time, whatever ran before.
+   */
+  public synchronized void time(Instant at) {
+    now = at;
   }
 
   /** The time the next issue event is stamped with. */
@@ -294,12 +312,12 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
         || rest.equals("/issues/" + prNumber() + "/comments")) {
       int on = rest.equals(issuePath + "/comments") ? issue : prNumber();
       if (method.equals("GET")) {
-        ArrayNode list = MAPPER.createArrayNode();
-        comments.stream()
-            .filter(c -> c.path("issue").asInt() == on)
-            .map(this::publicComment)
-            .forEach(list::add);
-        return json(200, list);
+        List<ObjectNode> all =
+            comments.stream()
+                .filter(c -> c.path("issue").asInt() == on)
+                .map(this::publicComment)
+                .toList();
+        return page(all, request.getAbsoluteUrl());
       }
       if (method.equals("POST")) {
         ObjectNode c = object("issue-comment");
@@ -529,11 +547,12 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
     item.putObject("author").put("login", issueJson().path("user").path("login").asText());
     ObjectNode labelPage = item.putObject("labels").put("totalCount", labels.size());
     ArrayNode labelNodes = labelPage.putArray("nodes");
-    labels.forEach(name -> labelNodes.addObject().put("name", name));
+    // As GitHub: labels(first: 100) and comments(last: 100), with the true totals.
+    labels.stream().limit(100).forEach(name -> labelNodes.addObject().put("name", name));
     List<ObjectNode> on = comments.stream().filter(c -> c.path("issue").asInt() == issue).toList();
     ObjectNode commentPage = item.putObject("comments").put("totalCount", on.size());
     ArrayNode commentNodes = commentPage.putArray("nodes");
-    for (ObjectNode c : on) {
+    for (ObjectNode c : on.subList(Math.max(0, on.size() - 100), on.size())) {
       ObjectNode node = commentNodes.addObject();
       node.put("fullDatabaseId", String.valueOf(c.path("id").asLong()));
       node.put("body", c.path("body").asText());
@@ -604,6 +623,42 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
 
   private static String decode(String s) {
     return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * One page of a listing as GitHub answers it: {@code per_page} (default 30, at most 100) and
+   * {@code page}, a {@code Link} header naming the next page while there is one.
+   */
+  private static ResponseDefinition page(List<ObjectNode> all, String url) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (url.contains("?")) {
+      for (String pair : url.substring(url.indexOf('?') + 1).split("&", -1)) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          query.put(
+              pair.substring(0, eq),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    int perPage = Math.min(100, Integer.parseInt(query.getOrDefault("per_page", "30")));
+    int page = Math.max(1, Integer.parseInt(query.getOrDefault("page", "1")));
+    int from = Math.min(all.size(), (page - 1) * perPage);
+    int to = Math.min(all.size(), from + perPage);
+    ArrayNode list = MAPPER.createArrayNode();
+    all.subList(from, to).forEach(list::add);
+    ResponseDefinitionBuilder answer =
+        ResponseDefinitionBuilder.responseDefinition()
+            .withStatus(200)
+            .withHeader("Content-Type", "application/json; charset=utf-8")
+            .withHeader("x-ratelimit-remaining", "4999")
+            .withBody(list.toString());
+    if (to < all.size()) {
+      String self = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+      String next = self + "?per_page=" + perPage + "&page=" + (page + 1);
+      answer = answer.withHeader("Link", "<" + next + ">; rel=\"next\"");
+    }
+    return answer.build();
   }
 
   private static ResponseDefinition json(int status, JsonNode body) {

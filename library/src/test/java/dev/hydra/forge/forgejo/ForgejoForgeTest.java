@@ -100,6 +100,8 @@ class ForgejoForgeTest extends ForgeWireContractTest {
         Map.entry("seed (up to date)", 1),
         Map.entry("upsertLabel (unchanged)", 0),
         Map.entry("comment", 1),
+        Map.entry("comments", 1),
+        Map.entry("comments (250)", 1),
         Map.entry("findComment", 1),
         Map.entry("editComment", 1),
         Map.entry("findPullRequest", 1),
@@ -431,6 +433,20 @@ class ForgejoForgeTest extends ForgeWireContractTest {
     ArrayNode items = Fixtures.newArray();
     comments.forEach(c -> items.add(comment(c.id(), c.author(), c.body())));
     wm.stubFor(get(urlPathEqualTo(commentsPath(repo, issue))).willReturn(okJson(items.toString())));
+  }
+
+  /** Forgejo answers every comment at once: {@code issueGetComments} takes no page or limit. */
+  @Override
+  protected void stubManyComments(RepoRef repo, int issue, List<Comment> comments) {
+    ArrayNode items = Fixtures.newArray();
+    comments.forEach(c -> items.add(comment(c.id(), c.author(), c.body())));
+    wm.stubFor(
+        get(urlPathEqualTo(commentsPath(repo, issue)))
+            .withQueryParam("page", com.github.tomakehurst.wiremock.client.WireMock.absent())
+            .withQueryParam("limit", com.github.tomakehurst.wiremock.client.WireMock.absent())
+            .willReturn(
+                okJson(items.toString())
+                    .withHeader("X-Total-Count", String.valueOf(comments.size()))));
   }
 
   @Override

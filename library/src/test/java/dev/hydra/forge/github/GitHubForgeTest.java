@@ -84,8 +84,10 @@ class GitHubForgeTest extends ForgeWireContractTest {
         Map.entry("currentUser (again)", 0),
         Map.entry("tokenPermission", 1),
         Map.entry("userPermission", 1),
-        Map.entry("issue", 1),
-        Map.entry("issue (again)", 1),
+        // These stubs answer no GraphQL: the issue's query fails and the REST read follows, two
+        // requests (GitHubIssueReadTest and the pipeline tests cover the one-request query).
+        Map.entry("issue", 2),
+        Map.entry("issue (again)", 2),
         Map.entry("lastLabeled", 1),
         Map.entry("takeLabel", 1),
         Map.entry("takeLabel (not there)", 1),
@@ -99,6 +101,8 @@ class GitHubForgeTest extends ForgeWireContractTest {
         Map.entry("seed (up to date)", 2),
         Map.entry("upsertLabel (unchanged)", 1),
         Map.entry("comment", 1),
+        Map.entry("comments", 1),
+        Map.entry("comments (250)", 3),
         Map.entry("findComment", 1),
         Map.entry("editComment", 1),
         Map.entry("findPullRequest", 1),
@@ -435,6 +439,32 @@ class GitHubForgeTest extends ForgeWireContractTest {
         get(urlPathEqualTo(commentsPath(repo, issue)))
             .withQueryParam("per_page", equalTo("100"))
             .willReturn(okJson(items.toString())));
+  }
+
+  /** GitHub's pages of 100, each pointing at the next with {@code Link: rel="next"}. */
+  @Override
+  protected void stubManyComments(RepoRef repo, int issue, List<Comment> comments) {
+    int pages = (comments.size() + 99) / 100;
+    for (int page = 1; page <= pages; page++) {
+      ArrayNode items = Fixtures.newArray();
+      comments
+          .subList((page - 1) * 100, Math.min(comments.size(), page * 100))
+          .forEach(c -> items.add(comment(c.id(), c.author(), c.body())));
+      var answer = okJson(items.toString());
+      if (page < pages) {
+        String next = wm.baseUrl() + commentsPath(repo, issue) + "?per_page=100&page=" + (page + 1);
+        answer = answer.withHeader("Link", "<" + next + ">; rel=\"next\"");
+      }
+      wm.stubFor(
+          get(urlPathEqualTo(commentsPath(repo, issue)))
+              .withQueryParam("per_page", equalTo("100"))
+              .withQueryParam(
+                  "page",
+                  page == 1
+                      ? com.github.tomakehurst.wiremock.client.WireMock.absent()
+                      : equalTo(String.valueOf(page)))
+              .willReturn(answer));
+    }
   }
 
   @Override
