@@ -15,6 +15,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import dev.hydra.event.EventExamples;
 import dev.hydra.event.EventFiles;
+import dev.hydra.input.StageInputs;
 import dev.hydra.label.IoArchFixture;
 import dev.hydra.route.JacksonArchFixture;
 import dev.hydra.stage.DockerArchFixture;
@@ -68,7 +69,7 @@ class ArchitectureTest {
       noClasses()
           .that()
           .resideInAnyPackage(PURE)
-          .and(outside(EventFiles.class, EventExamples.class))
+          .and(outside(EventFiles.class, EventExamples.class, StageInputs.class))
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("java.nio.file..", "java.nio.channels..", "java.net..")
@@ -90,7 +91,8 @@ class ArchitectureTest {
           .callMethod(Class.class, "getResource", String.class)
           .because(
               "labels, events, routing, text and image references are pure; only EventFiles and"
-                  + " EventExamples read files and resources");
+                  + " EventExamples read files and resources, and StageInputs writes the input"
+                  + " folder");
 
   static final ArchRule NO_GETENV =
       noClasses()
