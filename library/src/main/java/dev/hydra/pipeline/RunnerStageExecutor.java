@@ -3,7 +3,12 @@ package dev.hydra.pipeline;
 import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.config.StageSettings;
 import dev.hydra.credentials.Credentials;
+import dev.hydra.credentials.Persona;
+import dev.hydra.forge.PullRequest;
+import dev.hydra.input.StageInputs;
 import dev.hydra.label.Stage;
+import dev.hydra.route.HydraBranch;
+import dev.hydra.secret.SecretMasker;
 import dev.hydra.stage.StageMounts;
 import dev.hydra.stage.StagePlan;
 import dev.hydra.stage.StageProfile;
@@ -11,12 +16,27 @@ import dev.hydra.stage.StageRequest;
 import dev.hydra.stage.StageResult;
 import dev.hydra.stage.StageRunner;
 import dev.hydra.stage.TemporaryMounts;
+import dev.hydra.text.Texts;
+import dev.hydra.verdict.Verdict;
+import dev.hydra.workspace.GitRemote;
+import dev.hydra.workspace.Output;
+import dev.hydra.workspace.OutputLimits;
+import dev.hydra.workspace.PushMode;
+import dev.hydra.workspace.StageWorkspace;
+import dev.hydra.workspace.WorkspaceException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The production {@link StageExecutor}: one {@link StageRunner} container per stage, with the
@@ -26,10 +46,32 @@ import java.util.Map;
  */
 public final class RunnerStageExecutor implements StageExecutor {
 
+  /**
+   * The diff is read up to this size; the input folder keeps {@link StageInputs#MAX_DIFF_BYTES}.
+   */
+  static final long MAX_DIFF_BYTES = 2 * StageInputs.MAX_DIFF_BYTES;
+
+  /**
+   * Where the runner's clones come from and go to: each persona's {@link GitRemote} (its token,
+   * bound to the forge's host), and the branch builds start from.
+   *
+   * @param remotes the remote of each persona whose token this job holds
+   * @param baseBranch the target branch of draft pull requests
+   * @param limits what a stage's commits may add up to
+   */
+  public record Git(Map<Persona, GitRemote> remotes, String baseBranch, OutputLimits limits) {
+
+    /** Copies the map. */
+    public Git {
+      remotes = Map.copyOf(remotes);
+    }
+  }
+
   private final StageRunner runner;
   private final StageSettings stages;
   private final Credentials credentials;
   private final String webUrl;
+  private final @Nullable Git git;
 
   /**
    * @param runner runs the containers
@@ -50,10 +92,29 @@ public final class RunnerStageExecutor implements StageExecutor {
    */
   public RunnerStageExecutor(
       StageRunner runner, StageSettings stages, Credentials credentials, String webUrl) {
+    this(runner, stages, credentials, webUrl, null);
+  }
+
+  /**
+   * @param runner runs the containers
+   * @param stages the stage settings, for profiles and image names
+   * @param credentials every persona's git token and the Claude tokens
+   * @param webUrl the forge's web root, {@code https://github.com}
+   * @param git the clones' remotes: with them every stage works in a prepared workspace and its
+   *     commits are checked and pushed by the runner; without them (null) the container gets empty
+   *     folders and nothing is pushed
+   */
+  public RunnerStageExecutor(
+      StageRunner runner,
+      StageSettings stages,
+      Credentials credentials,
+      String webUrl,
+      @Nullable Git git) {
     this.runner = runner;
     this.stages = stages;
     this.credentials = credentials;
     this.webUrl = webUrl.endsWith("/") ? webUrl.substring(0, webUrl.length() - 1) : webUrl;
+    this.git = git;
   }
 
   /**
@@ -88,28 +149,168 @@ public final class RunnerStageExecutor implements StageExecutor {
   }
 
   /**
-   * Runs the stage with empty workspace and input folders ({@link TemporaryMounts}), deleted
-   * afterwards, until the prepared workspace is wired in here.
+   * Runs the stage. With {@link Git} remotes: the runner clones as the stage's persona into a
+   * {@link StageWorkspace} (builder: a new {@code hydra/<issue>-<slug>} branch from the target
+   * branch; reviewers and applier: the PR's head at the sha the step saw), writes the input folder
+   * ({@link StageInputs}: the issue as the guard verified it with its comments, the PR and its
+   * diff, the spec folder when the issue names one), runs the container, and then checks what it
+   * committed and pushes it with the builder's token: the build's branch (a lease on what the
+   * remote held at the clone), a reviewer's fixes on the PR branch (only if the branch did not
+   * move). The applier is read-only: a commit of its fails the stage. A rejected output fails the
+   * stage with the reason and leaves the forge as it was. Without remotes the container gets empty
+   * folders ({@link TemporaryMounts}).
    */
   @Override
   public StageResult execute(Call call) throws InterruptedException {
     StageRequest request = checkedRequest(call);
-    try (TemporaryMounts mounts = TemporaryMounts.create(Map.of())) {
-      return runner.run(request, mounts.mounts());
+    if (git == null) {
+      try (TemporaryMounts mounts = TemporaryMounts.create(Map.of())) {
+        return runner.run(request, mounts.mounts());
+      } catch (IOException e) {
+        return failedBefore(request, "the stage's folders could not be created: " + e.getMessage());
+      }
+    }
+    Path root;
+    try {
+      root = Files.createTempDirectory("hydra-stage-");
     } catch (IOException e) {
-      String why = "the stage's folders could not be created: " + e.getMessage();
-      return new StageResult(
-          request.profile().stage(),
-          request.profile().persona(),
-          request.image(),
-          StageResult.Status.RUNTIME_ERROR,
-          why,
-          List.of(),
-          null,
-          why,
-          0,
-          0,
-          Duration.ZERO);
+      return failedBefore(request, "the stage's folders could not be created: " + e.getMessage());
+    }
+    try {
+      return inWorkspace(call, request, git, root);
+    } finally {
+      deleteQuietly(root);
+    }
+  }
+
+  private StageResult inWorkspace(Call call, StageRequest request, Git git, Path root)
+      throws InterruptedException {
+    GitRemote own = git.remotes().get(call.persona());
+    if (own == null) {
+      return failedBefore(
+          request,
+          "this job holds no git token for persona "
+              + call.persona().id()
+              + ", so the runner cannot clone the repository for it");
+    }
+    PullRequest pr = call.pullRequest();
+    StageWorkspace workspace;
+    try {
+      workspace =
+          pr == null
+              ? StageWorkspace.forBuild(
+                  root.resolve("workspace"),
+                  own,
+                  git.baseBranch(),
+                  HydraBranch.forIssue(call.issue().number(), call.issue().title()).name())
+              : StageWorkspace.forPullRequest(
+                  root.resolve("workspace"), own, pr.base(), pr.head(), pr.headSha());
+    } catch (WorkspaceException e) {
+      return failedBefore(request, "the runner could not prepare the workspace: " + e.getMessage());
+    }
+    try (workspace) {
+      Path input = root.resolve("input");
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("HYDRA_BRANCH", workspace.branch());
+      env.put("HYDRA_BASE_SHA", workspace.baseSha());
+      try {
+        Files.createDirectories(input);
+        StageInputs.writeIssue(input, call.repo().fullName(), call.issue(), call.comments());
+        if (pr != null) {
+          StageInputs.writePullRequest(input, pr, workspace.diff(MAX_DIFF_BYTES));
+        }
+        Optional<String> spec = StageInputs.specName(call.issue().body());
+        if (spec.isPresent() && StageInputs.copySpec(workspace.repoDir(), spec.get(), input)) {
+          env.put("SPEC_PATH", StageMounts.SPEC);
+        }
+      } catch (IOException | WorkspaceException e) {
+        return failedBefore(
+            request, "the runner could not write the input folder: " + e.getMessage());
+      }
+      StageResult result = runner.run(request, new StageMounts(workspace.mountDir(), input, env));
+      if (!result.passed()) {
+        return result;
+      }
+      return deliver(call, result, workspace, git);
+    }
+  }
+
+  /** Checks and pushes what a passed stage committed; a rejection fails the stage. */
+  private StageResult deliver(Call call, StageResult result, StageWorkspace workspace, Git git) {
+    SecretMasker masker = SecretMasker.of(credentials.secrets());
+    try {
+      Optional<Output> output = workspace.collect(git.limits(), masker);
+      switch (call.mode()) {
+        case BUILD -> {
+          if (output.isEmpty()) {
+            return result.rejected(
+                "the builder passed but committed nothing on "
+                    + workspace.branch()
+                    + "; no branch was pushed and no pull request opened");
+          }
+          Optional<String> named =
+              result.verdictValue().flatMap(Verdict::builder).map(Verdict.BuilderResult::branch);
+          if (named.isPresent() && !named.get().equals(workspace.branch())) {
+            return result.rejected(
+                "the builder's verdict names branch "
+                    + Texts.quote(named.get())
+                    + ", but it worked on "
+                    + workspace.branch()
+                    + "; nothing was pushed");
+          }
+          workspace.push(output.get(), builderRemote(git), PushMode.REPLACE);
+        }
+        case REVIEW -> {
+          if (output.isPresent()) {
+            workspace.push(output.get(), builderRemote(git), PushMode.FAST_FORWARD);
+          }
+        }
+        case APPLY -> {
+          if (output.isPresent()) {
+            return result.rejected(
+                "the applier is read-only, but it committed "
+                    + output.get().commits().size()
+                    + " change(s); nothing was pushed");
+          }
+        }
+      }
+      return result;
+    } catch (WorkspaceException e) {
+      return result.rejected(
+          "the " + call.stage().id() + " stage's commits were not pushed: " + e.getMessage());
+    }
+  }
+
+  private static GitRemote builderRemote(Git git) throws WorkspaceException {
+    GitRemote builder = git.remotes().get(Persona.BUILDER);
+    if (builder == null) {
+      throw new WorkspaceException(
+          "pushing needs the builder's token (HYDRA_BUILDER_TOKEN), which this job does not hold;"
+              + " give it to the job, or let the reviewers report instead of fixing");
+    }
+    return builder;
+  }
+
+  private static StageResult failedBefore(StageRequest request, String why) {
+    return new StageResult(
+        request.profile().stage(),
+        request.profile().persona(),
+        request.image(),
+        StageResult.Status.RUNTIME_ERROR,
+        why,
+        List.of(),
+        null,
+        why,
+        0,
+        0,
+        Duration.ZERO);
+  }
+
+  private static void deleteQuietly(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // What is left is in the system temp folder, private to the runner.
     }
   }
 

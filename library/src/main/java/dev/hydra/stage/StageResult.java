@@ -144,6 +144,28 @@ public record StageResult(
     }
   }
 
+  /**
+   * The same run, failed after the container: what it left (its commits) was rejected or could not
+   * be delivered. Everything the container did stays on record.
+   *
+   * @param why what was wrong and what to do, for people; never a secret
+   */
+  public StageResult rejected(String why) {
+    return new StageResult(
+        stage,
+        persona,
+        image,
+        Status.FAILED,
+        why,
+        attempts,
+        verdict,
+        verdictProblem,
+        turns,
+        costUsd,
+        duration,
+        usage);
+  }
+
   /** Whether the stage passed. */
   public boolean passed() {
     return status == Status.PASSED;

@@ -8,6 +8,8 @@ import dev.hydra.forge.ForgeType;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.TokenShapes;
 import dev.hydra.forges.Forges;
+import dev.hydra.secret.Secret;
+import dev.hydra.workspace.GitRemote;
 import java.net.URI;
 import java.util.Optional;
 
@@ -83,6 +85,16 @@ public record ForgeTarget(HydraSettings settings, RepoRef repo, URI apiUrl) {
           mismatch.get().message("the " + persona + " token (" + source + ")"));
     }
     return open(persona, token);
+  }
+
+  /**
+   * The runner's git remote of the repository for a persona: {@code <web root>/<owner>/<repo>.git}
+   * with the persona's token, sent only to that scheme, host and port ({@code x-access-token} as
+   * the user name on GitHub; Forgejo reads the token and ignores the name).
+   */
+  public GitRemote gitRemote(Secret token) {
+    String user = settings.forge().type() == ForgeType.GITHUB ? "x-access-token" : "hydra";
+    return new GitRemote(URI.create(webUrl() + "/" + repo.fullName() + ".git"), user, token);
   }
 
   /**

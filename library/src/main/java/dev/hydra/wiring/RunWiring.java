@@ -3,15 +3,19 @@ package dev.hydra.wiring;
 import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.credentials.CredentialException;
 import dev.hydra.credentials.Credentials;
+import dev.hydra.credentials.Persona;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.pipeline.Pipeline;
 import dev.hydra.pipeline.PipelineOptions;
 import dev.hydra.pipeline.RunnerStageExecutor;
 import dev.hydra.pipeline.StageExecutor;
 import dev.hydra.secret.SecretMasker;
+import dev.hydra.workspace.GitRemote;
+import dev.hydra.workspace.OutputLimits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -89,7 +93,18 @@ public final class RunWiring {
                     line -> stageLog.accept(masker.mask(line))),
                 target.settings().stages(),
                 credentials,
-                target.webUrl()));
+                target.webUrl(),
+                git(target, credentials, baseBranch)));
+  }
+
+  /** Each persona's git remote of the repository, with its own token. */
+  static RunnerStageExecutor.Git git(
+      ForgeTarget target, Credentials credentials, String baseBranch) {
+    Map<Persona, GitRemote> remotes = new EnumMap<>(Persona.class);
+    credentials
+        .gitTokens()
+        .forEach((persona, token) -> remotes.put(persona, target.gitRemote(token)));
+    return new RunnerStageExecutor.Git(remotes, baseBranch, OutputLimits.defaults());
   }
 
   /**
