@@ -1,6 +1,7 @@
 package dev.hydra.demo;
 
 import dev.hydra.config.ForgeSelection;
+import dev.hydra.config.StageSettings;
 import dev.hydra.container.ContainerException;
 import dev.hydra.container.docker.CommonsExecCommandRunner;
 import dev.hydra.container.docker.DockerCliRuntime;
@@ -30,6 +31,8 @@ import dev.hydra.route.Router;
 import dev.hydra.secret.SecretMasker;
 import dev.hydra.stage.StageProfile;
 import dev.hydra.stage.StageRunner;
+import dev.hydra.workspace.GitRemote;
+import dev.hydra.workspace.OutputLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,7 +154,7 @@ public final class Demo {
     Pipeline pipeline =
         new Pipeline(
             forges,
-            executor(choice, issue, builder, narrate),
+            executor(choice, dir, issue, builder, narrate),
             PipelineOptions.defaults(scheme).withRunRecordDir(dir.resolve("runs")),
             line -> narrate.accept("  " + line));
     ForgeSelection forge = new ForgeSelection(ForgeType.GITHUB, "the local demo forge");
@@ -216,7 +219,7 @@ public final class Demo {
    * production one's plans; both behind the local forge's adapter.
    */
   private StageExecutor executor(
-      DemoChoice choice, Issue issue, LocalForge builder, Consumer<String> narrate)
+      DemoChoice choice, Path dir, Issue issue, LocalForge builder, Consumer<String> narrate)
       throws IOException {
     Clock clock = Clock.systemUTC();
     String slug = HydraBranch.forIssue(issue.number(), issue.title()).slug();
@@ -232,8 +235,18 @@ public final class Demo {
             wait -> Thread.sleep(wait.toMillis()),
             line -> narrate.accept("  " + cut(line)),
             StageRunner.Options.defaults().withNetwork(options.network()));
+    Path bare = DemoRepository.create(dir, LocalForges.DEMO_REPO);
+    Map<Persona, GitRemote> remotes = new EnumMap<>(Persona.class);
+    for (Persona persona : Persona.values()) {
+      remotes.put(persona, new GitRemote(bare.toUri(), persona.id(), null));
+    }
     RunnerStageExecutor real =
-        new RunnerStageExecutor(runner, stageEnv(options.imagePrefix()), credentials, WEB_URL);
+        new RunnerStageExecutor(
+            runner,
+            StageSettings.from(stageEnv(options.imagePrefix())),
+            credentials,
+            WEB_URL,
+            new RunnerStageExecutor.Git(remotes, DemoRepository.BASE, OutputLimits.defaults()));
     StageExecutor stages =
         choice.containers()
             ? real
@@ -242,7 +255,8 @@ public final class Demo {
                 options.outcome(),
                 real::plan,
                 line -> narrate.accept("  plan: " + line));
-    return new LocalForgeStageExecutor(stages, builder, WEB_URL);
+    return new LocalForgeStageExecutor(
+        stages, builder, WEB_URL, branch -> DemoRepository.head(bare, branch));
   }
 
   /**

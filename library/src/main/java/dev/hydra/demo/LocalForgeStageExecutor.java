@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,6 +44,7 @@ public final class LocalForgeStageExecutor implements StageExecutor {
   private final LocalForge builder;
   private final String webUrl;
   private final Map<String, String> pushed = new ConcurrentHashMap<>();
+  private final Function<String, Optional<String>> heads;
 
   /**
    * @param delegate runs the stages
@@ -50,6 +52,22 @@ public final class LocalForgeStageExecutor implements StageExecutor {
    * @param webUrl the web root the containers are told, {@code https://…} without a trailing slash
    */
   public LocalForgeStageExecutor(StageExecutor delegate, LocalForge builder, String webUrl) {
+    this(delegate, builder, webUrl, branch -> Optional.empty());
+  }
+
+  /**
+   * @param delegate runs the stages
+   * @param builder the local forge as the builder persona, which owns the push
+   * @param webUrl the web root the containers are told, {@code https://…} without a trailing slash
+   * @param heads the commit a branch of the demo's git remote is at, after the runner's push; when
+   *     it knows none (scripted stages push nothing), a commit id stands for it
+   */
+  public LocalForgeStageExecutor(
+      StageExecutor delegate,
+      LocalForge builder,
+      String webUrl,
+      Function<String, Optional<String>> heads) {
+    this.heads = heads;
     this.delegate = delegate;
     this.builder = builder;
     this.webUrl = webUrl.endsWith("/") ? webUrl.substring(0, webUrl.length() - 1) : webUrl;
@@ -74,7 +92,8 @@ public final class LocalForgeStageExecutor implements StageExecutor {
             ? ""
             : result.attempts().get(result.attempts().size() - 1).container();
     try {
-      builder.pushBranch(repo, branch, commitId(repo, branch, container));
+      builder.pushBranch(
+          repo, branch, heads.apply(branch).orElseGet(() -> commitId(repo, branch, container)));
     } catch (ForgeException e) {
       throw new IllegalStateException(
           "the demo could not record the builder's push of " + branch + ": " + e.getMessage(), e);

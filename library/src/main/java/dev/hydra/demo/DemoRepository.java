@@ -1,0 +1,75 @@
+package dev.hydra.demo;
+
+import dev.hydra.forge.RepoRef;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+/**
+ * The demo repository's git remote: a bare repository beside the local forge's files ({@code
+ * git/<owner>/<name>.git}), with one commit on {@code main}, so that the runner clones, checks and
+ * pushes for real, as it does against a forge, only over {@code file:}.
+ */
+final class DemoRepository {
+
+  /** The branch the demo's pull requests target. */
+  static final String BASE = "main";
+
+  private DemoRepository() {}
+
+  /**
+   * Creates the bare repository with a README on {@code main}, or reuses the one there.
+   *
+   * @return the bare repository's folder
+   */
+  static Path create(Path dir, RepoRef repo) throws IOException {
+    Path bare = dir.resolve("git").resolve(repo.owner()).resolve(repo.name() + ".git");
+    if (Files.isDirectory(bare.resolve("refs"))) {
+      return bare;
+    }
+    Path seed = Files.createTempDirectory("hydra-demo-seed-");
+    try {
+      try (Git git = Git.init().setDirectory(seed.toFile()).setInitialBranch(BASE).call()) {
+        Files.writeString(
+            seed.resolve("README.md"),
+            "# " + repo.name() + "\n\nThe demo repository of `hydra demo`.\n",
+            StandardCharsets.UTF_8);
+        git.add().addFilepattern("README.md").call();
+        PersonIdent mona = new PersonIdent("mona", "mona@users.noreply.invalid");
+        git.commit().setMessage("Initial commit").setAuthor(mona).setCommitter(mona).call();
+      }
+      Files.createDirectories(bare.getParent());
+      Git.cloneRepository()
+          .setURI(seed.toUri().toString())
+          .setDirectory(bare.toFile())
+          .setBare(true)
+          .call()
+          .close();
+      return bare;
+    } catch (GitAPIException e) {
+      throw new IOException("the demo repository could not be created: " + e.getMessage(), e);
+    } finally {
+      try (var paths = Files.walk(seed)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** The commit a branch of the bare repository is at, when it exists. */
+  static Optional<String> head(Path bare, String branch) {
+    try (Repository repository = new FileRepositoryBuilder().setGitDir(bare.toFile()).build()) {
+      ObjectId id = repository.resolve("refs/heads/" + branch);
+      return Optional.ofNullable(id).map(ObjectId::name);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+}
