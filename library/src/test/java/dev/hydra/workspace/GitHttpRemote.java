@@ -271,12 +271,21 @@ public final class GitHttpRemote implements AutoCloseable {
       return null;
     }
     String name = decoded.substring(0, colon);
+    byte[] given = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
+    if (name.equals("x-access-token")) {
+      // As GitHub: the token alone names the account.
+      for (var entry : accounts.entrySet()) {
+        if (MessageDigest.isEqual(
+            entry.getValue().token().getBytes(StandardCharsets.UTF_8), given)) {
+          return entry.getKey();
+        }
+      }
+      return null;
+    }
     Account account = accounts.get(name);
     boolean matches =
         account != null
-            && MessageDigest.isEqual(
-                account.token().getBytes(StandardCharsets.UTF_8),
-                decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8));
+            && MessageDigest.isEqual(account.token().getBytes(StandardCharsets.UTF_8), given);
     return matches ? name : null;
   }
 

@@ -61,6 +61,8 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   private final java.util.Set<String> bots = new java.util.HashSet<>();
   private final Set<String> repoLabels = new LinkedHashSet<>();
   private final Set<String> branches = new LinkedHashSet<>();
+  private java.util.function.Function<String, java.util.Optional<String>> heads =
+      branch -> java.util.Optional.empty();
   private final AtomicInteger ids = new AtomicInteger(1000);
   private String baseUrl = "";
   private Instant now = Instant.parse("2026-11-22T08:00:00Z");
@@ -152,6 +154,16 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
     Fixtures.object(c.get("user")).put("login", login);
     c.put("issue", issue);
     comments.add(c);
+  }
+
+  /**
+   * Where the branches really are: a git remote the runner pushes to. A pull request opened from a
+   * branch this fake has not been told of gets the remote's head of it.
+   */
+  public synchronized FakeGitHub branchesFrom(
+      java.util.function.Function<String, java.util.Optional<String>> heads) {
+    this.heads = heads;
+    return this;
   }
 
   /** {@code git push} of a branch; an open pull request from it gets the new head. */
@@ -457,6 +469,7 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
             .filter(b -> b.startsWith(head + "@"))
             .map(b -> b.substring(head.length() + 1))
             .reduce((a, b) -> b)
+            .or(() -> heads.apply(head))
             .orElse("");
     if (sha.isEmpty()) {
       return error(422, "Validation Failed: head does not exist");
