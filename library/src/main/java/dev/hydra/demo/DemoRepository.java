@@ -1,6 +1,7 @@
 package dev.hydra.demo;
 
 import dev.hydra.forge.RepoRef;
+import dev.hydra.stage.TemporaryMounts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,9 +58,7 @@ final class DemoRepository {
     } catch (GitAPIException e) {
       throw new IOException("the demo repository could not be created: " + e.getMessage(), e);
     } finally {
-      try (var paths = Files.walk(seed)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      TemporaryMounts.delete(seed);
     }
   }
 

@@ -25,17 +25,14 @@ import dev.hydra.workspace.PushMode;
 import dev.hydra.workspace.StageWorkspace;
 import dev.hydra.workspace.WorkspaceException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -179,7 +176,7 @@ public final class RunnerStageExecutor implements StageExecutor {
     try {
       return inWorkspace(call, request, git, root);
     } finally {
-      deleteQuietly(root);
+      TemporaryMounts.delete(root);
     }
   }
 
@@ -304,14 +301,6 @@ public final class RunnerStageExecutor implements StageExecutor {
         0,
         0,
         Duration.ZERO);
-  }
-
-  private static void deleteQuietly(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      // What is left is in the system temp folder, private to the runner.
-    }
   }
 
   /**

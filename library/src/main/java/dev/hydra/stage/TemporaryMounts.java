@@ -69,7 +69,11 @@ public final class TemporaryMounts implements AutoCloseable {
     return dir;
   }
 
-  static void delete(Path root) {
+  /**
+   * Deletes a stage's folder and everything in it, following no link; what cannot be deleted (a
+   * file the agent's uid owns, for a runner that is not root) is logged, never thrown.
+   */
+  public static void delete(Path root) {
     if (!Files.exists(root)) {
       return;
     }
