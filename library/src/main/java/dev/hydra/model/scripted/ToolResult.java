@@ -1,4 +1,4 @@
-package dev.hydra.model.fake;
+package dev.hydra.model.scripted;
 
 /**
  * What came back to the model for one of its tool calls, as the CLI sent it in the next request.

@@ -1,4 +1,4 @@
-package dev.hydra.model.fake;
+package dev.hydra.model.scripted;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.hydra.model.fake;
+package dev.hydra.model.scripted;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.hydra.model.fake;
+package dev.hydra.model.scripted;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
