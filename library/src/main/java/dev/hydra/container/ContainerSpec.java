@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  *     the tmpfs there
  * @param labels Hydra labels on the container, so it can be found and swept
  * @param timeout the wall-clock limit
+ * @param hosts host names pinned in the container's {@code /etc/hosts} (the allow-list the runner
+ *     resolved for it); empty for none
  */
 public record ContainerSpec(
     String image,
@@ -44,7 +46,8 @@ public record ContainerSpec(
     Map<String, String> env,
     List<Mount> mounts,
     Map<String, String> labels,
-    Duration timeout) {
+    Duration timeout,
+    List<HostPin> hosts) {
 
   /** Label present on every container Hydra starts. */
   public static final String MANAGED_LABEL = "hydra.managed";
@@ -96,6 +99,58 @@ public record ContainerSpec(
     env = Map.copyOf(env);
     mounts = List.copyOf(mounts);
     labels = Map.copyOf(labels);
+    hosts = List.copyOf(hosts);
+  }
+
+  /** A spec without pinned hosts. */
+  public ContainerSpec(
+      String image,
+      String name,
+      String network,
+      double cpus,
+      long memoryBytes,
+      int pidsLimit,
+      long tmpBytes,
+      long workspaceBytes,
+      Set<String> capAdd,
+      Map<String, String> env,
+      List<Mount> mounts,
+      Map<String, String> labels,
+      Duration timeout) {
+    this(
+        image,
+        name,
+        network,
+        cpus,
+        memoryBytes,
+        pidsLimit,
+        tmpBytes,
+        workspaceBytes,
+        capAdd,
+        env,
+        mounts,
+        labels,
+        timeout,
+        List.of());
+  }
+
+  /** The same spec with these hosts pinned. */
+  public ContainerSpec withHosts(List<HostPin> pins) {
+    return new ContainerSpec(
+        image,
+        name,
+        network,
+        cpus,
+        memoryBytes,
+        pidsLimit,
+        tmpBytes,
+        workspaceBytes,
+        capAdd,
+        env,
+        mounts,
+        labels,
+        timeout,
+        pins);
   }
 
   /** The labels put on the container: the caller's plus the managed marker and the deadline. */

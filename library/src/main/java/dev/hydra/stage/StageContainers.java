@@ -49,6 +49,7 @@ final class StageContainers {
     request.pullRequest().ifPresent(pr -> env.put("PR_URL", pr));
     env.put("ANTHROPIC_BASE_URL", gateway);
     env.put("ANTHROPIC_API_KEY", placeholder);
+    env.put(EgressPins.PINNED_VARIABLE, "1");
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("hydra.stage", profile.stage().id());
     labels.put("hydra.repo", request.repository());

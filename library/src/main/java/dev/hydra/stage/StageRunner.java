@@ -104,6 +104,8 @@ public final class StageRunner {
    * @param tokenState the file that remembers exhausted and refused Claude tokens across runs
    *     ({@link TokenPoolState}), read before and written after each {@link #run(StageRequest,
    *     StageMounts)}; empty for none
+   * @param resolver resolves the names a stage container may reach, pinned in its {@code
+   *     /etc/hosts} ({@link EgressPins})
    */
   public record Options(
       String network,
@@ -111,7 +113,8 @@ public final class StageRunner {
       int maxOverloadRetries,
       Duration overloadBackoff,
       URI modelUpstream,
-      Optional<Path> tokenState) {
+      Optional<Path> tokenState,
+      EgressPins.Resolver resolver) {
 
     /** The network of the original Hydra. */
     public static final String DEFAULT_NETWORK = "hydra-net";
@@ -142,31 +145,44 @@ public final class StageRunner {
           2,
           Duration.ofSeconds(30),
           GatewayConfig.ANTHROPIC,
-          Optional.empty());
+          Optional.empty(),
+          EgressPins.Resolver.system());
     }
 
     /** The same options on another network. */
     public Options withNetwork(String name) {
       return new Options(
-          name, actions, maxOverloadRetries, overloadBackoff, modelUpstream, tokenState);
+          name, actions, maxOverloadRetries, overloadBackoff, modelUpstream, tokenState, resolver);
     }
 
     /** The same options, in or out of Actions. */
     public Options withActions(boolean inActions) {
       return new Options(
-          network, inActions, maxOverloadRetries, overloadBackoff, modelUpstream, tokenState);
+          network,
+          inActions,
+          maxOverloadRetries,
+          overloadBackoff,
+          modelUpstream,
+          tokenState,
+          resolver);
     }
 
     /** The same options with another upstream. */
     public Options withModelUpstream(URI upstream) {
       return new Options(
-          network, actions, maxOverloadRetries, overloadBackoff, upstream, tokenState);
+          network, actions, maxOverloadRetries, overloadBackoff, upstream, tokenState, resolver);
     }
 
     /** The same options, remembering tokens in this file (or not, when empty). */
     public Options withTokenState(Optional<Path> file) {
       return new Options(
-          network, actions, maxOverloadRetries, overloadBackoff, modelUpstream, file);
+          network, actions, maxOverloadRetries, overloadBackoff, modelUpstream, file, resolver);
+    }
+
+    /** The same options, resolving the pinned names with this resolver. */
+    public Options withResolver(EgressPins.Resolver names) {
+      return new Options(
+          network, actions, maxOverloadRetries, overloadBackoff, modelUpstream, tokenState, names);
     }
   }
 
@@ -438,7 +454,9 @@ public final class StageRunner {
     String name = StageContainers.containerName(request);
     ContainerSpec spec =
         StageContainers.spec(
-            request, mounts, name, options.network(), gateway.baseUrl().toString(), placeholder);
+                request, mounts, name, options.network(), gateway.baseUrl().toString(), placeholder)
+            .withHosts(
+                EgressPins.resolve(request.profile().stage(), options.resolver(), out::note));
     out.note("container " + name);
     run.container = name;
     StageCapture capture = new StageCapture(out);

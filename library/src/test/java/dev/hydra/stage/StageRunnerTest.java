@@ -270,7 +270,8 @@ class StageRunnerTest {
                   Map.entry("ISSUE_URL", "https://github.com/acme/app/issues/7"),
                   Map.entry("PR_URL", "https://github.com/acme/app/pull/9"),
                   Map.entry("ANTHROPIC_BASE_URL", spec.env().get("ANTHROPIC_BASE_URL")),
-                  Map.entry("ANTHROPIC_API_KEY", placeholder)));
+                  Map.entry("ANTHROPIC_API_KEY", placeholder),
+                  Map.entry("HYDRA_EGRESS_PINNED", "1")));
       assertThat(spec.mounts())
           .containsExactly(
               new Mount(mounts.workspace(), "/workspace", false),
@@ -639,7 +640,8 @@ class StageRunnerTest {
                               2,
                               Duration.ZERO,
                               GatewayConfig.ANTHROPIC,
-                              Optional.empty())))
+                              Optional.empty(),
+                              EgressPins.Resolver.system())))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("at least 1 ms");
     }

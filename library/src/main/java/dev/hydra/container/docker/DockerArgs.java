@@ -1,6 +1,7 @@
 package dev.hydra.container.docker;
 
 import dev.hydra.container.ContainerSpec;
+import dev.hydra.container.HostPin;
 import dev.hydra.container.Mount;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -57,6 +58,10 @@ final class DockerArgs {
     argv.add(Integer.toString(spec.pidsLimit()));
     argv.add("--network");
     argv.add(spec.network());
+    for (HostPin pin : spec.hosts()) {
+      argv.add("--add-host");
+      argv.add(pin.addHost());
+    }
     argv.add("--stop-timeout");
     argv.add("5");
     for (Map.Entry<String, String> label : spec.allLabels(start).entrySet()) {

@@ -7,6 +7,7 @@ import dev.hydra.container.ContainerException;
 import dev.hydra.container.ContainerPlan;
 import dev.hydra.container.ContainerResult;
 import dev.hydra.container.ContainerSpec;
+import dev.hydra.container.HostPin;
 import dev.hydra.container.Mount;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -98,6 +99,22 @@ class DockerCliRuntimeTest {
 
   DockerCliRuntime runtime(FakeRunner runner, Clock clock) {
     return new DockerCliRuntime(runner, "docker", dir.resolve("secrets"), clock);
+  }
+
+  @Test
+  void pinnedHostsGoIntoTheContainersHostsFileAfterTheNetwork() throws Exception {
+    FakeRunner runner = new FakeRunner();
+    ContainerSpec pinned =
+        spec(Duration.ofMinutes(35))
+            .withHosts(
+                List.of(
+                    new HostPin("pypi.org", java.net.InetAddress.getByName("192.0.2.10")),
+                    new HostPin("pypi.org", java.net.InetAddress.getByName("2001:db8::10"))));
+    runtime(runner, Clock.fixed(NOW, ZoneOffset.UTC)).run(pinned, l -> {}, l -> {});
+    assertThat(String.join(" ", runner.calls.get(0)))
+        .contains(
+            "--network hydra-net --add-host pypi.org:192.0.2.10"
+                + " --add-host pypi.org:2001:db8:0:0:0:0:0:10");
   }
 
   @Test
