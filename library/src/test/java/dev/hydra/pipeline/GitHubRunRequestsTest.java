@@ -26,9 +26,11 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,10 +104,18 @@ class GitHubRunRequestsTest {
     for (Persona p : personas) {
       held.put(p, tokens.get(p));
     }
+    Set<Persona> pushOnly = EnumSet.noneOf(Persona.class);
+    if (!held.containsKey(Persona.BUILDER)) {
+      // The review workflow gives each review job the builder's token, for its reviewer's fixes
+      // only: no forge is opened with it, so a review without fixes asks nothing with it.
+      held.put(Persona.BUILDER, tokens.get(Persona.BUILDER));
+      pushOnly.add(Persona.BUILDER);
+    }
     try {
       ForgeTarget target =
           new ForgeTarget(HydraSettings.from("github", env), REPO, URI.create(wm.baseUrl()));
-      return RunWiring.run(target, Credentials.withoutClaude(held), executor, log::add).pipeline();
+      return RunWiring.run(target, Credentials.withoutClaude(held), pushOnly, executor, log::add)
+          .pipeline();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
