@@ -101,14 +101,14 @@ public record Credentials(List<ClaudeToken> claudeTokens, Map<Persona, Secret> g
   }
 
   /**
-   * Keeps only what a run needs: the needed personas' tokens, and the Claude tokens only when
-   * Claude is needed.
+   * Keeps only what a run needs: the needed and the optional personas' tokens, and the Claude
+   * tokens only when Claude is needed.
    */
   public Credentials restrictTo(CredentialNeeds needs) {
     EnumMap<Persona, Secret> kept = new EnumMap<>(Persona.class);
     gitTokens.forEach(
         (persona, secret) -> {
-          if (needs.needs(persona)) {
+          if (needs.keeps(persona)) {
             kept.put(persona, secret);
           }
         });

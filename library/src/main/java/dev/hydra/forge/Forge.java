@@ -55,6 +55,18 @@ public interface Forge {
   Issue issue(RepoRef repo, int number) throws ForgeException;
 
   /**
+   * Reads an issue as {@link #issue(RepoRef, int)} does, for a job that will then ask {@code
+   * sender}'s permission ({@link #userPermission}): a forge that can answer it in the same read
+   * keeps the answer, where it is the one {@link #userPermission} would give, so the authority
+   * check of the event's sender costs no request of its own. By default, the plain read.
+   *
+   * @param sender the event's sender
+   */
+  default Issue issue(RepoRef repo, int number, String sender) throws ForgeException {
+    return issue(repo, number);
+  }
+
+  /**
    * Who added a label to an issue most recently, and when, from the issue's event history.
    *
    * @return the event, or empty when the history shows no such label being added

@@ -42,7 +42,11 @@ record BuildStep(PipelineContext context, GuardStep guard, AuthorityStep authori
     LabelScheme scheme = run.scheme();
     Forge builder = run.builder();
     int number = run.number();
-    Issue issue = builder.issue(run.repo(), number);
+    // The sender's permission may come with the guard's read (GitHub): asked right after it.
+    Issue issue =
+        sender == null || sender.login().isBlank()
+            ? builder.issue(run.repo(), number)
+            : builder.issue(run.repo(), number, sender.login());
     PipelineState state = run.state(issue.labels());
     BuildKind kind = BuildKind.of(scheme, issue.labels());
     String label = kind.label(scheme);

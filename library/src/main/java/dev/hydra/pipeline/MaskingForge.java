@@ -88,6 +88,11 @@ public final class MaskingForge implements Forge {
   }
 
   @Override
+  public Issue issue(RepoRef repo, int number, String sender) throws ForgeException {
+    return delegate.issue(repo, number, sender);
+  }
+
+  @Override
   public Optional<LabelEvent> lastLabeled(RepoRef repo, int issue, String label)
       throws ForgeException {
     return delegate.lastLabeled(repo, issue, label);

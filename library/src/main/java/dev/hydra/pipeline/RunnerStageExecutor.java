@@ -55,13 +55,35 @@ public final class RunnerStageExecutor implements StageExecutor {
    * @param remotes the remote of each persona whose token this job holds
    * @param baseBranch the target branch of draft pull requests
    * @param limits what a stage's commits may add up to
+   * @param check asked right before each push, with the persona whose token pushes
    */
-  public record Git(Map<Persona, GitRemote> remotes, String baseBranch, OutputLimits limits) {
+  public record Git(
+      Map<Persona, GitRemote> remotes, String baseBranch, OutputLimits limits, PushCheck check) {
 
     /** Copies the map. */
     public Git {
       remotes = Map.copyOf(remotes);
     }
+
+    /** Remotes whose tokens were checked before the job's first write: nothing asked at a push. */
+    public Git(Map<Persona, GitRemote> remotes, String baseBranch, OutputLimits limits) {
+      this(remotes, baseBranch, limits, pusher -> {});
+    }
+  }
+
+  /**
+   * The last word before a push: a token held only for pushing (the builder's in a review job) is
+   * checked here, when a stage has commits to push, not before, so a stage without any costs no
+   * request.
+   */
+  @FunctionalInterface
+  public interface PushCheck {
+    /**
+     * Refuses the push with {@code pusher}'s token by throwing; nothing is pushed then.
+     *
+     * @throws WorkspaceException naming why and the fix, never the token
+     */
+    void beforePush(Persona pusher) throws WorkspaceException;
   }
 
   private final StageRunner runner;
@@ -278,6 +300,7 @@ public final class RunnerStageExecutor implements StageExecutor {
     }
   }
 
+  /** The builder's remote, once {@link Git#check} let it push. */
   private static GitRemote builderRemote(Git git) throws WorkspaceException {
     GitRemote builder = git.remotes().get(Persona.BUILDER);
     if (builder == null) {
@@ -285,6 +308,7 @@ public final class RunnerStageExecutor implements StageExecutor {
           "pushing needs the builder's token (HYDRA_BUILDER_TOKEN), which this job does not hold;"
               + " give it to the job, or let the reviewers report instead of fixing");
     }
+    git.check().beforePush(Persona.BUILDER);
     return builder;
   }
 

@@ -24,11 +24,12 @@
  * <h2>Requests</h2>
  *
  * A whole run on GitHub, build → both reviews → done, costs 19 requests (the budget is 20) with
- * {@code HYDRA_PERSONA_LOGINS} set (26 without: the accounts and the review jobs' checks): build 8
- * (read, permission, take the trigger, running, progress comment, reviews queued, draft PR,
- * progress update), each review 3 (take — its answer is the guard's read —, running, review),
- * decision 5 (read, labels, ready for review, find and edit the progress comment). {@code
- * GitHubPipelineTest} counts them.
+ * {@code HYDRA_PERSONA_LOGINS} set (26 without: the accounts and the review jobs' checks): build 7
+ * (read — it carries the sender's permission when that grants write —, take the trigger, running,
+ * progress comment, reviews queued, draft PR, progress update), each review 4 (read for the input
+ * folder, take — its answer is the guard's read —, running, review), decision 4 (read — the
+ * progress comment comes with it —, labels, ready for review, edit the progress comment). {@code
+ * GitHubPipelineTest} counts them; {@code GitHubRunRequestsTest} counts {@code hydra run}'s 20.
  */
 @NullMarked
 package dev.hydra.pipeline;

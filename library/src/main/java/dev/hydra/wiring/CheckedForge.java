@@ -121,6 +121,11 @@ final class CheckedForge implements Forge {
   }
 
   @Override
+  public Issue issue(RepoRef repo, int number, String sender) throws ForgeException {
+    return delegate.issue(repo, number, sender);
+  }
+
+  @Override
   public Optional<LabelEvent> lastLabeled(RepoRef repo, int issue, String label)
       throws ForgeException {
     return delegate.lastLabeled(repo, issue, label);

@@ -14,6 +14,7 @@ import dev.hydra.secret.SecretMasker;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Each persona's forge, opened with that persona's own token: a token shaped for the other forge
@@ -24,20 +25,24 @@ public final class ForgeOpener {
   private ForgeOpener() {}
 
   /**
-   * Opens a forge for every persona whose git token the credentials hold, masks every text sent for
-   * every token of the run, and refuses admin tokens before the first write ({@link CheckedForge}:
-   * every token the job holds is checked then, at most one read each; a write refused throws {@link
-   * TokenRefusedException}).
+   * Opens a forge for every persona whose git token the credentials hold, but those that only push
+   * (git, never the API: {@link RunPlan#pushOnly}), masks every text sent for every token of the
+   * run, and refuses admin tokens before the first write ({@link CheckedForge}: every token opened
+   * is checked then, at most one read each; a write refused throws {@link TokenRefusedException}).
    *
+   * @param pushOnly the personas whose tokens get no forge
    * @throws InvalidConfigurationException when a token is shaped for the other forge
    */
   public static Map<Persona, Forge> open(
-      ForgeTarget target, Credentials credentials, SecretMasker masker)
+      ForgeTarget target, Credentials credentials, Set<Persona> pushOnly, SecretMasker masker)
       throws InvalidConfigurationException, CredentialException, ForgeException {
     Map<Persona, Forge> forges = new EnumMap<>(Persona.class);
     Map<Persona, String> sources = new EnumMap<>(Persona.class);
     for (Map.Entry<Persona, Secret> token : credentials.gitTokens().entrySet()) {
       Persona persona = token.getKey();
+      if (pushOnly.contains(persona)) {
+        continue;
+      }
       sources.put(persona, token.getValue().name());
       forges.put(
           persona, target.open(persona.id(), token.getValue().name(), token.getValue().reveal()));

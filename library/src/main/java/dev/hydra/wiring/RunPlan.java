@@ -9,19 +9,30 @@ import dev.hydra.route.Workflow;
 import dev.hydra.stage.StageProfile;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one step of a routed run may do, decided before anything is loaded or claimed: the stages
  * whose containers it may start and the personas whose tokens it holds. Pure.
  *
  * @param stages the stages whose containers the step may start
- * @param needs the personas whose tokens the step loads (each job holds only its own)
+ * @param needs the personas whose tokens the step loads (each job holds only its own; a review job
+ *     may hold the builder's for pushing fixes, {@link #pushOnly})
  */
 public record RunPlan(List<Stage> stages, CredentialNeeds needs) {
 
   /** Copies the list. */
   public RunPlan {
     stages = List.copyOf(stages);
+  }
+
+  /**
+   * The personas whose tokens the step holds only to push a stage's commits with (git): no forge is
+   * opened with them, so they make no API request, and each is checked for admin rights right
+   * before its first push.
+   */
+  public Set<Persona> pushOnly() {
+    return needs.optional();
   }
 
   /** The plan of a step for a decision that runs. */
@@ -44,8 +55,14 @@ public record RunPlan(List<Stage> stages, CredentialNeeds needs) {
     }
     return switch (step) {
       case ALL -> CredentialNeeds.all();
-      case CODE_REVIEW -> CredentialNeeds.of(StageProfile.personaOf(Stage.CODE_REVIEW));
-      case SECURITY_REVIEW -> CredentialNeeds.of(StageProfile.personaOf(Stage.SECURITY_REVIEW));
+      // The builder's token, when the job is given it, pushes the reviewer's fixes and nothing
+      // else: no forge is opened with it (RunWiring).
+      case CODE_REVIEW ->
+          CredentialNeeds.of(StageProfile.personaOf(Stage.CODE_REVIEW))
+              .withOptional(Persona.BUILDER);
+      case SECURITY_REVIEW ->
+          CredentialNeeds.of(StageProfile.personaOf(Stage.SECURITY_REVIEW))
+              .withOptional(Persona.BUILDER);
       // The builder owns the issue and its comments; the applier pushes the fixes.
       case DECISION -> CredentialNeeds.of(Persona.BUILDER, StageProfile.personaOf(Stage.APPLIER));
     };

@@ -4,11 +4,13 @@ import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.credentials.CredentialException;
 import dev.hydra.credentials.Credentials;
 import dev.hydra.credentials.Persona;
+import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.pipeline.Pipeline;
 import dev.hydra.pipeline.PipelineOptions;
 import dev.hydra.pipeline.RunnerStageExecutor;
 import dev.hydra.pipeline.StageExecutor;
+import dev.hydra.secret.Secret;
 import dev.hydra.secret.SecretMasker;
 import dev.hydra.workspace.GitRemote;
 import dev.hydra.workspace.OutputLimits;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -53,6 +56,9 @@ public final class RunWiring {
    *
    * @param target the forge and repository
    * @param credentials the tokens of the personas this step acts as
+   * @param pushOnly the personas whose tokens only push a stage's commits ({@link
+   *     RunPlan#pushOnly}): no forge is opened with them, and each is refused right before its
+   *     first push when admin
    * @param docker the docker CLI and network
    * @param baseBranch the branch draft PRs target
    * @param records where run records are written, null for none
@@ -68,6 +74,7 @@ public final class RunWiring {
   public static Wired run(
       ForgeTarget target,
       Credentials credentials,
+      Set<Persona> pushOnly,
       Docker docker,
       String baseBranch,
       @Nullable Path records,
@@ -78,6 +85,7 @@ public final class RunWiring {
     return wire(
         target,
         credentials,
+        pushOnly,
         masker,
         baseBranch,
         records,
@@ -94,17 +102,35 @@ public final class RunWiring {
                 target.settings().stages(),
                 credentials,
                 target.webUrl(),
-                git(target, credentials, baseBranch)));
+                git(target, credentials, pushOnly, baseBranch)));
   }
 
-  /** Each persona's git remote of the repository, with its own token. */
+  /**
+   * Each persona's git remote of the repository, with its own token; a push-only token is checked
+   * for admin rights right before its first push ({@link PushOnlyCheck}).
+   *
+   * @throws InvalidConfigurationException when a push-only token is shaped for the other forge
+   */
   static RunnerStageExecutor.Git git(
-      ForgeTarget target, Credentials credentials, String baseBranch) {
+      ForgeTarget target, Credentials credentials, Set<Persona> pushOnly, String baseBranch)
+      throws InvalidConfigurationException {
     Map<Persona, GitRemote> remotes = new EnumMap<>(Persona.class);
-    credentials
-        .gitTokens()
-        .forEach((persona, token) -> remotes.put(persona, target.gitRemote(token)));
-    return new RunnerStageExecutor.Git(remotes, baseBranch, OutputLimits.defaults());
+    Map<Persona, Forge> checked = new EnumMap<>(Persona.class);
+    Map<Persona, String> sources = new EnumMap<>(Persona.class);
+    for (Map.Entry<Persona, Secret> entry : credentials.gitTokens().entrySet()) {
+      Persona persona = entry.getKey();
+      Secret token = entry.getValue();
+      remotes.put(persona, target.gitRemote(token));
+      if (pushOnly.contains(persona)) {
+        checked.put(persona, target.open(persona.id(), token.name(), token.reveal()));
+        sources.put(persona, token.name());
+      }
+    }
+    return new RunnerStageExecutor.Git(
+        remotes,
+        baseBranch,
+        OutputLimits.defaults(),
+        new PushOnlyCheck(target.repo(), checked, sources));
   }
 
   /**
@@ -118,12 +144,17 @@ public final class RunWiring {
    * @throws ForgeException when the forge will not say
    */
   public static Wired run(
-      ForgeTarget target, Credentials credentials, StageExecutor executor, Consumer<String> runLog)
+      ForgeTarget target,
+      Credentials credentials,
+      Set<Persona> pushOnly,
+      StageExecutor executor,
+      Consumer<String> runLog)
       throws InvalidConfigurationException, CredentialException, ForgeException {
     try {
       return wire(
           target,
           credentials,
+          pushOnly,
           SecretMasker.of(credentials.secrets()),
           "main",
           null,
@@ -143,13 +174,14 @@ public final class RunWiring {
   private static Wired wire(
       ForgeTarget target,
       Credentials credentials,
+      Set<Persona> pushOnly,
       SecretMasker masker,
       String baseBranch,
       @Nullable Path records,
       Consumer<String> runLog,
       ExecutorFactory executor)
       throws InvalidConfigurationException, CredentialException, ForgeException, IOException {
-    var forges = ForgeOpener.open(target, credentials, masker);
+    var forges = ForgeOpener.open(target, credentials, pushOnly, masker);
     PipelineOptions options =
         PipelineOptions.from(target.settings())
             .withBaseBranch(baseBranch)

@@ -634,6 +634,16 @@ class CredentialSourcesTest {
     }
 
     @Test
+    void aReviewJobLoadsTheBuildersTokenForItsFixesOnlyWhenGiven() throws Exception {
+      CredentialNeeds needs = CredentialNeeds.of(Persona.REVIEWER).withOptional(Persona.BUILDER);
+      assertThat(load(env(), needs).gitTokens())
+          .containsOnlyKeys(Persona.REVIEWER, Persona.BUILDER);
+      Map<String, String> without = env();
+      without.remove("HYDRA_BUILDER_TOKEN");
+      assertThat(load(without, needs).gitTokens()).containsOnlyKeys(Persona.REVIEWER);
+    }
+
+    @Test
     void twoPersonasWithOneTokenAreRefused() {
       Map<String, String> env = env();
       env.put("HYDRA_APPLIER_TOKEN", BUILDER);

@@ -101,6 +101,19 @@ class CredentialsTest {
   }
 
   @Test
+  void restrictToKeepsAnOptionalTokenWhenGiven() {
+    Credentials all = Credentials.of(List.of(claude("a", 1)), allPersonas());
+    CredentialNeeds review = CredentialNeeds.of(Persona.REVIEWER).withOptional(Persona.BUILDER);
+    assertThat(all.restrictTo(review).gitTokens())
+        .containsOnlyKeys(Persona.REVIEWER, Persona.BUILDER);
+    assertThat(review.needs(Persona.BUILDER)).isFalse();
+    assertThat(review.withoutClaude().optional()).containsExactly(Persona.BUILDER);
+    assertThat(CredentialNeeds.of(Persona.BUILDER).withOptional(Persona.BUILDER).optional())
+        .as("a needed persona is not optional")
+        .isEmpty();
+  }
+
+  @Test
   void toStringNamesAccountsAndPersonasOnly() {
     Credentials credentials = Credentials.of(List.of(claude("account-1", 1)), allPersonas());
     assertThat(credentials.toString())

@@ -207,12 +207,13 @@ class GitHubPipelineTest {
     assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
     assertThat(total).as("requests of build -> reviews -> decision").isLessThanOrEqualTo(20);
-    // The decision finds the progress comment in the comments its guard read carried.
-    assertThat(afterBuild).as("requests of the build job").isEqualTo(8);
+    // The decision finds the progress comment in the comments its guard read carried; the build
+    // job's guard read carries the sender's permission (a writer's collaborator edge).
+    assertThat(afterBuild).as("requests of the build job").isEqualTo(7);
     // Each review job reads the issue for its reviewer's input folder (+2 here; through `hydra run`
     // that read carries the token's permission, so the admin refusal's own read goes: see
     // GitHubRunRequestsTest).
-    assertThat(total).as("the pipeline's own requests of a whole run").isEqualTo(20);
+    assertThat(total).as("the pipeline's own requests of a whole run").isEqualTo(19);
     assertThat(gh.labelsNow())
         .containsExactlyInAnyOrder(
             "build:pass", "code-review:pass", "security-review:pass", "done");
@@ -357,6 +358,51 @@ class GitHubPipelineTest {
     assertThat(gh.comments).hasSize(1);
   }
 
+  /** How often the REST permission endpoint was asked. */
+  long restPermissionReads() {
+    return wm.getAllServeEvents().stream()
+        .filter(e -> e.getRequest().getUrl().matches(".*/collaborators/[^/]+/permission"))
+        .count();
+  }
+
+  @Test
+  void aWritersCollaboratorEdgeInTheGuardsReadIsTheirPermission() throws Exception {
+    gh.apply("alice", "ready-to-build");
+    PipelineResult build = buildJob("alice");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(restPermissionReads()).as("the edge said WRITE: no REST read").isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"triage", "read", "none"})
+  void aSenderBelowWriteIsAskedThroughRestAndRefused(String permission) throws Exception {
+    String login = "rita-" + permission;
+    if (!permission.equals("none")) {
+      gh.user(login, "ghp_rita_" + permission, permission);
+    }
+    gh.apply(login, "ready-to-build");
+    PipelineResult build = buildJob(login);
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(build.reason()).contains("@" + login, "no write access");
+    assertThat(executor.calls).isEmpty();
+    assertThat(gh.labelsNow()).containsExactly("ready-to-build");
+    // An edge below write, or none, may be below the effective permission: REST decides.
+    assertThat(restPermissionReads()).isEqualTo(1);
+  }
+
+  @Test
+  void aWriterByTheOrganisationsBasePermissionHasNoEdgeAndRestLetsThemBuild() throws Exception {
+    gh.baseMember("olga", "ghp_olga_base", "write");
+    gh.apply("olga", "ready-to-build");
+    PipelineResult build = buildJob("olga");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(executor.count(Stage.BUILD)).isEqualTo(1);
+    assertThat(restPermissionReads()).as("no edge: the REST read decides").isEqualTo(1);
+  }
+
   @Test
   void anIssueEditedAfterTheTriggerIsNotBuiltUntilTheTriggerIsAppliedAgain() throws Exception {
     gh.apply("alice", "ready-to-build");
@@ -485,9 +531,10 @@ class GitHubPipelineTest {
             "build:pass", "code-review:pass", "security-review:pass", "done");
     assertThat(gh.comments).as("the progress comment edited, no new one").hasSize(comments);
     assertThat(gh.comments.get(0).path("body").asText()).contains("Rebuild started");
-    // The progress comment is found in the comments the guard's read of the issue carried.
-    assertThat(afterBuild).as("requests of the rebuild job").isEqualTo(11);
-    assertThat(total).as("requests of the whole rebuild run").isEqualTo(23);
+    // The progress comment is found in the comments the guard's read of the issue carried, and the
+    // sender's permission in the same read.
+    assertThat(afterBuild).as("requests of the rebuild job").isEqualTo(10);
+    assertThat(total).as("requests of the whole rebuild run").isEqualTo(22);
 
     // A duplicate delivery of the rebuild event finds nothing to take.
     PipelineResult again = rebuildJob("alice");
@@ -720,7 +767,7 @@ class GitHubPipelineTest {
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
     // +1 the builder's own account; +3 per review job: its own account, the permission of the
     // event's sender (the job cannot tell the builder's account), who queued the review.
-    assertThat(requests()).isEqualTo(27);
+    assertThat(requests()).isEqualTo(26);
   }
 
   @ParameterizedTest
@@ -760,7 +807,7 @@ class GitHubPipelineTest {
 
     assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
     assertThat(slept).hasSize(2).allSatisfy(d -> assertThat(d).isPositive());
-    assertThat(requests()).as("the 20 of a whole run plus the two refused").isEqualTo(22);
+    assertThat(requests()).as("the 19 of a whole run plus the two refused").isEqualTo(21);
     assertThat(gh.reviews).as("the refused review was posted once").hasSize(2);
   }
 }

@@ -44,12 +44,18 @@ class RunPlanTest {
   @Test
   void eachReviewJobHoldsOnlyItsOwnPersona() {
     RouteDecision review = decision(Workflow.REVIEW);
+    // A review job may hold the builder's token too, only to push its reviewer's fixes (git).
     assertThat(RunPlan.of(review, Step.CODE_REVIEW).needs())
-        .isEqualTo(CredentialNeeds.of(Persona.REVIEWER));
+        .isEqualTo(CredentialNeeds.of(Persona.REVIEWER).withOptional(Persona.BUILDER));
+    assertThat(RunPlan.of(review, Step.CODE_REVIEW).pushOnly()).containsExactly(Persona.BUILDER);
     assertThat(RunPlan.of(review, Step.SECURITY_REVIEW).stages())
         .containsExactly(Stage.SECURITY_REVIEW);
     assertThat(RunPlan.of(review, Step.SECURITY_REVIEW).needs())
-        .isEqualTo(CredentialNeeds.of(Persona.SECURITY));
+        .isEqualTo(CredentialNeeds.of(Persona.SECURITY).withOptional(Persona.BUILDER));
+    assertThat(RunPlan.of(review, Step.SECURITY_REVIEW).needs().needs(Persona.BUILDER))
+        .as("optional: a job without it still runs")
+        .isFalse();
+    assertThat(RunPlan.of(review, Step.DECISION).pushOnly()).isEmpty();
     assertThat(RunPlan.of(review, Step.DECISION).needs())
         .isEqualTo(CredentialNeeds.of(Persona.BUILDER, Persona.APPLIER));
     assertThat(RunPlan.of(review, Step.DECISION).stages()).containsExactly(Stage.APPLIER);

@@ -133,6 +133,7 @@ final class RunCommand implements CliCommand {
         RunWiring.run(
             target,
             credentials,
+            plan.pushOnly(),
             DockerOptions.of(in),
             base.isBlank() ? "main" : base,
             records.isBlank() ? null : Path.of(records),

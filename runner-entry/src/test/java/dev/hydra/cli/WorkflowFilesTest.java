@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -168,6 +169,34 @@ class WorkflowFilesTest {
             .as("%s %s", dir, job.getKey())
             .contains("startsWith(github.head_ref, 'hydra/')")
             .contains("github.event.pull_request.head.repo.full_name == github.repository");
+      }
+    }
+  }
+
+  @Test
+  void eachReviewJobHoldsItsOwnTokenAndTheBuildersForItsFixesOnly() throws IOException {
+    for (String dir : List.of(".github/workflows", ".forgejo/workflows")) {
+      JsonNode jobs = read(ROOT.resolve(dir).resolve("hydra-review.yml")).path("jobs");
+      for (String persona : List.of("reviewer", "security")) {
+        String stage = persona.equals("reviewer") ? "code-review" : "security-review";
+        JsonNode with = jobs.path(stage).path("steps").get(1).path("with");
+        List<String> tokens = new ArrayList<>();
+        with.properties()
+            .forEach(
+                e -> {
+                  if (e.getKey().endsWith("-token")) {
+                    tokens.add(e.getKey() + ": " + e.getValue().asText());
+                  }
+                });
+        // The builder's token only pushes the reviewer's fixes (RunPlan.pushOnly): no API request.
+        assertThat(tokens)
+            .as("%s %s", dir, stage)
+            .containsExactlyInAnyOrder(
+                persona
+                    + "-token: ${{ secrets.HYDRA_"
+                    + persona.toUpperCase(Locale.ROOT)
+                    + "_TOKEN }}",
+                "builder-token: ${{ secrets.HYDRA_BUILDER_TOKEN }}");
       }
     }
   }

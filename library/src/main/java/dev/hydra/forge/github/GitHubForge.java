@@ -66,10 +66,11 @@ import org.slf4j.LoggerFactory;
  * 20 requests (the pipeline's own are 18):
  *
  * <ul>
- *   <li>{@link #issue}: one GraphQL query ({@link GitHubIssueRead}: the issue, its comments and the
- *       token's {@code viewerPermission}), {@code GET …/issues/{n}} when it cannot answer;
- *   <li>{@link #userPermission}: {@code GET …/collaborators/{u}/permission}, the legacy {@code
- *       permission} field;
+ *   <li>{@link #issue}: one GraphQL query ({@link GitHubIssueRead}: the issue, its comments, the
+ *       token's {@code viewerPermission} and, when asked, the event's sender's collaborator edge),
+ *       {@code GET …/issues/{n}} when it cannot answer;
+ *   <li>{@link #userPermission}: the sender's edge when it granted write or more, else {@code GET
+ *       …/collaborators/{u}/permission}, the legacy {@code permission} field;
  *   <li>{@link #lastLabeled}: {@code GET …/issues/{n}/events} (github-api has no issue events);
  *   <li>{@link #setLabels}: one {@code PUT …/issues/{n}/labels}; {@link #addLabels}: one {@code
  *       POST}; {@link #takeLabel}: one {@code DELETE …/labels/{name}} (404 when not there);
@@ -116,6 +117,12 @@ public final class GitHubForge implements Forge {
 
   /** The token's permission per repository, as the forge last said it (one token, one process). */
   private final Map<RepoRef, Permission> permissions = new ConcurrentHashMap<>();
+
+  /**
+   * Users' permissions per {@link #userKey} as an {@link #issue} read carried them where they stand
+   * for the REST answer ({@link GitHubIssueRead#sender}).
+   */
+  private final Map<String, Permission> userPermissions = new ConcurrentHashMap<>();
 
   /**
    * An issue's comments as its last {@link #issue} read carried them (all of them), kept current by
@@ -194,8 +201,18 @@ public final class GitHubForge implements Forge {
     return permission;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The answer an {@link #issue(RepoRef, int, String)} read carried for {@code user}, else
+   * {@code GET …/collaborators/{u}/permission}.
+   */
   @Override
   public Permission userPermission(RepoRef repo, String user) throws ForgeException {
+    Permission known = userPermissions.get(userKey(repo, user));
+    if (known != null) {
+      return known;
+    }
     Attempt attempt =
         attempt(Operation.USER_PERMISSION, repo.fullName() + " (user " + Texts.quote(user) + ")");
     HttpResponse<byte[]> response =
@@ -220,6 +237,21 @@ public final class GitHubForge implements Forge {
    */
   @Override
   public Issue issue(RepoRef repo, int number) throws ForgeException {
+    return read(repo, number, "");
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The same query asks {@code sender}'s collaborator edge; where it stands for the REST answer
+   * ({@link GitHubIssueRead#sender}: write or more), {@link #userPermission} answers from it.
+   */
+  @Override
+  public Issue issue(RepoRef repo, int number, String sender) throws ForgeException {
+    return read(repo, number, sender.strip());
+  }
+
+  private Issue read(RepoRef repo, int number, String sender) throws ForgeException {
     Attempt attempt = attempt(Operation.READ_ISSUE, repo.fullName() + "#" + number);
     GitHubIssueRead.Read read;
     try {
@@ -228,10 +260,13 @@ public final class GitHubForge implements Forge {
               attempt,
               "POST",
               graphQlUrl(),
-              GitHubIssueRead.body(repo.owner(), repo.name(), number));
+              sender.isEmpty()
+                  ? GitHubIssueRead.body(repo.owner(), repo.name(), number)
+                  : GitHubIssueRead.body(repo.owner(), repo.name(), number, sender));
       read =
           GitHubIssueRead.read(
-              GitHubRest.read(attempt, answer, new TypeReference<GitHubIssueRead.Answer>() {}));
+              GitHubRest.read(attempt, answer, new TypeReference<GitHubIssueRead.Answer>() {}),
+              sender);
     } catch (ForgeRateLimitedException e) {
       throw e;
     } catch (ForgeException e) {
@@ -241,6 +276,7 @@ public final class GitHubForge implements Forge {
       read = GitHubIssueRead.read(new GitHubIssueRead.Answer(null, null));
     }
     read.permission().ifPresent(permission -> permissions.put(repo, permission));
+    read.sender().ifPresent(permission -> userPermissions.put(userKey(repo, sender), permission));
     String key = key(repo, number);
     read.comments()
         .ifPresentOrElse(c -> comments.put(key, List.copyOf(c)), () -> comments.remove(key));
@@ -255,6 +291,11 @@ public final class GitHubForge implements Forge {
 
   private static String key(RepoRef repo, int issue) {
     return repo.fullName() + "#" + issue;
+  }
+
+  /** Logins are case-insensitive on GitHub. */
+  private static String userKey(RepoRef repo, String login) {
+    return repo.fullName() + " " + login.toLowerCase(Locale.ROOT);
   }
 
   @Override

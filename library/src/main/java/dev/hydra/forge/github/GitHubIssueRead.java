@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The guard's read of an issue as one GraphQL query that also answers what the job would otherwise
  * ask in requests of their own: the token's permission on the repository ({@code viewerPermission},
- * for the admin refusal of SPEC §6) and the issue's newest comments (for the progress comment).
- * Pure: the query, its answer's shape, and the mapping to the port's records.
+ * for the admin refusal of SPEC §6), the issue's newest comments (for the progress comment) and,
+ * when the job knows the event's sender, the sender's permission (for the authority check). Pure:
+ * the query, its answer's shape, and the mapping to the port's records.
  */
 final class GitHubIssueRead {
 
@@ -31,15 +32,31 @@ final class GitHubIssueRead {
           + PAGE
           + ") { totalCount nodes { fullDatabaseId body author { login } } }";
 
-  static final String QUERY =
-      "query($owner: String!, $name: String!, $number: Int!) {"
-          + " repository(owner: $owner, name: $name) { viewerPermission"
-          + " issueOrPullRequest(number: $number) { __typename"
-          + " ... on Issue { "
-          + FIELDS
-          + " } ... on PullRequest { "
-          + FIELDS
-          + " } } } }";
+  static final String QUERY = query("", "");
+
+  /**
+   * The query that also asks one user's permission: the event's sender, whose authority the job
+   * checks right after the guard. {@code collaborators(login:)} lists the direct, outside and team
+   * collaborators (not the organisation's base permission) and needs push access to read.
+   */
+  static final String QUERY_WITH_SENDER =
+      query(
+          ", $sender: String!",
+          " collaborators(login: $sender, first: 1) { edges { permission node { login } } }");
+
+  private static String query(String variable, String collaborators) {
+    return "query($owner: String!, $name: String!, $number: Int!"
+        + variable
+        + ") {"
+        + " repository(owner: $owner, name: $name) { viewerPermission"
+        + collaborators
+        + " issueOrPullRequest(number: $number) { __typename"
+        + " ... on Issue { "
+        + FIELDS
+        + " } ... on PullRequest { "
+        + FIELDS
+        + " } } } }";
+  }
 
   private GitHubIssueRead() {}
 
@@ -49,6 +66,15 @@ final class GitHubIssueRead {
         "query", QUERY, "variables", Map.of("owner", owner, "name", name, "number", number));
   }
 
+  /** The request body that also asks {@code sender}'s permission ({@link #QUERY_WITH_SENDER}). */
+  static Map<String, Object> body(String owner, String name, int number, String sender) {
+    return Map.of(
+        "query",
+        QUERY_WITH_SENDER,
+        "variables",
+        Map.of("owner", owner, "name", name, "number", number, "sender", sender));
+  }
+
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Answer(@Nullable Data data, @Nullable List<GitHubWire.GraphQlError> errors) {}
 
@@ -56,7 +82,16 @@ final class GitHubIssueRead {
   record Data(@Nullable Repository repository) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Repository(@Nullable String viewerPermission, @Nullable Item issueOrPullRequest) {}
+  record Repository(
+      @Nullable String viewerPermission,
+      @Nullable Collaborators collaborators,
+      @Nullable Item issueOrPullRequest) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Collaborators(@Nullable List<CollaboratorEdge> edges) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record CollaboratorEdge(@Nullable String permission, @Nullable Actor node) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Item(
@@ -89,21 +124,35 @@ final class GitHubIssueRead {
    *     item, more labels than one page): then the adapter reads REST
    * @param permission the token's own permission, empty when the forge did not say
    * @param comments the issue's comments oldest first, empty when they did not all fit
+   * @param sender the asked user's permission where it stands for the REST answer ({@link
+   *     #sender}), empty otherwise: then the adapter asks REST
    */
   record Read(
-      Optional<Issue> issue, Optional<Permission> permission, Optional<List<Comment>> comments) {}
+      Optional<Issue> issue,
+      Optional<Permission> permission,
+      Optional<List<Comment>> comments,
+      Optional<Permission> sender) {}
 
-  /** Maps an answer; never throws on a strange one (it reads as "ask REST"). */
+  /** Maps an answer to the query without a sender; never throws on a strange one. */
   static Read read(Answer answer) {
+    return read(answer, "");
+  }
+
+  /**
+   * Maps an answer; never throws on a strange one (it reads as "ask REST").
+   *
+   * @param sender the user whose permission the query asked, empty when it asked none
+   */
+  static Read read(Answer answer, String sender) {
     Repository repository = answer.data() == null ? null : answer.data().repository();
     if (repository == null) {
-      return new Read(Optional.empty(), Optional.empty(), Optional.empty());
+      return new Read(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
     Optional<Permission> permission = permission(repository.viewerPermission());
+    Optional<Permission> asked = sender(repository.collaborators(), sender);
     Item item = repository.issueOrPullRequest();
-    boolean clean = answer.errors() == null || answer.errors().isEmpty();
-    if (!clean || item == null || item.number() < 1) {
-      return new Read(Optional.empty(), permission, Optional.empty());
+    if (!clean(answer.errors()) || item == null || item.number() < 1) {
+      return new Read(Optional.empty(), permission, Optional.empty(), asked);
     }
     Optional<Issue> issue = Optional.empty();
     Labels page = item.labels();
@@ -120,7 +169,46 @@ final class GitHubIssueRead {
                   GitHubWire.names(labels),
                   "PullRequest".equals(item.typename())));
     }
-    return new Read(issue, permission, comments(item.comments()));
+    return new Read(issue, permission, comments(item.comments()), asked);
+  }
+
+  /**
+   * Whether no error touches the issue: an error about the collaborators alone (a token without
+   * push access may not list them) leaves the issue as good as the REST read.
+   */
+  private static boolean clean(@Nullable List<GitHubWire.GraphQlError> errors) {
+    if (errors == null) {
+      return true;
+    }
+    return errors.stream()
+        .allMatch(
+            e ->
+                e != null
+                    && e.path() != null
+                    && e.path().size() >= 2
+                    && "repository".equals(e.path().get(0))
+                    && "collaborators".equals(e.path().get(1)));
+  }
+
+  /**
+   * {@code sender}'s permission from its collaborator edge, only where it cannot differ from the
+   * REST endpoint's effective permission. The edges cover the direct, outside and team grants; the
+   * effective permission is the highest of every grant, the organisation's base permission
+   * included, which has no edge. An edge is therefore never above the effective permission but may
+   * be below it: an edge that grants write or more is the answer (ADMIN, MAINTAIN and WRITE mapped
+   * as {@link #permission}, as REST's legacy field names them), and a lower edge, no edge, another
+   * login or an unknown word are not: then REST decides.
+   */
+  static Optional<Permission> sender(@Nullable Collaborators collaborators, String sender) {
+    if (sender.isEmpty() || collaborators == null || collaborators.edges() == null) {
+      return Optional.empty();
+    }
+    for (CollaboratorEdge edge : collaborators.edges()) {
+      if (edge != null && sender.equalsIgnoreCase(login(edge.node()))) {
+        return permission(edge.permission()).filter(Permission::canWrite);
+      }
+    }
+    return Optional.empty();
   }
 
   private static Optional<List<Comment>> comments(@Nullable Comments comments) {

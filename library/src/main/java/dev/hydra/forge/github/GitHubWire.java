@@ -149,8 +149,13 @@ final class GitHubWire {
     }
   }
 
+  /**
+   * One error of a GraphQL answer; {@code path} names the field it concerns (names and indices),
+   * null when it concerns the whole query.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record GraphQlError(@Nullable String type, @Nullable String message) {}
+  record GraphQlError(
+      @Nullable String type, @Nullable String message, @Nullable List<Object> path) {}
 
   /** A GraphQL answer: errors come with status 200. */
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -20,11 +20,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A GitHub repository with one issue, held in memory and served by WireMock: the REST and GraphQL
@@ -59,6 +61,7 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   private final Map<String, String> users = new LinkedHashMap<>();
   private final Map<String, String> permissions = new LinkedHashMap<>();
   private final java.util.Set<String> bots = new java.util.HashSet<>();
+  private final Set<String> withoutEdge = new LinkedHashSet<>();
   private final Set<String> repoLabels = new LinkedHashSet<>();
   private final Set<String> branches = new LinkedHashSet<>();
   private java.util.function.Function<String, java.util.Optional<String>> heads =
@@ -111,6 +114,16 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   public synchronized FakeGitHub user(String login, String token, String permission) {
     users.put(token, login);
     permissions.put(login, permission);
+    return this;
+  }
+
+  /**
+   * A user whose permission comes from the organisation's base permission alone: the REST
+   * permission endpoint says {@code permission}, GraphQL's {@code collaborators} lists no edge.
+   */
+  public synchronized FakeGitHub baseMember(String login, String token, String permission) {
+    user(login, token, permission);
+    withoutEdge.add(login);
     return this;
   }
 
@@ -503,7 +516,7 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
   private ResponseDefinition graphql(Request request, String user) throws IOException {
     JsonNode body = MAPPER.readTree(request.getBodyAsString());
     if (body.path("query").asText().contains("issueOrPullRequest")) {
-      return issueQuery(body.path("variables"), user);
+      return issueQuery(body, user);
     }
     if (!body.path("query").asText().contains("markPullRequestReadyForReview")) {
       return error(400, "unexpected query");
@@ -524,9 +537,11 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
 
   /**
    * The guard's GraphQL read of an issue: the caller's {@code viewerPermission}, the issue with its
-   * labels and comments (as {@code GitHubIssueRead} asks for them).
+   * labels and comments and, when asked, the sender's collaborator edge (as {@code GitHubIssueRead}
+   * asks for them).
    */
-  private ResponseDefinition issueQuery(JsonNode variables, String user) {
+  private ResponseDefinition issueQuery(JsonNode body, String user) {
+    JsonNode variables = body.path("variables");
     ObjectNode answer = MAPPER.createObjectNode();
     if (!variables.path("owner").asText().equals(repo.owner())
         || !variables.path("name").asText().equals(repo.name())) {
@@ -545,10 +560,12 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
     } else {
       repository.put("viewerPermission", permission.toUpperCase(java.util.Locale.ROOT));
     }
+    if (body.path("query").asText().contains("collaborators(login: $sender")) {
+      collaborator(answer, repository, variables.path("sender").asText(), permission);
+    }
     if (variables.path("number").asInt() != issue) {
       repository.putNull("issueOrPullRequest");
-      answer
-          .putArray("errors")
+      errors(answer)
           .addObject()
           .put("type", "NOT_FOUND")
           .put("message", "Could not resolve to an issue or pull request");
@@ -572,6 +589,32 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
       node.putObject("author").put("login", c.path("user").path("login").asText());
     }
     return json(200, answer);
+  }
+
+  /**
+   * {@code collaborators(login: $sender, first: 1)} as GitHub answers it: a caller without push
+   * access is refused the field (an error with its path, the rest of the answer intact); a user the
+   * repository does not know, or whose access is the organisation's base permission, has no edge.
+   */
+  private void collaborator(
+      ObjectNode answer, ObjectNode repository, String sender, @Nullable String caller) {
+    if (!Set.of("admin", "maintain", "write").contains(String.valueOf(caller))) {
+      repository.putNull("collaborators");
+      ObjectNode error = errors(answer).addObject();
+      error.put("type", "FORBIDDEN").put("message", "Must have push access to view collaborators.");
+      error.putArray("path").add("repository").add("collaborators");
+      return;
+    }
+    ArrayNode edges = repository.putObject("collaborators").putArray("edges");
+    String permission = permissions.get(sender);
+    if (permission != null && !withoutEdge.contains(sender)) {
+      ObjectNode edge = edges.addObject().put("permission", permission.toUpperCase(Locale.ROOT));
+      edge.putObject("node").put("login", sender);
+    }
+  }
+
+  private static ArrayNode errors(ObjectNode answer) {
+    return answer.get("errors") instanceof ArrayNode known ? known : answer.putArray("errors");
   }
 
   // ------------------------------------------------------------------------------------------

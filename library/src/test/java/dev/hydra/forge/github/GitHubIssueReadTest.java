@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GitHubIssueReadTest {
 
@@ -83,5 +84,84 @@ class GitHubIssueReadTest {
   void anUnknownOrMissingPermissionIsAskedAgain() {
     assertThat(GitHubIssueRead.permission(null)).isEmpty();
     assertThat(GitHubIssueRead.permission("OWNER")).isEmpty();
+  }
+
+  static String withEdge(String edges, String errors) {
+    return "{\"data\":{\"repository\":{\"viewerPermission\":\"WRITE\",\"collaborators\":"
+        + edges
+        + ",\"issueOrPullRequest\":"
+        + ISSUE
+        + "}}"
+        + errors
+        + "}";
+  }
+
+  static String edge(String permission, String login) {
+    return "{\"edges\":[{\"permission\":\""
+        + permission
+        + "\",\"node\":{\"login\":\""
+        + login
+        + "\"}}]}";
+  }
+
+  @ParameterizedTest
+  @CsvSource({"ADMIN,ADMIN", "MAINTAIN,WRITE", "WRITE,WRITE"})
+  void aSendersEdgeThatGrantsWriteIsTheirPermission(String edge, Permission expected)
+      throws Exception {
+    GitHubIssueRead.Read read =
+        GitHubIssueRead.read(answer(withEdge(edge(edge, "Alice"), "")), "alice");
+    assertThat(read.sender()).as("logins are case-insensitive").contains(expected);
+    assertThat(read.issue()).isPresent();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TRIAGE", "READ", "SOMETHING_NEW"})
+  void anEdgeBelowWriteDoesNotStandForRest(String edge) throws Exception {
+    // The organisation's base permission has no edge and may be higher: REST decides.
+    assertThat(GitHubIssueRead.read(answer(withEdge(edge(edge, "alice"), "")), "alice").sender())
+        .isEmpty();
+  }
+
+  @Test
+  void noEdgeAnotherLoginOrNoSenderAskedIsNoAnswer() throws Exception {
+    assertThat(GitHubIssueRead.read(answer(withEdge("{\"edges\":[]}", "")), "alice").sender())
+        .isEmpty();
+    assertThat(GitHubIssueRead.read(answer(withEdge(edge("WRITE", "bob"), "")), "alice").sender())
+        .isEmpty();
+    assertThat(GitHubIssueRead.read(answer(withEdge(edge("WRITE", "alice"), ""))).sender())
+        .isEmpty();
+  }
+
+  @Test
+  void aRefusedCollaboratorsFieldLeavesTheIssueRead() throws Exception {
+    String refused =
+        ",\"errors\":[{\"type\":\"FORBIDDEN\",\"message\":\"Must have push access\","
+            + "\"path\":[\"repository\",\"collaborators\"]}]";
+    GitHubIssueRead.Read read = GitHubIssueRead.read(answer(withEdge("null", refused)), "alice");
+    assertThat(read.issue()).as("the error concerns the collaborators only").isPresent();
+    assertThat(read.sender()).isEmpty();
+    String other =
+        ",\"errors\":[{\"type\":\"FORBIDDEN\",\"path\":[\"repository\",\"issueOrPullRequest\"]}]";
+    assertThat(GitHubIssueRead.read(answer(withEdge("null", other)), "alice").issue()).isEmpty();
+    String whole = ",\"errors\":[{\"type\":\"INTERNAL\"}]";
+    assertThat(GitHubIssueRead.read(answer(withEdge("null", whole)), "alice").issue()).isEmpty();
+  }
+
+  static GitHubIssueRead.Answer answer(String json) throws Exception {
+    return Json.mapper().readValue(json, new TypeReference<GitHubIssueRead.Answer>() {});
+  }
+
+  @Test
+  void theQueryAsksTheSendersEdgeOnlyWhenGivenOne() {
+    assertThat(GitHubIssueRead.body("acme", "shop", 7).get("query"))
+        .asString()
+        .doesNotContain("collaborators");
+    assertThat(GitHubIssueRead.body("acme", "shop", 7, "alice"))
+        .containsEntry("query", GitHubIssueRead.QUERY_WITH_SENDER)
+        .extractingByKey("variables")
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+        .containsEntry("sender", "alice");
+    assertThat(GitHubIssueRead.QUERY_WITH_SENDER)
+        .contains("$sender: String!", "collaborators(login: $sender, first: 1)", "permission");
   }
 }
