@@ -139,6 +139,12 @@ public final class KubernetesRuntime implements ContainerRuntime {
       }
       return new ContainerResult(ended.exitCode(), false, took);
     } catch (KubernetesClientException e) {
+      if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+        // fabric8 wraps an interrupt during a call; the caller asked to stop, not a failure.
+        InterruptedException interrupted = new InterruptedException("interrupted during " + name);
+        interrupted.initCause(e);
+        throw interrupted;
+      }
       throw new ContainerException(apiProblem("run the stage's Job " + name, e), e);
     } finally {
       ACTIVE.remove(name);
