@@ -72,14 +72,7 @@ class EgressClusterModeTest {
 
   @Test
   void rootCannotClaimTheClusterEnforcesEgress() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        "0"
-            .equals(
-                new String(
-                        new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
-                        StandardCharsets.UTF_8)
-                    .strip()),
-        "needs root");
+    org.junit.jupiter.api.Assumptions.assumeTrue(root(), "needs root");
     Result r = firewall(7, false);
     assertThat(r.exit()).isEqualTo(69);
     assertThat(r.stderr()).contains("for a pod that starts as the agent user");
