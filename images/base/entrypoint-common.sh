@@ -311,8 +311,20 @@ hydra_firewall() {
     } >&2
     return 0
   fi
+  if [ "${HYDRA_EGRESS:-on}" = cluster ]; then
+    # Kubernetes (docs/kubernetes.md): the stage's NetworkPolicy is the firewall and the restricted
+    # profile grants no NET_ADMIN. Nothing to install, but the check stays: fail closed when the
+    # cluster does not enforce it.
+    if [ "$(id -u)" = 0 ]; then
+      hydra_die "$HYDRA_EXIT_FIREWALL" "HYDRA_EGRESS=cluster is for a pod that starts as the agent user; as root the entrypoint installs its own firewall (HYDRA_EGRESS=on)"
+    fi
+    command -v curl >/dev/null 2>&1 || hydra_die "$HYDRA_EXIT_FIREWALL" "curl is missing from the image; cannot verify the cluster's egress policy"
+    hydra_log "egress is the cluster's NetworkPolicy (HYDRA_EGRESS=cluster); verifying it"
+    hydra_verify_firewall
+    return 0
+  fi
   if [ "${HYDRA_EGRESS:-on}" != on ]; then
-    hydra_die "$HYDRA_EXIT_FIREWALL" "HYDRA_EGRESS must be on or off, not '${HYDRA_EGRESS}'"
+    hydra_die "$HYDRA_EXIT_FIREWALL" "HYDRA_EGRESS must be on, off or cluster, not '${HYDRA_EGRESS}'"
   fi
   if [ "$(id -u)" != 0 ]; then
     hydra_die "$HYDRA_EXIT_FIREWALL" "the egress firewall needs the entrypoint to start as root with NET_ADMIN; refusing to run the agent without it (HYDRA_EGRESS=off switches filtering off explicitly)"
@@ -424,6 +436,7 @@ hydra_drop_to_agent() {
   if [ "$(id -u)" != 0 ]; then
     if [ "$(id -u)" = "$HYDRA_AGENT_UID" ]; then
       hydra_log "already running as the agent user; no privilege drop needed"
+      export HOME="/tmp/home-$HYDRA_AGENT_USER" USER="$HYDRA_AGENT_USER" LOGNAME="$HYDRA_AGENT_USER"
       exec "$@"
     fi
     hydra_die "$HYDRA_EXIT_PRIVS" "running as uid $(id -u), neither root nor the agent user ($HYDRA_AGENT_UID)"

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Runs stage containers. Implementations: {@code docker.DockerCliRuntime}; Kubernetes later.
+ * Runs stage containers. Implementations: {@code docker.DockerCliRuntime}, {@code
+ * kubernetes.KubernetesRuntime}.
  *
  * <p>No code path leaves a container behind: a container is removed when it exits, when its
  * deadline passes, when the runner is interrupted or terminated, and — for runners that crashed —
