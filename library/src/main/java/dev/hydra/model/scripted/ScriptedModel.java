@@ -300,7 +300,7 @@ public final class ScriptedModel implements AutoCloseable {
     return ANY;
   }
 
-  // The last user message answers the previous step's calls, by the ids this double gave them.
+  // The user messages answer the previous step's calls, by the ids this double gave them.
   private static void record(
       JsonNode request, int index, Script script, NavigableMap<Integer, List<ToolResult>> results) {
     JsonNode messages = request.path("messages");
@@ -312,7 +312,14 @@ public final class ScriptedModel implements AutoCloseable {
       return;
     }
     List<ToolResult> found = new ArrayList<>();
-    for (JsonNode block : messages.get(messages.size() - 1).path("content")) {
+    // Any user message may hold them: the CLI can add a message of its own after the results.
+    List<JsonNode> blocks = new ArrayList<>();
+    for (JsonNode message : messages) {
+      if (message.path("role").asText().equals("user")) {
+        message.path("content").forEach(blocks::add);
+      }
+    }
+    for (JsonNode block : blocks) {
       if (!block.path("type").asText().equals("tool_result")) {
         continue;
       }
@@ -328,7 +335,8 @@ public final class ScriptedModel implements AutoCloseable {
         }
       }
     }
-    results.put(previous, List.copyOf(found));
+    // A replay that carries fewer results never hides those recorded already.
+    results.merge(previous, List.copyOf(found), (old, now) -> now.size() >= old.size() ? now : old);
   }
 
   private static void answer(HttpExchange exchange, String model, boolean stream, Step step, int i)

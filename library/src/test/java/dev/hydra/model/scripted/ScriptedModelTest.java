@@ -122,6 +122,24 @@ class ScriptedModelTest {
   }
 
   @Test
+  void resultsFollowedByAMessageOfTheClisOwnAreStillRecorded() throws Exception {
+    ObjectNode request = conversation(1, false);
+    ((ArrayNode) request.path("messages"))
+        .addObject()
+        .put("role", "user")
+        .put("content", "<system-reminder>tokens left</system-reminder>");
+    assertThat(post("/v1/messages", KEY, request, true).statusCode()).isEqualTo(200);
+    ObjectNode replay = conversation(1, false);
+    ((ArrayNode) replay.path("messages")).remove(2);
+    post("/v1/messages", KEY, replay, true);
+
+    assertThat(model.results())
+        .as("recorded once, and a replay without them hides nothing")
+        .singleElement()
+        .satisfies(r -> assertThat(r.content()).isEqualTo("result of toolu_00_0"));
+  }
+
+  @Test
   void aPersonaRouterPlaysTheScriptOfThePersonaThePromptNames() throws Exception {
     Script review =
         Script.named("review")
