@@ -351,7 +351,16 @@ public final class Demo {
    */
   static List<String> toolLines(List<ToolResult> results, String persona) {
     return results.stream()
-        .map(r -> "  model | " + persona + " " + Texts.escape(r.describe(), MAX_LINE))
+        .map(
+            r -> {
+              String first = r.content().strip().lines().findFirst().orElse("").replace('\t', ' ');
+              String text = r.call().describe() + (r.isError() ? " → ERROR: " : " → ") + first;
+              // Escaped like every untrusted line; a backtick is harmless on a terminal.
+              return "  model | "
+                  + persona
+                  + " "
+                  + Texts.escape(text, MAX_LINE).replace("\\u0060", "`");
+            })
         .toList();
   }
 

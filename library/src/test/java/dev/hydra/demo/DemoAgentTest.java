@@ -68,13 +68,23 @@ class DemoAgentTest {
   }
 
   @Test
-  void theToolLinesAreEscapedAndCut() {
+  void theToolLinesShowEachCallWithTheFirstLineOfItsResultEscapedAndCut() {
     ToolResult read =
         new ToolResult(
-            0, ToolCall.read("/input/issue.md"), "# Issue #1\n\u001b[31m" + "x".repeat(400), false);
-    List<String> lines = Demo.toolLines(List.of(read), "builder");
-    assertThat(lines).singleElement().asString().startsWith("  model | builder step 0 Read");
-    assertThat(lines.get(0)).doesNotContain("\n", "\u001b").contains("more)");
+            0,
+            ToolCall.read("/input/issue.md"),
+            "1\t# Issue #1 `x`\u001b[31m\n2\tsecond line",
+            false);
+    ToolResult denied =
+        new ToolResult(1, ToolCall.bash("env"), "Permission denied " + "x".repeat(400), true);
+    List<String> lines = Demo.toolLines(List.of(read, denied), "builder");
+    assertThat(lines.get(0))
+        .isEqualTo(
+            "  model | builder Read {\"file_path\":\"/input/issue.md\"} → 1 # Issue #1 `x`\\u001B[31m");
+    assertThat(lines.get(1))
+        .startsWith("  model | builder Bash {\"command\":\"env\"")
+        .contains("} → ERROR: Permission denied")
+        .endsWith("more)");
   }
 
   @Test
