@@ -60,36 +60,28 @@ final class DemoCommand implements CliCommand {
                 .desc("The repository's images/ directory. Default: ./images.")
                 .get())
         .addOption(
-            Option.builder()
-                .longOpt("agent")
-                .hasArg()
-                .argName("AGENT")
-                .desc("Which agent the containers run. " + DemoAgent.help() + ". Default: demo.")
-                .get())
+            CliOptions.arg(
+                "agent",
+                "AGENT",
+                "Which agent the containers run. " + DemoAgent.help() + ". Default: demo."))
         .addOption(
-            Option.builder()
-                .longOpt("image-prefix")
-                .hasArg()
-                .argName("PREFIX")
-                .desc(
-                    "Name prefix of the images: PREFIX-builder:TAG, … Default: "
-                        + DemoAgent.DEMO.defaultPrefix()
-                        + " (--agent real: "
-                        + DemoAgent.REAL.defaultPrefix()
-                        + ").")
-                .get())
+            CliOptions.arg(
+                "image-prefix",
+                "PREFIX",
+                "Name prefix of the images: PREFIX-builder:TAG, … Default: "
+                    + DemoAgent.DEMO.defaultPrefix()
+                    + " (--agent real: "
+                    + DemoAgent.REAL.defaultPrefix()
+                    + ")."))
         .addOption(
-            Option.builder()
-                .longOpt("image-tag")
-                .hasArg()
-                .argName("TAG")
-                .desc(
-                    "Tag of the images. Default: "
-                        + DemoAgent.DEMO.defaultTag()
-                        + " (--agent real: "
-                        + DemoAgent.REAL.defaultTag()
-                        + ").")
-                .get())
+            CliOptions.arg(
+                "image-tag",
+                "TAG",
+                "Tag of the images. Default: "
+                    + DemoAgent.DEMO.defaultTag()
+                    + " (--agent real: "
+                    + DemoAgent.REAL.defaultTag()
+                    + ")."))
         .addOption(
             Option.builder()
                 .longOpt("outcome")
