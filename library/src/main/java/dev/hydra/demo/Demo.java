@@ -1,6 +1,7 @@
 package dev.hydra.demo;
 
 import dev.hydra.config.ForgeSelection;
+import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.config.StageSettings;
 import dev.hydra.container.ContainerException;
 import dev.hydra.container.docker.CommonsExecCommandRunner;
@@ -18,6 +19,8 @@ import dev.hydra.image.publish.BuiltImage;
 import dev.hydra.image.publish.ImageBuildException;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Stage;
+import dev.hydra.model.scripted.ScriptedModel;
+import dev.hydra.model.scripted.ToolResult;
 import dev.hydra.ops.LabelSeeding;
 import dev.hydra.pipeline.Pipeline;
 import dev.hydra.pipeline.PipelineOptions;
@@ -30,7 +33,9 @@ import dev.hydra.route.RouteDecision;
 import dev.hydra.route.Router;
 import dev.hydra.secret.SecretMasker;
 import dev.hydra.stage.StageProfile;
+import dev.hydra.stage.StageResult;
 import dev.hydra.stage.StageRunner;
+import dev.hydra.text.Texts;
 import dev.hydra.workspace.GitRemote;
 import dev.hydra.workspace.OutputLimits;
 import java.io.IOException;
@@ -42,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,6 +62,11 @@ import org.jspecify.annotations.Nullable;
  * fake, masked demo tokens; otherwise (or when scripted) {@link DemoStageExecutor} gives scripted
  * verdicts and prints the {@code docker run} each stage would have used. Either way {@link
  * LocalForgeStageExecutor} records the builder's push on the local forge.
+ *
+ * <p>With {@link DemoAgent#REAL} the containers are the real persona images instead ({@code hydra
+ * image build}), checked before anything is created; in every mode each stage's model gateway
+ * forwards to a {@link ScriptedModel} on loopback playing the persona's script ({@link
+ * DemoScripts}), never to the Messages API, so no request leaves the machine.
  */
 public final class Demo {
 
@@ -77,7 +88,9 @@ public final class Demo {
    * @param dir where the local forge lives; {@code null} for a new temporary directory
    * @param images the repository's {@code images/} directory
    * @param docker the docker CLI: {@code docker} on PATH, or a path
-   * @param imagePrefix the demo images' name prefix ({@link DemoImages#PREFIX} by default)
+   * @param imagePrefix the images' name prefix ({@link DemoAgent#defaultPrefix} by default)
+   * @param imageTag the images' tag ({@link DemoAgent#defaultTag} by default)
+   * @param agent the demo images' scripted agent, or the real persona images
    * @param outcome how the stages end
    * @param scripted scripted verdicts even where containers could run
    * @param network the containers' Docker network ({@link #NETWORK} by default)
@@ -87,9 +100,26 @@ public final class Demo {
       Path images,
       String docker,
       String imagePrefix,
+      String imageTag,
+      DemoAgent agent,
       DemoOutcome outcome,
       boolean scripted,
-      String network) {}
+      String network) {
+
+    /**
+     * Checks that the agent can run with the outcome ({@link DemoAgent#refusal}).
+     *
+     * @throws IllegalArgumentException when it cannot, with the reason
+     */
+    public Options {
+      agent
+          .refusal(outcome, scripted)
+          .ifPresent(
+              why -> {
+                throw new IllegalArgumentException(why);
+              });
+    }
+  }
 
   private final Options options;
   private final Consumer<String> print;
@@ -111,6 +141,8 @@ public final class Demo {
    *
    * @return how the last pipeline run ended: the build's when it did not pass, else the reviews'
    * @throws ContainerException when real containers were chosen and the demo images cannot be built
+   * @throws InvalidConfigurationException when the real persona images were asked for and Docker or
+   *     one of them is missing: nothing was created
    */
   public PipelineResult run() throws Exception {
     DemoImages demoImages =
@@ -118,14 +150,12 @@ public final class Demo {
             new CommonsExecCommandRunner(),
             options.docker(),
             line -> print.accept("image: " + line));
-    DemoChoice choice =
-        DemoChoice.choose(
-            options.scripted(),
-            options.scripted() ? List.of() : demoImages.check(options.images()));
+    DemoChoice choice = choice(demoImages);
     choice.lines().forEach(print);
     DemoOutcome outcome = options.outcome();
     print.accept("outcome: " + outcome.id() + " (" + outcome.description() + ")");
-    List<BuiltImage> built = choice.containers() ? ensure(demoImages) : List.of();
+    List<BuiltImage> built =
+        choice.containers() && options.agent() == DemoAgent.DEMO ? ensure(demoImages) : List.of();
 
     Path dir = options.dir() != null ? options.dir() : Files.createTempDirectory("hydra-demo-");
     LabelScheme scheme = LabelScheme.canonical();
@@ -151,25 +181,36 @@ public final class Demo {
       forges.put(persona, LocalForge.forPersona(dir, persona.id()));
     }
     LocalForge builder = LocalForge.forPersona(dir, Persona.BUILDER.id());
-    Pipeline pipeline =
-        new Pipeline(
-            forges,
-            executor(choice, dir, issue, builder, narrate),
-            PipelineOptions.defaults(scheme).withRunRecordDir(dir.resolve("runs")),
-            line -> narrate.accept("  " + line));
-    ForgeSelection forge = new ForgeSelection(ForgeType.GITHUB, "the local demo forge");
-    ForgeEvent labeled = labeled(builder.issue(LocalForges.DEMO_REPO, issue.number()), scheme);
-    timeline.flush();
-    PipelineResult result =
-        pipeline.run(Router.route(labeled, scheme, forge), labeled, Step.ALL, Map.of());
-    timeline.flush();
-    if (result.status() == PipelineResult.Status.PASSED) {
-      String head = HydraBranch.forIssue(issue.number(), issue.title()).name();
-      ForgeEvent opened =
-          opened(builder.findPullRequest(LocalForges.DEMO_REPO, head).orElseThrow());
-      RouteDecision review = Router.route(opened, scheme, forge);
-      result = pipeline.run(review, opened, Step.ALL, Map.of());
+    String head = HydraBranch.forIssue(issue.number(), issue.title()).name();
+    PipelineResult result;
+    try (ScriptedModel model =
+        ScriptedModel.forPersonas(DemoScripts.forIssue(issue.number(), head))) {
+      Pipeline pipeline =
+          new Pipeline(
+              forges,
+              executor(choice, dir, issue, builder, narrate, model),
+              PipelineOptions.defaults(scheme).withRunRecordDir(dir.resolve("runs")),
+              line -> narrate.accept("  " + line));
+      ForgeSelection forge = new ForgeSelection(ForgeType.GITHUB, "the local demo forge");
+      ForgeEvent labeled = labeled(builder.issue(LocalForges.DEMO_REPO, issue.number()), scheme);
       timeline.flush();
+      result = pipeline.run(Router.route(labeled, scheme, forge), labeled, Step.ALL, Map.of());
+      timeline.flush();
+      if (result.status() == PipelineResult.Status.PASSED) {
+        ForgeEvent opened =
+            opened(builder.findPullRequest(LocalForges.DEMO_REPO, head).orElseThrow());
+        RouteDecision review = Router.route(opened, scheme, forge);
+        result = pipeline.run(review, opened, Step.ALL, Map.of());
+        timeline.flush();
+      }
+      if (options.agent() == DemoAgent.REAL) {
+        print.accept(
+            "model: the scripted model at "
+                + model.baseUrl()
+                + " (every gateway's upstream, on loopback) answered "
+                + model.requests().size()
+                + " requests; no request left this machine");
+      }
     }
     print.accept("result: " + result.stage() + " " + result.status().id() + ": " + result.reason());
     print.accept(filesLine(dir));
@@ -183,10 +224,36 @@ public final class Demo {
     return result;
   }
 
+  /**
+   * Real containers or scripted verdicts, decided before anything is created. The real persona
+   * images are never replaced by scripted verdicts: when one is missing the demo stops, naming it
+   * and the command that builds it.
+   */
+  private DemoChoice choice(DemoImages demoImages)
+      throws InvalidConfigurationException, InterruptedException {
+    if (options.agent() == DemoAgent.DEMO) {
+      return DemoChoice.choose(
+          options.scripted(), options.scripted() ? List.of() : demoImages.check(options.images()));
+    }
+    List<DemoImages.Missing> missing =
+        demoImages.checkPersonas(options.imagePrefix(), options.imageTag());
+    if (!missing.isEmpty()) {
+      throw new InvalidConfigurationException(
+          "--agent real cannot start, nothing was created: "
+              + missing.stream().map(DemoImages.Missing::what).collect(Collectors.joining(", "))
+              + "; fix: "
+              + missing.stream()
+                  .map(DemoImages.Missing::fix)
+                  .distinct()
+                  .collect(Collectors.joining("; ")));
+    }
+    return DemoChoice.real(options.imagePrefix(), options.imageTag());
+  }
+
   private List<BuiltImage> ensure(DemoImages demoImages)
       throws ContainerException, InterruptedException {
     try {
-      return demoImages.ensure(options.images(), options.imagePrefix(), DemoImages.TAG);
+      return demoImages.ensure(options.images(), options.imagePrefix(), options.imageTag());
     } catch (ImageBuildException e) {
       throw new ContainerException(
           "the demo images could not be built: "
@@ -216,57 +283,95 @@ public final class Demo {
 
   /**
    * The stage executor: the production one over Docker, or the scripted one that prints the
-   * production one's plans; both behind the local forge's adapter.
+   * production one's plans; both behind the local forge's adapter. The gateways' upstream is the
+   * scripted model; with the real agent, each stage's tool results follow its container's output.
    */
   private StageExecutor executor(
-      DemoChoice choice, Path dir, Issue issue, LocalForge builder, Consumer<String> narrate)
+      DemoChoice choice,
+      Path dir,
+      Issue issue,
+      LocalForge builder,
+      Consumer<String> narrate,
+      ScriptedModel model)
       throws IOException {
     Clock clock = Clock.systemUTC();
     String slug = HydraBranch.forIssue(issue.number(), issue.title()).slug();
+    boolean real = options.agent() == DemoAgent.REAL;
     DemoContainerRuntime runtime =
         new DemoContainerRuntime(
             DockerCliRuntime.create(options.docker(), clock),
-            options.outcome().containerEnv(slug),
-            Runtime.getRuntime().availableProcessors());
+            real ? Map.of() : options.outcome().containerEnv(slug),
+            Runtime.getRuntime().availableProcessors(),
+            real ? List.of(DemoHosts.write(dir)) : List.of());
     StageRunner runner =
         new StageRunner(
             runtime,
             clock,
             wait -> Thread.sleep(wait.toMillis()),
             line -> narrate.accept("  " + cut(line)),
-            StageRunner.Options.defaults().withNetwork(options.network()));
+            StageRunner.Options.defaults()
+                .withNetwork(options.network())
+                .withModelUpstream(model.baseUrl()));
     Path bare = DemoRepository.create(dir, LocalForges.DEMO_REPO);
     Map<Persona, GitRemote> remotes = new EnumMap<>(Persona.class);
     for (Persona persona : Persona.values()) {
       remotes.put(persona, new GitRemote(bare.toUri(), persona.id(), null));
     }
-    RunnerStageExecutor real =
+    RunnerStageExecutor production =
         new RunnerStageExecutor(
             runner,
-            StageSettings.from(stageEnv(options.imagePrefix())),
+            StageSettings.from(stageEnv(options.imagePrefix(), options.imageTag())),
             credentials,
             WEB_URL,
             new RunnerStageExecutor.Git(remotes, DemoRepository.BASE, OutputLimits.defaults()));
     StageExecutor stages =
         choice.containers()
-            ? real
+            ? production
             : new DemoStageExecutor(
                 issue.title(),
                 options.outcome(),
-                real::plan,
+                production::plan,
                 line -> narrate.accept("  plan: " + line));
+    if (real) {
+      StageExecutor containers = stages;
+      stages =
+          call -> {
+            StageResult result = containers.execute(call);
+            toolLines(model.results(call.persona().id()), call.persona().id()).forEach(narrate);
+            return result;
+          };
+    }
     return new LocalForgeStageExecutor(
         stages, builder, WEB_URL, branch -> DemoRepository.head(bare, branch));
   }
 
   /**
-   * What {@link RunnerStageExecutor} reads from the environment, for the demo: the demo images'
-   * names and stage timeouts of 5 minutes, so a stuck container never holds a newcomer for 35.
+   * What the real agent did in a stage, as the scripted model saw it: one line per tool call with
+   * the start of what came back (the agent's own view of the input folder and the clone).
    */
-  static Map<String, String> stageEnv(String prefix) {
+  static List<String> toolLines(List<ToolResult> results, String persona) {
+    return results.stream()
+        .map(
+            r -> {
+              String first = r.content().strip().lines().findFirst().orElse("").replace('\t', ' ');
+              String text = r.call().describe() + (r.isError() ? " → ERROR: " : " → ") + first;
+              // Escaped like every untrusted line; a backtick is harmless on a terminal.
+              return "  model | "
+                  + persona
+                  + " "
+                  + Texts.escape(text, MAX_LINE).replace("\\u0060", "`");
+            })
+        .toList();
+  }
+
+  /**
+   * What {@link RunnerStageExecutor} reads from the environment, for the demo: the images' names
+   * and stage timeouts of 5 minutes, so a stuck container never holds a newcomer for 35.
+   */
+  static Map<String, String> stageEnv(String prefix, String tag) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HYDRA_IMAGE_PREFIX", prefix);
-    env.put("HYDRA_IMAGE_TAG", DemoImages.TAG);
+    env.put("HYDRA_IMAGE_TAG", tag);
     for (Stage stage :
         List.of(Stage.BUILD, Stage.CODE_REVIEW, Stage.SECURITY_REVIEW, Stage.APPLIER)) {
       env.put(StageProfile.timeoutVariable(stage), "5");

@@ -17,6 +17,26 @@ public record DemoChoice(boolean containers, List<String> lines) {
   }
 
   /**
+   * Real containers of the real persona images ({@code --agent real}), saying what is real and what
+   * is not. Pure.
+   *
+   * @param prefix the images' name prefix
+   * @param tag their tag
+   */
+  public static DemoChoice real(String prefix, String tag) {
+    return new DemoChoice(
+        true,
+        List.of(
+            "containers: every stage runs as a real hardened container on the local Docker engine:"
+                + " real persona images ("
+                + prefix
+                + "-{builder,reviewer,security,applier}:"
+                + tag
+                + "), real Claude Code CLI, scripted model on loopback (no account; nothing leaves"
+                + " this machine), fake demo tokens shown as ***"));
+  }
+
+  /**
    * Chooses the executor: real containers when nothing is missing and scripting was not asked for;
    * scripted verdicts otherwise, saying why and, for each missing piece, the fix. Pure.
    *

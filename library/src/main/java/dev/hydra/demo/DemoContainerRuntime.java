@@ -5,9 +5,11 @@ import dev.hydra.container.ContainerPlan;
 import dev.hydra.container.ContainerResult;
 import dev.hydra.container.ContainerRuntime;
 import dev.hydra.container.ContainerSpec;
+import dev.hydra.container.Mount;
 import dev.hydra.text.Texts;
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code hydra demo}'s only changes to the containers {@code StageRunner} starts, as a
- * decorator of the runtime so that the runner itself stays exactly the production one. Two
+ * decorator of the runtime so that the runner itself stays exactly the production one. Three
  * adjustments, and nothing else:
  *
  * <ul>
@@ -28,6 +30,9 @@ import java.util.regex.Pattern;
  *       the others, in the env-file; the persona images ignore them.
  *   <li><b>The CPU limit is capped at the host's CPU count</b>: Docker refuses a {@code --cpus}
  *       above it, and the builder's profile asks for 4, which a small machine does not have.
+ *   <li><b>Read-only files added to the mounts</b>: with the real persona images, the {@code
+ *       /etc/hosts} of {@link DemoHosts}, which pins the builder's allow-listed registries to
+ *       loopback, so that its egress firewall starts without DNS and nothing leaves the machine.
  * </ul>
  *
  * Every other part of the spec — read-only root, tmpfs, capabilities, memory, PIDs, network,
@@ -43,19 +48,38 @@ public final class DemoContainerRuntime implements ContainerRuntime {
   private final ContainerRuntime delegate;
   private final Map<String, Map<String, String>> demoEnv;
   private final double maxCpus;
+  private final List<Mount> extraMounts;
+
+  /**
+   * @param delegate the real runtime
+   * @param demoEnv per stage id the {@code DEMO_*} variables its container gets
+   * @param maxCpus the host's CPU count; a larger CPU limit is lowered to it
+   * @throws IllegalArgumentException as the other constructor
+   */
+  public DemoContainerRuntime(
+      ContainerRuntime delegate, Map<String, Map<String, String>> demoEnv, double maxCpus) {
+    this(delegate, demoEnv, maxCpus, List.of());
+  }
 
   /**
    * @param delegate the real runtime
    * @param demoEnv per stage id ({@code build}, {@code code-review}, …) the {@code DEMO_*}
    *     variables its container gets
    * @param maxCpus the host's CPU count; a larger CPU limit is lowered to it
+   * @param extraMounts read-only mounts every container gets besides its own
    * @throws IllegalArgumentException when a name does not start with {@code DEMO_}, a value holds a
-   *     line break, or the CPU count is not positive
+   *     line break, the CPU count is not positive, or an extra mount is writable
    */
   public DemoContainerRuntime(
-      ContainerRuntime delegate, Map<String, Map<String, String>> demoEnv, double maxCpus) {
+      ContainerRuntime delegate,
+      Map<String, Map<String, String>> demoEnv,
+      double maxCpus,
+      List<Mount> extraMounts) {
     if (!(maxCpus > 0)) {
       throw new IllegalArgumentException("the host's CPU count must be positive");
+    }
+    if (extraMounts.stream().anyMatch(m -> !m.readOnly())) {
+      throw new IllegalArgumentException("the demo adds read-only mounts only");
     }
     Map<String, Map<String, String>> copy = new HashMap<>();
     demoEnv.forEach(
@@ -76,12 +100,18 @@ public final class DemoContainerRuntime implements ContainerRuntime {
     this.delegate = delegate;
     this.demoEnv = Map.copyOf(copy);
     this.maxCpus = maxCpus;
+    this.extraMounts = List.copyOf(extraMounts);
   }
 
-  /** The spec as the demo runs it: its stage's {@code DEMO_*} variables added, CPUs capped. */
+  /**
+   * The spec as the demo runs it: its stage's {@code DEMO_*} variables and the extra mounts added,
+   * CPUs capped.
+   */
   public ContainerSpec adjust(ContainerSpec spec) {
     Map<String, String> env = new HashMap<>(spec.env());
     env.putAll(demoEnv.getOrDefault(spec.labels().getOrDefault(STAGE_LABEL, ""), Map.of()));
+    List<Mount> mounts = new ArrayList<>(spec.mounts());
+    mounts.addAll(extraMounts);
     return new ContainerSpec(
         spec.image(),
         spec.name(),
@@ -93,7 +123,7 @@ public final class DemoContainerRuntime implements ContainerRuntime {
         spec.workspaceBytes(),
         spec.capAdd(),
         env,
-        spec.mounts(),
+        mounts,
         spec.labels(),
         spec.timeout());
   }

@@ -81,11 +81,7 @@ public final class DemoImages {
       CommandRunner.Result info =
           runner.run(List.of("docker", "info", "--format", "{{.ServerVersion}}"), PROBE_TIMEOUT);
       if (info.exitCode() != 0) {
-        missing.add(
-            new Missing(
-                "no Docker daemon answers (docker info: " + firstLine(info.stderr()) + ")",
-                "start Docker: dockerd (as root, bash .ci/provision-docker.sh installs and starts"
-                    + " it)"));
+        missing.add(noDaemon(info));
       } else if (runner
               .run(
                   List.of("docker", "image", "inspect", "--format", "{{.Id}}", BASE_IMAGE),
@@ -104,13 +100,7 @@ public final class DemoImages {
                     + " where a registry is reachable"));
       }
     } catch (IOException e) {
-      missing.add(
-          new Missing(
-              "the docker CLI cannot be run ("
-                  + docker
-                  + ": not installed, not on PATH or not executable)",
-              "install Docker (as root, bash .ci/provision-docker.sh installs Debian's docker.io"
-                  + " and starts it), or point --docker at the docker CLI"));
+      missing.add(noDockerCli());
     }
     if (!Files.isRegularFile(imagesDir.resolve("demo/Dockerfile"))
         || !Files.isRegularFile(imagesDir.resolve("base/entrypoint-common.sh"))) {
@@ -122,6 +112,61 @@ public final class DemoImages {
               "run from the repository's root, or pass --images DIR"));
     }
     return List.copyOf(missing);
+  }
+
+  /**
+   * What is missing for the demo with the real persona images ({@code --agent real}): the docker
+   * CLI, a daemon that answers, and each of {@code <prefix>-<role>:<tag>} for the four personas,
+   * with the exact {@code hydra image build} command that builds them. Nothing is built or pulled.
+   *
+   * @param prefix the images' name prefix
+   * @param tag their tag
+   * @return what is missing, in the order to fix it; empty when nothing is
+   */
+  public List<Missing> checkPersonas(String prefix, String tag) throws InterruptedException {
+    String build =
+        "bin/hydra image build --prefix "
+            + prefix
+            + (tag.equals(DemoAgent.REAL.defaultTag()) ? "" : " --tag " + tag)
+            + " (once; it needs network access to Debian's mirror and npm)";
+    List<Missing> missing = new ArrayList<>();
+    try {
+      CommandRunner.Result info =
+          runner.run(List.of("docker", "info", "--format", "{{.ServerVersion}}"), PROBE_TIMEOUT);
+      if (info.exitCode() != 0) {
+        return List.of(noDaemon(info));
+      }
+      for (String role : ImageSet.ROLES) {
+        String ref = prefix + "-" + role + ":" + tag;
+        if (runner
+                .run(
+                    List.of("docker", "image", "inspect", "--format", "{{.Id}}", ref),
+                    PROBE_TIMEOUT)
+                .exitCode()
+            != 0) {
+          missing.add(
+              new Missing("the real persona image " + ref + " is not on this machine", build));
+        }
+      }
+    } catch (IOException e) {
+      return List.of(noDockerCli());
+    }
+    return List.copyOf(missing);
+  }
+
+  private Missing noDaemon(CommandRunner.Result info) {
+    return new Missing(
+        "no Docker daemon answers (docker info: " + firstLine(info.stderr()) + ")",
+        "start Docker: dockerd (as root, bash .ci/provision-docker.sh installs and starts it)");
+  }
+
+  private Missing noDockerCli() {
+    return new Missing(
+        "the docker CLI cannot be run ("
+            + docker
+            + ": not installed, not on PATH or not executable)",
+        "install Docker (as root, bash .ci/provision-docker.sh installs Debian's docker.io and"
+            + " starts it), or point --docker at the docker CLI");
   }
 
   /**

@@ -24,6 +24,11 @@ final class DemoRepository {
   /** The branch the demo's pull requests target. */
   static final String BASE = "main";
 
+  /** The README's one file, and the line its text ends with. */
+  static final String README = "README.md";
+
+  static final String README_LINE = "The demo repository of `hydra demo`.";
+
   private DemoRepository() {}
 
   /**
@@ -40,10 +45,10 @@ final class DemoRepository {
     try {
       try (Git git = Git.init().setDirectory(seed.toFile()).setInitialBranch(BASE).call()) {
         Files.writeString(
-            seed.resolve("README.md"),
-            "# " + repo.name() + "\n\nThe demo repository of `hydra demo`.\n",
+            seed.resolve(README),
+            "# " + repo.name() + "\n\n" + README_LINE + "\n",
             StandardCharsets.UTF_8);
-        git.add().addFilepattern("README.md").call();
+        git.add().addFilepattern(README).call();
         PersonIdent mona = new PersonIdent("mona", "mona@users.noreply.invalid");
         git.commit().setMessage("Initial commit").setAuthor(mona).setCommitter(mona).call();
       }

@@ -4,7 +4,8 @@
  * persona images ({@link dev.hydra.demo.DemoImages}, {@link dev.hydra.demo.DemoContainerRuntime})
  * or scripted verdicts ({@link dev.hydra.demo.DemoStageExecutor}), steered by a {@link
  * dev.hydra.demo.DemoOutcome}, with fake labelled tokens ({@link dev.hydra.demo.DemoCredentials});
- * the CLI only parses and prints.
+ * the CLI only parses and prints. With {@link dev.hydra.demo.DemoAgent#REAL} the containers are the
+ * real persona images, their CLI answered by a scripted model on loopback ({@code DemoScripts}).
  */
 @NullMarked
 package dev.hydra.demo;

@@ -86,6 +86,23 @@ class DemoContainerRuntimeTest {
   }
 
   @Test
+  void readOnlyExtraMountsAreAddedToEveryContainerAndWritableOnesRefused() throws Exception {
+    Mount hosts = new Mount(Path.of("/tmp/demo/etc-hosts"), "/etc/hosts", true);
+    DemoContainerRuntime real = new DemoContainerRuntime(fake, Map.of(), 2, List.of(hosts));
+    ContainerSpec original = spec("code-review", 2);
+    real.run(original, l -> {}, l -> {});
+
+    assertThat(fake.runs.get(0).mounts()).containsExactly(original.mounts().get(0), hosts);
+    assertThat(fake.runs.get(0).env()).isEqualTo(original.env());
+    assertThatThrownBy(
+            () ->
+                new DemoContainerRuntime(
+                    fake, Map.of(), 2, List.of(new Mount(Path.of("/tmp/x"), "/etc/hosts", false))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("read-only");
+  }
+
+  @Test
   void onlyDemoVariablesMayBeAdded() {
     for (String name :
         List.of(

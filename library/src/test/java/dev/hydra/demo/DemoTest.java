@@ -23,6 +23,8 @@ class DemoTest {
             dir.resolve("no-images"),
             "docker",
             DemoImages.PREFIX,
+            DemoImages.TAG,
+            DemoAgent.DEMO,
             outcome,
             true,
             Demo.NETWORK);

@@ -2,11 +2,12 @@ package dev.hydra.cli;
 
 import dev.hydra.credentials.Persona;
 import dev.hydra.demo.Demo;
-import dev.hydra.demo.DemoImages;
+import dev.hydra.demo.DemoAgent;
 import dev.hydra.demo.DemoOutcome;
 import dev.hydra.image.ImageRef;
 import dev.hydra.text.Texts;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -34,7 +35,11 @@ final class DemoCommand implements CliCommand {
         + " repository's images/, each stage is a real hardened container of the demo persona"
         + " images (built once, scripted agent, fake masked tokens). Otherwise each stage is a"
         + " scripted verdict, the docker run it would use is printed, and the demo says what is"
-        + " missing.";
+        + " missing. With --agent real, each stage is a real container of the real persona images"
+        + " (bin/hydra image build --prefix "
+        + DemoAgent.REAL_PREFIX
+        + ", once) running the real Claude Code CLI, its model gateway forwarding to a scripted"
+        + " model on loopback: no account, nothing leaves the machine.";
   }
 
   @Override
@@ -55,15 +60,28 @@ final class DemoCommand implements CliCommand {
                 .desc("The repository's images/ directory. Default: ./images.")
                 .get())
         .addOption(
-            Option.builder()
-                .longOpt("image-prefix")
-                .hasArg()
-                .argName("PREFIX")
-                .desc(
-                    "Name prefix of the demo images: PREFIX-builder:local, … Default: "
-                        + DemoImages.PREFIX
-                        + ".")
-                .get())
+            CliOptions.arg(
+                "agent",
+                "AGENT",
+                "Which agent the containers run. " + DemoAgent.help() + ". Default: demo."))
+        .addOption(
+            CliOptions.arg(
+                "image-prefix",
+                "PREFIX",
+                "Name prefix of the images: PREFIX-builder:TAG, … Default: "
+                    + DemoAgent.DEMO.defaultPrefix()
+                    + " (--agent real: "
+                    + DemoAgent.REAL.defaultPrefix()
+                    + ")."))
+        .addOption(
+            CliOptions.arg(
+                "image-tag",
+                "TAG",
+                "Tag of the images. Default: "
+                    + DemoAgent.DEMO.defaultTag()
+                    + " (--agent real: "
+                    + DemoAgent.REAL.defaultTag()
+                    + ")."))
         .addOption(
             Option.builder()
                 .longOpt("outcome")
@@ -101,11 +119,24 @@ final class DemoCommand implements CliCommand {
                             + Texts.quote(outcomeId)
                             + "; choose "
                             + DemoOutcome.choices()));
-    String prefix = or(in.option("image-prefix"), DemoImages.PREFIX);
+    String agentId = or(in.option("agent"), DemoAgent.DEMO.id());
+    DemoAgent agent =
+        DemoAgent.fromId(agentId)
+            .orElseThrow(
+                () ->
+                    new UsageException(
+                        in.command(),
+                        "unknown agent " + Texts.quote(agentId) + "; choose demo or real"));
+    Optional<String> refused = agent.refusal(outcome, in.flag("scripted"));
+    if (refused.isPresent()) {
+      throw new UsageException(in.command(), refused.get());
+    }
+    String prefix = or(in.option("image-prefix"), agent.defaultPrefix());
+    String tag = or(in.option("image-tag"), agent.defaultTag());
     try {
-      ImageRef.forRole(prefix, Persona.BUILDER.id(), DemoImages.TAG);
+      ImageRef.forRole(prefix, Persona.BUILDER.id(), tag);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(in.command(), "--image-prefix: " + e.getMessage());
+      throw new UsageException(in.command(), "--image-prefix/--image-tag: " + e.getMessage());
     }
     Demo.Options options =
         new Demo.Options(
@@ -113,6 +144,8 @@ final class DemoCommand implements CliCommand {
             Path.of(or(in.option("images"), "images")),
             or(in.option("docker", "HYDRA_DOCKER"), "docker"),
             prefix,
+            tag,
+            agent,
             outcome,
             in.flag("scripted"),
             or(in.option("network"), Demo.NETWORK));

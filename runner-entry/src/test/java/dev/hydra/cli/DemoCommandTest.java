@@ -236,4 +236,65 @@ class DemoCommandTest {
       assertThat(prefix.err()).contains("--image-prefix");
     }
   }
+
+  /** {@code --agent real}: its options and refusals, decided before Docker is asked anything. */
+  @Nested
+  class TheRealAgent {
+
+    @Test
+    void otherOutcomesScriptedAndUnknownAgentsAreRefusedBeforeAnythingIsCreated() {
+      MainTest.Result fixes = demo("--agent", "real", "--outcome", "fixes");
+      assertThat(fixes.code()).isEqualTo(2);
+      assertThat(fixes.err())
+          .contains("--agent real plays the scripted model's passing scripts only (--outcome pass)")
+          .contains("bin/hydra demo --outcome fixes");
+      MainTest.Result scripted = demo("--agent", "real", "--scripted");
+      assertThat(scripted.code()).isEqualTo(2);
+      assertThat(scripted.err()).contains("--scripted runs none");
+      MainTest.Result unknown = demo("--agent", "claude");
+      assertThat(unknown.code()).isEqualTo(2);
+      assertThat(unknown.err()).contains("unknown agent `claude`; choose demo or real");
+      MainTest.Result tag = demo("--agent", "real", "--image-tag", "not a tag");
+      assertThat(tag.code()).isEqualTo(2);
+      assertThat(tag.err()).contains("--image-prefix/--image-tag");
+      assertThat(dir.resolve("forge")).doesNotExist();
+    }
+
+    @Test
+    void aMissingImageNamesItAndTheCommandThatBuildsItAndCreatesNothing() throws Exception {
+      String docker =
+          fakeDocker(
+              "[ \"$1\" = info ] && { echo 20.10.24; exit 0; };"
+                  + " case \"$*\" in *localhost/hydra-security:latest*) exit 0 ;; esac;"
+                  + " echo 'No such image' >&2; exit 1");
+      MainTest.Result r = demo("--agent", "real", "--docker", docker);
+
+      assertThat(r.code()).as(r.out()).isEqualTo(2);
+      assertThat(r.err())
+          .contains("--agent real cannot start, nothing was created")
+          .contains("the real persona image localhost/hydra-builder:latest is not on this machine")
+          .contains("localhost/hydra-applier:latest")
+          .doesNotContain("hydra-security:latest")
+          .contains("fix: bin/hydra image build --prefix localhost/hydra (once;");
+      assertThat(r.out()).doesNotContain("local forge:");
+      assertThat(dir.resolve("forge")).doesNotExist();
+
+      MainTest.Result tagged =
+          demo(
+              "--agent", "real", "--docker", docker, "--image-prefix", "me/h", "--image-tag", "v1");
+      assertThat(tagged.err())
+          .contains("me/h-builder:v1")
+          .contains("fix: bin/hydra image build --prefix me/h --tag v1 (once;");
+    }
+
+    @Test
+    void noDaemonIsAnErrorNotAScriptedRun() throws Exception {
+      String docker = fakeDocker("echo 'Cannot connect to the Docker daemon' >&2; exit 1");
+      MainTest.Result r = demo("--agent", "real", "--docker", docker);
+
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("no Docker daemon answers").contains("fix: start Docker");
+      assertThat(dir.resolve("forge")).doesNotExist();
+    }
+  }
 }

@@ -12,6 +12,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -20,6 +22,8 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A scripted model: a Messages API double on loopback that plays a {@link Script} turn by turn, in
@@ -63,6 +67,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tools (a title or quota call) with a short text. A {@link Failure} for an account (the credential
  * the gateway sends upstream) answers a step with an API error instead. Tool results are recorded
  * only from requests that a step answered, once per step.
+ *
+ * <p>One double can also play a script per persona ({@link #forPersonas}), as the demo with the
+ * real persona images needs one upstream for all its stage gateways: each request plays the script
+ * of the persona its first user message names ({@code You are the Hydra <role> persona}, the prompt
+ * of {@code images/base/agent-stage.sh}); a request that names none it plays is refused with a 400.
  */
 public final class ScriptedModel implements AutoCloseable {
 
@@ -78,14 +87,27 @@ public final class ScriptedModel implements AutoCloseable {
 
   private record Rule(String credential, int fromStep, Failure failure, AtomicInteger left) {}
 
-  private final Script script;
+  // The persona the agent-stage.sh prompt names in the first user message.
+  private static final Pattern PERSONA = Pattern.compile("You are the Hydra ([a-z]+) persona");
+
+  // The key of the one script of start(Script): every conversation plays it.
+  private static final String ANY = "";
+
+  private final Map<String, Script> scripts;
   private final HttpServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
-  private final NavigableMap<Integer, List<ToolResult>> results = new ConcurrentSkipListMap<>();
+  // By the scripts' keys, in their order; each by step.
+  private final Map<String, NavigableMap<Integer, List<ToolResult>>> results;
 
-  private ScriptedModel(Script script) throws IOException {
-    this.script = script;
+  private ScriptedModel(Map<String, Script> scripts) throws IOException {
+    if (scripts.isEmpty()) {
+      throw new IllegalArgumentException("the scripted model needs a script");
+    }
+    this.scripts = Collections.unmodifiableMap(new LinkedHashMap<>(scripts));
+    Map<String, NavigableMap<Integer, List<ToolResult>>> byScript = new LinkedHashMap<>();
+    scripts.keySet().forEach(key -> byScript.put(key, new ConcurrentSkipListMap<>()));
+    this.results = Collections.unmodifiableMap(byScript);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
@@ -93,7 +115,22 @@ public final class ScriptedModel implements AutoCloseable {
 
   /** Starts the double on a free loopback port. */
   public static ScriptedModel start(Script script) throws IOException {
-    return new ScriptedModel(script);
+    return new ScriptedModel(Map.of(ANY, script));
+  }
+
+  /**
+   * Starts a double on a free loopback port that plays, for each conversation, the script of the
+   * persona its first user message names ({@code You are the Hydra builder persona}, …).
+   *
+   * @param byPersona the script of each persona ({@code builder}, {@code reviewer}, {@code
+   *     security}, {@code applier}), in the order {@link #results()} lists their results
+   * @throws IllegalArgumentException when no script is given or a persona name is blank
+   */
+  public static ScriptedModel forPersonas(Map<String, Script> byPersona) throws IOException {
+    if (byPersona.keySet().stream().anyMatch(String::isBlank)) {
+      throw new IllegalArgumentException("a persona name must not be blank");
+    }
+    return new ScriptedModel(byPersona);
   }
 
   /** The base URL, for the gateway's upstream or {@code ANTHROPIC_BASE_URL}. */
@@ -101,9 +138,9 @@ public final class ScriptedModel implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  /** The script it plays. */
+  /** The script it plays; with {@link #forPersonas}, the first persona's. */
   public Script script() {
-    return script;
+    return scripts.values().iterator().next();
   }
 
   /**
@@ -132,10 +169,20 @@ public final class ScriptedModel implements AutoCloseable {
         .toList();
   }
 
-  /** What came back for every tool call, in step order. */
+  /** What came back for every tool call, in step order (by persona, in their order). */
   public List<ToolResult> results() {
     List<ToolResult> out = new ArrayList<>();
-    results.values().forEach(out::addAll);
+    results.values().forEach(steps -> steps.values().forEach(out::addAll));
+    return out;
+  }
+
+  /**
+   * What came back for the tool calls of one persona's script ({@link #forPersonas}), in step
+   * order; empty for a persona it does not play.
+   */
+  public List<ToolResult> results(String persona) {
+    List<ToolResult> out = new ArrayList<>();
+    results.getOrDefault(persona, new ConcurrentSkipListMap<>()).values().forEach(out::addAll);
     return out;
   }
 
@@ -149,7 +196,9 @@ public final class ScriptedModel implements AutoCloseable {
 
   /** The steps asked for and every result, one a line, for assertion messages; no credential. */
   public String describe() {
-    StringBuilder out = new StringBuilder(script.name()).append(": (step, status)");
+    StringBuilder out =
+        new StringBuilder(String.join(", ", scripts.values().stream().map(Script::name).toList()))
+            .append(": (step, status)");
     requests.forEach(
         r -> out.append(" (").append(r.step()).append(", ").append(r.status()).append(')'));
     results().forEach(r -> out.append('\n').append(r.describe()));
@@ -185,6 +234,20 @@ public final class ScriptedModel implements AutoCloseable {
         requests.add(new Request(where, credential, -1, 200));
         return;
       }
+      String key = scriptKey(request);
+      Script script = scripts.get(key);
+      NavigableMap<Integer, List<ToolResult>> played = results.get(key);
+      if (script == null || played == null) {
+        int status =
+            error(
+                exchange,
+                400,
+                "invalid_request_error",
+                "the first user message names no persona this scripted model plays: "
+                    + String.join(", ", scripts.keySet()));
+        requests.add(new Request(where, credential, -1, status));
+        return;
+      }
       int index = nextStep(request);
       Optional<Rule> rule = rules.stream().filter(r -> applies(r, credential, index)).findFirst();
       if (rule.isPresent()) {
@@ -192,7 +255,7 @@ public final class ScriptedModel implements AutoCloseable {
         requests.add(new Request(where, credential, index, status));
         return;
       }
-      record(request, index);
+      record(request, index, script, played);
       answer(exchange, model, stream, script.step(index), index);
       requests.add(new Request(where, credential, index, 200));
     }
@@ -222,8 +285,24 @@ public final class ScriptedModel implements AutoCloseable {
     return next;
   }
 
-  // The last user message answers the previous step's calls, by the ids this double gave them.
-  private void record(JsonNode request, int index) {
+  // The key of the script a conversation plays: the only one's, or the persona's it names (which
+  // may be one it does not play).
+  private String scriptKey(JsonNode request) {
+    if (scripts.containsKey(ANY)) {
+      return ANY;
+    }
+    for (JsonNode message : request.path("messages")) {
+      if (message.path("role").asText().equals("user")) {
+        Matcher m = PERSONA.matcher(MessagesWire.text(message.path("content")));
+        return m.find() ? m.group(1) : ANY;
+      }
+    }
+    return ANY;
+  }
+
+  // The user messages answer the previous step's calls, by the ids this double gave them.
+  private static void record(
+      JsonNode request, int index, Script script, NavigableMap<Integer, List<ToolResult>> results) {
     JsonNode messages = request.path("messages");
     if (index == 0 || messages.isEmpty()) {
       return;
@@ -233,7 +312,14 @@ public final class ScriptedModel implements AutoCloseable {
       return;
     }
     List<ToolResult> found = new ArrayList<>();
-    for (JsonNode block : messages.get(messages.size() - 1).path("content")) {
+    // Any user message may hold them: the CLI can add a message of its own after the results.
+    List<JsonNode> blocks = new ArrayList<>();
+    for (JsonNode message : messages) {
+      if (message.path("role").asText().equals("user")) {
+        message.path("content").forEach(blocks::add);
+      }
+    }
+    for (JsonNode block : blocks) {
       if (!block.path("type").asText().equals("tool_result")) {
         continue;
       }
@@ -249,7 +335,8 @@ public final class ScriptedModel implements AutoCloseable {
         }
       }
     }
-    results.put(previous, List.copyOf(found));
+    // A replay that carries fewer results never hides those recorded already.
+    results.merge(previous, List.copyOf(found), (old, now) -> now.size() >= old.size() ? now : old);
   }
 
   private static void answer(HttpExchange exchange, String model, boolean stream, Step step, int i)

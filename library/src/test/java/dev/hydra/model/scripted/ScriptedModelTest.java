@@ -2,6 +2,7 @@ package dev.hydra.model.scripted;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,7 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +119,127 @@ class ScriptedModelTest {
         .isEqualTo(401);
     assertThat(model.stepsServed()).containsExactly(0, 1);
     assertThat(model.results()).as("a failed request records nothing").hasSize(1);
+  }
+
+  @Test
+  void resultsFollowedByAMessageOfTheClisOwnAreStillRecorded() throws Exception {
+    ObjectNode request = conversation(1, false);
+    ((ArrayNode) request.path("messages"))
+        .addObject()
+        .put("role", "user")
+        .put("content", "<system-reminder>tokens left</system-reminder>");
+    assertThat(post("/v1/messages", KEY, request, true).statusCode()).isEqualTo(200);
+    ObjectNode replay = conversation(1, false);
+    ((ArrayNode) replay.path("messages")).remove(2);
+    post("/v1/messages", KEY, replay, true);
+
+    assertThat(model.results())
+        .as("recorded once, and a replay without them hides nothing")
+        .singleElement()
+        .satisfies(r -> assertThat(r.content()).isEqualTo("result of toolu_00_0"));
+  }
+
+  @Test
+  void aPersonaRouterPlaysTheScriptOfThePersonaThePromptNames() throws Exception {
+    Script review =
+        Script.named("review")
+            .call(ToolCall.read("/input/pull-request.md"))
+            .answer("Reviewed.\n\n```json\n{\"outcome\":\"pass\"}\n```");
+    Map<String, Script> scripts = new LinkedHashMap<>();
+    scripts.put("builder", SCRIPT);
+    scripts.put("reviewer", review);
+    try (ScriptedModel router = ScriptedModel.forPersonas(scripts)) {
+      String reviewer = post(router, "/v1/messages", persona("reviewer", conversation(0, false)));
+      assertThat(reviewer).contains("pull-request.md").doesNotContain("issue.md");
+      String builder = post(router, "/v1/messages", persona("builder", conversation(1, false)));
+      assertThat(builder).contains("\"name\":\"Glob\"");
+      String reviewed = post(router, "/v1/messages", persona("reviewer", reviewConversation()));
+      assertThat(reviewed).contains("\"stop_reason\":\"end_turn\"", "Reviewed.");
+
+      assertThat(router.stepsServed()).containsExactly(0, 1, 1);
+      assertThat(router.results())
+          .as("the builder's results first, then the reviewer's")
+          .extracting(ToolResult::step, r -> r.call().name())
+          .containsExactly(tuple(0, "Read"), tuple(0, "Read"));
+      assertThat(router.results().get(1).call().input().toString()).contains("pull-request.md");
+      assertThat(router.results("reviewer")).containsExactly(router.results().get(1));
+      assertThat(router.results("security")).isEmpty();
+      assertThat(router.script().name()).isEqualTo("t");
+      assertThat(router.describe()).startsWith("t, review: (step, status)");
+    }
+  }
+
+  @Test
+  void aPersonaRouterRefusesAConversationThatNamesNoPersonaItPlays() throws Exception {
+    try (ScriptedModel router = ScriptedModel.forPersonas(Map.of("builder", SCRIPT))) {
+      for (ObjectNode request :
+          List.of(persona("security", conversation(0, false)), conversation(0, false))) {
+        HttpResponse<String> refused =
+            client.send(
+                HttpRequest.newBuilder(URI.create(router.baseUrl() + "/v1/messages"))
+                    .header("x-api-key", KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString(request.toString()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("invalid_request_error", "names no persona", "builder");
+      }
+      assertThat(router.stepsServed()).isEmpty();
+      assertThat(router.requests()).extracting(ScriptedModel.Request::status).containsOnly(400);
+    }
+    assertThatThrownBy(() -> ScriptedModel.forPersonas(Map.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ScriptedModel.forPersonas(Map.of(" ", SCRIPT)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  // The first user message as the CLI sends it: a system reminder, then agent-stage.sh's prompt.
+  static ObjectNode persona(String role, ObjectNode request) {
+    ArrayNode content = Json.mapper().createArrayNode();
+    content.addObject().put("type", "text").put("text", "<system-reminder>x</system-reminder>");
+    content
+        .addObject()
+        .put("type", "text")
+        .put("text", "You are the Hydra " + role + " persona; follow the instructions.");
+    ((ObjectNode) request.path("messages").get(0)).set("content", content);
+    return request;
+  }
+
+  // The reviewer's conversation after its one Read.
+  static ObjectNode reviewConversation() {
+    ObjectNode request = conversation(0, false);
+    ArrayNode messages = (ArrayNode) request.path("messages");
+    String id = MessagesWire.toolId(0, 0);
+    messages
+        .addObject()
+        .put("role", "assistant")
+        .putArray("content")
+        .addObject()
+        .put("type", "tool_use")
+        .put("id", id)
+        .put("name", "Read");
+    ObjectNode result =
+        messages
+            .addObject()
+            .put("role", "user")
+            .putArray("content")
+            .addObject()
+            .put("type", "tool_result")
+            .put("tool_use_id", id);
+    result.put("content", "# Pull request #2");
+    return request;
+  }
+
+  String post(ScriptedModel to, String path, ObjectNode body) throws Exception {
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create(to.baseUrl() + path))
+                .header("x-api-key", KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body.put("stream", true).toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return response.body();
   }
 
   @Test
