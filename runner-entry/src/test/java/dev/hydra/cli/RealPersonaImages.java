@@ -57,9 +57,7 @@ final class RealPersonaImages implements ParameterResolver {
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL);
-    return store
-        .getOrComputeIfAbsent(RealPersonaImages.class, key -> build(), Images.class)
-        .built();
+    return store.computeIfAbsent(RealPersonaImages.class, key -> build(), Images.class).built();
   }
 
   private static Images build() {
@@ -137,11 +135,21 @@ final class RealPersonaImages implements ParameterResolver {
   }
 
   /** Removes the images when the test run ends, and checks that they are gone. */
-  private record Images(Built built, Set<String> fetchStagesBefore)
-      implements ExtensionContext.Store.CloseableResource {
+  private record Images(Built built, Set<String> fetchStagesBefore) implements AutoCloseable {
 
     @Override
-    public void close() throws Exception {
+    public void close() {
+      try {
+        remove();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private void remove() throws Exception {
       String refs =
           ItDocker.docker(
                   "images",
