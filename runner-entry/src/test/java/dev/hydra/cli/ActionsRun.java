@@ -1,5 +1,9 @@
 package dev.hydra.cli;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,8 +12,12 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.hydra.credentials.Persona;
 import dev.hydra.event.EventExamples;
+import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.RepoRef;
+import dev.hydra.forge.fake.FakeGitHub;
 import dev.hydra.json.Json;
+import dev.hydra.label.LabelScheme;
+import dev.hydra.ops.LabelSeeding;
 import dev.hydra.workspace.GitHttpRemote;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,6 +92,37 @@ final class ActionsRun {
     return tokens;
   }
 
+  /**
+   * The fake GitHub served by a started WireMock, the personas on it with write access and Hydra's
+   * labels in the repository.
+   */
+  static WireMockServer serveGitHub(FakeGitHub gh, Setup setup) {
+    WireMockServer wm = new WireMockServer(wireMockConfig().dynamicPort().extensions(gh));
+    wm.start();
+    wm.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(FakeGitHub.NAME)));
+    gh.baseUrl(wm.baseUrl());
+    for (Persona p : Persona.values()) {
+      gh.user("hydra-" + p.id(), setup.token(p), "write");
+    }
+    gh.labels(
+        LabelSeeding.specs(LabelScheme.canonical()).stream()
+            .map(LabelSpec::name)
+            .collect(Collectors.toSet()));
+    return wm;
+  }
+
+  /**
+   * The repository's git remote, on loopback with a token per persona (only the builder's may
+   * push): the runner clones and pushes there; the container reaches neither it nor the forge.
+   */
+  static GitHttpRemote gitRemote(Path dir, Setup setup) throws IOException {
+    GitHttpRemote remote = GitHttpRemote.start(dir).seed(setup.repo().fullName());
+    for (Persona p : Persona.values()) {
+      remote.user("hydra-" + p.id(), setup.token(p), p == Persona.BUILDER);
+    }
+    return remote;
+  }
+
   private final Setup setup;
   private final Path work;
   private final WireMockServer wm;
@@ -143,12 +182,6 @@ final class ActionsRun {
     // The action's inputs. The forge is named: this API URL is not the public one.
     env.put("HYDRA_STAGE", stage);
     env.put("HYDRA_FORGE", setup.forge());
-    if (setup.forge().equals("forgejo")) {
-      // What a Forgejo runner sets besides the GITHUB_* names.
-      env.put("FORGEJO_ACTIONS", "true");
-      env.put("FORGEJO_API_URL", setup.apiUrl());
-      env.put("FORGEJO_SERVER_URL", gitServer());
-    }
     for (Persona p : Persona.values()) {
       env.put(p.envVariable(), Arrays.asList(personas).contains(p) ? token(p) : "");
     }
@@ -419,8 +452,7 @@ final class ActionsRun {
    * saw it (the text the fake forge serves: an edit after the label stops the build).
    */
   Path issuesLabeled(String sender, String title, String body) throws Exception {
-    ObjectNode payload =
-        example(setup.forge().equals("forgejo") ? "forgejo-issues-labeled" : "issues-labeled");
+    ObjectNode payload = example("issues-labeled");
     payload.withObject("/sender").put("login", sender);
     payload.withObject("/issue").put("title", title).put("body", body);
     return write("issues-labeled", payload);

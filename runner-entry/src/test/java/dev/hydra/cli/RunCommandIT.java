@@ -1,8 +1,5 @@
 package dev.hydra.cli;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,12 +12,9 @@ import dev.hydra.cli.ActionsRun.JobSpec;
 import dev.hydra.container.docker.CommandRunner;
 import dev.hydra.credentials.Persona;
 import dev.hydra.demo.DemoImages;
-import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.fake.FakeGitHub;
 import dev.hydra.json.Json;
-import dev.hydra.label.LabelScheme;
-import dev.hydra.ops.LabelSeeding;
 import dev.hydra.route.HydraBranch;
 import dev.hydra.workspace.GitHttpRemote;
 import java.io.IOException;
@@ -34,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -128,24 +121,9 @@ class RunCommandIT {
   void github(TestInfo test) throws IOException {
     work = Files.createDirectory(root.resolve(test.getTestMethod().orElseThrow().getName()));
     gh = new FakeGitHub(REPO);
-    wm = new WireMockServer(wireMockConfig().dynamicPort().extensions(gh));
-    wm.start();
-    wm.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(FakeGitHub.NAME)));
-    gh.baseUrl(wm.baseUrl());
-    for (Persona p : Persona.values()) {
-      gh.user("hydra-" + p.id(), token(p), "write");
-    }
+    wm = ActionsRun.serveGitHub(gh, SETUP);
     gh.user("alice", "ghp_alice_" + SALT, "write").user("trudy", "ghp_trudy_" + SALT, "triage");
-    gh.labels(
-        LabelSeeding.specs(LabelScheme.canonical()).stream()
-            .map(LabelSpec::name)
-            .collect(Collectors.toSet()));
-    // The repository's git remote, on loopback with a token per persona (only the builder's may
-    // push): the runner clones and pushes there; the container reaches neither it nor the forge.
-    GitHttpRemote remote = GitHttpRemote.start(work.resolve("git")).seed(REPO.fullName());
-    for (Persona p : Persona.values()) {
-      remote.user("hydra-" + p.id(), token(p), p == Persona.BUILDER);
-    }
+    GitHttpRemote remote = ActionsRun.gitRemote(work.resolve("git"), SETUP);
     git = remote;
     gh.branchesFrom(branch -> Optional.ofNullable(head(branch)));
     run = new ActionsRun(SETUP.withApiUrl(wm.baseUrl()), work, wm, remote);
