@@ -244,14 +244,20 @@ hydra_input_files() {
 # api.anthropic.com are never on the list: the runner talks to both.
 hydra_allow_hosts() {
   local role=$1
-  if [ "$role" = builder ]; then
-    # Package registries the builder may need for the project's own build.
-    printf '%s\n' registry.npmjs.org repo.maven.apache.org repo1.maven.org pypi.org files.pythonhosted.org deb.debian.org
-  fi
+  hydra_registries "$role"
   local extra
   for extra in ${HYDRA_EGRESS_EXTRA_HOSTS:-}; do
     echo "$extra"
   done
+}
+
+# hydra_registries <role>: the package registries the builder may need for the project's own
+# build. Where one of them does not resolve (a network that blocks it), it gets no rule: the
+# allow-list only shrinks. The operator's own hosts and the gateway must resolve.
+hydra_registries() {
+  if [ "$1" = builder ]; then
+    printf '%s\n' registry.npmjs.org repo.maven.apache.org repo1.maven.org pypi.org files.pythonhosted.org deb.debian.org
+  fi
 }
 
 # hydra_resolvers: the name servers of /etc/resolv.conf, one per line.
@@ -400,6 +406,10 @@ hydra_firewall() {
   local host
   while IFS= read -r host; do
     [ -n "$host" ] || continue
+    if hydra_registries "$role" | grep -qxF "$host" && ! getent ahosts "$host" >/dev/null; then
+      hydra_log "egress: the registry $host does not resolve here; no rule for it"
+      continue
+    fi
     hydra_allow_tcp "$host" 443 "egress allowed"
   done < <(hydra_allow_hosts "$role" | sort -u)
 

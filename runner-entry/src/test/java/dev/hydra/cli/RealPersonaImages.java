@@ -137,17 +137,13 @@ final class RealPersonaImages implements ParameterResolver {
   /** Removes the images when the test run ends, and checks that they are gone. */
   private record Images(Built built, Set<String> fetchStagesBefore) implements AutoCloseable {
 
-    // JUnit closes an AutoCloseable value of the store at the end of the run (CloseableResource is
-    // deprecated); an interruption is reported as such, not thrown from close() (javac's [try]).
     @Override
     public void close() {
       try {
         remove();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while removing the real persona images", e);
-      } catch (RuntimeException e) {
-        throw e;
+        throw new IllegalStateException(e);
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }

@@ -1,54 +1,33 @@
 package dev.hydra.cli;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.hydra.cli.ActionsRun.Job;
+import dev.hydra.cli.ActionsRun.JobRun;
+import dev.hydra.cli.ActionsRun.JobSpec;
 import dev.hydra.container.docker.CommandRunner;
 import dev.hydra.credentials.Persona;
 import dev.hydra.demo.DemoImages;
-import dev.hydra.event.EventExamples;
-import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.fake.FakeGitHub;
 import dev.hydra.json.Json;
-import dev.hydra.label.LabelScheme;
-import dev.hydra.ops.LabelSeeding;
 import dev.hydra.route.HydraBranch;
 import dev.hydra.workspace.GitHttpRemote;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -95,23 +74,31 @@ class RunCommandIT {
   static final String BRANCH = HydraBranch.forIssue(ISSUE, FakeGitHub.TITLE).name();
 
   /** Fake tokens, new for each run of the class, labelled as not secret. */
-  static final String SALT = "NOT-A-REAL-SECRET-" + hex(8);
+  static final String SALT = "NOT-A-REAL-SECRET-" + ActionsRun.hex(8);
 
   static final String CLAUDE_1 = "sk-" + "ant-oat01-account1-" + SALT;
   static final String CLAUDE_2 = "sk-" + "ant-oat01-account2-" + SALT;
 
-  final Map<Persona, String> tokens = new EnumMap<>(Persona.class);
+  static final ActionsRun.Setup SETUP =
+      new ActionsRun.Setup(
+          REPO,
+          ISSUE,
+          "github",
+          "",
+          PREFIX,
+          TAG,
+          NETWORK,
+          ActionsRun.personaTokens(SALT),
+          List.of(CLAUDE_1, CLAUDE_2));
 
   @TempDir Path root;
   Path work = Path.of("unset");
   FakeGitHub gh = new FakeGitHub(REPO);
   @Nullable GitHttpRemote git;
+  @Nullable ActionsRun run;
   WireMockServer wm = new WireMockServer(wireMockConfig().dynamicPort());
 
   boolean dockerAnswered;
-
-  /** Everything a job printed or wrote, for the secret check at the end of each test. */
-  final List<String> printed = new ArrayList<>();
 
   // ------------------------------------------------------------------------------- set-up
 
@@ -120,9 +107,6 @@ class RunCommandIT {
     ItDocker.require();
     dockerAnswered = true;
     new DemoImages(DOCKER, "docker", line -> {}).ensure(DemoCommandTest.imagesDir(), PREFIX, TAG);
-    for (Persona p : Persona.values()) {
-      tokens.put(p, "ghp_" + p.id() + "_" + SALT);
-    }
   }
 
   @AfterAll
@@ -137,27 +121,12 @@ class RunCommandIT {
   void github(TestInfo test) throws IOException {
     work = Files.createDirectory(root.resolve(test.getTestMethod().orElseThrow().getName()));
     gh = new FakeGitHub(REPO);
-    wm = new WireMockServer(wireMockConfig().dynamicPort().extensions(gh));
-    wm.start();
-    wm.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(FakeGitHub.NAME)));
-    gh.baseUrl(wm.baseUrl());
-    for (Persona p : Persona.values()) {
-      gh.user("hydra-" + p.id(), token(p), "write");
-    }
+    wm = ActionsRun.serveGitHub(gh, SETUP);
     gh.user("alice", "ghp_alice_" + SALT, "write").user("trudy", "ghp_trudy_" + SALT, "triage");
-    gh.labels(
-        LabelSeeding.specs(LabelScheme.canonical()).stream()
-            .map(LabelSpec::name)
-            .collect(Collectors.toSet()));
-    // The repository's git remote, on loopback with a token per persona (only the builder's may
-    // push): the runner clones and pushes there; the container reaches neither it nor the forge.
-    GitHttpRemote remote = GitHttpRemote.start(work.resolve("git")).seed(REPO.fullName());
-    for (Persona p : Persona.values()) {
-      remote.user("hydra-" + p.id(), token(p), p == Persona.BUILDER);
-    }
+    GitHttpRemote remote = ActionsRun.gitRemote(work.resolve("git"), SETUP);
     git = remote;
     gh.branchesFrom(branch -> Optional.ofNullable(head(branch)));
-    printed.clear();
+    run = new ActionsRun(SETUP.withApiUrl(wm.baseUrl()), work, wm, remote);
   }
 
   @AfterEach
@@ -171,19 +140,13 @@ class RunCommandIT {
         .isBlank();
   }
 
-  /** The web root the runner derives the clone URL from: the loopback git remote. */
-  String gitServer() {
-    String url = java.util.Objects.requireNonNull(git).url(REPO.fullName()).toString();
-    return url.substring(0, url.length() - ("/" + REPO.fullName() + ".git").length());
+  ActionsRun run() {
+    return java.util.Objects.requireNonNull(run);
   }
 
   /** Where the remote's branch is, or null. */
   @Nullable String head(String branch) {
-    try {
-      return java.util.Objects.requireNonNull(git).head(REPO.fullName(), branch);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return run().head(branch);
   }
 
   // ---------------------------------------------------------------------------------- tests
@@ -407,185 +370,14 @@ class RunCommandIT {
   }
 
   String token(Persona persona) {
-    return java.util.Objects.requireNonNull(tokens.get(persona));
+    return SETUP.token(persona);
   }
 
   // ------------------------------------------------------------------------------- the jobs
 
-  /** One job of a workflow: its Actions environment, then what it printed and wrote. */
-  final class JobSpec {
-    final String name;
-    final Map<String, String> env = new HashMap<>();
-    final Path output;
-    final Path summary;
-    final Path records;
-
-    JobSpec(String name) throws IOException {
-      this.name = name;
-      Path jobDir = Files.createDirectory(work.resolve(name + "-" + hex(4)));
-      output = Files.createFile(jobDir.resolve("github_output"));
-      summary = Files.createFile(jobDir.resolve("step_summary"));
-      records = jobDir.resolve("runs");
-    }
-
-    JobSpec with(String key, String value) {
-      env.put(key, value);
-      return this;
-    }
-
-    Job run(String... args) throws IOException {
-      int first = wm.getAllServeEvents().size();
-      List<String> argv = new ArrayList<>(List.of("run"));
-      argv.addAll(List.of(args));
-      MainTest.Result result = MainTest.run(env, argv.toArray(new String[0]));
-      return finished(result, first, argv.get(0));
-    }
-
-    Job reconcile() throws IOException {
-      int first = wm.getAllServeEvents().size();
-      MainTest.Result result = MainTest.run(env, "reconcile", "--issue", Integer.toString(ISSUE));
-      return finished(result, first, "reconcile");
-    }
-
-    JobRun start() {
-      int first = wm.getAllServeEvents().size();
-      AtomicReference<MainTest.@Nullable Result> result = new AtomicReference<>();
-      java.io.StringWriter out = new java.io.StringWriter();
-      java.io.StringWriter err = new java.io.StringWriter();
-      Thread thread =
-          new Thread(
-              () ->
-                  result.set(
-                      new MainTest.Result(
-                          Main.run(
-                              new String[] {"run"},
-                              env,
-                              new java.io.PrintWriter(out, true),
-                              new java.io.PrintWriter(err, true)),
-                          out.toString(),
-                          err.toString())),
-              "hydra-run-" + name);
-      thread.start();
-      return new JobRun(this, thread, result, first);
-    }
-
-    Job finished(MainTest.Result result, int firstRequest, String command) throws IOException {
-      List<ServeEvent> events = new ArrayList<>(wm.getAllServeEvents());
-      java.util.Collections.reverse(events); // oldest first
-      Set<String> seen =
-          events.subList(firstRequest, events.size()).stream()
-              .map(e -> String.valueOf(e.getRequest().getHeader("Authorization")))
-              .map(h -> h.replaceFirst("^token ", ""))
-              .collect(Collectors.toSet());
-      Job job =
-          new Job(
-              name,
-              command,
-              result.code(),
-              result.out(),
-              result.err(),
-              outputs(Files.readString(output)),
-              Files.readString(summary),
-              records,
-              seen);
-      printed.add(result.out());
-      printed.add(result.err());
-      printed.add(Files.readString(output));
-      printed.add(job.summary());
-      if (Files.isDirectory(records)) {
-        try (Stream<Path> files = Files.list(records)) {
-          for (Path f : files.toList()) {
-            printed.add(Files.readString(f));
-          }
-        }
-      }
-      return job;
-    }
-  }
-
-  /** A job started in its own thread, to be killed. */
-  record JobRun(
-      JobSpec spec, Thread thread, AtomicReference<MainTest.@Nullable Result> result, int first) {
-    Job kill() throws Exception {
-      thread.interrupt();
-      thread.join(Duration.ofMinutes(1).toMillis());
-      assertThat(thread.isAlive()).as("the interrupted job ended").isFalse();
-      MainTest.Result r = result.get();
-      assertThat(r).isNotNull();
-      return spec.finished(java.util.Objects.requireNonNull(r), first, "run");
-    }
-  }
-
-  /**
-   * What one job did.
-   *
-   * @param tokensSeen the tokens of every forge request the job made
-   */
-  record Job(
-      String name,
-      String command,
-      int code,
-      String out,
-      String err,
-      Map<String, String> outputs,
-      String summary,
-      Path records,
-      Set<String> tokensSeen) {
-
-    JsonNode report() throws IOException {
-      return Json.mapper().readTree(java.util.Objects.requireNonNull(outputs.get("report")));
-    }
-
-    JsonNode record(String stage) throws IOException {
-      return Json.mapper()
-          .readTree(records.resolve("run-" + ISSUE + "-" + stage + ".json").toFile());
-    }
-
-    /** The one error line; in Actions it is repeated as an annotation, and nothing else shows. */
-    String oneError() {
-      List<String> lines = err.lines().toList();
-      assertThat(lines).as(err).hasSize(2);
-      assertThat(lines.get(0)).startsWith("hydra " + command + ": error: ");
-      assertThat(lines.get(1)).isEqualTo("::error title=hydra::" + lines.get(0));
-      return lines.get(0);
-    }
-  }
-
-  /**
-   * A job's environment as {@code action.yml}'s step sets it, on a GitHub-hosted runner: every
-   * input variable (empty when the workflow passes nothing), only {@code personas}' tokens.
-   */
   JobSpec job(String name, String eventName, Path payload, String stage, Persona... personas)
       throws IOException {
-    JobSpec spec = new JobSpec(name);
-    Map<String, String> env = spec.env;
-    env.put("GITHUB_ACTIONS", "true");
-    env.put("GITHUB_EVENT_NAME", eventName);
-    env.put("GITHUB_EVENT_PATH", payload.toString());
-    env.put("GITHUB_REPOSITORY", REPO.fullName());
-    env.put("GITHUB_SERVER_URL", gitServer());
-    env.put("GITHUB_API_URL", wm.baseUrl());
-    env.put("GITHUB_OUTPUT", spec.output.toString());
-    env.put("GITHUB_STEP_SUMMARY", spec.summary.toString());
-    // The action's inputs. The forge is named: this API URL is not api.github.com.
-    env.put("HYDRA_STAGE", stage);
-    env.put("HYDRA_FORGE", "github");
-    for (Persona p : Persona.values()) {
-      env.put(p.envVariable(), Arrays.asList(personas).contains(p) ? token(p) : "");
-    }
-    env.put("HYDRA_CLAUDE_TOKEN_1", CLAUDE_1);
-    env.put("HYDRA_CLAUDE_TOKEN_2", CLAUDE_2);
-    env.put("HYDRA_CLAUDE_TOKEN_3", "");
-    env.put("HYDRA_LABEL_PREFIX", "");
-    env.put("HYDRA_TRIGGER_LABEL", "");
-    env.put("HYDRA_IMAGE_PREFIX", PREFIX);
-    env.put("HYDRA_IMAGE_TAG", TAG);
-    env.put("HYDRA_TRUSTED_LABELERS", "");
-    env.put("HYDRA_REVIEW_REPORTS", "");
-    // This test's own network, and the run records to look into.
-    env.put("HYDRA_NETWORK", NETWORK);
-    env.put("HYDRA_RUN_RECORDS", spec.records.toString());
-    return spec;
+    return run().job(name, eventName, payload, stage, personas);
   }
 
   /** {@code hydra reconcile} as the builder, from a scheduled job. */
@@ -613,122 +405,27 @@ class RunCommandIT {
    * @return the code review job, then the security review job
    */
   Job[] reviewJobs(Map<String, String> tags) throws Exception {
-    Path opened = pullRequestOpened(gh.pullNow());
-    JobSpec code = job("code-review", "pull_request", opened, "code-review", Persona.REVIEWER);
-    JobSpec security =
-        job("security-review", "pull_request", opened, "security-review", Persona.SECURITY);
-    code.with("HYDRA_IMAGE_TAG", tags.getOrDefault("code-review", TAG));
-    security.with("HYDRA_IMAGE_TAG", tags.getOrDefault("security-review", TAG));
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      int first = wm.getAllServeEvents().size();
-      Future<MainTest.Result> a = pool.submit(() -> MainTest.run(code.env, "run"));
-      Future<MainTest.Result> b = pool.submit(() -> MainTest.run(security.env, "run"));
-      MainTest.Result codeResult = a.get(5, TimeUnit.MINUTES);
-      MainTest.Result securityResult = b.get(5, TimeUnit.MINUTES);
-      Job codeJob = code.finished(codeResult, first, "run");
-      Job securityJob = security.finished(securityResult, first, "run");
-      // Both ran at once, so the requests of both are in each window: split them by token.
-      Set<String> both = codeJob.tokensSeen();
-      return new Job[] {
-        withTokens(codeJob, both, Persona.REVIEWER), withTokens(securityJob, both, Persona.SECURITY)
-      };
-    } finally {
-      pool.shutdownNow();
+    JobSpec[] specs = run().reviewSpecs(run().pullRequestOpened(gh.pullNow()));
+    for (JobSpec spec : specs) {
+      spec.with("HYDRA_IMAGE_TAG", tags.getOrDefault(spec.name, TAG));
     }
-  }
-
-  private Job withTokens(Job job, Set<String> seen, Persona own) {
-    assertThat(seen)
-        .as("the review jobs used only the two reviewers' tokens")
-        .containsExactlyInAnyOrder(token(Persona.REVIEWER), token(Persona.SECURITY));
-    return new Job(
-        job.name(),
-        job.command(),
-        job.code(),
-        job.out(),
-        job.err(),
-        job.outputs(),
-        job.summary(),
-        job.records(),
-        Set.of(token(own)));
+    return run().reviewJobs(specs[0], specs[1]);
   }
 
   /** The decision job, with {@code toJSON(needs)} as Actions builds it from the review jobs. */
   Job decisionJob(Job code, Job security) throws Exception {
-    Path opened = pullRequestOpened(gh.pullNow());
-    return job("decision", "pull_request", opened, "decision", Persona.BUILDER, Persona.APPLIER)
-        .with("HYDRA_REVIEW_REPORTS", needs(code, security))
-        .run();
-  }
-
-  /**
-   * {@code ${{ toJSON(needs) }}} of the decision job: per needed job its result and its declared
-   * outputs — only {@code report}, from the step's {@code GITHUB_OUTPUT} — pretty-printed as
-   * Actions prints it.
-   */
-  static String needs(Job code, Job security) throws IOException {
-    ObjectNode needs = Json.mapper().createObjectNode();
-    for (Job job : List.of(code, security)) {
-      ObjectNode entry = needs.putObject(job.name());
-      entry.put("result", job.code() == 0 ? "success" : "failure");
-      ObjectNode outputs = entry.putObject("outputs");
-      String report = job.outputs().get("report");
-      if (report != null) {
-        outputs.put("report", report);
-      }
-    }
-    return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(needs);
-  }
-
-  /** Parses {@code GITHUB_OUTPUT}: {@code key=value} lines and {@code key<<DELIMITER} blocks. */
-  static Map<String, String> outputs(String text) {
-    Map<String, String> outputs = new LinkedHashMap<>();
-    List<String> lines = text.lines().toList();
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      int heredoc = line.indexOf("<<");
-      if (heredoc > 0) {
-        String delimiter = line.substring(heredoc + 2);
-        List<String> value = new ArrayList<>();
-        i++;
-        while (!lines.get(i).equals(delimiter)) {
-          value.add(lines.get(i));
-          i++;
-        }
-        assertThat(outputs.put(line.substring(0, heredoc), String.join("\n", value)))
-            .as("one value per key")
-            .isNull();
-      } else if (!line.isEmpty()) {
-        int eq = line.indexOf('=');
-        outputs.put(line.substring(0, eq), line.substring(eq + 1));
-      }
-    }
-    return outputs;
+    return run().decisionSpec(run().pullRequestOpened(gh.pullNow()), code, security).run();
   }
 
   // ----------------------------------------------------------------------------- payloads
 
   /** {@code issues.labeled}: {@code sender} added {@code ready-to-build} to issue #7. */
   Path issuesLabeled(String sender) throws Exception {
-    ObjectNode payload = example("issues-labeled");
-    payload.withObject("/sender").put("login", sender);
-    // The issue as the event saw it: the text FakeGitHub serves (an edit after the label stops
-    // the build).
-    payload
-        .withObject("/issue")
-        .put("title", FakeGitHub.TITLE)
-        .put("body", FakeGitHub.ORIGINAL_BODY);
-    return write("issues-labeled", payload);
+    return run().issuesLabeled(sender, FakeGitHub.TITLE, FakeGitHub.ORIGINAL_BODY);
   }
 
-  /** {@code pull_request.opened} carrying the pull request as GitHub answers it. */
   Path pullRequestOpened(ObjectNode pull) throws Exception {
-    ObjectNode payload = example("pull-request-opened");
-    payload.put("number", pull.path("number").asInt());
-    payload.set("pull_request", pull);
-    payload.withObject("/sender").put("login", pull.path("user").path("login").asText());
-    return write("pull-request-opened", payload);
+    return run().pullRequestOpened(pull);
   }
 
   /** The PR of issue #7 as it would be after the build, for jobs that fail before the forge. */
@@ -754,70 +451,19 @@ class RunCommandIT {
     return pr;
   }
 
-  /** A bundled real-shaped payload, moved to this test's repository. */
-  ObjectNode example(String name) throws Exception {
-    String text =
-        new String(EventExamples.get(name).payload(), StandardCharsets.UTF_8)
-            .replace("octo-org/hello-hydra", REPO.fullName());
-    ObjectNode payload = (ObjectNode) Json.mapper().readTree(text);
-    ObjectNode repository = payload.withObject("/repository");
-    repository.put("name", REPO.name());
-    repository.withObject("/owner").put("login", REPO.owner());
-    if (payload.has("organization")) {
-      payload.withObject("/organization").put("login", REPO.owner());
-    }
-    return payload;
-  }
-
-  Path write(String name, JsonNode payload) throws IOException {
-    Path file = work.resolve(name + "-" + hex(4) + ".json");
-    Files.writeString(file, payload.toString(), StandardCharsets.UTF_8);
-    return file;
-  }
-
   // ------------------------------------------------------------------------------- checks
 
-  /** The write requests WireMock saw. */
   List<String> writes() {
-    return wm.getAllServeEvents().stream()
-        .map(e -> e.getRequest().getMethod().getName() + " " + e.getRequest().getUrl())
-        .filter(r -> !r.startsWith("GET "))
-        .filter(r -> !r.equals("POST /graphql")) // the issue's read
-        .toList();
+    return run().writes();
   }
 
-  /**
-   * No token in any form in anything a job printed or wrote, nor on the forge. The {@code
-   * ::add-mask::} lines are the exception that proves it: they register the token with the Actions
-   * runner, which consumes them and never shows them.
-   */
+  /** No token in any form in anything a job printed or wrote, nor on the forge. */
   void assertNoTokenAnywhere() {
-    List<String> texts = new ArrayList<>();
-    for (String text : printed) {
-      texts.add(
-          text.lines()
-              .filter(l -> !l.startsWith("::add-mask::"))
-              .collect(Collectors.joining("\n")));
-    }
-    gh.commentsNow().forEach(c -> texts.add(c.toString()));
-    gh.reviewsNow().forEach(r -> texts.add(r.toString()));
-    texts.add(gh.pullNow().toString());
-    List<String> secrets = new ArrayList<>(tokens.values());
-    secrets.add(CLAUDE_1);
-    secrets.add(CLAUDE_2);
-    String all = String.join("\n", texts);
-    for (String secret : secrets) {
-      byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-      assertThat(all)
-          .doesNotContain(secret)
-          .doesNotContain(Base64.getEncoder().encodeToString(bytes))
-          .doesNotContain(Base64.getEncoder().withoutPadding().encodeToString(bytes))
-          .doesNotContain(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes))
-          .doesNotContain(URLEncoder.encode(secret, StandardCharsets.UTF_8))
-          .doesNotContain(
-              Base64.getEncoder()
-                  .encodeToString(("x-access-token:" + secret).getBytes(StandardCharsets.UTF_8)));
-    }
+    List<String> forge = new ArrayList<>();
+    gh.commentsNow().forEach(c -> forge.add(c.toString()));
+    gh.reviewsNow().forEach(r -> forge.add(r.toString()));
+    forge.add(gh.pullNow().toString());
+    run().assertNoTokenAnywhere(forge);
   }
 
   // ------------------------------------------------------------------------------- docker
@@ -869,11 +515,5 @@ class RunCommandIT {
       Thread.sleep(200);
     }
     throw new AssertionError("no container " + prefix + "… started within a minute");
-  }
-
-  static String hex(int bytes) {
-    byte[] random = new byte[bytes];
-    new SecureRandom().nextBytes(random);
-    return HexFormat.of().formatHex(random);
   }
 }
