@@ -4,8 +4,11 @@ import dev.hydra.config.ForgeUrls;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeOptions;
 import dev.hydra.forge.ForgeType;
+import dev.hydra.forge.IssueFeed;
 import dev.hydra.forge.forgejo.ForgejoForge;
+import dev.hydra.forge.forgejo.ForgejoIssueFeed;
 import dev.hydra.forge.github.GitHubForge;
+import dev.hydra.forge.github.GitHubIssueFeed;
 import dev.hydra.text.Texts;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,6 +26,18 @@ public final class Forges {
   public static final URI GITHUB_API = URI.create("https://api.github.com");
 
   private Forges() {}
+
+  /**
+   * Opens the supervisor's conditional list of a repository's open items ({@link IssueFeed}) with a
+   * persona's token, bound to the API URL like the port.
+   */
+  public static IssueFeed feed(
+      ForgeType type, URI apiUrl, String persona, String token, ForgeOptions options) {
+    return switch (type) {
+      case GITHUB -> GitHubIssueFeed.open(apiUrl, persona, token, options);
+      case FORGEJO -> ForgejoIssueFeed.open(apiUrl, persona, token, options);
+    };
+  }
 
   /**
    * Opens the port for one persona. Sends nothing: the first request is the first call.

@@ -306,6 +306,9 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
     if (method.equals("GET") && rest.equals(issuePath)) {
       return json(200, issueJson());
     }
+    if (method.equals("GET") && rest.equals("/issues")) {
+      return openIssues(request);
+    }
     if (method.equals("GET")
         && rest.startsWith("/collaborators/")
         && rest.endsWith("/permission")) {
@@ -625,6 +628,41 @@ public final class FakeGitHub implements ResponseDefinitionTransformerV2 {
 
   public int prNumber() {
     return !hasPull() ? -1 : pull.path("number").asInt();
+  }
+
+  /**
+   * The open issues (here at most the one), with GitHub's conditional requests: an {@code ETag}
+   * over the answer, and {@code 304 Not Modified} without a body when {@code If-None-Match} names
+   * it. (GitHub does not count a 304 against the rate limit.)
+   */
+  private ResponseDefinition openIssues(Request request) throws IOException {
+    ArrayNode list = MAPPER.createArrayNode();
+    if (issueOpen) {
+      list.add(issueJson());
+    }
+    byte[] body = MAPPER.writeValueAsBytes(list);
+    String etag;
+    try {
+      etag =
+          "\""
+              + java.util.HexFormat.of()
+                  .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body))
+              + "\"";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    if (etag.equals(request.getHeader("If-None-Match"))) {
+      return ResponseDefinitionBuilder.responseDefinition()
+          .withStatus(304)
+          .withHeader("ETag", etag)
+          .build();
+    }
+    return ResponseDefinitionBuilder.responseDefinition()
+        .withStatus(200)
+        .withHeader("Content-Type", "application/json; charset=utf-8")
+        .withHeader("ETag", etag)
+        .withBody(body)
+        .build();
   }
 
   private ObjectNode issueJson() {
