@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
  *     the tmpfs there
  * @param labels Hydra labels on the container, so it can be found and swept
  * @param timeout the wall-clock limit
+ * @param command the argv run instead of the image's default command; empty for the image's own (a
+ *     stage's entrypoint); a gate's command (dev.hydra.gate)
+ * @param workdir the working directory in the container; empty for the image's own
  */
 public record ContainerSpec(
     String image,
@@ -44,7 +47,45 @@ public record ContainerSpec(
     Map<String, String> env,
     List<Mount> mounts,
     Map<String, String> labels,
-    Duration timeout) {
+    Duration timeout,
+    List<String> command,
+    String workdir) {
+
+  /** Docker's built-in network without any interface but loopback: a container with no network. */
+  public static final String NO_NETWORK = "none";
+
+  /** A spec that runs the image's own command in its own working directory (a stage). */
+  public ContainerSpec(
+      String image,
+      String name,
+      String network,
+      double cpus,
+      long memoryBytes,
+      int pidsLimit,
+      long tmpBytes,
+      long workspaceBytes,
+      Set<String> capAdd,
+      Map<String, String> env,
+      List<Mount> mounts,
+      Map<String, String> labels,
+      Duration timeout) {
+    this(
+        image,
+        name,
+        network,
+        cpus,
+        memoryBytes,
+        pidsLimit,
+        tmpBytes,
+        workspaceBytes,
+        capAdd,
+        env,
+        mounts,
+        labels,
+        timeout,
+        List.of(),
+        "");
+  }
 
   /** Label present on every container Hydra starts. */
   public static final String MANAGED_LABEL = "hydra.managed";
@@ -92,7 +133,11 @@ public record ContainerSpec(
             "variable " + e.getKey() + " contains a line break; an env-file cannot carry it");
       }
     }
+    if (!workdir.isEmpty() && (!workdir.startsWith("/") || workdir.contains("\n"))) {
+      throw new IllegalArgumentException("workdir must be an absolute path: " + workdir);
+    }
     capAdd = Set.copyOf(capAdd);
+    command = List.copyOf(command);
     env = Map.copyOf(env);
     mounts = List.copyOf(mounts);
     labels = Map.copyOf(labels);
