@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
  * @param timeout the wall-clock limit
  * @param hosts host names pinned in the container's {@code /etc/hosts} (the allow-list the runner
  *     resolved for it); empty for none
+ * @param command the argv run instead of the image's default command; empty for the image's own (a
+ *     stage's entrypoint); a gate's command (dev.hydra.gate)
+ * @param workdir the working directory in the container; empty for the image's own
  */
 public record ContainerSpec(
     String image,
@@ -47,7 +50,82 @@ public record ContainerSpec(
     List<Mount> mounts,
     Map<String, String> labels,
     Duration timeout,
-    List<HostPin> hosts) {
+    List<HostPin> hosts,
+    List<String> command,
+    String workdir) {
+
+  /** Docker's built-in network without any interface but loopback: a container with no network. */
+  public static final String NO_NETWORK = "none";
+
+  /** A spec that runs the image's own command in its own working directory (a stage). */
+  public ContainerSpec(
+      String image,
+      String name,
+      String network,
+      double cpus,
+      long memoryBytes,
+      int pidsLimit,
+      long tmpBytes,
+      long workspaceBytes,
+      Set<String> capAdd,
+      Map<String, String> env,
+      List<Mount> mounts,
+      Map<String, String> labels,
+      Duration timeout) {
+    this(
+        image,
+        name,
+        network,
+        cpus,
+        memoryBytes,
+        pidsLimit,
+        tmpBytes,
+        workspaceBytes,
+        capAdd,
+        env,
+        mounts,
+        labels,
+        timeout,
+        List.of(),
+        List.of(),
+        "");
+  }
+
+  /** A spec that runs this command in this working directory, with no pinned host (a gate). */
+  public ContainerSpec(
+      String image,
+      String name,
+      String network,
+      double cpus,
+      long memoryBytes,
+      int pidsLimit,
+      long tmpBytes,
+      long workspaceBytes,
+      Set<String> capAdd,
+      Map<String, String> env,
+      List<Mount> mounts,
+      Map<String, String> labels,
+      Duration timeout,
+      List<String> command,
+      String workdir) {
+    this(
+        image,
+        name,
+        network,
+        cpus,
+        memoryBytes,
+        pidsLimit,
+        tmpBytes,
+        workspaceBytes,
+        capAdd,
+        env,
+        mounts,
+        labels,
+        timeout,
+        List.of(),
+        command,
+        workdir);
+  }
 
   /** Label present on every container Hydra starts. */
   public static final String MANAGED_LABEL = "hydra.managed";
@@ -95,43 +173,15 @@ public record ContainerSpec(
             "variable " + e.getKey() + " contains a line break; an env-file cannot carry it");
       }
     }
+    if (!workdir.isEmpty() && (!workdir.startsWith("/") || workdir.contains("\n"))) {
+      throw new IllegalArgumentException("workdir must be an absolute path: " + workdir);
+    }
     capAdd = Set.copyOf(capAdd);
+    command = List.copyOf(command);
     env = Map.copyOf(env);
     mounts = List.copyOf(mounts);
     labels = Map.copyOf(labels);
     hosts = List.copyOf(hosts);
-  }
-
-  /** A spec without pinned hosts. */
-  public ContainerSpec(
-      String image,
-      String name,
-      String network,
-      double cpus,
-      long memoryBytes,
-      int pidsLimit,
-      long tmpBytes,
-      long workspaceBytes,
-      Set<String> capAdd,
-      Map<String, String> env,
-      List<Mount> mounts,
-      Map<String, String> labels,
-      Duration timeout) {
-    this(
-        image,
-        name,
-        network,
-        cpus,
-        memoryBytes,
-        pidsLimit,
-        tmpBytes,
-        workspaceBytes,
-        capAdd,
-        env,
-        mounts,
-        labels,
-        timeout,
-        List.of());
   }
 
   /** The same spec with these hosts pinned. */
@@ -150,7 +200,9 @@ public record ContainerSpec(
         mounts,
         labels,
         timeout,
-        pins);
+        pins,
+        command,
+        workdir);
   }
 
   /** The labels put on the container: the caller's plus the managed marker and the deadline. */

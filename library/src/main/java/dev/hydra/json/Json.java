@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.hydra.text.Texts;
 import java.util.Locale;
@@ -66,6 +68,26 @@ public final class Json {
       String text, SyntaxError<E> onError) throws E {
     try {
       return mapper().readTree(text);
+    } catch (JacksonException e) {
+      throw onError.because(String.valueOf(e.getOriginalMessage()), e);
+    }
+  }
+
+  /**
+   * Reads {@code text} as a YAML document (a configuration file in a target repository, such as
+   * {@code .hydra/gates.yml}) into the same tree as JSON: duplicate keys rejected, nesting bounded
+   * as for JSON, and SnakeYAML's own limits on aliases and size; YAML tags never create objects.
+   * The caller bounds the text's length.
+   *
+   * @param onError turns a syntax error into the caller's exception; it gets the parser's own
+   *     message (without the input around it)
+   * @return the tree, or null (or a missing node) for an empty document
+   * @throws E when the text is not YAML
+   */
+  public static <E extends Exception> @Nullable JsonNode readYaml(
+      String text, SyntaxError<E> onError) throws E {
+    try {
+      return Yaml.INSTANCE.readTree(text);
     } catch (JacksonException e) {
       throw onError.because(String.valueOf(e.getOriginalMessage()), e);
     }
@@ -139,6 +161,16 @@ public final class Json {
                 JSON.Feature.PRESERVE_FIELD_ORDERING,
                 JSON.Feature.WRITE_NULL_PROPERTIES)
             .build();
+  }
+
+  private static final class Yaml {
+    static final ObjectMapper INSTANCE =
+        new YAMLMapper(
+            YAMLFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                .build());
   }
 
   private static final class Databind {

@@ -79,8 +79,13 @@ final class DockerArgs {
               + mount.target()
               + (mount.readOnly() ? ",readonly" : ""));
     }
+    if (!spec.workdir().isEmpty()) {
+      argv.add("--workdir");
+      argv.add(spec.workdir());
+    }
     argv.add("--");
     argv.add(spec.image());
+    argv.addAll(spec.command());
     return argv;
   }
 
