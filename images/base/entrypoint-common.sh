@@ -260,6 +260,16 @@ hydra_registries() {
   fi
 }
 
+# hydra_lookup <host>: its addresses; only from /etc/hosts when the runner pinned the allow-list
+# there (HYDRA_EGRESS_PINNED=1), else through the name service.
+hydra_lookup() {
+  if [ "${HYDRA_EGRESS_PINNED:-0}" = 1 ]; then
+    getent -s hosts:files ahosts "$1"
+  else
+    getent ahosts "$1"
+  fi
+}
+
 # hydra_resolvers: the name servers of /etc/resolv.conf, one per line.
 hydra_resolvers() {
   awk '$1 == "nameserver" { print $2 }' /etc/resolv.conf 2>/dev/null
@@ -290,7 +300,7 @@ hydra_allow_tcp() {
   case "$host" in
     '' | *[!A-Za-z0-9.:-]*) hydra_die "$HYDRA_EXIT_FIREWALL" "invalid allow-list host '$host'" ;;
   esac
-  addrs=$(getent ahosts "$host" | awk '{ print $1 }' | sort -u || true)
+  addrs=$(hydra_lookup "$host" | awk '{ print $1 }' | sort -u || true)
   [ -n "$addrs" ] || hydra_die "$HYDRA_EXIT_FIREWALL" "allow-listed host $host does not resolve; refusing to start with an incomplete allow-list"
   for addr in $addrs; do
     if hydra_is_ipv6 "$addr"; then
@@ -406,7 +416,9 @@ hydra_firewall() {
   local host
   while IFS= read -r host; do
     [ -n "$host" ] || continue
-    if hydra_registries "$role" | grep -qxF "$host" && ! getent ahosts "$host" >/dev/null; then
+    # The runner pins the names it resolved in /etc/hosts (HYDRA_EGRESS_PINNED=1): a registry not
+    # pinned there is not looked up over DNS, which the firewall has closed by now.
+    if hydra_registries "$role" | grep -qxF "$host" && ! hydra_lookup "$host" >/dev/null; then
       hydra_log "egress: the registry $host does not resolve here; no rule for it"
       continue
     fi
