@@ -57,6 +57,8 @@ final class Cli {
         new StageRunCommand(),
         new RunCommand(),
         new ReconcileCommand(),
+        new SuperviseCommand(false),
+        new SuperviseCommand(true),
         new ImageCommand(),
         new DemoCommand());
   }
