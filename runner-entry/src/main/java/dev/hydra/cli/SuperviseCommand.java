@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.cli.Options;
@@ -149,6 +150,7 @@ final class SuperviseCommand implements CliCommand {
                   RunWiring.run(
                       target,
                       credentials,
+                      Set.of(),
                       DockerOptions.of(in),
                       base,
                       records.isBlank() ? null : Path.of(records),
@@ -268,7 +270,7 @@ final class SuperviseCommand implements CliCommand {
       throw new UsageException(in.command(), "pass --repos or --owner, not both");
     }
     if (in.flag("repos")) {
-      for (String name : in.option("repos").split(",")) {
+      for (String name : in.option("repos").split(",", -1)) {
         try {
           repos.add(RepoRef.parse(name.strip()));
         } catch (IllegalArgumentException e) {

@@ -28,10 +28,25 @@ class CliTest {
   }
 
   @Test
+  void pollWithoutOnceOrWithBothRepositoryFormsIsAUsageErrorThatSaysTheFix() {
+    MainTest.Result noOnce = MainTest.run("poll", "--repos", "o/r");
+    assertThat(noOnce.code()).as(noOnce.err()).isEqualTo(2);
+    assertThat(noOnce.err()).contains("pass --once", "hydra supervise");
+    MainTest.Result both =
+        MainTest.run("poll", "--once", "--forge", "github", "--repos", "o/r", "--owner", "o");
+    assertThat(both.code()).as(both.err()).isEqualTo(2);
+    assertThat(both.err()).contains("pass --repos or --owner, not both");
+    MainTest.Result help = MainTest.run("help", "supervise");
+    assertThat(help.code()).as(help.err()).isZero();
+    assertThat(help.out()).contains("--pool", "--metrics");
+  }
+
+  @Test
   void helpWithACommandIsThatCommandsHelp() {
     MainTest.Result r = MainTest.run("help", "demo");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("Usage:", "hydra demo [--dir", "--outcome", "--scripted");
+    assertThat(r.out())
+        .contains("Usage:", "hydra demo [--agent <AGENT>] [--dir", "--outcome", "--scripted");
     assertThat(r.out()).isEqualTo(MainTest.run("demo", "--help").out());
   }
 
