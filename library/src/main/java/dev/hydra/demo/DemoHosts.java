@@ -1,6 +1,7 @@
 package dev.hydra.demo;
 
 import dev.hydra.container.Mount;
+import dev.hydra.stage.EgressPins;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,15 +20,8 @@ import java.util.List;
  */
 final class DemoHosts {
 
-  /** The builder's allow-listed registries ({@code hydra_allow_hosts} in entrypoint-common.sh). */
-  static final List<String> BUILDER_REGISTRIES =
-      List.of(
-          "registry.npmjs.org",
-          "repo.maven.apache.org",
-          "repo1.maven.org",
-          "pypi.org",
-          "files.pythonhosted.org",
-          "deb.debian.org");
+  /** The builder's allow-listed registries, the runner's list ({@link EgressPins}). */
+  static final List<String> BUILDER_REGISTRIES = EgressPins.BUILDER_REGISTRIES;
 
   private DemoHosts() {}
 
