@@ -260,6 +260,16 @@ hydra_registries() {
   fi
 }
 
+# hydra_is_registry <role> <host>: whether the host is one of the role's default registries. No
+# pipe into `grep -q`: under pipefail its early exit fails the writer (SIGPIPE), and the test with it.
+hydra_is_registry() {
+  local registry
+  for registry in $(hydra_registries "$1"); do
+    [ "$registry" = "$2" ] && return 0
+  done
+  return 1
+}
+
 # hydra_lookup <host>: its addresses; only from /etc/hosts when the runner pinned the allow-list
 # there (HYDRA_EGRESS_PINNED=1), else through the name service.
 hydra_lookup() {
@@ -418,7 +428,7 @@ hydra_firewall() {
     [ -n "$host" ] || continue
     # The runner pins the names it resolved in /etc/hosts (HYDRA_EGRESS_PINNED=1): a registry not
     # pinned there is not looked up over DNS, which the firewall has closed by now.
-    if hydra_registries "$role" | grep -qxF "$host" && ! hydra_lookup "$host" >/dev/null; then
+    if hydra_is_registry "$role" "$host" && ! hydra_lookup "$host" >/dev/null; then
       hydra_log "egress: the registry $host does not resolve here; no rule for it"
       continue
     fi
