@@ -272,21 +272,20 @@ public final class GitHttpRemote implements AutoCloseable {
     }
     String name = decoded.substring(0, colon);
     byte[] given = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
-    if (name.equals("x-access-token")) {
-      // As GitHub: the token alone names the account.
-      for (var entry : accounts.entrySet()) {
-        if (MessageDigest.isEqual(
-            entry.getValue().token().getBytes(StandardCharsets.UTF_8), given)) {
-          return entry.getKey();
-        }
-      }
-      return null;
-    }
     Account account = accounts.get(name);
-    boolean matches =
-        account != null
-            && MessageDigest.isEqual(account.token().getBytes(StandardCharsets.UTF_8), given);
-    return matches ? name : null;
+    if (account != null) {
+      return MessageDigest.isEqual(account.token().getBytes(StandardCharsets.UTF_8), given)
+          ? name
+          : null;
+    }
+    // Any other user name (`x-access-token` on GitHub, anything on Forgejo, whose basic auth takes
+    // a password that is an access token as that token): the token alone names the account.
+    for (var entry : accounts.entrySet()) {
+      if (MessageDigest.isEqual(entry.getValue().token().getBytes(StandardCharsets.UTF_8), given)) {
+        return entry.getKey();
+      }
+    }
+    return null;
   }
 
   private static String service(String path, @Nullable String query) {

@@ -14,6 +14,7 @@ import dev.hydra.credentials.Persona;
 import dev.hydra.event.EventExamples;
 import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.RepoRef;
+import dev.hydra.forge.fake.FakeForgejo;
 import dev.hydra.forge.fake.FakeGitHub;
 import dev.hydra.json.Json;
 import dev.hydra.label.LabelScheme;
@@ -108,6 +109,34 @@ final class ActionsRun {
         LabelSeeding.specs(LabelScheme.canonical()).stream()
             .map(LabelSpec::name)
             .collect(Collectors.toSet()));
+    return wm;
+  }
+
+  /**
+   * Forgejo's access tokens (40 hex digits: Hydra refuses to send a GitHub-shaped token there), new
+   * for each run.
+   */
+  static Map<Persona, String> forgejoTokens() {
+    Map<Persona, String> tokens = new EnumMap<>(Persona.class);
+    for (Persona p : Persona.values()) {
+      tokens.put(p, hex(20));
+    }
+    return tokens;
+  }
+
+  /**
+   * The fake Forgejo served by a started WireMock, the personas on it with write access and Hydra's
+   * labels in the repository (created in the web interface, as an adopter seeds them).
+   */
+  static WireMockServer serveForgejo(FakeForgejo fj, Setup setup) {
+    WireMockServer wm = new WireMockServer(wireMockConfig().dynamicPort().extensions(fj));
+    wm.start();
+    wm.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(FakeForgejo.NAME)));
+    fj.baseUrl(wm.baseUrl());
+    for (Persona p : Persona.values()) {
+      fj.user("hydra-" + p.id(), setup.token(p), "write");
+    }
+    fj.existingLabels(LabelSeeding.specs(LabelScheme.canonical()));
     return wm;
   }
 
@@ -452,7 +481,8 @@ final class ActionsRun {
    * saw it (the text the fake forge serves: an edit after the label stops the build).
    */
   Path issuesLabeled(String sender, String title, String body) throws Exception {
-    ObjectNode payload = example("issues-labeled");
+    ObjectNode payload =
+        example(setup.forge().equals("forgejo") ? "forgejo-issues-labeled" : "issues-labeled");
     payload.withObject("/sender").put("login", sender);
     payload.withObject("/issue").put("title", title).put("body", body);
     return write("issues-labeled", payload);

@@ -3,12 +3,14 @@ package dev.hydra.cli;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.hydra.cli.ActionsRun.Job;
 import dev.hydra.cli.ActionsRun.JobSpec;
 import dev.hydra.credentials.Persona;
 import dev.hydra.credentials.TestTokens;
 import dev.hydra.forge.RepoRef;
+import dev.hydra.forge.fake.FakeForgejo;
 import dev.hydra.forge.fake.FakeGitHub;
 import dev.hydra.model.scripted.Failure;
 import dev.hydra.model.scripted.Script;
@@ -47,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * run through the production runner code — {@code hydra run} in-process, each Actions job as the
  * workflows call it ({@link ActionsRun}) — with each job's {@code HYDRA_MODEL_UPSTREAM} a {@link
  * ScriptedModel} playing that job's persona script, two Claude accounts, a real git remote over
- * HTTP with a token per persona ({@link GitHttpRemote}) and the stateful fake forge.
+ * HTTP with a token per persona ({@link GitHttpRemote}) and the stateful fake forge: GitHub's shape
+ * in most cases, Forgejo's in {@link #onForgejoTheSameRealAgentRunEndsDone}.
  *
  * <p>The images are built once per test run ({@link RealPersonaImages}); the containers run on a
  * network of this class, removed at the end, and no container may be left.
@@ -304,6 +307,117 @@ class FieldTestIT {
     assertThat(gh.hasPull()).as("no PR").isFalse();
     assertThat(gh.labelsNow()).containsExactlyInAnyOrder("build:fail", "needs-input");
     assertNoTokenAnywhere();
+  }
+
+  /**
+   * The repository variables a Forgejo adopter sets (docs/forges.md, docs/configuration.md) and
+   * every job passes: Forgejo answers a collaborator's permission only to an admin, so Hydra learns
+   * who may move the pipeline from them.
+   */
+  static final String TRUSTED = "alice";
+
+  static final String PERSONA_LOGINS =
+      "builder=hydra-builder,reviewer=hydra-reviewer,security=hydra-security,applier=hydra-applier";
+
+  @Test
+  void onForgejoTheSameRealAgentRunEndsDone() throws Exception {
+    // Forgejo's shape: its own tokens (40 hex digits), payloads (`label_updated`), API (/api/v1,
+    // label IDs, `token` authorisation) and a fake Forgejo keeping the state.
+    RealPersonaImages.Built built = Objects.requireNonNull(images);
+    ActionsRun.Setup setup =
+        new ActionsRun.Setup(
+            REPO,
+            ISSUE,
+            "forgejo",
+            "",
+            built.prefix(),
+            built.tag(),
+            NETWORK,
+            ActionsRun.forgejoTokens(),
+            List.of(CLAUDE_1, CLAUDE_2));
+    FakeForgejo fj = new FakeForgejo(REPO);
+    WireMockServer forgejo = ActionsRun.serveForgejo(fj, setup);
+    open.add(forgejo::stop);
+    fj.user("alice", ActionsRun.hex(20), "write");
+    GitHttpRemote forgejoGit = ActionsRun.gitRemote(root.resolve("forgejo-git"), setup);
+    open.add(forgejoGit);
+    forgejoGit.commit(REPO.fullName(), "main", Map.of(WORKFLOW, "name: ci\non: push\n"), "ci");
+    ActionsRun onForgejo =
+        new ActionsRun(
+            setup.withApiUrl(forgejo.baseUrl() + FakeForgejo.API),
+            Files.createDirectory(root.resolve("forgejo")),
+            forgejo,
+            forgejoGit);
+    fj.branchesFrom(branch -> Optional.ofNullable(onForgejo.head(branch)));
+    ScriptedModel builder = model(Scripts.builder(Layout.container(), ISSUE, BRANCH, CHANGE));
+    fj.apply("alice", "ready-to-build");
+
+    Job build =
+        onForgejo
+            .job(
+                "build",
+                "issues",
+                onForgejo.issuesLabeled("alice", FakeGitHub.TITLE, FakeGitHub.ORIGINAL_BODY),
+                "",
+                Persona.BUILDER)
+            .with("HYDRA_MODEL_UPSTREAM", builder.baseUrl().toString())
+            .with("HYDRA_TRUSTED_LABELERS", TRUSTED)
+            .with("HYDRA_PERSONA_LOGINS", PERSONA_LOGINS)
+            .run();
+
+    assertThat(build.code()).as(build.err() + builder.describe()).isZero();
+    assertThat(build.outputs()).as(build.err()).containsEntry("outcome", "passed");
+    assertThat(builder.result("Read", "issue.md"))
+        .as(build.err() + builder.describe())
+        .hasValueSatisfying(read -> assertThat(read.content()).contains(ISSUE_MARKER));
+    assertThat(builder.results()).as(builder.describe()).noneMatch(ToolResult::isError);
+    assertThat(forgejoGit.pushes())
+        .extracting(GitHttpRemote.Request::user)
+        .containsOnly("hydra-builder");
+    FakeForgejo.Pull pull = Objects.requireNonNull(fj.pull(), "the PR was opened");
+    assertThat(pull.headSha).isEqualTo(onForgejo.head(BRANCH));
+    assertAccounts(build, "build", "account-1");
+
+    ObjectNode pullJson = fj.pullJson(pull.number);
+    assertThat(pullJson.path("user").path("login").asText()).isEqualTo("hydra-builder");
+    JobSpec[] specs = onForgejo.reviewSpecs(onForgejo.pullRequestOpened(pullJson));
+    ScriptedModel code = model(Scripts.reviewer(Layout.container(), CHANGE.file()));
+    ScriptedModel security = model(Scripts.security(Layout.container(), CHANGE.file()));
+    specs[0].with("HYDRA_MODEL_UPSTREAM", code.baseUrl().toString());
+    specs[1].with("HYDRA_MODEL_UPSTREAM", security.baseUrl().toString());
+    for (JobSpec spec : specs) {
+      spec.with("HYDRA_TRUSTED_LABELERS", TRUSTED).with("HYDRA_PERSONA_LOGINS", PERSONA_LOGINS);
+    }
+    Job[] reviews = onForgejo.reviewJobs(specs[0], specs[1]);
+    for (Job review : reviews) {
+      assertThat(review.code()).as(review.err()).isZero();
+      assertThat(review.outputs()).as(review.err()).containsEntry("outcome", "passed");
+      assertAccounts(review, review.name(), "account-1");
+    }
+    assertThat(code.result("Read", "pull-request.diff"))
+        .as(code.describe())
+        .hasValueSatisfying(read -> assertThat(read.content()).contains("+hello, health"));
+
+    Job decision =
+        onForgejo
+            .decisionSpec(
+                onForgejo.pullRequestOpened(fj.pullJson(pull.number)), reviews[0], reviews[1])
+            .with("HYDRA_TRUSTED_LABELERS", TRUSTED)
+            .with("HYDRA_PERSONA_LOGINS", PERSONA_LOGINS)
+            .run();
+
+    assertThat(decision.code()).as(decision.err()).isZero();
+    assertThat(decision.outputs()).containsEntry("outcome", "done");
+    assertThat(fj.labelsNow())
+        .containsExactlyInAnyOrder(
+            "build:pass", "code-review:pass", "security-review:pass", "done");
+    assertThat(fj.reviews)
+        .extracting(r -> r.path("user").path("login").asText())
+        .containsExactlyInAnyOrder("hydra-reviewer", "hydra-security");
+    List<String> forgeTexts = new ArrayList<>();
+    fj.reviews.forEach(r -> forgeTexts.add(r.toString()));
+    forgeTexts.add(fj.pullJson(pull.number).toString());
+    onForgejo.assertNoTokenAnywhere(forgeTexts);
   }
 
   // ------------------------------------------------------------------------------- helpers

@@ -170,6 +170,8 @@ public final class FakeForgejo implements ResponseDefinitionTransformerV2 {
   private String baseUrl = "";
 
   private final Map<String, String> branches = new LinkedHashMap<>();
+  private java.util.function.Function<String, java.util.Optional<String>> heads =
+      branch -> java.util.Optional.empty();
   private final Map<Integer, Item> items = new TreeMap<>();
   private final Map<Integer, Pull> pulls = new TreeMap<>();
 
@@ -301,6 +303,21 @@ public final class FakeForgejo implements ResponseDefinitionTransformerV2 {
     }
   }
 
+  /**
+   * Where the branches not pushed through {@link #push} are: a real git remote's heads (a pull
+   * request can be opened from a branch the runner pushed there).
+   */
+  public synchronized FakeForgejo branchesFrom(
+      java.util.function.Function<String, java.util.Optional<String>> heads) {
+    this.heads = heads;
+    return this;
+  }
+
+  private @Nullable String branch(String name) {
+    String sha = branches.get(name);
+    return sha != null ? sha : heads.apply(name).orElse(null);
+  }
+
   /** {@code git push} of a branch; an open pull request from it gets the new head. */
   public synchronized void push(String branch, String sha) {
     branches.put(branch, sha);
@@ -415,6 +432,9 @@ public final class FakeForgejo implements ResponseDefinitionTransformerV2 {
     }
     String rest = m.group(3) == null ? "" : m.group(3);
     Map<String, String> query = query(url);
+    if (rest.isEmpty() && method.equals("GET")) {
+      return json(200, repository(user));
+    }
 
     if (rest.equals("/labels")) {
       if (method.equals("GET")) {
@@ -653,8 +673,8 @@ public final class FakeForgejo implements ResponseDefinitionTransformerV2 {
     if (head.equals(base)) {
       return error(422, "Invalid PullRequest: There are no changes between the head and the base");
     }
-    String sha = branches.get(head);
-    if (sha == null || !branches.containsKey(base)) {
+    String sha = branch(head);
+    if (sha == null || branch(base) == null) {
       return notFound();
     }
     for (Pull pull : pulls.values()) {
@@ -1055,7 +1075,7 @@ public final class FakeForgejo implements ResponseDefinitionTransformerV2 {
     head.put("repo_id", REPO_ID);
     head.set("repo", repository(author));
     ObjectNode base = Fixtures.object(node.get("base"));
-    String baseSha = branches.getOrDefault(pull.base, "");
+    String baseSha = java.util.Objects.requireNonNullElse(branch(pull.base), "");
     base.put("label", pull.base).put("ref", pull.base).put("sha", baseSha);
     base.put("repo_id", REPO_ID);
     base.set("repo", repository(author));
