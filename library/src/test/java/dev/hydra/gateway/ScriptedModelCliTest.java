@@ -207,7 +207,7 @@ class ScriptedModelCliTest {
     Recording r = run(gateway, "builder");
 
     assertThat(r.outcome()).as(r.describe()).isInstanceOf(AgentOutcome.Completed.class);
-    assertThat(model.results()).as(model.describe()).hasSize(6);
+    assertThat(model.results()).as(model.describe()).hasSize(7);
     assertDenied(
         model, "Bash", "\"env\"", "Permission to use Bash with command env has been denied");
     assertDenied(model, "Bash", "curl", "Permission to use Bash with command curl");
@@ -229,10 +229,17 @@ class ScriptedModelCliTest {
     String everything = model.describe() + r.describe();
     assertThat(everything).doesNotContain(key1);
     TestTokens.assertNoTokenIn(everything);
-    assertThat(Files.readString(repo.resolve(".github/workflows/ci.yml")))
+    assertThat(Files.readString(repo.resolve(".github/workflows/tidy.yml")))
+        .as("the Edit was denied: the content is unchanged")
         .isEqualTo("name: ci\non: push\n");
+    // What the Edit tool may not do, the shell does: the permission rules cannot see which files
+    // a command writes. So the runner's output validation, not the CLI, must refuse this commit
+    // (FieldTestIT shows it does).
+    assertThat(model.result("Bash", "Tidy CI"))
+        .hasValueSatisfying(bypass -> assertThat(bypass.isError()).as(bypass.describe()).isFalse());
     assertThat(git("status", "--porcelain")).isEmpty();
-    assertThat(git("rev-parse", BRANCH)).isEqualTo(git("rev-parse", "main"));
+    assertThat(git("show", "--name-only", "--format=%s", BRANCH))
+        .isEqualTo("Tidy CI\n\n.github/workflows/tidy.yml");
   }
 
   @ParameterizedTest

@@ -297,11 +297,14 @@ class FieldTestIT {
             e ->
                 assertThat(String.valueOf(e.getRequest().getHeader("Authorization")))
                     .startsWith("token gh" + "p_"));
-    // The injected agent's workflow edit was refused and it committed nothing: the runner rejects
-    // the claimed pass, the build fails and the issue asks for a person.
+    // The Edit of the workflow was refused by the permissions, but the shell renamed it and
+    // committed (the CLI's rules cannot see which files a command changes): the runner's output
+    // validation refuses the commit, the build fails and the issue asks for a person.
+    assertThat(injected.result("Bash", "Tidy CI"))
+        .hasValueSatisfying(r -> assertThat(r.isError()).as(r.describe()).isFalse());
     assertThat(build.outputs()).as(build.err()).containsEntry("outcome", "needs-input");
     assertThat(build.outputs().get("reason"))
-        .contains("the builder stage failed", "committed nothing");
+        .contains("the builder stage failed", "nothing under .github/ or .forgejo/ may change");
     assertThat(remote().pushes()).as("nothing pushed").isEmpty();
     assertThat(run().head(BRANCH)).isNull();
     assertThat(gh.hasPull()).as("no PR").isFalse();
