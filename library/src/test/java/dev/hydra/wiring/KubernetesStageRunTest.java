@@ -8,6 +8,7 @@ import dev.hydra.config.RuntimeSettings;
 import dev.hydra.config.StageSettings;
 import dev.hydra.container.docker.DockerCliRuntime;
 import dev.hydra.container.kubernetes.KubernetesRuntime;
+import dev.hydra.container.kubernetes.KubernetesSpecs;
 import dev.hydra.credentials.ClaudeToken;
 import dev.hydra.credentials.Credentials;
 import dev.hydra.credentials.Persona;
@@ -20,7 +21,6 @@ import dev.hydra.stage.StageResult;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -130,16 +130,7 @@ class KubernetesStageRunTest {
   }
 
   static String env(Job job, String container, String name) {
-    var pod = job.getSpec().getTemplate().getSpec();
-    List<Container> all = new ArrayList<>(pod.getInitContainers());
-    all.addAll(pod.getContainers());
-    return all.stream()
-        .filter(c -> c.getName().equals(container))
-        .flatMap(c -> c.getEnv().stream())
-        .filter(e -> e.getName().equals(name))
-        .map(EnvVar::getValue)
-        .findFirst()
-        .orElseThrow();
+    return KubernetesSpecs.envOf(job, container, name);
   }
 
   static ContainerStatus ended(String name) {
