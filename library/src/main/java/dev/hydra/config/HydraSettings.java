@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
  * @param trustedLabelers {@code HYDRA_TRUSTED_LABELERS}: comma-separated logins, blanks ignored
  * @param personaLoginsText {@code HYDRA_PERSONA_LOGINS} as set; {@link #personaLogins()} reads it
  * @param stages the stage containers' timeouts, models and images
+ * @param runtime where the stages run: {@code HYDRA_RUNTIME} and the Kubernetes variables
  * @param actions whether this runs inside Actions ({@code GITHUB_ACTIONS=true})
  */
 public record HydraSettings(
@@ -38,6 +39,7 @@ public record HydraSettings(
     Set<String> trustedLabelers,
     String personaLoginsText,
     StageSettings stages,
+    RuntimeSettings runtime,
     boolean actions) {
 
   /** The variable that names the trusted labellers, comma-separated logins. */
@@ -72,6 +74,7 @@ public record HydraSettings(
         trustedLabelers(env),
         env.getOrDefault(PERSONA_LOGINS, ""),
         StageSettings.from(env),
+        RuntimeSettings.from(env),
         "true".equals(env.get("GITHUB_ACTIONS")));
   }
 
@@ -90,6 +93,7 @@ public record HydraSettings(
         trustedLabelers,
         personaLoginsText,
         stages,
+        runtime,
         actions);
   }
 

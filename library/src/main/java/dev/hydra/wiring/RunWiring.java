@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Wires the pipeline of {@code hydra run} and {@code hydra reconcile} from the settings: each
- * persona's forge, the stage runner on Docker, the options, and the masker that every text of the
- * run passes through.
+ * persona's forge, the stage runner on the chosen runtime ({@link StageRunners}), the options, and
+ * the masker that every text of the run passes through.
  */
 public final class RunWiring {
 
@@ -92,9 +92,9 @@ public final class RunWiring {
         runLog,
         () ->
             new RunnerStageExecutor(
-                StageRunners.docker(
-                    docker.docker(),
-                    docker.network(),
+                StageRunners.of(
+                    target.settings().runtime(),
+                    docker,
                     target.settings().actions(),
                     target.settings().stages(),
                     Clock.systemUTC(),

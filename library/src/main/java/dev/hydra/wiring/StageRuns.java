@@ -3,6 +3,7 @@ package dev.hydra.wiring;
 import dev.hydra.agent.ClaudeTokenPool;
 import dev.hydra.agent.TokenPoolState;
 import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.config.RuntimeSettings;
 import dev.hydra.config.StageSettings;
 import dev.hydra.credentials.ClaudeToken;
 import dev.hydra.stage.StageMounts;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +23,30 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-/** One stage container run on the local Docker engine ({@code hydra stage-run}). */
+/**
+ * One stage container run by hand ({@code hydra stage-run}, {@code hydra dev-run}) on the runtime
+ * the settings choose ({@link StageRunners}).
+ */
 public final class StageRuns {
 
   private StageRuns() {}
+
+  /**
+   * What the stage's folders start with; all empty is {@code stage-run}'s empty folders.
+   *
+   * @param spec a spec folder to hand the agent at {@code /input/spec}
+   * @param issue the issue text written to {@code /input/issue.md} ({@code dev-run}'s fixture)
+   * @param repo a folder copied into {@code /workspace/repo} (a local checkout), links left out
+   * @param keep where {@code /workspace/out} (the stage's bundle) is copied after the run
+   */
+  public record Folders(
+      Optional<Path> spec, Optional<String> issue, Optional<Path> repo, Optional<Path> keep) {
+
+    /** Only a spec folder, when given. */
+    public static Folders spec(Optional<Path> spec) {
+      return new Folders(spec, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+  }
 
   /**
    * Runs the request with empty workspace and input folders (the spec folder copied into the input
@@ -33,22 +55,24 @@ public final class StageRuns {
    * runs.
    *
    * @param request the stage, image, URLs and Claude tokens
-   * @param spec a spec folder to hand the agent at {@code /input/spec}, empty for none
+   * @param folders what the input and workspace folders start with
    * @param tokenState the token-state file ({@code --token-state}), empty for the settings'
    * @param stages the stage settings: the model upstream and the token state
+   * @param runtime the runtime ({@code HYDRA_RUNTIME}) and its settings
    * @param docker the docker CLI and network
    * @param actions whether output is fenced against workflow commands
    * @param log receives each output line, masked and timestamped
-   * @throws InvalidConfigurationException when the token-state file cannot be read or the upstream
-   *     is invalid
+   * @throws InvalidConfigurationException when the token-state file cannot be read, or the upstream
+   *     or the runtime's settings are invalid
    * @throws IOException when the docker CLI cannot be started or the folders not made
    * @throws InterruptedException when interrupted
    */
   public static StageResult run(
       StageRequest request,
-      Optional<Path> spec,
+      Folders folders,
       Optional<Path> tokenState,
       StageSettings stages,
+      RuntimeSettings runtime,
       RunWiring.Docker docker,
       boolean actions,
       Consumer<String> log)
@@ -67,23 +91,51 @@ public final class StageRuns {
         throw new InvalidConfigurationException("--token-state: " + e.getMessage());
       }
     }
-    StageRunner runner =
-        StageRunners.docker(
-            docker.docker(), docker.network(), actions, stages, Clock.systemUTC(), log);
+    StageRunner runner = StageRunners.of(runtime, docker, actions, stages, Clock.systemUTC(), log);
     StageRunner withState = runner.withOptions(runner.options().withTokenState(state));
+    Optional<Path> spec = folders.spec();
     Map<String, String> env = spec.isPresent() ? Map.of("SPEC_PATH", StageMounts.SPEC) : Map.of();
     try (TemporaryMounts mounts = TemporaryMounts.create(env)) {
+      Path input = mounts.mounts().input();
       if (spec.isPresent()) {
-        copyTree(spec.get(), mounts.mounts().input().resolve("spec"));
+        copyTree(spec.get(), input.resolve("spec"));
       }
-      return withState.run(request, mounts.mounts());
+      if (folders.issue().isPresent()) {
+        Files.writeString(input.resolve("issue.md"), folders.issue().get());
+      }
+      if (folders.repo().isPresent()) {
+        copyTree(folders.repo().get(), mounts.mounts().workspace().resolve("repo"));
+        openToTheAgent(mounts.mounts().workspace().resolve("repo"));
+        Files.createDirectories(mounts.mounts().workspace().resolve("out"));
+      }
+      StageResult result = withState.run(request, mounts.mounts());
+      Path out = mounts.mounts().workspace().resolve("out");
+      if (folders.keep().isPresent() && Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
+        copyTree(out, folders.keep().get());
+      }
+      return result;
+    }
+  }
+
+  // The agent runs as another uid (10001): everything it is given to change, writable for all.
+  private static void openToTheAgent(Path dir) throws IOException {
+    List<Path> paths;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      paths = walk.toList();
+    }
+    for (Path path : paths) {
+      boolean folder = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
+      Files.setPosixFilePermissions(
+          path,
+          PosixFilePermissions.fromString(
+              folder || Files.isExecutable(path) ? "rwxrwxrwx" : "rw-rw-rw-"));
     }
   }
 
   // Regular files and folders only: a symbolic link is neither followed nor copied.
   private static void copyTree(Path from, Path to) throws IOException {
     if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
-      throw new IOException("the spec folder " + from + " is not a directory");
+      throw new IOException(from + " is not a directory");
     }
     List<Path> paths;
     try (Stream<Path> walk = Files.walk(from)) {
@@ -94,7 +146,7 @@ public final class StageRuns {
       if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectories(target);
       } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-        Files.copy(path, target);
+        Files.copy(path, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     }
   }

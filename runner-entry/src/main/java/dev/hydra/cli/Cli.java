@@ -55,6 +55,7 @@ final class Cli {
         new LabelsCommand(),
         new DoctorCommand(),
         new StageRunCommand(),
+        new DevRunCommand(),
         new RunCommand(),
         new ReconcileCommand(),
         new SuperviseCommand(false),

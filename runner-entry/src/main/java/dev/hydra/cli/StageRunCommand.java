@@ -1,6 +1,7 @@
 package dev.hydra.cli;
 
 import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.config.RuntimeSettings;
 import dev.hydra.config.StageSettings;
 import dev.hydra.container.ContainerException;
 import dev.hydra.credentials.CredentialNeeds;
@@ -50,18 +51,25 @@ final class StageRunCommand implements CliCommand {
 
   @Override
   public Options options() {
+    Options options =
+        CliOptions.of(
+            CliOptions.arg(
+                "stage", "STAGE", "build, code-review, security-review or applier (required)."),
+            url("repo-url", "REPO_URL", "The repository's web URL (https)."),
+            url("issue-url", "ISSUE_URL", "The issue's web URL, …/issues/<number>."),
+            url("pr-url", "PR_URL", "The pull request's web URL, for reviews."));
+    shared(
+            "Image to run. Default: ${HYDRA_IMAGE_PREFIX}-<role>:${HYDRA_IMAGE_TAG}, role being"
+                + " the stage's persona (builder, reviewer, security, applier).")
+        .getOptions()
+        .forEach(options::addOption);
+    return options;
+  }
+
+  /** The options {@code stage-run} and {@code dev-run} share; {@code --image} with its default. */
+  static Options shared(String image) {
     return CliOptions.of(
-        CliOptions.arg(
-            "stage", "STAGE", "build, code-review, security-review or applier (required)."),
-        CliOptions.arg(
-            "image",
-            "REF",
-            "Image to run. Default: ${HYDRA_IMAGE_PREFIX}-<role>:${HYDRA_IMAGE_TAG},"
-                + " role being the stage's persona (builder, reviewer, security,"
-                + " applier)."),
-        url("repo-url", "REPO_URL", "The repository's web URL (https)."),
-        url("issue-url", "ISSUE_URL", "The issue's web URL, …/issues/<number>."),
-        url("pr-url", "PR_URL", "The pull request's web URL, for reviews."),
+        CliOptions.arg("image", "REF", image),
         CliOptions.arg(
             "spec", "DIR", "Spec folder, copied into the input at /input/spec (SPEC_PATH)."),
         CliOptions.arg("mode", "MODE", "HYDRA_MODE for the entrypoint. Default: the stage."),
@@ -82,9 +90,48 @@ final class StageRunCommand implements CliCommand {
 
   @Override
   public int run(Invocation in) throws Exception {
-    Stage stage = stage(in);
+    Stage stage = stage(in, in.option("stage"), "--stage");
     StageSettings settings = StageSettings.from(in.env());
-    StageProfile profile = StageProfile.from(stage, settings);
+    String repo = in.option("repo-url", "REPO_URL");
+    String issue = in.option("issue-url", "ISSUE_URL");
+    if (repo.isEmpty() || issue.isEmpty()) {
+      throw new UsageException(
+          in.command(), "--repo-url and --issue-url are required (or REPO_URL and ISSUE_URL)");
+    }
+    return execute(
+        in,
+        StageProfile.from(stage, settings),
+        settings,
+        new Target(repo, issue, blankToNull(in.option("pr-url", "PR_URL"))),
+        StageRuns.Folders.spec(spec(in)));
+  }
+
+  /**
+   * The URLs the stage is told about.
+   *
+   * @param repo the repository's web URL
+   * @param issue the issue's web URL
+   * @param pr the pull request's web URL, null for none
+   */
+  record Target(String repo, String issue, @Nullable String pr) {}
+
+  /** The {@code --spec} folder, when given. */
+  static Optional<Path> spec(Invocation in) {
+    return Optional.of(in.option("spec")).filter(s -> !s.isEmpty()).map(Path::of);
+  }
+
+  /**
+   * Runs the stage as {@code stage-run} and {@code dev-run} do: the image ({@code --image}, else
+   * the profile's), the persona's credentials, the runtime of {@code HYDRA_RUNTIME}; every line on
+   * stdout as it comes; the exit code of the result.
+   */
+  static int execute(
+      Invocation in,
+      StageProfile profile,
+      StageSettings settings,
+      Target target,
+      StageRuns.Folders folders)
+      throws Exception {
     ImageRef image = image(in, profile, settings);
     Credentials credentials =
         CredentialSources.load(
@@ -92,15 +139,16 @@ final class StageRunCommand implements CliCommand {
             Path.of(or(in.option("dotenv"), "secrets/.env")),
             in.env(),
             CredentialNeeds.of(profile.persona()));
-    StageRequest request = request(in, profile, image, credentials);
+    StageRequest request = request(in, profile, image, credentials, target);
 
     PrintWriter out = in.out();
     StageResult result =
         StageRuns.run(
             request,
-            Optional.of(in.option("spec")).filter(s -> !s.isEmpty()).map(Path::of),
+            folders,
             Optional.of(in.option("token-state")).filter(s -> !s.isEmpty()).map(Path::of),
             settings,
+            RuntimeSettings.from(in.env()),
             DockerOptions.of(in),
             "true".equals(in.env().get("GITHUB_ACTIONS")),
             line -> {
@@ -110,15 +158,15 @@ final class StageRunCommand implements CliCommand {
     return switch (result.status()) {
       case PASSED -> ExitCodes.OK;
       case RUNTIME_ERROR ->
-          throw new ContainerException("stage " + stage.id() + ": " + result.message());
+          throw new ContainerException("stage " + profile.stage().id() + ": " + result.message());
       default -> throw new StageFailedException(result.describe());
     };
   }
 
-  private static Stage stage(Invocation in) throws UsageException {
-    String id = in.option("stage");
+  /** The stage named {@code id}, one that runs a container; {@code how} says how to name it. */
+  static Stage stage(Invocation in, String id, String how) throws UsageException {
     if (id.isEmpty()) {
-      throw new UsageException(in.command(), "--stage is required: " + choices());
+      throw new UsageException(in.command(), how + " is required: " + choices());
     }
     return Stage.fromId(id)
         .filter(StageProfile.CONTAINER_STAGES::contains)
@@ -146,21 +194,15 @@ final class StageRunCommand implements CliCommand {
   }
 
   private static StageRequest request(
-      Invocation in, StageProfile profile, ImageRef image, Credentials credentials)
+      Invocation in, StageProfile profile, ImageRef image, Credentials credentials, Target target)
       throws UsageException {
-    String repo = in.option("repo-url", "REPO_URL");
-    String issue = in.option("issue-url", "ISSUE_URL");
-    if (repo.isEmpty() || issue.isEmpty()) {
-      throw new UsageException(
-          in.command(), "--repo-url and --issue-url are required (or REPO_URL and ISSUE_URL)");
-    }
     try {
       return new StageRequest(
           profile,
           image,
-          repo,
-          issue,
-          blankToNull(in.option("pr-url", "PR_URL")),
+          target.repo(),
+          target.issue(),
+          target.pr(),
           or(in.option("mode"), profile.stage().id()),
           credentials);
     } catch (IllegalArgumentException e) {
@@ -172,7 +214,7 @@ final class StageRunCommand implements CliCommand {
     return value.isEmpty() ? fallback : value;
   }
 
-  private static @Nullable String blankToNull(String value) {
+  static @Nullable String blankToNull(String value) {
     return value.isBlank() ? null : value;
   }
 }

@@ -128,7 +128,7 @@ class CliTest {
     Path script = dir.resolve("hydra.bash");
     Files.writeString(script, r.out(), StandardCharsets.UTF_8);
     assertThat(complete(script, "hydra", "ro")).isEqualTo("route");
-    assertThat(complete(script, "hydra", "d")).isEqualTo("demo doctor");
+    assertThat(complete(script, "hydra", "d")).isEqualTo("demo dev-run doctor");
     assertThat(complete(script, "hydra", "demo", "--out")).isEqualTo("--outcome");
     assertThat(complete(script, "hydra", "-v", "labels", "s")).isEqualTo("seed");
     assertThat(complete(script, "hydra", "help", "exp")).isEqualTo("explain");

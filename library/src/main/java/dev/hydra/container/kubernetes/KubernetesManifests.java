@@ -1,10 +1,12 @@
 package dev.hydra.container.kubernetes;
 
 import dev.hydra.container.ContainerSpec;
+import dev.hydra.container.HostPin;
 import dev.hydra.container.Mount;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -26,6 +28,9 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -193,7 +198,65 @@ final class KubernetesManifests {
                 memory("workspace", spec.workspaceBytes()),
                 memory("input", settings.inputBytes()));
     settings.serviceAccount().ifPresent(pod::withServiceAccountName);
+    pod.withHostAliases(hostAliases(spec));
     return pod.build();
+  }
+
+  /**
+   * The spec's pinned hosts ({@link ContainerSpec#hosts}, {@code docker run --add-host} on Docker)
+   * as the pod's {@code hostAliases}: one entry per address, its names in the pins' order, so the
+   * kubelet writes the same {@code /etc/hosts} lines the Docker engine does.
+   */
+  static List<HostAlias> hostAliases(ContainerSpec spec) {
+    Map<String, List<String>> byAddress = new LinkedHashMap<>();
+    for (HostPin pin : spec.hosts()) {
+      List<String> names =
+          byAddress.computeIfAbsent(pin.address().getHostAddress(), a -> new ArrayList<>());
+      if (!names.contains(pin.name())) {
+        names.add(pin.name());
+      }
+    }
+    List<HostAlias> aliases = new ArrayList<>();
+    byAddress.forEach((ip, names) -> aliases.add(new HostAlias(names, ip)));
+    return aliases;
+  }
+
+  /**
+   * The builder's egress blocks on 443: the configured registry CIDRs, then each pinned address
+   * that none of them holds, as a single-address block ({@code /32}, {@code /128}). The pins are
+   * the runner's resolved allow-list; with {@code hostAliases} the pod never asks DNS for them, so
+   * neither a plain policy by CIDR nor Cilium's {@code toFQDNs} (which learns addresses from the
+   * DNS answers it proxies) would open them otherwise. A pin in link-local space (cloud metadata)
+   * is never opened.
+   */
+  static List<String> registryBlocks(ContainerSpec spec, KubernetesSettings settings) {
+    List<String> blocks = new ArrayList<>(settings.registryCidrs());
+    for (HostPin pin : spec.hosts()) {
+      InetAddress address = pin.address();
+      if (address.isLinkLocalAddress() || address.isLoopbackAddress()) {
+        continue;
+      }
+      String block = address.getHostAddress() + (address instanceof Inet6Address ? "/128" : "/32");
+      if (!blocks.contains(block)
+          && settings.registryCidrs().stream().noneMatch(c -> holds(c, address))) {
+        blocks.add(block);
+      }
+    }
+    return blocks;
+  }
+
+  /** Whether an IPv4 CIDR holds the address; an IPv6 CIDR is never assumed to. */
+  static boolean holds(String cidr, InetAddress address) {
+    return address instanceof Inet4Address
+        && !cidr.contains(":")
+        && holds(cidr, ipv4(address.getHostAddress()));
+  }
+
+  private static boolean holds(String cidr, long address) {
+    int slash = cidr.indexOf('/');
+    int prefix = Integer.parseInt(cidr.substring(slash + 1));
+    long mask = prefix == 0 ? 0 : (0xffffffffL << (32 - prefix)) & 0xffffffffL;
+    return (address & mask) == (ipv4(cidr.substring(0, slash)) & mask);
   }
 
   /**
@@ -250,7 +313,8 @@ final class KubernetesManifests {
 
   /**
    * The stage's NetworkPolicy: its pod only; no ingress; egress to kube-dns, to the runner pods on
-   * the gateway's and the transfer's port, and for the builder to the registry CIDRs on 443.
+   * the gateway's and the transfer's port, and for the builder to the registry CIDRs and its pinned
+   * addresses on 443 ({@link #registryBlocks}).
    */
   static NetworkPolicy networkPolicy(
       ContainerSpec spec, KubernetesSettings settings, Transfer transfer, Instant start) {
@@ -279,9 +343,10 @@ final class KubernetesManifests {
             .endTo()
             .withPorts(runnerPorts)
             .build());
-    if (isBuilder(spec) && !settings.registryCidrs().isEmpty()) {
+    List<String> blocks = registryBlocks(spec, settings);
+    if (isBuilder(spec) && !blocks.isEmpty()) {
       NetworkPolicyEgressRuleBuilder registries = new NetworkPolicyEgressRuleBuilder();
-      for (String cidr : settings.registryCidrs()) {
+      for (String cidr : blocks) {
         registries
             .addNewTo()
             .withNewIpBlock()
@@ -327,17 +392,9 @@ final class KubernetesManifests {
 
   // Cloud metadata (169.254.169.254) stays closed even inside a wide IPv4 block.
   private static List<String> metadataExcept(String cidr) {
-    int slash = cidr.indexOf('/');
-    if (cidr.contains(":")) {
-      return List.of();
-    }
-    int prefix = Integer.parseInt(cidr.substring(slash + 1));
-    if (prefix > 16) {
-      return List.of();
-    }
-    long net = ipv4(cidr.substring(0, slash));
-    long mask = prefix == 0 ? 0 : (0xffffffffL << (32 - prefix)) & 0xffffffffL;
-    return (ipv4("169.254.0.0") & mask) == (net & mask) ? List.of("169.254.0.0/16") : List.of();
+    boolean wide =
+        !cidr.contains(":") && Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1)) <= 16;
+    return wide && holds(cidr, ipv4("169.254.0.0")) ? List.of("169.254.0.0/16") : List.of();
   }
 
   private static long ipv4(String dotted) {

@@ -11,15 +11,24 @@ import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobList;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyList;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.ScalableResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,6 +100,30 @@ public final class KubernetesRuntime implements ContainerRuntime {
     return new KubernetesRuntime(new KubernetesClientBuilder().build(), settings, clock);
   }
 
+  /**
+   * The runtime with a client configured by a kubeconfig file: a runner outside the cluster (a
+   * workstation against kind, a test against a mock API server). The file's context decides the API
+   * server and the credentials; the namespace is always the settings'.
+   *
+   * @throws ContainerException when the file cannot be read or is no kubeconfig
+   */
+  public static KubernetesRuntime fromKubeconfig(
+      Path kubeconfig, KubernetesSettings settings, Clock clock) throws ContainerException {
+    Config config;
+    try {
+      config = Config.fromKubeconfig(Files.readString(kubeconfig));
+    } catch (IOException | RuntimeException e) {
+      throw new ContainerException(
+          "cannot read the kubeconfig "
+              + kubeconfig
+              + " (HYDRA_K8S_KUBECONFIG): "
+              + Texts.escape(String.valueOf(e.getMessage()), 300),
+          e);
+    }
+    return new KubernetesRuntime(
+        new KubernetesClientBuilder().withConfig(config).build(), settings, clock);
+  }
+
   @Override
   public ContainerResult run(ContainerSpec spec, Consumer<String> stdout, Consumer<String> stderr)
       throws ContainerException, InterruptedException {
@@ -157,6 +190,23 @@ public final class KubernetesRuntime implements ContainerRuntime {
     }
   }
 
+  /** The Jobs of the runner's namespace. */
+  private NonNamespaceOperation<Job, JobList, ScalableResource<Job>> jobs() {
+    return client.batch().v1().jobs().inNamespace(settings.namespace());
+  }
+
+  /** The NetworkPolicies of the runner's namespace. */
+  private NonNamespaceOperation<NetworkPolicy, NetworkPolicyList, Resource<NetworkPolicy>>
+      policies() {
+    return client.network().v1().networkPolicies().inNamespace(settings.namespace());
+  }
+
+  /** What Hydra made among them: labelled {@code hydra.managed=true}. */
+  private static <T extends HasMetadata, L extends KubernetesResourceList<T>> List<T> managed(
+      NonNamespaceOperation<T, L, ?> resources) {
+    return resources.withLabel(ContainerSpec.MANAGED_LABEL, "true").list().getItems();
+  }
+
   private void create(HasMetadata resource) {
     client.resource(resource).inNamespace(settings.namespace()).create();
   }
@@ -174,7 +224,7 @@ public final class KubernetesRuntime implements ContainerRuntime {
       throws InterruptedException, ContainerException {
     Instant stop = start.plus(timeout).plus(settings.grace());
     while (true) {
-      Job job = client.batch().v1().jobs().inNamespace(settings.namespace()).withName(name).get();
+      Job job = jobs().withName(name).get();
       if (job == null) {
         throw new ContainerException(
             "the Job " + name + " was deleted while the stage ran (by a person or another runner)");
@@ -333,25 +383,12 @@ public final class KubernetesRuntime implements ContainerRuntime {
   // Deleting what is already gone is fine; any other failure is logged, the sweep retries.
   private void delete(String name) {
     try {
-      client
-          .batch()
-          .v1()
-          .jobs()
-          .inNamespace(settings.namespace())
-          .withName(name)
-          .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-          .delete();
+      jobs().withName(name).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
     } catch (KubernetesClientException e) {
       LOG.warn("cannot delete Job {}: {}", name, apiProblem("delete it", e));
     }
     try {
-      client
-          .network()
-          .v1()
-          .networkPolicies()
-          .inNamespace(settings.namespace())
-          .withName(name)
-          .delete();
+      policies().withName(name).delete();
     } catch (KubernetesClientException e) {
       LOG.warn("cannot delete NetworkPolicy {}: {}", name, apiProblem("delete it", e));
     }
@@ -365,13 +402,7 @@ public final class KubernetesRuntime implements ContainerRuntime {
   @Override
   public InetAddress ensureNetwork(String name) throws ContainerException {
     try {
-      client
-          .batch()
-          .v1()
-          .jobs()
-          .inNamespace(settings.namespace())
-          .withLabel(ContainerSpec.MANAGED_LABEL, "true")
-          .list();
+      managed(jobs());
     } catch (KubernetesClientException e) {
       throw new ContainerException(apiProblem("list Jobs", e), e);
     }
@@ -405,24 +436,8 @@ public final class KubernetesRuntime implements ContainerRuntime {
     List<String> removed = new ArrayList<>();
     try {
       List<HasMetadata> managed = new ArrayList<>();
-      managed.addAll(
-          client
-              .batch()
-              .v1()
-              .jobs()
-              .inNamespace(settings.namespace())
-              .withLabel(ContainerSpec.MANAGED_LABEL, "true")
-              .list()
-              .getItems());
-      managed.addAll(
-          client
-              .network()
-              .v1()
-              .networkPolicies()
-              .inNamespace(settings.namespace())
-              .withLabel(ContainerSpec.MANAGED_LABEL, "true")
-              .list()
-              .getItems());
+      managed.addAll(managed(jobs()));
+      managed.addAll(managed(policies()));
       for (HasMetadata item : managed) {
         String name = item.getMetadata().getName();
         if (expired(item, now) && !ACTIVE.containsKey(name) && !removed.contains(name)) {

@@ -2,6 +2,8 @@ package dev.hydra.container.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hydra.container.HostPin;
+import dev.hydra.stage.EgressPins;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -16,6 +18,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -160,10 +164,15 @@ class DeployManifestsTest {
         .filter(NetworkPolicy.class::isInstance)
         .map(NetworkPolicy.class::cast)
         .forEach(policies::add);
-    // The runtime's own, for the builder with registries.
+    // The runtime's own, for the builder with registries and a pinned host: its address only.
     policies.add(
         KubernetesManifests.networkPolicy(
-            KubernetesSpecs.builder(Path.of("w"), Path.of("i"), Duration.ofMinutes(5)),
+            KubernetesSpecs.builder(Path.of("w"), Path.of("i"), Duration.ofMinutes(5))
+                .withHosts(
+                    List.of(
+                        new HostPin(
+                            "registry.npmjs.org",
+                            InetAddress.getByAddress(new byte[] {104, 16, 1, 34})))),
             KubernetesSpecs.settings().withRegistryCidrs(List.of("10.0.0.0/8", "2001:db8::/32")),
             new KubernetesManifests.Transfer("http://a/f", "http://a/u", 1),
             Instant.EPOCH));
@@ -183,6 +192,48 @@ class DeployManifestsTest {
       }
       // Nothing in a plain policy can hold a name; the YAML shows none anywhere.
       assertThat(YAML.asYaml(policy)).doesNotContainPattern("(?i)fqdn|matchName|\\.(com|org)\\b");
+    }
+  }
+
+  @Test
+  void theCiliumOverlayAllowsEveryRegistryTheRunnerPinsForTheBuildersPod() throws IOException {
+    GenericKubernetesResource cilium =
+        YAML.unmarshal(
+            Files.readString(DEPLOY.resolve("overlays/cilium/cilium-builder-egress.yaml")),
+            GenericKubernetesResource.class);
+    Map<String, Object> spec = cilium.get("spec");
+    String yaml = YAML.asYaml(spec);
+    List<String> fqdns = new ArrayList<>();
+    List<String> dns = new ArrayList<>();
+    List<Map<String, Object>> egress = cilium.get("spec", "egress");
+    for (Map<String, Object> rule : egress) {
+      names(rule.get("toFQDNs"), fqdns);
+      Object ports = rule.get("toPorts");
+      if (ports instanceof List<?> list) {
+        for (Object port : list) {
+          Object rules = ((Map<?, ?>) port).get("rules");
+          if (rules instanceof Map<?, ?> r) {
+            names(r.get("dns"), dns);
+          }
+        }
+      }
+    }
+    assertThat(fqdns).as(yaml).containsExactlyInAnyOrderElementsOf(EgressPins.BUILDER_REGISTRIES);
+    assertThat(dns).as(yaml).containsExactlyInAnyOrderElementsOf(EgressPins.BUILDER_REGISTRIES);
+    // It selects the builder's stage pod by labels the runtime puts on it.
+    Map<String, String> selector = cilium.get("spec", "endpointSelector", "matchLabels");
+    assertThat(
+            KubernetesManifests.labels(
+                KubernetesSpecs.builder(Path.of("w"), Path.of("i"), Duration.ofMinutes(5)),
+                Instant.EPOCH))
+        .containsAllEntriesOf(selector);
+  }
+
+  private static void names(@Nullable Object entries, List<String> into) {
+    if (entries instanceof List<?> list) {
+      for (Object entry : list) {
+        into.add(String.valueOf(((Map<?, ?>) entry).get("matchName")));
+      }
     }
   }
 

@@ -1,10 +1,13 @@
 package dev.hydra.container.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.hydra.container.ContainerSpec;
+import dev.hydra.container.HostPin;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -13,6 +16,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -266,6 +270,99 @@ class KubernetesManifestsTest {
                 .getSpec()
                 .getEgress())
         .hasSize(2);
+  }
+
+  /** An address literal (no lookup). */
+  static InetAddress ip(String literal) throws java.net.UnknownHostException {
+    return InetAddress.getAllByName(literal)[0];
+  }
+
+  /** The builder as the runner pins it: two registries, one sharing an address, and IPv6. */
+  ContainerSpec pinned() throws Exception {
+    return builder()
+        .withHosts(
+            List.of(
+                new HostPin("registry.npmjs.org", ip("104.16.1.34")),
+                new HostPin("registry.npmjs.org", ip("104.16.2.34")),
+                new HostPin("pypi.org", ip("151.101.0.223")),
+                new HostPin("files.pythonhosted.org", ip("151.101.0.223")),
+                new HostPin("deb.debian.org", ip("2a04:4e42::644")),
+                new HostPin("repo1.maven.org", ip("10.20.3.4"))));
+  }
+
+  @Test
+  void thePinnedHostsBecomeThePodsHostAliasesOneEntryPerAddress() throws Exception {
+    PodSpec pod =
+        KubernetesManifests.job(pinned(), KubernetesSpecs.settings(), TRANSFER, START)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(pod.getHostAliases())
+        .extracting(HostAlias::getIp, HostAlias::getHostnames)
+        .containsExactly(
+            tuple("104.16.1.34", List.of("registry.npmjs.org")),
+            tuple("104.16.2.34", List.of("registry.npmjs.org")),
+            tuple("151.101.0.223", List.of("pypi.org", "files.pythonhosted.org")),
+            tuple("2a04:4e42:0:0:0:0:0:644", List.of("deb.debian.org")),
+            tuple("10.20.3.4", List.of("repo1.maven.org")));
+    assertThat(pod().getHostAliases()).as("no pin, no alias").isEmpty();
+  }
+
+  @Test
+  void thePolicyOpensEveryPinnedAddressOn443ThatNoRegistryCidrHolds() throws Exception {
+    KubernetesSettings settings =
+        KubernetesSpecs.settings().withRegistryCidrs(List.of("10.20.0.0/16"));
+    NetworkPolicy np = KubernetesManifests.networkPolicy(pinned(), settings, TRANSFER, START);
+    NetworkPolicyEgressRule registries = np.getSpec().getEgress().get(2);
+    assertThat(ports(registries)).containsExactly("TCP/443");
+    assertThat(registries.getTo())
+        .extracting(p -> p.getIpBlock().getCidr(), p -> p.getIpBlock().getExcept())
+        .containsExactly(
+            tuple("10.20.0.0/16", List.of()), // holds 10.20.3.4: no block of its own
+            tuple("104.16.1.34/32", List.of()),
+            tuple("104.16.2.34/32", List.of()),
+            tuple("151.101.0.223/32", List.of()), // two names, one block
+            tuple("2a04:4e42:0:0:0:0:0:644/128", List.of()));
+    // Every address a pin names is reachable: by its own block or by a configured CIDR.
+    for (HostPin pin : pinned().hosts()) {
+      assertThat(
+              registries.getTo().stream()
+                  .map(p -> p.getIpBlock().getCidr())
+                  .anyMatch(
+                      c ->
+                          c.equals(pin.address().getHostAddress() + "/32")
+                              || c.equals(pin.address().getHostAddress() + "/128")
+                              || KubernetesManifests.holds(c, pin.address())))
+          .as(pin.addHost())
+          .isTrue();
+    }
+  }
+
+  @Test
+  void pinsAloneOpenTheRegistriesButNeverMetadataOrLoopback() throws Exception {
+    ContainerSpec spec =
+        pinned()
+            .withHosts(
+                List.of(
+                    new HostPin("pypi.org", ip("151.101.0.223")),
+                    new HostPin("pypi.org", ip("169.254.169.254")),
+                    new HostPin("pypi.org", ip("127.0.0.1"))));
+    NetworkPolicy np =
+        KubernetesManifests.networkPolicy(spec, KubernetesSpecs.settings(), TRANSFER, START);
+    assertThat(np.getSpec().getEgress()).hasSize(3);
+    assertThat(np.getSpec().getEgress().get(2).getTo())
+        .extracting(p -> p.getIpBlock().getCidr())
+        .containsExactly("151.101.0.223/32");
+  }
+
+  @Test
+  void cidrsHoldOnlyTheirOwnIpv4Addresses() throws Exception {
+    assertThat(KubernetesManifests.holds("10.20.0.0/16", ip("10.20.255.1"))).isTrue();
+    assertThat(KubernetesManifests.holds("10.20.0.0/16", ip("10.21.0.1"))).isFalse();
+    assertThat(KubernetesManifests.holds("0.0.0.0/0", ip("8.8.8.8"))).isTrue();
+    assertThat(KubernetesManifests.holds("2a04::/16", ip("2a04::1")))
+        .as("IPv6 blocks are never assumed to hold: the pin gets its own /128")
+        .isFalse();
   }
 
   static List<String> ports(NetworkPolicyEgressRule rule) {

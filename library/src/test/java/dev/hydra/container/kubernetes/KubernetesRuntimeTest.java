@@ -8,7 +8,6 @@ import dev.hydra.container.ContainerResult;
 import dev.hydra.container.ContainerSpec;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -103,16 +102,7 @@ class KubernetesRuntimeTest {
   }
 
   static String envOf(Job job, String container, String name) {
-    var pod = job.getSpec().getTemplate().getSpec();
-    List<io.fabric8.kubernetes.api.model.Container> all = new ArrayList<>(pod.getInitContainers());
-    all.addAll(pod.getContainers());
-    return all.stream()
-        .filter(c -> c.getName().equals(container))
-        .flatMap(c -> c.getEnv().stream())
-        .filter(e -> e.getName().equals(name))
-        .map(EnvVar::getValue)
-        .findFirst()
-        .orElseThrow();
+    return KubernetesSpecs.envOf(job, container, name);
   }
 
   static final HttpClient HTTP = HttpClient.newHttpClient();

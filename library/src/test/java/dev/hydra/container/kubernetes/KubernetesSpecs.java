@@ -2,19 +2,37 @@ package dev.hydra.container.kubernetes;
 
 import dev.hydra.container.ContainerSpec;
 import dev.hydra.container.Mount;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /** Stage specs and settings for the Kubernetes tests. */
-final class KubernetesSpecs {
+public final class KubernetesSpecs {
 
   static final String NAMESPACE = "hydra";
 
   private KubernetesSpecs() {}
+
+  /** The value of a variable of one of the Job's containers. */
+  public static String envOf(Job job, String container, String name) {
+    var pod = job.getSpec().getTemplate().getSpec();
+    List<Container> all = new ArrayList<>(pod.getInitContainers());
+    all.addAll(pod.getContainers());
+    return all.stream()
+        .filter(c -> c.getName().equals(container))
+        .flatMap(c -> c.getEnv().stream())
+        .filter(e -> e.getName().equals(name))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElseThrow();
+  }
 
   static KubernetesSettings settings() {
     return KubernetesSettings.defaults(NAMESPACE, InetAddress.getLoopbackAddress())
