@@ -23,6 +23,7 @@ public final class Pool {
   private final ExecutorService threads;
   private final Map<Job.Key, Job> running = new LinkedHashMap<>();
   private boolean draining;
+  private long finished;
 
   /**
    * A pool.
@@ -90,6 +91,32 @@ public final class Pool {
 
   private synchronized void finished(Job.Key key) {
     running.remove(key);
+    finished++;
+    notifyAll();
+  }
+
+  /** How many jobs have finished in this pool so far: a mark for {@link #awaitFinish}. */
+  public synchronized long finishedJobs() {
+    return finished;
+  }
+
+  /**
+   * Waits until a job finishes after {@code mark} (a slot is free again), the pool drains, or the
+   * timeout passes, whichever comes first.
+   *
+   * @param mark {@link #finishedJobs} read before the caller last looked at the slots
+   * @return whether a job finished after {@code mark}
+   */
+  public synchronized boolean awaitFinish(long mark, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (finished == mark && !draining) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return finished != mark;
   }
 
   /**
@@ -103,6 +130,7 @@ public final class Pool {
   public List<Job> drain(Duration grace) throws InterruptedException {
     synchronized (this) {
       draining = true;
+      notifyAll();
     }
     threads.shutdown();
     if (threads.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -10,7 +10,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
 
 /**
  * The supervisor's metrics, kept by Micrometer and written as Prometheus text ({@link #scrape}):
@@ -31,9 +30,9 @@ public final class SupervisorMetrics {
    * Metrics for a pool.
    *
    * @param pool whose busy slots are reported
-   * @param exhaustedAccounts how many Claude accounts are exhausted now (from the token state)
+   * @param accounts the Claude accounts out of rotation now (the stages' shared token state)
    */
-  public SupervisorMetrics(Pool pool, IntSupplier exhaustedAccounts) {
+  public SupervisorMetrics(Pool pool, ClaudeAccounts accounts) {
     Gauge.builder("hydra_supervisor_slots", pool, Pool::slots)
         .description("Slots of the pool")
         .register(registry);
@@ -43,8 +42,11 @@ public final class SupervisorMetrics {
     Gauge.builder("hydra_supervisor_queue_depth", queued, AtomicInteger::get)
         .description("Jobs found at the last cycle that waited for a free slot")
         .register(registry);
-    Gauge.builder("hydra_claude_accounts_exhausted", exhaustedAccounts, IntSupplier::getAsInt)
-        .description("Claude accounts rate-limited until their reset")
+    Gauge.builder("hydra_claude_accounts_exhausted", accounts, ClaudeAccounts::exhausted)
+        .description("Claude accounts rate-limited until their reset (the stages' token state)")
+        .register(registry);
+    Gauge.builder("hydra_claude_accounts_quarantined", accounts, ClaudeAccounts::quarantined)
+        .description("Claude accounts refused and out of rotation until replaced")
         .register(registry);
   }
 

@@ -77,7 +77,7 @@ class GitHubPollingTest {
                   "build", PipelineResult.Status.SKIPPED, "ok", null, null, List.of());
             },
             pool,
-            new SupervisorMetrics(pool, () -> 0),
+            new SupervisorMetrics(pool, ClaudeAccounts.none()),
             new ManualClock(),
             line -> {});
 

@@ -2,6 +2,8 @@ package dev.hydra.supervise;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hydra.agent.ClaudeTokenPool;
+import dev.hydra.agent.TokenPoolState;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.pipeline.PipelineResult;
 import dev.hydra.pipeline.RunRecord;
@@ -11,16 +13,43 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MetricsServerTest {
 
+  static final List<String> ACCOUNTS = List.of("account-1", "account-2", "account-3", "account-4");
+
+  @TempDir Path dir;
   final Pool pool = new Pool(3);
-  final SupervisorMetrics metrics = new SupervisorMetrics(pool, () -> 2);
+  final ManualClock clock = new ManualClock();
   final HttpClient http = HttpClient.newHttpClient();
+  SupervisorMetrics metrics = new SupervisorMetrics(pool, ClaudeAccounts.none());
+
+  /**
+   * The token state the stages' gateways left: two accounts rate-limited for an hour, one of them
+   * refused as well, and one refused.
+   */
+  @BeforeEach
+  void tokenState() throws Exception {
+    Path state = dir.resolve("state/claude-tokens.json");
+    ClaudeTokenPool pool = new ClaudeTokenPool(ACCOUNTS);
+    Instant now = clock.instant();
+    pool.markExhausted("account-1", now.plus(Duration.ofHours(1)), now);
+    pool.markExhausted("account-2", now.plus(Duration.ofMinutes(30)), now);
+    pool.markExhausted("account-3", now.plus(Duration.ofHours(1)), now);
+    pool.quarantine("account-3", "401");
+    pool.quarantine("account-4", "401");
+    TokenPoolState.save(state, pool, now);
+    metrics = new SupervisorMetrics(this.pool, ClaudeAccounts.fromState(state, ACCOUNTS, clock));
+  }
 
   @Test
   void servesPrometheusTextAndHealthOnLoopback() throws Exception {
@@ -80,7 +109,8 @@ class MetricsServerTest {
           .contains("hydra_supervisor_queue_depth 4.0")
           .contains("hydra_supervisor_slots 3.0")
           .contains("hydra_supervisor_slots_busy 0.0")
-          .contains("hydra_claude_accounts_exhausted 2.0");
+          .contains("hydra_claude_accounts_exhausted 2.0")
+          .contains("hydra_claude_accounts_quarantined 2.0");
 
       assertThat(get(server, "/healthz").statusCode()).isEqualTo(200);
       healthy.set(false);
@@ -97,6 +127,31 @@ class MetricsServerTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(post.statusCode()).isEqualTo(405);
     }
+  }
+
+  @Test
+  void theExhaustedAccountsComeFromTheStagesTokenStateAndResetByTheClock() throws Exception {
+    assertThat(metrics.scrape()).contains("hydra_claude_accounts_exhausted 2.0");
+    clock.advance(Duration.ofMinutes(31));
+    assertThat(metrics.scrape()).contains("hydra_claude_accounts_exhausted 1.0");
+    clock.advance(Duration.ofMinutes(30));
+    assertThat(metrics.scrape())
+        .contains("hydra_claude_accounts_exhausted 0.0")
+        .contains("hydra_claude_accounts_quarantined 2.0");
+  }
+
+  @Test
+  void aTokenStateThatCannotBeReadIsUnknownNotZero() throws Exception {
+    Path broken = Files.writeString(dir.resolve("broken.json"), "not json");
+    SupervisorMetrics unknown =
+        new SupervisorMetrics(pool, ClaudeAccounts.fromState(broken, ACCOUNTS, clock));
+    SupervisorMetrics missing =
+        new SupervisorMetrics(
+            pool, ClaudeAccounts.fromState(dir.resolve("none.json"), ACCOUNTS, clock));
+    assertThat(unknown.scrape())
+        .contains("hydra_claude_accounts_exhausted NaN")
+        .contains("hydra_claude_accounts_quarantined NaN");
+    assertThat(missing.scrape()).contains("hydra_claude_accounts_exhausted 0.0");
   }
 
   @Test

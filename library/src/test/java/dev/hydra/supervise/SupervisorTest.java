@@ -57,7 +57,7 @@ class SupervisorTest {
         new JobPlanner(LabelScheme.canonical()),
         runner,
         pool,
-        new SupervisorMetrics(pool, () -> 0),
+        new SupervisorMetrics(pool, ClaudeAccounts.none()),
         clock,
         log::add);
   }
@@ -216,6 +216,70 @@ class SupervisorTest {
     assertThat(s.drain(Duration.ofSeconds(5))).isEmpty();
     assertThat(interrupted).hasValue(0);
     assertThat(feed.labels(A, 1)).containsExactly("build:pass", "code-review:queued");
+  }
+
+  @Test
+  void theLoopCyclesAtOnceWhenASlotFreesWhileJobsWait() throws Exception {
+    for (int i = 1; i <= 5; i++) {
+      feed.issue(A, i, "ready-to-build");
+    }
+    CountDownLatch done = new CountDownLatch(5);
+    JobRunner quick =
+        job -> {
+          ran.add(job);
+          Thread.sleep(20);
+          feed.issue(job.repo(), job.number(), "build:pass");
+          done.countDown();
+          return new PipelineResult(
+              "build", PipelineResult.Status.PASSED, "ok", null, null, List.of());
+        };
+    Supervisor s = supervisor(quick);
+    CountDownLatch stop = new CountDownLatch(1);
+    List<Supervisor.Cycle> cycles = Collections.synchronizedList(new ArrayList<>());
+    Thread loop =
+        new Thread(
+            () -> {
+              try {
+                SupervisorLoop.run(s, pool, List.of(A), Duration.ofMinutes(10), stop, cycles::add);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    loop.start();
+
+    // Two slots, five jobs, a ten-minute interval: only the freed slots can start the other three.
+    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(cycles.get(0).queued()).isEqualTo(3);
+    stop.countDown();
+    loop.join(TimeUnit.SECONDS.toMillis(15));
+    assertThat(loop.isAlive()).isFalse();
+    assertThat(ran).extracting(Job::number).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
+  }
+
+  @Test
+  void waitingForAFinishEndsWhenTheMarkIsPassedOrThePoolDrains() throws Exception {
+    long mark = pool.finishedJobs();
+    assertThat(pool.awaitFinish(mark, Duration.ofMillis(20))).isFalse();
+    pool.start(new Job(A, 1, "t", Job.Kind.BUILD), () -> {});
+    assertThat(pool.awaitFinish(mark, Duration.ofSeconds(5))).isTrue();
+    assertThat(pool.finishedJobs()).isEqualTo(mark + 1);
+
+    long now = pool.finishedJobs();
+    Thread drainer =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(50);
+                pool.drain(Duration.ofSeconds(1));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    drainer.start();
+    long start = System.nanoTime();
+    assertThat(pool.awaitFinish(now, Duration.ofMinutes(10))).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    drainer.join();
   }
 
   void awaitIdle() throws InterruptedException {

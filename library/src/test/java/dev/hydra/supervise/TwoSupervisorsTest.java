@@ -135,7 +135,7 @@ class TwoSupervisorsTest {
         new JobPlanner(SCHEME),
         new PipelineJobs(repo -> new PipelineJobs.Opened(pipeline, builder)),
         pool,
-        new SupervisorMetrics(pool, () -> 0),
+        new SupervisorMetrics(pool, ClaudeAccounts.none()),
         new ManualClock(),
         line -> {});
   }

@@ -32,7 +32,14 @@ final class ForgeOptionsCli {
 
   /** The settings of the invocation: the environment, with {@code --prefix} applied. */
   static HydraSettings settings(Invocation in) throws InvalidConfigurationException {
-    Map<String, String> env = new HashMap<>(in.env());
+    return settings(in, Map.of());
+  }
+
+  /** The settings, with {@code defaults} for variables the environment does not set. */
+  static HydraSettings settings(Invocation in, Map<String, String> defaults)
+      throws InvalidConfigurationException {
+    Map<String, String> env = new HashMap<>(defaults);
+    env.putAll(in.env());
     if (in.flag("prefix")) {
       env.put("HYDRA_LABEL_PREFIX", in.option("prefix"));
     }

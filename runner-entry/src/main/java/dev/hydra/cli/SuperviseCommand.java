@@ -1,6 +1,8 @@
 package dev.hydra.cli;
 
 import dev.hydra.config.HydraSettings;
+import dev.hydra.config.StageSettings;
+import dev.hydra.credentials.ClaudeToken;
 import dev.hydra.credentials.CredentialNeeds;
 import dev.hydra.credentials.CredentialSources;
 import dev.hydra.credentials.Credentials;
@@ -10,11 +12,13 @@ import dev.hydra.forge.IssueFeed;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forges.Forges;
 import dev.hydra.secret.WorkflowCommands;
+import dev.hydra.supervise.ClaudeAccounts;
 import dev.hydra.supervise.JobPlanner;
 import dev.hydra.supervise.MetricsServer;
 import dev.hydra.supervise.PipelineJobs;
 import dev.hydra.supervise.Pool;
 import dev.hydra.supervise.Supervisor;
+import dev.hydra.supervise.SupervisorLoop;
 import dev.hydra.supervise.SupervisorMetrics;
 import dev.hydra.text.Texts;
 import dev.hydra.wiring.ForgeTarget;
@@ -26,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +42,9 @@ import org.jspecify.annotations.Nullable;
  * local supervisor of {@code dev.hydra.supervise}. Parses, wires, calls, maps exit codes.
  */
 final class SuperviseCommand implements CliCommand {
+
+  /** Where the stages' token state is kept unless {@code HYDRA_TOKEN_STATE} names a file. */
+  static final String DEFAULT_TOKEN_STATE = "state/claude-tokens.json";
 
   private final boolean once;
 
@@ -69,7 +77,10 @@ final class SuperviseCommand implements CliCommand {
         + " decision; every 10 minutes stale stages are recovered), and run it through the"
         + " pipeline of hydra run on the local Docker engine, at most --pool at once. Tokens:"
         + " secrets/credentials.json and secrets/.env, else HYDRA_<PERSONA>_TOKEN and"
-        + " HYDRA_CLAUDE_TOKEN_n. "
+        + " HYDRA_CLAUDE_TOKEN_n; the stages share what their gateways learn about the Claude"
+        + " accounts in $HYDRA_TOKEN_STATE (default "
+        + DEFAULT_TOKEN_STATE
+        + "). "
         + (once
             ? "Runs one cycle and waits for its jobs. Exits 0."
             : "Serves /metrics and /healthz on --metrics; SIGTERM drains (no new claims,"
@@ -114,7 +125,10 @@ final class SuperviseCommand implements CliCommand {
           in.command(), "hydra poll runs one cycle: pass --once (the daemon is hydra supervise)");
     }
     int slots = number(in, "pool", Pool.DEFAULT_SLOTS);
-    HydraSettings settings = ForgeOptionsCli.settings(in);
+    // The stages share one token state, so what one gateway learnt about an account the next
+    // stage knows, and /metrics counts the exhausted accounts from it.
+    HydraSettings settings =
+        ForgeOptionsCli.settings(in, Map.of(StageSettings.TOKEN_STATE, DEFAULT_TOKEN_STATE));
     List<RepoRef> repos = repos(in);
     ForgeTarget first =
         ForgeTarget.resolve(
@@ -162,7 +176,13 @@ final class SuperviseCommand implements CliCommand {
                   wired.pipeline(), target.open(Persona.BUILDER.id(), builderToken));
             });
     Pool pool = new Pool(slots);
-    SupervisorMetrics metrics = new SupervisorMetrics(pool, () -> 0);
+    SupervisorMetrics metrics =
+        new SupervisorMetrics(
+            pool,
+            ClaudeAccounts.fromState(
+                Path.of(settings.stages().tokenState()),
+                credentials.claudeTokens().stream().map(ClaudeToken::name).toList(),
+                Clock.systemUTC()));
     Supervisor supervisor =
         new Supervisor(
             feed,
@@ -178,11 +198,15 @@ final class SuperviseCommand implements CliCommand {
       in.out().println(describe(repos, cycle));
       return ExitCodes.OK;
     }
-    return daemon(in, supervisor, metrics, repos);
+    return daemon(in, supervisor, pool, metrics, repos);
   }
 
   private int daemon(
-      Invocation in, Supervisor supervisor, SupervisorMetrics metrics, List<RepoRef> repos)
+      Invocation in,
+      Supervisor supervisor,
+      Pool pool,
+      SupervisorMetrics metrics,
+      List<RepoRef> repos)
       throws Exception {
     Duration interval = Duration.ofSeconds(number(in, "interval", 60));
     Duration grace = Duration.ofSeconds(number(in, "grace", 300));
@@ -210,10 +234,13 @@ final class SuperviseCommand implements CliCommand {
                 + " s"
                 + (server == null ? "" : ", metrics on http://" + hostPort(server.address())));
     try {
-      while (stop.getCount() > 0) {
-        in.out().println(describe(repos, supervisor.cycle(repos)));
-        stop.await(interval.toMillis(), TimeUnit.MILLISECONDS);
-      }
+      SupervisorLoop.run(
+          supervisor,
+          pool,
+          repos,
+          interval,
+          stop,
+          cycle -> in.out().println(describe(repos, cycle)));
     } finally {
       if (server != null) {
         server.close();

@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -172,7 +173,7 @@ public final class FakeForgejo implements ResponseDefinitionTransformerV2 {
   private final Map<String, String> branches = new LinkedHashMap<>();
   private java.util.function.Function<String, java.util.Optional<String>> heads =
       branch -> java.util.Optional.empty();
-  private final Map<Integer, Item> items = new TreeMap<>();
+  private final NavigableMap<Integer, Item> items = new TreeMap<>();
   private final Map<Integer, Pull> pulls = new TreeMap<>();
 
   /** The pull requests' state changes, oldest first: {@code "closed #12 by hydra-builder"}. */
@@ -532,6 +533,9 @@ public final class FakeForgejo implements ResponseDefinitionTransformerV2 {
       }
       return notFound();
     }
+    if (rest.equals("/issues") && method.equals("GET")) {
+      return listIssues(query, path);
+    }
     if (rest.equals("/pulls")) {
       return method.equals("GET")
           ? listPulls(query, path)
@@ -652,6 +656,22 @@ public final class FakeForgejo implements ResponseDefinitionTransformerV2 {
       }
     }
     return json(200, labelArray(item.labels));
+  }
+
+  /**
+   * {@code issueListIssues}: issues and pull requests by {@code state}, paged, with no {@code ETag}
+   * (Forgejo's swagger documents none). Forgejo sorts {@code recentupdate} by the update time; this
+   * fake keeps none, so the highest index comes first.
+   */
+  private ResponseDefinition listIssues(Map<String, String> query, String path) {
+    String state = query.getOrDefault("state", "open");
+    List<JsonNode> all = new ArrayList<>();
+    for (Item item : items.descendingMap().values()) {
+      if (state.equals("all") || (state.equals("open") == item.open)) {
+        all.add(issueNode(item));
+      }
+    }
+    return page(all, query, path, true);
   }
 
   private ResponseDefinition listPulls(Map<String, String> query, String path) {
