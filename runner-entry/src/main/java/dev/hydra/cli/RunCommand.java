@@ -15,6 +15,7 @@ import dev.hydra.route.Router;
 import dev.hydra.secret.SecretMasker;
 import dev.hydra.secret.WorkflowCommands;
 import dev.hydra.wiring.ForgeTarget;
+import dev.hydra.wiring.ImagePull;
 import dev.hydra.wiring.RunPlan;
 import dev.hydra.wiring.RunWiring;
 import java.io.IOException;
@@ -139,6 +140,12 @@ final class RunCommand implements CliCommand {
             records.isBlank() ? null : Path.of(records),
             line -> in.err().println(WorkflowCommands.neutralise(line)),
             line -> in.err().println(WorkflowCommands.neutralise("hydra run: " + line)));
+    // Before the claim: an image that is neither here nor pullable stops the job with the fix.
+    ImagePull.ensure(
+        ImagePull.images(plan.stages(), settings.stages()),
+        in.env(),
+        DockerOptions.of(in).docker(),
+        line -> in.err().println(WorkflowCommands.neutralise("hydra run: " + line)));
     return finish(
         in, wired.pipeline().run(decision, loaded.event(), step, reports), wired.masker());
   }
