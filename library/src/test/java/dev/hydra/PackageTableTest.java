@@ -309,13 +309,13 @@ class PackageTableTest {
 
     @Test
     void aClassListNarrowsThePackage() {
-      // image.publish may use `config` (`ForgeSelection`, `InvalidConfigurationException`); with
-      // `ForgeSelection` alone it may not use InvalidConfigurationException.
+      // image.publish may use `config` (`HydraRelease`, `ImageDefaults`,
+      // `InvalidConfigurationException`); without the last it may not use that exception.
       String doctored =
           markdown()
               .replace(
-                  "`config` (`ForgeSelection`, `InvalidConfigurationException`)",
-                  "`config` (`ForgeSelection`)");
+                  "`config` (`HydraRelease`, `ImageDefaults`, `InvalidConfigurationException`)",
+                  "`config` (`HydraRelease`, `ImageDefaults`)");
       assertThat(
               row(doctored, "image.publish")
                   .rule()

@@ -56,11 +56,24 @@ public record StageSettings(
   }
 
   /**
-   * Reads the variables; never fails (each value is checked where it is used).
+   * Reads the variables; never fails (each value is checked where it is used). The image prefix and
+   * tag are {@link ImageDefaults}'s choice for this build ({@link HydraRelease#bundled()}): the
+   * variables, else the release's own images, else the default in Actions; the prefix stays empty
+   * when there is none.
    *
    * @param env the process environment
    */
   public static StageSettings from(Map<String, String> env) {
+    return from(env, HydraRelease.bundled());
+  }
+
+  /**
+   * Reads the variables as {@link #from(Map)} does, for the given release.
+   *
+   * @param env the process environment
+   * @param release the release whose images are the default, empty for an unreleased build
+   */
+  public static StageSettings from(Map<String, String> env, Optional<HydraRelease> release) {
     Map<Stage, String> timeouts = new EnumMap<>(Stage.class);
     Map<Stage, String> budgets = new EnumMap<>(Stage.class);
     for (Stage stage : Stage.values()) {
@@ -75,12 +88,13 @@ public record StageSettings(
       fallbacks.put(persona, env.getOrDefault(fallbackModelVariable(persona), ""));
       digests.put(persona, env.getOrDefault(digestVariable(persona), ""));
     }
+    Optional<ImageDefaults.Choice> images = ImageDefaults.find(env, release);
     return new StageSettings(
         timeouts,
         models,
         fallbacks,
-        env.getOrDefault("HYDRA_IMAGE_PREFIX", ""),
-        env.getOrDefault("HYDRA_IMAGE_TAG", ""),
+        images.map(ImageDefaults.Choice::prefix).orElse(""),
+        images.map(ImageDefaults.Choice::tag).orElse(env.getOrDefault("HYDRA_IMAGE_TAG", "")),
         digests,
         budgets,
         env.getOrDefault(MODEL_UPSTREAM, ""),

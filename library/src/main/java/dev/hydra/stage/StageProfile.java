@@ -319,7 +319,9 @@ public record StageProfile(
     }
     if (prefix.isEmpty()) {
       throw new InvalidConfigurationException(
-          "HYDRA_IMAGE_PREFIX is not set; set it to the persona images' prefix, for example"
+          "HYDRA_IMAGE_PREFIX is not set and there is no default (only a released Hydra has"
+              + " images of its own, and only in Actions is the repository's registry known);"
+              + " set it to the persona images' prefix, for example"
               + " ghcr.io/<owner>/hydra (the "
               + persona.id()
               + " image is then ghcr.io/<owner>/hydra-"

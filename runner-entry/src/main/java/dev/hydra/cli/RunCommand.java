@@ -15,6 +15,7 @@ import dev.hydra.route.Router;
 import dev.hydra.secret.SecretMasker;
 import dev.hydra.secret.WorkflowCommands;
 import dev.hydra.wiring.ForgeTarget;
+import dev.hydra.wiring.ImagePull;
 import dev.hydra.wiring.RunPlan;
 import dev.hydra.wiring.RunWiring;
 import java.io.IOException;
@@ -123,6 +124,13 @@ final class RunCommand implements CliCommand {
     // Before anything is claimed: a missing image prefix or a bad timeout must stop the job with
     // exit 2 and nothing changed, not after the claim with the issue left running.
     RunnerStageExecutor.check(plan.stages(), settings.stages());
+    // Then the images, before any token is used: one that is neither here nor pullable stops the
+    // job with the fix, and the forge has not been asked anything.
+    ImagePull.ensure(
+        ImagePull.images(plan.stages(), settings.stages()),
+        in.env(),
+        DockerOptions.of(in).docker(),
+        line -> in.err().println(WorkflowCommands.neutralise("hydra run: " + line)));
     ForgeTarget target = ForgeTarget.resolve(settings, in.option("repo"), in.option("api-url"));
     Credentials credentials =
         CredentialSources.load(

@@ -273,7 +273,7 @@ class ImageCommandTest {
     assertError(
         run("image", "build", "--context", context),
         2,
-        "HYDRA_IMAGE_PREFIX is not set and --prefix not given");
+        "HYDRA_IMAGE_PREFIX is not set, this Hydra is not a release");
     // What was typed is checked before what the environment lacks.
     assertError(run("image", "build", "--roles", "admin"), 2, "--roles: unknown role `admin`");
     assertThat(docker.calls).allSatisfy(c -> assertThat(c.get(0)).isEqualTo("git"));

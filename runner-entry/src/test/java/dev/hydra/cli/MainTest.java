@@ -346,15 +346,24 @@ class MainTest {
     }
 
     @Test
-    void aMissingImagePrefixIsAConfigurationErrorBeforeAnythingIsClaimed() throws IOException {
+    void anImageThatCannotBePulledIsAConfigurationErrorBeforeAnythingIsClaimed()
+        throws IOException {
+      // Issue 12: an unset prefix takes the one default (in Actions, the repository's registry),
+      // and the run checks that image before it claims the issue. A docker CLI that finds and
+      // pulls nothing stands in for a registry without the image.
       Map<String, String> env = buildJob();
       env.put("HYDRA_IMAGE_PREFIX", "");
+      env.put("HYDRA_DOCKER", "false");
 
       Result r = run(env, "run");
 
       assertThat(r.code()).as(r.err()).isEqualTo(2);
-      assertThat(r.err().lines().findFirst().orElseThrow())
-          .startsWith("hydra run: error: HYDRA_IMAGE_PREFIX is not set; set it to");
+      assertThat(r.err())
+          .contains("hydra run: pulling ghcr.io/octo-org/hydra-builder:latest")
+          .contains(
+              "hydra run: error: the image ghcr.io/octo-org/hydra-builder:latest can be neither"
+                  + " found here nor pulled (no message); nothing was claimed. Fix: build and push"
+                  + " it");
       assertThat(java.nio.file.Files.readString(dir.resolve("output.txt"))).isEmpty();
     }
 

@@ -292,13 +292,16 @@ class RunCommandIT {
     Job noImages =
         job("no-images", "issues", labeled, "", Persona.BUILDER)
             .with("HYDRA_IMAGE_PREFIX", "")
+            .with("HYDRA_IMAGE_TAG", "no-such-tag")
             .run();
 
     assertThat(bogus.oneError())
         .contains("--stage", "`bogus`", "code-review, security-review, decision");
     assertThat(reviewOnBuild.oneError())
         .contains("code-review is for the review workflow, but this event starts a build");
-    assertThat(noImages.oneError()).contains("HYDRA_IMAGE_PREFIX is not set");
+    // Issue 12: an unset prefix takes the default, whose image is checked before anything else.
+    assertThat(noImages.oneError())
+        .containsAnyOf("HYDRA_IMAGE_PREFIX is not set", "can be neither found here nor pulled");
     assertThat(wm.getAllServeEvents()).as("each stopped before asking the forge").isEmpty();
     assertThat(gh.labelsNow()).containsExactly("ready-to-build");
 

@@ -23,6 +23,22 @@ public interface CommandRunner {
   Result run(List<String> argv, Duration timeout) throws IOException, InterruptedException;
 
   /**
+   * Runs a command to completion with these bytes on its standard input, then end of input: the way
+   * a secret reaches a program ({@code docker login --password-stdin}), never in its argv.
+   *
+   * @param argv the program and its arguments
+   * @param timeout how long it may take; it is killed after that
+   * @param stdin what the program reads
+   * @return exit code and output
+   * @throws IOException when the program cannot be started
+   * @throws InterruptedException when interrupted while waiting
+   */
+  default Result run(List<String> argv, Duration timeout, byte[] stdin)
+      throws IOException, InterruptedException {
+    throw new UnsupportedOperationException("this command runner feeds no standard input");
+  }
+
+  /**
    * Runs a command, handing each output line to the sinks as it arrives.
    *
    * @param argv the program and its arguments

@@ -1,30 +1,30 @@
 package dev.hydra.image.publish;
 
-import dev.hydra.config.ForgeSelection;
+import dev.hydra.config.HydraRelease;
+import dev.hydra.config.ImageDefaults;
 import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.container.docker.CommandRunner;
-import dev.hydra.forge.ForgeType;
 import dev.hydra.image.ImageRef;
 import dev.hydra.text.Texts;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the options of {@code hydra image build} and the environment into an {@link
- * ImageBuildRequest}, with the defaults of SPEC §3 and §7: the prefix {@code ghcr.io/<owner>/hydra}
- * on GitHub and {@code <forge host>/<owner>/hydra} on Forgejo, the tag {@code latest}, and an
- * immutable tag from the commit ({@code GITHUB_SHA}, else {@code git rev-parse HEAD} of the build
- * context) or, failing both, the UTC build time.
+ * ImageBuildRequest}, with the defaults of SPEC §3 and §7: the images {@code hydra run} runs by
+ * default ({@link ImageDefaults}: {@code HYDRA_IMAGE_PREFIX}, else a release's own images, else
+ * {@code ghcr.io/<owner>/hydra} on GitHub and {@code <forge host>/<owner>/hydra} on Forgejo), and
+ * an immutable tag from the commit ({@code GITHUB_SHA}, else {@code git rev-parse HEAD} of the
+ * build context) or, failing both, the UTC build time.
  *
  * <p>Every problem with the input is an {@link InvalidConfigurationException} naming the option or
  * variable and the fix, raised before anything is built.
@@ -32,10 +32,9 @@ import org.jspecify.annotations.Nullable;
 public final class ImageBuildPlanner {
 
   /** The default moving tag. */
-  public static final String DEFAULT_TAG = "latest";
+  public static final String DEFAULT_TAG = ImageDefaults.LATEST;
 
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
-  private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
   private static final Duration GIT_TIMEOUT = Duration.ofSeconds(30);
 
   private ImageBuildPlanner() {}
@@ -88,14 +87,38 @@ public final class ImageBuildPlanner {
   public static Plan plan(
       Options options, Map<String, String> env, Path workingDir, CommandRunner git, Instant now)
       throws InvalidConfigurationException, InterruptedException {
+    return plan(options, env, workingDir, git, now, HydraRelease.bundled());
+  }
+
+  /**
+   * Plans a build as {@link #plan(Options, Map, Path, CommandRunner, Instant)} does, with the
+   * defaults of the given release ({@link ImageDefaults}: the same images {@code hydra run} runs).
+   *
+   * @param release the release whose images are the default, empty for an unreleased build
+   * @throws InvalidConfigurationException when an option or variable is invalid; nothing was built
+   * @throws InterruptedException when interrupted while asking git
+   */
+  public static Plan plan(
+      Options options,
+      Map<String, String> env,
+      Path workingDir,
+      CommandRunner git,
+      Instant now,
+      Optional<HydraRelease> release)
+      throws InvalidConfigurationException, InterruptedException {
     List<String> notes = new ArrayList<>();
     // The options first, then what the environment supplies, then git: the first problem named
     // is the one the person typed.
     List<String> roles = roles(options);
-    String tag = tag(options, env, notes);
+    // Images under a prefix of one's own are `latest` unless tagged; the release's own, its
+    // version.
+    String defaultTag =
+        options.prefix().isBlank() ? ImageDefaults.defaultTag(env, release) : ImageDefaults.LATEST;
+    String tag = tag(options, env, defaultTag, notes);
     Path context = context(options, env, workingDir);
     Path extraCa = extraCa(options, workingDir);
-    String prefix = prefix(options, env, notes);
+    String prefix =
+        prefix(options, options.prefix().isBlank() ? defaults(env, release) : null, notes);
     String revision = revision(env, context, git, notes);
     ImageBuildRequest request;
     try {
@@ -167,94 +190,35 @@ public final class ImageBuildPlanner {
         : "HYDRA_IMAGE_PREFIX";
   }
 
-  private static String prefix(Options options, Map<String, String> env, List<String> notes)
+  private static ImageDefaults.Choice defaults(
+      Map<String, String> env, Optional<HydraRelease> release)
+      throws InvalidConfigurationException {
+    try {
+      return ImageDefaults.choose(env, release);
+    } catch (InvalidConfigurationException e) {
+      throw new InvalidConfigurationException(e.getMessage() + ", or pass --prefix");
+    }
+  }
+
+  private static String prefix(
+      Options options, ImageDefaults.@Nullable Choice defaults, List<String> notes)
       throws InvalidConfigurationException {
     if (!options.prefix().isBlank()) {
       return options.prefix().strip();
     }
-    String fromEnv = env.getOrDefault("HYDRA_IMAGE_PREFIX", "").strip();
-    if (!fromEnv.isEmpty()) {
-      return fromEnv;
+    if (defaults == null) {
+      throw new IllegalStateException("no default image prefix, and no error raised for it");
     }
-    String unset = "HYDRA_IMAGE_PREFIX is not set and --prefix not given, and ";
-    ForgeType forge;
-    try {
-      forge = ForgeSelection.resolve("", env).type();
-    } catch (InvalidConfigurationException e) {
-      throw new InvalidConfigurationException(
-          unset
-              + "this is not a GitHub or Forgejo Actions run; pass --prefix (for example --prefix"
-              + " localhost/hydra) or set HYDRA_IMAGE_PREFIX");
+    if (!defaults.origin().equals("HYDRA_IMAGE_PREFIX")) {
+      notes.add("image prefix " + defaults.prefix() + " (" + defaults.origin() + ")");
     }
-    String owner = owner(env);
-    if (owner == null) {
-      throw new InvalidConfigurationException(
-          unset + "GITHUB_REPOSITORY_OWNER is not set; pass --prefix or set HYDRA_IMAGE_PREFIX");
-    }
-    String server = env.getOrDefault("GITHUB_SERVER_URL", "").strip();
-    String prefix;
-    if (forge == ForgeType.GITHUB) {
-      if (!server.isEmpty() && !server.equalsIgnoreCase("https://github.com")) {
-        throw new InvalidConfigurationException(
-            unset
-                + "this is GitHub Enterprise Server ("
-                + Texts.quote(server)
-                + "), whose registry Hydra does not guess; set HYDRA_IMAGE_PREFIX, for example"
-                + " containers.<host>/"
-                + owner
-                + "/hydra");
-      }
-      prefix = "ghcr.io/" + owner + "/hydra";
-    } else {
-      String host = host(server);
-      if (host == null) {
-        throw new InvalidConfigurationException(
-            unset
-                + "GITHUB_SERVER_URL ("
-                + Texts.quote(server)
-                + ") names no host for the Forgejo registry; set HYDRA_IMAGE_PREFIX, for example"
-                + " codeberg.org/"
-                + owner
-                + "/hydra");
-      }
-      prefix = host + "/" + owner + "/hydra";
-    }
-    notes.add("image prefix " + prefix + " (the default on " + forge.id() + ")");
-    return prefix;
+    return defaults.prefix();
   }
 
-  // Registry paths are lower-case; owners on both forges are not.
-  private static @Nullable String owner(Map<String, String> env) {
-    String owner = env.getOrDefault("GITHUB_REPOSITORY_OWNER", "").strip();
-    if (owner.isEmpty()) {
-      String repository = env.getOrDefault("GITHUB_REPOSITORY", "").strip();
-      int slash = repository.indexOf('/');
-      owner = slash > 0 ? repository.substring(0, slash) : "";
-    }
-    if (!OWNER.matcher(owner).matches()) {
-      return null;
-    }
-    return owner.toLowerCase(Locale.ROOT);
-  }
-
-  private static @Nullable String host(String server) {
-    try {
-      URI uri = URI.create(server);
-      if (uri.getHost() == null
-          || !("https".equalsIgnoreCase(uri.getScheme())
-              || "http".equalsIgnoreCase(uri.getScheme()))) {
-        return null;
-      }
-      String host = uri.getHost().toLowerCase(Locale.ROOT);
-      return uri.getPort() > 0 ? host + ":" + uri.getPort() : host;
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  private static String tag(Options options, Map<String, String> env, List<String> notes)
+  private static String tag(
+      Options options, Map<String, String> env, String defaultTag, List<String> notes)
       throws InvalidConfigurationException {
-    String tag = rawTag(options, env, notes);
+    String tag = rawTag(options, env, defaultTag, notes);
     if (!ImageRef.isValidTag(tag)) {
       throw new InvalidConfigurationException(
           (options.tag().isBlank() ? "HYDRA_IMAGE_TAG " : "--tag ")
@@ -265,13 +229,14 @@ public final class ImageBuildPlanner {
     return tag;
   }
 
-  private static String rawTag(Options options, Map<String, String> env, List<String> notes) {
+  private static String rawTag(
+      Options options, Map<String, String> env, String defaultTag, List<String> notes) {
     if (!options.tag().isBlank()) {
       return options.tag().strip();
     }
     String fromEnv = env.getOrDefault("HYDRA_IMAGE_TAG", "").strip();
     if (fromEnv.isEmpty()) {
-      return DEFAULT_TAG;
+      return defaultTag;
     }
     // The same variable names the images the stages run (StageProfile.image), which refuses a
     // digest in it (each image is pinned by its own HYDRA_IMAGE_DIGEST_<ROLE>); an old value with
@@ -279,7 +244,7 @@ public final class ImageBuildPlanner {
     int at = fromEnv.indexOf('@');
     String tag = at >= 0 ? fromEnv.substring(0, at) : fromEnv.startsWith("sha256:") ? "" : fromEnv;
     if (!tag.equals(fromEnv)) {
-      tag = tag.isEmpty() ? DEFAULT_TAG : tag;
+      tag = tag.isEmpty() ? defaultTag : tag;
       notes.add(
           "HYDRA_IMAGE_TAG holds a digest, which the stages refuse (pin each image with"
               + " HYDRA_IMAGE_DIGEST_<ROLE>); building the tag "
@@ -384,7 +349,7 @@ public final class ImageBuildPlanner {
   private static @Nullable String source(Map<String, String> env) {
     String server = env.getOrDefault("GITHUB_SERVER_URL", "").strip();
     String repository = env.getOrDefault("GITHUB_REPOSITORY", "").strip();
-    if (server.isEmpty() || repository.isEmpty() || host(server) == null) {
+    if (server.isEmpty() || repository.isEmpty() || ImageDefaults.serverHost(server) == null) {
       return null;
     }
     String url = server.replaceAll("/+$", "") + "/" + repository;

@@ -2,7 +2,9 @@ package dev.hydra.image.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hydra.config.HydraRelease;
 import dev.hydra.config.InvalidConfigurationException;
+import dev.hydra.config.StageSettings;
 import dev.hydra.container.docker.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,6 +136,34 @@ class ImageBuildPlannerTest {
               "image prefix ghcr.io/octo-org/hydra (the default on github)",
               "immutable tag 0123456789ab (commit " + SHA + ")");
       assertThat(git.calls).isEmpty();
+    }
+
+    @Test
+    void aReleaseBuildsTheImagesItRunsByDefaultAndOwnImagesAreLatest() throws Exception {
+      Optional<HydraRelease> release =
+          Optional.of(new HydraRelease("v0.2.0", "ghcr.io/hydra-dev/hydra"));
+      env.putAll(
+          Map.of(
+              "GITHUB_ACTIONS", "true",
+              "GITHUB_API_URL", "https://api.github.com",
+              "GITHUB_REPOSITORY", "acme/app"));
+
+      ImageBuildPlanner.Plan plan = ImageBuildPlanner.plan(options(), env, dir, git, NOW, release);
+
+      assertThat(plan.request().prefix()).isEqualTo("ghcr.io/hydra-dev/hydra");
+      assertThat(plan.request().tag()).isEqualTo("v0.2.0");
+      assertThat(plan.notes())
+          .startsWith("image prefix ghcr.io/hydra-dev/hydra (the images of Hydra v0.2.0)");
+      // The stages of the same release run exactly these.
+      StageSettings stages = StageSettings.from(env, release);
+      assertThat(stages.imagePrefix()).isEqualTo(plan.request().prefix());
+      assertThat(stages.imageTag()).isEqualTo(plan.request().tag());
+
+      ImageBuildRequest own =
+          ImageBuildPlanner.plan(
+                  options("prefix", "ghcr.io/acme/hydra"), env, dir, git, NOW, release)
+              .request();
+      assertThat(own.tag()).isEqualTo("latest");
     }
 
     @Test
@@ -276,9 +307,10 @@ class ImageBuildPlannerTest {
       env.clear();
       assertThat(error(options()))
           .isEqualTo(
-              "HYDRA_IMAGE_PREFIX is not set and --prefix not given, and this is not a GitHub or"
-                  + " Forgejo Actions run; pass --prefix (for example --prefix localhost/hydra) or"
-                  + " set HYDRA_IMAGE_PREFIX");
+              "HYDRA_IMAGE_PREFIX is not set, this Hydra is not a release (which would run its own"
+                  + " release's images), and this is not a GitHub or Forgejo Actions run; set"
+                  + " HYDRA_IMAGE_PREFIX (for example localhost/hydra, the images `hydra image"
+                  + " build --prefix localhost/hydra` builds here), or pass --prefix");
       env.putAll(
           Map.of(
               "GITHUB_ACTIONS", "true",
@@ -287,7 +319,7 @@ class ImageBuildPlannerTest {
               "GITHUB_REPOSITORY_OWNER", "acme"));
       assertThat(error(options()))
           .contains("GitHub Enterprise Server (`https://ghes.example`)")
-          .endsWith("containers.<host>/acme/hydra");
+          .endsWith("containers.<host>/acme/hydra, or pass --prefix");
     }
 
     @Test
