@@ -1,6 +1,7 @@
 package dev.hydra.cli;
 
 import dev.hydra.config.HydraSettings;
+import dev.hydra.config.RuntimeSettings;
 import dev.hydra.credentials.CredentialSources;
 import dev.hydra.credentials.Credentials;
 import dev.hydra.label.Stage;
@@ -125,12 +126,15 @@ final class RunCommand implements CliCommand {
     // exit 2 and nothing changed, not after the claim with the issue left running.
     RunnerStageExecutor.check(plan.stages(), settings.stages());
     // Then the images, before any token is used: one that is neither here nor pullable stops the
-    // job with the fix, and the forge has not been asked anything.
-    ImagePull.ensure(
-        ImagePull.images(plan.stages(), settings.stages()),
-        in.env(),
-        DockerOptions.of(in).docker(),
-        line -> in.err().println(WorkflowCommands.neutralise("hydra run: " + line)));
+    // job with the fix, and the forge has not been asked anything. On Kubernetes the cluster's
+    // nodes pull them, and this runner has no Docker engine to ask.
+    if (settings.runtime().choice() instanceof RuntimeSettings.Docker) {
+      ImagePull.ensure(
+          ImagePull.images(plan.stages(), settings.stages()),
+          in.env(),
+          DockerOptions.of(in).docker(),
+          line -> in.err().println(WorkflowCommands.neutralise("hydra run: " + line)));
+    }
     ForgeTarget target = ForgeTarget.resolve(settings, in.option("repo"), in.option("api-url"));
     Credentials credentials =
         CredentialSources.load(
