@@ -353,6 +353,27 @@ class WorkflowFilesTest {
     }
   }
 
+  /** Item 7: a manual doctor run where the secrets live, with every token doctor checks. */
+  @Test
+  void theDoctorWorkflowRunsByHandWithEveryTokenItChecks() throws IOException {
+    for (String dir : List.of(".github/workflows", ".forgejo/workflows")) {
+      JsonNode doc = read(ROOT.resolve(dir).resolve("hydra-doctor.yml"));
+      assertThat(doc.path("on").properties())
+          .extracting(Map.Entry::getKey)
+          .as(dir)
+          .containsExactly("workflow_dispatch");
+      JsonNode with = hydraStep(doc.path("jobs").path("doctor")).path("with");
+      assertThat(with.path("command").asText()).isEqualTo("doctor");
+      for (Persona persona : Persona.values()) {
+        assertThat(with.path(persona.id() + "-token").asText())
+            .isEqualTo("${{ secrets." + persona.envVariable() + " }}");
+      }
+      assertThat(with.path("claude-token-2").asText())
+          .isEqualTo("${{ secrets.HYDRA_CLAUDE_TOKEN_2 }}");
+      assertThat(with.has("trusted-labelers")).as(dir).isEqualTo(dir.startsWith(".forgejo"));
+    }
+  }
+
   /** The near-miss job's filter as the workflows write it, on GitHub and on Forgejo. */
   static final String NEAR_MISS =
       "github.event.label.name != "
