@@ -22,8 +22,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a deployment against the live forge: every persona token present, distinct from the
- * others, valid for this forge, not admin on the repository, with the access its persona needs; and
- * the labels seeded. Every problem becomes a row with its fix; no token value is ever shown.
+ * others, valid for this forge, of its own account (four accounts), not admin on the repository,
+ * with the access its persona needs; and the labels seeded. Every problem becomes a row with its
+ * fix; no token value is ever shown. {@link ClaudeTokenCheck}, {@link TrustCheck} and {@link
+ * ImageCheck} add the rest of the setup ({@link Report#plus}).
  */
 public final class Doctor {
 
@@ -57,10 +59,19 @@ public final class Doctor {
    * All rows.
    *
    * @param rows the checks in the order they ran
+   * @param accounts the account each persona token authenticates as, for the checks that follow
    */
-  public record Report(List<Row> rows) {
+  public record Report(List<Row> rows, Map<Persona, String> accounts) {
     public Report {
       rows = List.copyOf(rows);
+      accounts = Map.copyOf(accounts);
+    }
+
+    /** This report with more rows after its own. */
+    public Report plus(List<Row> more) {
+      List<Row> all = new ArrayList<>(rows);
+      all.addAll(more);
+      return new Report(all, accounts);
     }
 
     /** Whether every check passed (warnings allowed). */
@@ -169,7 +180,7 @@ public final class Doctor {
     rows.addAll(sameAccounts(logins));
     rows.addAll(personaLogins(personaLogins, logins));
     rows.addAll(labels(repo, scheme, labelReader));
-    return new Report(rows);
+    return new Report(rows, logins);
   }
 
   private static Optional<Persona> sharedWith(
@@ -191,12 +202,12 @@ public final class Doctor {
           Persona earlier = first.putIfAbsent(login, persona);
           if (earlier != null) {
             rows.add(
-                new Row(
+                Row.fail(
                     persona.id(),
                     "own account",
-                    Status.WARN,
                     "@" + login + " is also the " + earlier.id() + "'s account",
-                    "use one account per persona so that reviews are attributable"));
+                    "give each persona a token of its own account: four accounts, so that every"
+                        + " review is attributable and no persona acts with another's rights"));
           }
         });
     return rows;

@@ -54,6 +54,7 @@ final class Cli {
         RouteCommand.explain(),
         new LabelsCommand(),
         new DoctorCommand(),
+        new InitCommand(),
         new StageRunCommand(),
         new DevRunCommand(),
         new RunCommand(),
