@@ -159,19 +159,7 @@ record RetryStep(PipelineContext context, GuardStep guard, AuthorityStep authori
       return Optional.of("#" + number + " is not an open issue");
     }
     if (state.outcomes().contains(Outcome.NEEDS_INPUT)) {
-      String needsInput = scheme.name(Outcome.NEEDS_INPUT);
-      String why = "`" + needsInput + "` is still on issue #" + number;
-      run.explainOnce(
-          run.builder(),
-          "retry-needs-input",
-          "Hydra did not retry: "
-              + why
-              + ". A retry starts only once a person has taken `"
-              + needsInput
-              + "` off: remove it first, then remove `"
-              + label
-              + "` and apply it again.");
-      return Optional.of(why + "; remove it first, then apply `" + label + "` again");
+      return Optional.of(guard.needsInputStillOn(run, RETRY, label));
     }
     if (issue.labels().contains(scheme.name(Stage.RETRY, StageState.PASS))
         || issue.labels().contains(scheme.name(Stage.RETRY, StageState.FAIL))) {

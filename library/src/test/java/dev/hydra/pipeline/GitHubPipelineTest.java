@@ -689,7 +689,7 @@ class GitHubPipelineTest {
     assertThat(fixPasses()).isZero();
     assertThat(gh.labelsNow()).isEqualTo(before);
     assertThat(gh.comments).hasSize(comments + 1);
-    assertThat(lastComment()).contains("remove it first");
+    assertThat(lastComment()).contains("Hydra did not retry", "remove `needs-input` first");
   }
 
   @Test
