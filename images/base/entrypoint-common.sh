@@ -191,8 +191,8 @@ hydra_validate() {
   hydra_require HYDRA_MODE
   # shellcheck disable=SC2153 # an input from the runner
   case "$HYDRA_MODE" in
-    build | review | apply) ;;
-    *) hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_MODE must be build, review or apply, not '$HYDRA_MODE'" ;;
+    build | review | apply | fix) ;;
+    *) hydra_die "$HYDRA_EXIT_USAGE" "HYDRA_MODE must be build, review, apply or fix, not '$HYDRA_MODE'" ;;
   esac
   # Informational only (the prompt names them); the container never contacts the forge.
   local url

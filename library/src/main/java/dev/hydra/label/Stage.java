@@ -11,12 +11,16 @@ public enum Stage implements Word {
   CODE_REVIEW,
   SECURITY_REVIEW,
   APPLIER,
-  /** A human asks for one fixer pass after {@code needs-input}. */
+  /**
+   * A human asks for one fixer pass after {@code needs-input}: queued by the person, running while
+   * the builder fixes, then {@code pass} (its commits pushed, round 2's reviews queued) or {@code
+   * fail}. Its finished state stays on the issue as the mark that this round's retry was used.
+   */
   RETRY,
   /** A human asks for a full reset after {@code needs-input}. */
   REBUILD;
 
-  /** The states this stage can be in; retry and rebuild are only ever requested or running. */
+  /** The states this stage can be in; rebuild is only ever requested. */
   public Set<StageState> states() {
     Set<StageState> states = EnumSet.noneOf(StageState.class);
     for (StageState state : StageState.values()) {
@@ -30,7 +34,6 @@ public enum Stage implements Word {
   /** Whether {@code state} is one this stage can be in. */
   public boolean allows(StageState state) {
     return switch (this) {
-      case RETRY -> state == StageState.QUEUED || state == StageState.RUNNING;
       case REBUILD -> state == StageState.QUEUED;
       default -> true;
     };

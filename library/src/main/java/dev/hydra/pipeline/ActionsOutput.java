@@ -47,15 +47,7 @@ public final class ActionsOutput {
     out.put("pr_number", result.pullRequest() == null ? "" : result.pullRequest().toString());
     out.put("pr_url", result.pullRequestUrl() == null ? "" : result.pullRequestUrl());
     out.put("reason", result.reason());
-    result
-        .reviewReport()
-        .ifPresent(
-            r ->
-                out.put(
-                    "report",
-                    new ReviewReport(
-                            r.stage(), r.outcome(), r.fixes(), masker.mask(r.reason()), r.record())
-                        .toJson()));
+    result.reviewReport().ifPresent(r -> out.put("report", r.masked(masker).toJson()));
     out.replaceAll((key, value) -> masker.mask(value));
     return out;
   }

@@ -15,6 +15,7 @@ import dev.hydra.label.StageState;
 import dev.hydra.route.Workflow;
 import dev.hydra.stage.StageResult;
 import dev.hydra.text.Texts;
+import dev.hydra.verdict.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,8 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
         run.state(run.next(issue.labels(), Stage.CODE_REVIEW, codeState))
             .with(Stage.SECURITY_REVIEW, securityState);
     List<RunRecord> records = new ArrayList<>();
+    run.offerRetry(pr, code.findings());
+    run.offerRetry(pr, security.findings());
     run.findProgress(pr.author());
     for (ReviewReport report : List.of(code, security)) {
       RunRecord record = report.record();
@@ -148,6 +151,7 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
                     pr,
                     StageExecutor.Mode.APPLY));
     RunRecord record = run.record(result);
+    run.offerRetry(pr, result.verdictValue().map(Verdict::findings).orElse(List.of()));
     List<RunRecord> all = new ArrayList<>(records);
     all.add(record);
     run.progressRecord(record);

@@ -66,21 +66,8 @@ final class GuardStep {
       return Optional.of(run.skip(kind.id(), closed.get()));
     }
     if (kind == BuildKind.RESET && state.outcomes().contains(Outcome.NEEDS_INPUT)) {
-      String label = kind.label(scheme);
-      String needsInput = scheme.name(Outcome.NEEDS_INPUT);
-      String why = "`" + needsInput + "` is still on issue #" + number;
-      run.explainOnce(
-          run.builder(),
-          "rebuild-needs-input",
-          "Hydra did not rebuild: "
-              + why
-              + ". A rebuild starts only once a person has taken `needs-input` off: remove `"
-              + needsInput
-              + "` first, then remove `"
-              + label
-              + "` and apply it again.");
       return Optional.of(
-          run.skip(kind.id(), why + "; remove it first, then apply `" + label + "` again"));
+          run.skip(kind.id(), needsInputStillOn(run, "rebuild", kind.label(scheme))));
     }
     Optional<String> not = blockedByLabels(number, state);
     if (not.isPresent()) {
@@ -104,6 +91,33 @@ final class GuardStep {
           run.skip(kind.id(), "issue #" + number + " has been through the pipeline already"));
     }
     return Optional.empty();
+  }
+
+  /**
+   * A person's request ({@code rebuild:queued}, {@code retry:queued}) while {@code needs-input} is
+   * still on: said once on the issue; returns the skip's reason.
+   *
+   * @param request {@code rebuild} or {@code retry}, as in {@code Hydra did not rebuild}
+   * @param label the request's label
+   */
+  String needsInputStillOn(IssueRun run, String request, String label) throws ForgeException {
+    String needsInput = scheme.name(Outcome.NEEDS_INPUT);
+    String why = "`" + needsInput + "` is still on issue #" + run.number();
+    run.explainOnce(
+        run.builder(),
+        request + "-needs-input",
+        "Hydra did not "
+            + request
+            + ": "
+            + why
+            + ". A "
+            + request
+            + " starts only once a person has taken `needs-input` off: remove `"
+            + needsInput
+            + "` first, then remove `"
+            + label
+            + "` and apply it again.");
+    return why + "; remove it first, then apply `" + label + "` again";
   }
 
   /**

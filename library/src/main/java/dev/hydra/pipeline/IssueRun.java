@@ -3,6 +3,7 @@ package dev.hydra.pipeline;
 import dev.hydra.credentials.Persona;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
+import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Outcome;
@@ -11,6 +12,9 @@ import dev.hydra.label.Stage;
 import dev.hydra.label.StageState;
 import dev.hydra.stage.StageResult;
 import dev.hydra.text.Texts;
+import dev.hydra.verdict.Finding;
+import dev.hydra.workspace.OutputScope;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +30,7 @@ final class IssueRun {
   private final RepoRef repo;
   private final int number;
   private @Nullable ProgressComment progress;
+  private @Nullable RetryScope retry;
 
   IssueRun(PipelineContext context, RepoRef repo, int number) {
     this.context = context;
@@ -48,6 +53,11 @@ final class IssueRun {
   /** The builder's forge, which owns the issue's labels and comments. */
   Forge builder() {
     return context.forges().get(Persona.BUILDER);
+  }
+
+  /** The builder's login, asked of its token once per job when not configured. */
+  String builderLogin() throws ForgeException {
+    return context.forges().login(builder());
   }
 
   Forge forge(Persona persona) {
@@ -114,12 +124,44 @@ final class IssueRun {
   }
 
   /**
+   * Offers a person's {@code retry:queued} in this run's {@code needs-input} comment: one fixer
+   * pass on {@code pr} from {@code findings} (added to those offered already).
+   */
+  void offerRetry(PullRequest pr, List<Finding> findings) {
+    List<Finding> all = new ArrayList<>();
+    RetryScope before = retry;
+    if (before != null && before.pullRequest() == pr.number()) {
+      all.addAll(before.findings());
+    }
+    all.addAll(findings);
+    retry = new RetryScope(pr.number(), pr.head(), all);
+  }
+
+  /**
    * The {@code needs-input} ending: {@code labels} plus {@code needs-input} in one write, then
-   * {@link #askAPerson}.
+   * {@link #askAPerson}, offering the retry when {@link #offerRetry} was called and this round's
+   * retry is not used yet.
    */
   void needsInput(Set<String> labels, String note, String where, String why) throws ForgeException {
     builder().setLabels(repo, number, state(labels).withOutcome(Outcome.NEEDS_INPUT));
-    askAPerson(note, where, why);
+    boolean used = state(labels).state(Stage.RETRY).isPresent();
+    RetryScope scope = retry;
+    askAPerson(
+        note,
+        where,
+        why,
+        used
+            ? Retry.USED
+            : scope == null || scope.findings().isEmpty() ? Retry.NONE : Retry.OFFERED);
+  }
+
+  /** Whether the {@code needs-input} comment offers a retry. */
+  private enum Retry {
+    /** No pull request has findings to fix (a build, a crash or a recovery ended the round). */
+    NONE,
+    /** The retry of this round was used already: only a rebuild remains. */
+    USED,
+    OFFERED
   }
 
   /**
@@ -129,24 +171,66 @@ final class IssueRun {
    * @param where the stage (or stages) that needs the person, for the comment
    */
   void askAPerson(String note, String where, String why) throws ForgeException {
+    askAPerson(note, where, why, Retry.NONE);
+  }
+
+  private void askAPerson(String note, String where, String why, Retry offer)
+      throws ForgeException {
     progressNote(note);
     LabelScheme scheme = scheme();
-    String body =
-        "<!-- hydra:needs-input issue="
-            + number
-            + " -->\n**Hydra needs a person** (stage "
-            + where
-            + "): "
-            + Texts.oneLine(why)
-            + "\n\nWhat you can do: finish the work on the pull request's branch and merge or close"
-            + " it yourself; or fix what is described above (the issue's text, the setup) and"
-            + " rebuild: remove `"
-            + scheme.name(Outcome.NEEDS_INPUT)
-            + "` and apply `"
-            + scheme.name(Stage.REBUILD, StageState.QUEUED)
-            + "` as a user with write access (the builder starts again on the same branch and"
-            + " pull request).";
-    builder().comment(repo, number, body);
+    String needsInput = "`" + scheme.name(Outcome.NEEDS_INPUT) + "`";
+    StringBuilder body =
+        new StringBuilder("<!-- hydra:needs-input issue=")
+            .append(number)
+            .append(" -->\n**Hydra needs a person** (stage ")
+            .append(where)
+            .append("): ")
+            .append(Texts.oneLine(why))
+            .append("\n\nWhat you can do, as a user with write access:\n");
+    RetryScope scope = retry;
+    if (offer == Retry.OFFERED && scope != null) {
+      body.append("- **retry** (one fixer pass): remove ")
+          .append(needsInput)
+          .append(" and apply `")
+          .append(scheme.name(Stage.RETRY, StageState.QUEUED))
+          .append("`. The builder fixes the ")
+          .append(scope.findings().size())
+          .append(" finding(s) of this round on PR #")
+          .append(scope.pullRequest())
+          .append(", changing only the files they name")
+          .append(
+              scope.files().isEmpty()
+                  ? ""
+                  : " ("
+                      + String.join(
+                          ", ",
+                          scope.files().stream()
+                              .limit(10)
+                              .map(f -> "`" + Texts.escape(f, 120).replace("`", "") + "`")
+                              .toList())
+                      + (scope.files().size() > 10 ? ", …" : "")
+                      + ")")
+          .append(" and adding new files only where a fix needs them; its commits start with `")
+          .append(OutputScope.RETRY_PREFIX)
+          .append("`. Both reviews then run again (round 2), and that outcome is final.\n");
+    } else if (offer == Retry.USED) {
+      body.append("- retry: not available, this round's one retry was used already.\n");
+    } else {
+      body.append("- retry: not available, no pull request has findings to fix.\n");
+    }
+    body.append("- **rebuild** (a reset): remove ")
+        .append(needsInput)
+        .append(" and apply `")
+        .append(scheme.name(Stage.REBUILD, StageState.QUEUED))
+        .append("`. Every stage label comes off and the builder starts again on the same branch")
+        .append(
+            " and pull request, from the issue as it is now (fix its text or the setup first).\n")
+        .append(
+            "- or finish the work on the pull request's branch and merge or close it yourself.");
+    if (offer == Retry.OFFERED && scope != null) {
+      body.append("\n").append(scope.marker());
+    }
+    builder().comment(repo, number, body.toString());
     context.log("builder commented on #" + number + ": needs input (" + where + ")");
   }
 

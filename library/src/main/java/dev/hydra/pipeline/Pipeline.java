@@ -9,6 +9,7 @@ import dev.hydra.forge.Issue;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.label.Stage;
+import dev.hydra.label.StageState;
 import dev.hydra.route.RouteDecision;
 import dev.hydra.route.Workflow;
 import java.util.EnumMap;
@@ -22,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * Performs a routed stage for one issue (SPEC §4): guard, claim, run, post as the stage's persona,
  * advance. It only dispatches: each step is a class of its own, working on an {@code IssueRun} —
  * {@code GuardStep}, {@code AuthorityStep}, {@code BuildStep} (the build and the reset after {@code
- * needs-input}, told apart by {@code BuildKind}), {@code ReviewStep}, {@code DecisionStep} (with
- * {@code yolo}) and {@code RecoveryStep}.
+ * needs-input}, told apart by {@code BuildKind}), {@code RetryStep} (a person's one fixer pass
+ * after {@code needs-input}), {@code ReviewStep}, {@code DecisionStep} (with {@code yolo}) and
+ * {@code RecoveryStep}.
  *
  * <h2>Three steps for the reviews</h2>
  *
@@ -44,6 +46,7 @@ public final class Pipeline {
   private final ReviewStep review;
   private final DecisionStep decision;
   private final RecoveryStep recovery;
+  private final RetryStep retry;
 
   /**
    * A pipeline whose run records go to {@link PipelineOptions#runRecordDir()}, when it is set (see
@@ -82,6 +85,7 @@ public final class Pipeline {
     this.build = new BuildStep(context, guard, authority);
     this.review = new ReviewStep(context, guard, authority);
     this.decision = new DecisionStep(context, guard, authority);
+    this.retry = new RetryStep(context, guard, authority);
   }
 
   /**
@@ -108,11 +112,12 @@ public final class Pipeline {
         if (misfit.isPresent()) {
           throw new IllegalArgumentException(misfit.get());
         }
-        yield build.build(
-            context.issue(decision.repository(), issue == null ? 0 : issue),
-            decision.label(),
-            new Authority.Actor(decision.sender(), event.senderBot()),
-            event.issueSnapshot().orElse(null));
+        IssueRun run = context.issue(decision.repository(), issue == null ? 0 : issue);
+        Authority.Actor sender = new Authority.Actor(decision.sender(), event.senderBot());
+        if (asksForRetry(decision.label(), event)) {
+          yield retry.retry(run, decision.label(), sender);
+        }
+        yield build.build(run, decision.label(), sender, event.issueSnapshot().orElse(null));
       }
       case REVIEW -> {
         if (pullRequest == null) {
@@ -176,6 +181,34 @@ public final class Pipeline {
         BuildKind.RESET.label(context.scheme()),
         actor(labeller),
         seen);
+  }
+
+  /**
+   * Performs the one fixer pass a person asked for with {@code retry:queued} after {@code
+   * needs-input} ({@link RetryStep}): on the pull request of the round, from its findings, then
+   * both reviews queued again (round 2).
+   *
+   * @param labeller who added {@code retry:queued} according to the event, or null to read the
+   *     issue's label history
+   */
+  public PipelineResult retry(RepoRef repo, int number, @Nullable String labeller)
+      throws ForgeException, InterruptedException {
+    return retry.retry(
+        context.issue(repo, number),
+        context.scheme().name(Stage.RETRY, StageState.QUEUED),
+        actor(labeller));
+  }
+
+  /**
+   * Whether a build-workflow event asks for the retry: the event added {@code retry:queued}, or it
+   * does not say which label it added and the issue carries {@code retry:queued} (older Forgejo).
+   */
+  private boolean asksForRetry(@Nullable String added, ForgeEvent event) {
+    String label = context.scheme().name(Stage.RETRY, StageState.QUEUED);
+    if (added != null) {
+      return added.equals(label);
+    }
+    return event.issueSnapshot().map(i -> i.labels().contains(label)).orElse(false);
   }
 
   private static Authority.@Nullable Actor actor(@Nullable String login) {

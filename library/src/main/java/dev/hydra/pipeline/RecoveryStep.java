@@ -47,7 +47,7 @@ final class RecoveryStep {
   /**
    * A stage is queued or running: skip, unless it has been so for longer than its timeout plus the
    * grace period, in which case it is recovered. A person's {@code retry} or {@code rebuild}
-   * request is in progress too, but never stale.
+   * request is in progress too, but never stale; a running retry pass is timed as a build.
    *
    * @param what the result's stage
    */
@@ -64,14 +64,17 @@ final class RecoveryStep {
       }
       String label = scheme.name(e.getKey(), e.getValue());
       busy.add(label);
-      if (!StageProfile.CONTAINER_STAGES.contains(e.getKey())) {
-        // retry and rebuild are a person's requests: no container runs out of time for them.
+      // A retry's pass runs the builder's container; a queued retry or rebuild is a person's
+      // request, and no container runs out of time for it.
+      boolean retrying = e.getKey() == Stage.RETRY && e.getValue() == StageState.RUNNING;
+      if (!StageProfile.CONTAINER_STAGES.contains(e.getKey()) && !retrying) {
         continue;
       }
+      Stage timed = retrying ? Stage.BUILD : e.getKey();
       Optional<LabelEvent> since = builder.lastLabeled(run.repo(), issue.number(), label);
       if (since.isPresent()
           && now.isAfter(
-              since.get().at().plus(options.timeout().apply(e.getKey())).plus(options.grace()))) {
+              since.get().at().plus(options.timeout().apply(timed)).plus(options.grace()))) {
         stale.add(e.getKey());
       }
     }

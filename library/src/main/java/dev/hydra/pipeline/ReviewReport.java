@@ -6,8 +6,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hydra.json.Json;
 import dev.hydra.label.Stage;
+import dev.hydra.secret.SecretMasker;
 import dev.hydra.text.Texts;
+import dev.hydra.verdict.Finding;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -15,16 +19,23 @@ import org.jspecify.annotations.Nullable;
  * What one review job hands to the decision job: how its review ended, whether it pushed fixes, and
  * its run record. In Actions it travels as the job output {@code report} and reaches the decision
  * job as {@code toJSON(needs)}, which only the workflow run itself can write; in one process it is
- * passed in memory. It never carries a token or the agent's text.
+ * passed in memory. It never carries a token; the agent's text only masked (the reason and the open
+ * findings, which a person's {@code retry:queued} pass fixes: {@link RetryScope}).
  *
  * @param stage {@code code-review} or {@code security-review}
  * @param outcome {@link #PASS}, {@link #FAIL}, or {@link #SKIP} when the job did not run the review
  * @param fixes whether the reviewer pushed fixes to the branch
  * @param reason one sentence for people
  * @param record the run record, when a container ran
+ * @param findings the findings the reviewer left open (null read as none)
  */
 public record ReviewReport(
-    String stage, String outcome, boolean fixes, String reason, @Nullable RunRecord record) {
+    String stage,
+    String outcome,
+    boolean fixes,
+    String reason,
+    @Nullable RunRecord record,
+    @Nullable List<Finding> findings) {
 
   /** The review passed. */
   public static final String PASS = "pass";
@@ -41,6 +52,31 @@ public record ReviewReport(
       throw new IllegalArgumentException("outcome must be pass, fail or skip");
     }
     requireNonNull(reason, "reason");
+    findings = findings == null ? List.of() : List.copyOf(findings);
+  }
+
+  /** A report without findings. */
+  public ReviewReport(
+      String stage, String outcome, boolean fixes, String reason, @Nullable RunRecord record) {
+    this(stage, outcome, fixes, reason, record, List.of());
+  }
+
+  /** The findings the reviewer left open: what a {@code retry:queued} pass fixes. */
+  @Override
+  public List<Finding> findings() {
+    List<Finding> open = findings;
+    return open == null ? List.of() : open;
+  }
+
+  /** This report with its reason and every finding's text masked, for a job output. */
+  public ReviewReport masked(SecretMasker masker) {
+    List<Finding> masked = new ArrayList<>();
+    for (Finding f : findings()) {
+      masked.add(
+          new Finding(
+              f.severity(), f.file(), f.line(), masker.mask(f.rule()), masker.mask(f.message())));
+    }
+    return new ReviewReport(stage, outcome, fixes, masker.mask(reason), record, masked);
   }
 
   /** Whether the review ran (pass or fail). */

@@ -126,9 +126,22 @@ record ReviewStep(PipelineContext context, GuardStep guard, AuthorityStep author
     }
     boolean fixes = result.verdictValue().map(v -> !v.fixesApplied().isEmpty()).orElse(false);
     run.log(persona.id() + " reviewed PR #" + pr.number() + ": " + (passed ? "pass" : "fail"));
+    List<Finding> open = new ArrayList<>();
+    result
+        .verdictValue()
+        .ifPresent(
+            v -> {
+              open.addAll(v.findings());
+              open.addAll(v.unfixed());
+            });
     ReviewReport report =
         new ReviewReport(
-            stage.id(), passed ? ReviewReport.PASS : ReviewReport.FAIL, fixes, reason, record);
+            stage.id(),
+            passed ? ReviewReport.PASS : ReviewReport.FAIL,
+            fixes,
+            reason,
+            record,
+            open);
     return new PipelineResult(
         stage.id(),
         passed ? PipelineResult.Status.PASSED : PipelineResult.Status.FAILED,

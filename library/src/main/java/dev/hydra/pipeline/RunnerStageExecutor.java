@@ -21,6 +21,7 @@ import dev.hydra.verdict.Verdict;
 import dev.hydra.workspace.GitRemote;
 import dev.hydra.workspace.Output;
 import dev.hydra.workspace.OutputLimits;
+import dev.hydra.workspace.OutputScope;
 import dev.hydra.workspace.PushMode;
 import dev.hydra.workspace.StageWorkspace;
 import dev.hydra.workspace.WorkspaceException;
@@ -47,6 +48,9 @@ public final class RunnerStageExecutor implements StageExecutor {
    * The diff is read up to this size; the input folder keeps {@link StageInputs#MAX_DIFF_BYTES}.
    */
   static final long MAX_DIFF_BYTES = 2 * StageInputs.MAX_DIFF_BYTES;
+
+  /** The retry pass's brief in the input folder: the findings and the scope. */
+  static final String FINDINGS = "findings.md";
 
   /**
    * Where the runner's clones come from and go to: each persona's {@link GitRemote} (its token,
@@ -175,9 +179,10 @@ public final class RunnerStageExecutor implements StageExecutor {
    * diff, the spec folder when the issue names one), runs the container, and then checks what it
    * committed and pushes it with the builder's token: the build's branch (a lease on what the
    * remote held at the clone), a reviewer's fixes on the PR branch (only if the branch did not
-   * move). The applier is read-only: a commit of its fails the stage. A rejected output fails the
-   * stage with the reason and leaves the forge as it was. Without remotes the container gets empty
-   * folders ({@link TemporaryMounts}).
+   * move), the retry pass's fixes on the PR branch (only if the branch did not move, and only
+   * within its {@link OutputScope}). The applier is read-only: a commit of its fails the stage. A
+   * rejected output fails the stage with the reason and leaves the forge as it was. Without remotes
+   * the container gets empty folders ({@link TemporaryMounts}).
    */
   @Override
   public StageResult execute(Call call) throws InterruptedException {
@@ -238,6 +243,10 @@ public final class RunnerStageExecutor implements StageExecutor {
         if (pr != null) {
           StageInputs.writePullRequest(input, pr, workspace.diff(MAX_DIFF_BYTES));
         }
+        RetryScope retry = call.retry();
+        if (retry != null) {
+          Files.writeString(input.resolve(FINDINGS), retry.brief());
+        }
         Optional<String> spec = StageInputs.specName(call.issue().body());
         if (spec.isPresent() && StageInputs.copySpec(workspace.repoDir(), spec.get(), input)) {
           env.put("SPEC_PATH", StageMounts.SPEC);
@@ -258,7 +267,10 @@ public final class RunnerStageExecutor implements StageExecutor {
   private StageResult deliver(Call call, StageResult result, StageWorkspace workspace, Git git) {
     SecretMasker masker = SecretMasker.of(credentials.secrets());
     try {
-      Optional<Output> output = workspace.collect(git.limits(), masker);
+      RetryScope retry = call.retry();
+      Optional<Output> output =
+          workspace.collect(
+              git.limits(), masker, retry == null ? null : OutputScope.retry(retry.files()));
       switch (call.mode()) {
         case BUILD -> {
           if (output.isEmpty()) {
@@ -283,6 +295,15 @@ public final class RunnerStageExecutor implements StageExecutor {
           if (output.isPresent()) {
             workspace.push(output.get(), builderRemote(git), PushMode.FAST_FORWARD);
           }
+        }
+        case FIX -> {
+          if (output.isEmpty()) {
+            return result.rejected(
+                "the retry pass passed but committed nothing on "
+                    + workspace.branch()
+                    + "; nothing was pushed");
+          }
+          workspace.push(output.get(), builderRemote(git), PushMode.FAST_FORWARD);
         }
         case APPLY -> {
           if (output.isPresent()) {

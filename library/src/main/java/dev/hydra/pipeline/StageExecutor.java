@@ -37,6 +37,7 @@ public interface StageExecutor {
    * @param pullRequest the pull request a review or the applier works on; null for the build
    * @param pullRequestUrl the PR's page, for reviews and the applier
    * @param mode what the entrypoint is asked to do
+   * @param retry for {@link Mode#FIX}: the findings the pass fixes and the files it may change
    */
   record Call(
       Stage stage,
@@ -46,7 +47,8 @@ public interface StageExecutor {
       List<Comment> comments,
       @Nullable PullRequest pullRequest,
       @Nullable String pullRequestUrl,
-      Mode mode) {
+      Mode mode,
+      @Nullable RetryScope retry) {
 
     public Call {
       comments = List.copyOf(comments);
@@ -54,6 +56,39 @@ public interface StageExecutor {
         throw new IllegalArgumentException(
             "a " + mode.id() + " call needs the pull request it works on");
       }
+      if ((mode == Mode.FIX) != (retry != null)) {
+        throw new IllegalArgumentException("a fix call, and only a fix call, has a retry scope");
+      }
+    }
+
+    /** A call without a retry scope (every mode but {@link Mode#FIX}). */
+    public Call(
+        Stage stage,
+        Persona persona,
+        RepoRef repo,
+        Issue issue,
+        List<Comment> comments,
+        @Nullable PullRequest pullRequest,
+        @Nullable String pullRequestUrl,
+        Mode mode) {
+      this(stage, persona, repo, issue, comments, pullRequest, pullRequestUrl, mode, null);
+    }
+
+    /**
+     * The builder's one fixer pass after a person's {@code retry:queued}: on {@code pullRequest}'s
+     * head, from {@code scope}'s findings, kept to its files.
+     */
+    public static Call retry(RepoRef repo, Issue issue, PullRequest pullRequest, RetryScope scope) {
+      return new Call(
+          Stage.BUILD,
+          Persona.BUILDER,
+          repo,
+          issue,
+          List.of(),
+          pullRequest,
+          pullRequest.url(),
+          Mode.FIX,
+          scope);
     }
 
     /** The build of {@code issue}, with the comments read for it. */
@@ -75,11 +110,13 @@ public interface StageExecutor {
 
   /**
    * What a persona's entrypoint is asked to do ({@code HYDRA_MODE}): build an issue, review a pull
-   * request, or apply the reviews' outcome. {@link #id()} is the value the images read.
+   * request, apply the reviews' outcome, or fix a pull request's findings (the builder's retry
+   * pass). {@link #id()} is the value the images read.
    */
   enum Mode implements Word {
     BUILD,
     REVIEW,
-    APPLY
+    APPLY,
+    FIX
   }
 }

@@ -77,13 +77,28 @@ public final class Router {
     }
     Optional<String> added = event.changedLabel();
     String rebuild = labels.name(Stage.REBUILD, StageState.QUEUED);
+    String retry = labels.name(Stage.RETRY, StageState.QUEUED);
     String who = event.sender().isEmpty() ? "" : " by @" + Texts.escape(event.sender(), 60);
     if (added.isPresent()) {
       String label = added.get();
       String seen = "label " + Texts.quote(label) + " added" + who + " to issue #" + issue.number();
       if (label.equals(rebuild)) {
-        return rebuildIfOpen(
-            issue, out, seen, "the rebuild label `" + rebuild + "` was added (a person's reset)");
+        return requestIfOpen(
+            issue,
+            out,
+            seen,
+            rebuild,
+            "the rebuild label `" + rebuild + "` was added (a person's reset)",
+            "the build starts again");
+      }
+      if (label.equals(retry)) {
+        return requestIfOpen(
+            issue,
+            out,
+            seen,
+            retry,
+            "the retry label `" + retry + "` was added (a person asks for one fixer pass)",
+            RETRY_RUNS);
       }
       if (!labels.isTrigger(label)) {
         if (labels.isPipelineLabel(label)) {
@@ -123,13 +138,26 @@ public final class Router {
             + " without a `label` field; labels now: "
             + list(issue.labels());
     if (issue.labels().contains(rebuild)) {
-      return rebuildIfOpen(
+      return requestIfOpen(
           issue,
           out,
           seen,
+          rebuild,
           "the rebuild label `"
               + rebuild
-              + "` is on the issue and the payload does not say which label was added");
+              + "` is on the issue and the payload does not say which label was added",
+          "the build starts again");
+    }
+    if (issue.labels().contains(retry)) {
+      return requestIfOpen(
+          issue,
+          out,
+          seen,
+          retry,
+          "the retry label `"
+              + retry
+              + "` is on the issue and the payload does not say which label was added",
+          RETRY_RUNS);
     }
     if (!issue.labels().contains(labels.trigger())) {
       for (String label : issue.labels()) {
@@ -162,25 +190,30 @@ public final class Router {
             + " label was added");
   }
 
+  /** What the build workflow does for a person's {@code retry:queued}. */
+  private static final String RETRY_RUNS =
+      "the builder makes one fixer pass on the pull request, kept to the files the findings name,"
+          + " and both reviews run again (round 2)";
+
   /**
-   * A person's {@code rebuild:queued}: the build runs although the issue carries pipeline labels
-   * (that is the point of a reset). The stage checks the rest on the live issue: who applied it,
-   * and that {@code needs-input} was removed first.
+   * A person's {@code rebuild:queued} or {@code retry:queued}: the build workflow runs although the
+   * issue carries pipeline labels (that is the point of the request). The stage checks the rest on
+   * the live issue: who applied it, that {@code needs-input} was removed first, and for a retry
+   * that this round's retry is not used yet.
+   *
+   * @param label the request's label
+   * @param runs what runs, for the reason
    */
-  private static RouteDecision rebuildIfOpen(
-      Issue issue, Builder out, String seen, String because) {
+  private static RouteDecision requestIfOpen(
+      Issue issue, Builder out, String seen, String label, String because, String runs) {
     if (!issue.open()) {
       return out.skip(
           seen,
           "issue #" + issue.number() + " is closed",
-          "reopen the issue, then remove and re-apply `"
-              + out.labels.name(Stage.REBUILD, StageState.QUEUED)
-              + "`");
+          "reopen the issue, then remove and re-apply `" + label + "`");
     }
     return out.run(
-        Workflow.BUILD,
-        seen,
-        because + " and issue #" + issue.number() + " is open: the build starts again");
+        Workflow.BUILD, seen, because + " and issue #" + issue.number() + " is open: " + runs);
   }
 
   private static RouteDecision buildIfReady(

@@ -18,6 +18,8 @@ public record Job(RepoRef repo, int number, String title, Kind kind) {
     BUILD,
     /** A person applied {@code rebuild:queued}: the reset and the build. */
     REBUILD,
+    /** A person applied {@code retry:queued}: one fixer pass, then round 2's reviews. */
+    RETRY,
     /** Both reviews are queued: both reviews and the decision, in a row. */
     REVIEWS,
     /** A stage is queued or running, or labels contradict: recover it when stale. */

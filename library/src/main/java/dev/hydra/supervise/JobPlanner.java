@@ -18,6 +18,8 @@ import java.util.Optional;
  * <ol>
  *   <li>{@code rebuild:queued} → {@link Job.Kind#REBUILD} (the guard explains when {@code
  *       needs-input} is still on);
+ *   <li>{@code retry:queued} → {@link Job.Kind#RETRY} (one fixer pass and round 2's reviews; the
+ *       guard explains when {@code needs-input} is still on or the round's retry was used);
  *   <li>the trigger → {@link Job.Kind#BUILD};
  *   <li>both reviews {@code :queued} → {@link Job.Kind#REVIEWS} (both reviews, then the decision);
  *   <li>in a sweep only: a stage queued or running, or labels that contradict each other → {@link
@@ -60,6 +62,9 @@ public final class JobPlanner {
     PipelineState state = PipelineState.of(scheme, labels);
     if (labels.contains(scheme.name(Stage.REBUILD, StageState.QUEUED))) {
       return Optional.of(Job.Kind.REBUILD);
+    }
+    if (labels.contains(scheme.name(Stage.RETRY, StageState.QUEUED))) {
+      return Optional.of(Job.Kind.RETRY);
     }
     if (state.triggered()) {
       return Optional.of(Job.Kind.BUILD);

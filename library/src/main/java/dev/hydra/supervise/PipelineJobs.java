@@ -53,6 +53,7 @@ public final class PipelineJobs implements JobRunner {
     return switch (job.kind()) {
       case BUILD -> pipeline.build(job.repo(), job.number(), null);
       case REBUILD -> pipeline.rebuild(job.repo(), job.number(), null, null);
+      case RETRY -> pipeline.retry(job.repo(), job.number(), null);
       case RECONCILE -> pipeline.reconcile(job.repo(), job.number());
       case REVIEWS -> {
         String branch = HydraBranch.forIssue(job.number(), job.title()).name();

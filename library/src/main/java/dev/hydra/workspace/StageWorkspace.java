@@ -276,6 +276,19 @@ public final class StageWorkspace implements AutoCloseable {
    */
   public Optional<Output> collect(OutputLimits limits, SecretMasker masker)
       throws WorkspaceException {
+    return collect(limits, masker, null);
+  }
+
+  /**
+   * Reads, fetches and validates the stage's output, and keeps it to {@code scope} when one is
+   * given (a scoped fixer pass: {@link OutputScope}).
+   *
+   * @return empty when the stage left no bundle (it committed nothing)
+   * @throws OutputRejectedException naming every problem and its fix; nothing may be pushed
+   */
+  public Optional<Output> collect(
+      OutputLimits limits, SecretMasker masker, @Nullable OutputScope scope)
+      throws WorkspaceException {
     try (Repository mirror = openMirror()) {
       Optional<BundleFile.Opened> opened = BundleFile.open(mountDir(), limits.maxBundleBytes());
       if (opened.isEmpty()) {
@@ -290,6 +303,9 @@ public final class StageWorkspace implements AutoCloseable {
           MirrorFacts.read(
               mirror, branch, refs, baseSha, head, opened.get().size(), limits.maxFileBytes());
       List<String> problems = new ArrayList<>(OutputRules.problems(facts, limits, masker));
+      if (scope != null) {
+        problems.addAll(scope.problems(facts));
+      }
       if (head == null) {
         problems.add(0, "the bundle carries no commit; let the entrypoint write it");
       }

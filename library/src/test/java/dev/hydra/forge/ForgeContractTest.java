@@ -271,17 +271,17 @@ public abstract class ForgeContractTest {
     stubLabelWrites(REPO, repoLabels());
     stubRepoLabels(REPO, repoLabels());
     List<LabelSpec> wanted = LabelSeeding.specs(LabelScheme.canonical());
-    assertThat(wanted).hasSize(24);
+    assertThat(wanted).hasSize(26);
     List<LabelSeeding.Result> results =
         measured(
-            "seed (4 differ, 20 missing)",
+            "seed (4 differ, 22 missing)",
             () -> LabelSeeding.seed(forge, REPO, LabelScheme.canonical()));
     assertThat(results)
         .filteredOn(r -> r.change() == LabelSeeding.Change.UPDATED)
         .extracting(r -> r.label().name())
         .containsExactlyInAnyOrder(
             "build:pass", "code-review:queued", "ready-to-build", "security-review:queued");
-    assertThat(results).filteredOn(r -> r.change() == LabelSeeding.Change.CREATED).hasSize(20);
+    assertThat(results).filteredOn(r -> r.change() == LabelSeeding.Change.CREATED).hasSize(22);
   }
 
   @Test

@@ -296,6 +296,8 @@ class LabelSchemeTest {
               "applier:fail",
               "retry:queued",
               "retry:running",
+              "retry:pass",
+              "retry:fail",
               "rebuild:queued",
               "done",
               "needs-input");
@@ -304,7 +306,7 @@ class LabelSchemeTest {
     @Test
     void prefixedSchemeManagesOnlyPrefixedLabelsAndNoMetadata() {
       assertThat(WILCO.managedLabels())
-          .hasSize(22)
+          .hasSize(24)
           .allSatisfy(label -> assertThat(label).startsWith("wilco-"))
           .doesNotContain("yolo", "openspec", "wilco-yolo", "wilco-openspec")
           .contains("wilco-ready-to-build", "wilco-build:queued", "wilco-needs-input")
@@ -313,7 +315,7 @@ class LabelSchemeTest {
 
     @Test
     void everyManagedLabelButTheTriggerIsAPipelineLabel() {
-      assertThat(WILCO.managedLabels().subList(1, 22)).allMatch(WILCO::isPipelineLabel);
+      assertThat(WILCO.managedLabels().subList(1, 24)).allMatch(WILCO::isPipelineLabel);
       assertThat(WILCO.managedLabels().get(0)).matches(WILCO::isTrigger);
     }
 

@@ -663,4 +663,91 @@ class ForgejoPipelineTest {
     assertThat(fj.reviews).as("the refused review was posted once").hasSize(2);
     assertThat(fj.labelsNow()).contains("done");
   }
+
+  // --------------------------------------------------------------- retry:queued (issue 13)
+
+  void aRunThatNeedsInput() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.FAIL);
+    buildJob("alice");
+    assertThat(reviewJobs().status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+  }
+
+  PipelineResult retryJob(String sender) throws Exception {
+    return job(Persona.BUILDER).retry(REPO, FakeForgejo.ISSUE, sender);
+  }
+
+  long fixPasses() {
+    synchronized (executor.calls) {
+      return executor.calls.stream().filter(c -> c.mode() == StageExecutor.Mode.FIX).count();
+    }
+  }
+
+  String lastComment() {
+    List<FakeForgejo.Event> comments = fj.comments(FakeForgejo.ISSUE);
+    return comments.get(comments.size() - 1).body;
+  }
+
+  @Test
+  void aRetryFromAWriterRunsOnePassThenRoundTwoReachesDone() throws Exception {
+    aRunThatNeedsInput();
+    assertThat(lastComment()).contains("apply `retry:queued`", "hydra:retry-scope");
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.PASS);
+    fj.remove("alice", "needs-input");
+    fj.apply("alice", "retry:queued");
+
+    PipelineResult retry = retryJob("alice");
+    PipelineResult again = retryJob("alice");
+    PipelineResult decision = reviewJobs();
+
+    assertThat(retry.status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(again.status()).as("claimed once").isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(fixPasses()).isEqualTo(1);
+    assertThat(fj.pullStates)
+        .containsExactly("closed #12 by hydra-builder", "reopened #12 by hydra-builder");
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(fj.labelsNow())
+        .containsExactlyInAnyOrder(
+            "build:pass", "retry:pass", "code-review:pass", "security-review:pass", "done");
+  }
+
+  @Test
+  void aRetryFromATriageUserIsRefused() throws Exception {
+    aRunThatNeedsInput();
+    fj.remove("alice", "needs-input");
+    fj.apply("trudy", "retry:queued");
+
+    PipelineResult retry = retryJob("trudy");
+
+    assertThat(retry.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(retry.reason()).contains("@trudy", "HYDRA_TRUSTED_LABELERS");
+    assertThat(fixPasses()).isZero();
+    assertThat(lastComment()).contains("Hydra did not retry", "@trudy");
+    assertThat(fj.labelsNow()).contains("retry:queued").doesNotContain("retry:running");
+  }
+
+  @Test
+  void aRetryWhileNeedsInputIsOnOrASecondRetryInTheRoundIsRefused() throws Exception {
+    aRunThatNeedsInput();
+    fj.apply("alice", "retry:queued");
+
+    PipelineResult early = retryJob("alice");
+
+    assertThat(early.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(early.reason()).contains("`needs-input` is still on issue #7");
+    assertThat(fixPasses()).isZero();
+
+    fj.remove("alice", "needs-input");
+    assertThat(retryJob("alice").status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(reviewJobs().status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    fj.remove("alice", "needs-input");
+    fj.apply("alice", "retry:queued");
+
+    PipelineResult second = retryJob("alice");
+
+    assertThat(second.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(second.reason()).contains("a round gets one retry", "rebuild:queued");
+    assertThat(fixPasses()).isEqualTo(1);
+    assertThat(lastComment()).contains("Hydra did not retry", "rebuild:queued");
+  }
 }

@@ -580,6 +580,149 @@ class GitHubPipelineTest {
         .contains("remove `needs-input` first");
   }
 
+  // --------------------------------------------------------------- retry:queued (issue 13)
+
+  PipelineResult retryJob(String sender) throws Exception {
+    return job(Persona.BUILDER).retry(REPO, 7, sender);
+  }
+
+  long fixPasses() {
+    synchronized (executor.calls) {
+      return executor.calls.stream().filter(c -> c.mode() == StageExecutor.Mode.FIX).count();
+    }
+  }
+
+  String lastComment() {
+    return gh.comments.get(gh.comments.size() - 1).path("body").asText();
+  }
+
+  @Test
+  void theNeedsInputCommentOffersRetryAndRebuildWithWhatEachDoes() throws Exception {
+    aRunThatNeedsInput();
+
+    String body = lastComment();
+    assertThat(body)
+        .contains("**retry** (one fixer pass): remove `needs-input` and apply `retry:queued`")
+        .contains("the 1 finding(s) of this round on PR #12", "(`src/App.java`)", "fix (retry):")
+        .contains("Both reviews then run again (round 2), and that outcome is final")
+        .contains("**rebuild** (a reset): remove `needs-input` and apply `rebuild:queued`")
+        .contains("<!-- hydra:retry-scope ");
+    assertThat(RetryScope.in(body).orElseThrow().files()).containsExactly("src/App.java");
+  }
+
+  @Test
+  void aRetryFromAWriterRunsOnePassQueuesRoundTwoAndItsOutcomeIsFinal() throws Exception {
+    aRunThatNeedsInput();
+    gh.remove("alice", "needs-input");
+    gh.apply("alice", "retry:queued");
+
+    PipelineResult retry = retryJob("alice");
+
+    assertThat(retry.status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(retry.stage()).isEqualTo("retry");
+    assertThat(retry.pullRequest()).isEqualTo(12);
+    assertThat(fixPasses()).as("one fixer pass").isEqualTo(1);
+    StageExecutor.Call call = executor.calls.get(executor.calls.size() - 1);
+    assertThat(call.pullRequest()).isNotNull();
+    assertThat(java.util.Objects.requireNonNull(call.retry()).files())
+        .containsExactly("src/App.java");
+    assertThat(call.retry().findings()).extracting(f -> f.rule()).containsExactly("CWE-89");
+    assertThat(gh.labelsNow())
+        .containsExactlyInAnyOrder(
+            "build:pass", "retry:pass", "code-review:queued", "security-review:queued");
+    assertThat(gh.pullStates)
+        .as("reopened to start round 2's reviews")
+        .containsExactly("closed by hydra-builder", "reopened by hydra-builder");
+
+    // A duplicate delivery finds nothing to take.
+    assertThat(retryJob("alice").status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(fixPasses()).isEqualTo(1);
+
+    // Round 2 fails again: terminal, and the comment offers only the rebuild.
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.FAIL);
+    assertThat(reviewJobs().status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(gh.labelsNow())
+        .containsExactlyInAnyOrder(
+            "build:pass", "retry:pass", "code-review:pass", "security-review:fail", "needs-input");
+    assertThat(lastComment())
+        .contains("retry: not available, this round's one retry was used already")
+        .contains("**rebuild**")
+        .doesNotContain("hydra:retry-scope");
+  }
+
+  @Test
+  void aSecondRetryInTheSameRoundIsRefusedWithAReason() throws Exception {
+    aRunThatNeedsInput();
+    gh.remove("alice", "needs-input");
+    gh.apply("alice", "retry:queued");
+    retryJob("alice");
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.FAIL);
+    reviewJobs();
+    gh.remove("alice", "needs-input");
+    gh.apply("alice", "retry:queued");
+    int comments = gh.comments.size();
+
+    PipelineResult second = retryJob("alice");
+    retryJob("alice");
+
+    assertThat(second.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(second.reason())
+        .contains("was a retry already, and a round gets one retry", "rebuild:queued");
+    assertThat(fixPasses()).isEqualTo(1);
+    assertThat(gh.comments).as("explained once").hasSize(comments + 1);
+    assertThat(lastComment()).contains("Hydra did not retry", "apply `rebuild:queued`");
+    assertThat(gh.labelsNow()).contains("retry:queued", "retry:pass");
+  }
+
+  @Test
+  void aRetryWhileNeedsInputIsOnIsRefusedAndExplainedOnce() throws Exception {
+    aRunThatNeedsInput();
+    gh.apply("alice", "retry:queued");
+    List<String> before = gh.labelsNow();
+    int comments = gh.comments.size();
+
+    PipelineResult retry = retryJob("alice");
+    retryJob("alice");
+
+    assertThat(retry.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(retry.reason()).contains("`needs-input` is still on issue #7");
+    assertThat(fixPasses()).isZero();
+    assertThat(gh.labelsNow()).isEqualTo(before);
+    assertThat(gh.comments).hasSize(comments + 1);
+    assertThat(lastComment()).contains("Hydra did not retry", "remove `needs-input` first");
+  }
+
+  @Test
+  void aRetryByATriageUserStartsNoContainer() throws Exception {
+    aRunThatNeedsInput();
+    gh.remove("alice", "needs-input");
+    gh.apply("trudy", "retry:queued");
+    int comments = gh.comments.size();
+
+    PipelineResult retry = retryJob("trudy");
+    retryJob("trudy");
+
+    assertThat(retry.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(retry.reason()).contains("@trudy", "no write access");
+    assertThat(fixPasses()).isZero();
+    assertThat(gh.comments).as("one explanation").hasSize(comments + 1);
+    assertThat(gh.labelsNow()).contains("retry:queued").doesNotContain("retry:running");
+  }
+
+  @Test
+  void aFailedRetryPassEndsInNeedsInputAndOffersOnlyTheRebuild() throws Exception {
+    aRunThatNeedsInput();
+    gh.remove("alice", "needs-input");
+    gh.apply("alice", "retry:queued");
+    executor.script(Stage.BUILD, FakeStageExecutor.Script.FAIL);
+
+    PipelineResult retry = retryJob("alice");
+
+    assertThat(retry.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(gh.labelsNow()).containsExactlyInAnyOrder("build:pass", "retry:fail", "needs-input");
+    assertThat(lastComment()).contains("this round's one retry was used already");
+  }
+
   // ------------------------------------------------------- authority: who may move the pipeline
 
   @ParameterizedTest

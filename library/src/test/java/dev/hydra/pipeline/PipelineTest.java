@@ -228,9 +228,13 @@ class PipelineTest {
     assertThat(result.operatorMustSee()).isTrue();
     assertThat(labels()).containsExactlyInAnyOrder("build:fail", "needs-input");
     assertThat(commentsContaining("hydra:needs-input")).isEqualTo(1);
+    assertThat(commentsContaining("What you can do, as a user with write access")).isEqualTo(1);
     assertThat(
             commentsContaining(
-                "remove `needs-input` and apply `rebuild:queued` as a user with write access"))
+                "**rebuild** (a reset): remove `needs-input` and apply `rebuild:queued`"))
+        .isEqualTo(1);
+    // No pull request, no findings: the retry is named but not offered.
+    assertThat(commentsContaining("retry: not available, no pull request has findings to fix"))
         .isEqualTo(1);
     assertThat(builder.findPullRequest(REPO, "hydra/" + issue + "-add-a-health-endpoint"))
         .isEmpty();

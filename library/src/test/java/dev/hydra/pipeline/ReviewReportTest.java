@@ -44,6 +44,41 @@ class ReviewReportTest {
   }
 
   @Test
+  void itsOpenFindingsTravelMaskedForTheRetry() {
+    dev.hydra.secret.SecretMasker masker =
+        dev.hydra.secret.SecretMasker.of(
+            java.util.List.of(dev.hydra.secret.Secret.of("T", "s3cr3t-value-123")));
+    ReviewReport code =
+        new ReviewReport(
+                "code-review",
+                "fail",
+                false,
+                "code-review failed",
+                RECORD,
+                java.util.List.of(
+                    new dev.hydra.verdict.Finding(
+                        dev.hydra.verdict.Severity.CRITICAL,
+                        "src/App.java",
+                        3,
+                        "CWE-89",
+                        "token s3cr3t-value-123 in a query")))
+            .masked(masker);
+
+    ReviewReport read =
+        java.util.Objects.requireNonNull(
+            ReviewReport.fromNeeds(needs(quoted(code.toJson()), "{}")).get(Stage.CODE_REVIEW));
+
+    assertThat(read).isEqualTo(code);
+    assertThat(read.findings())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.file()).isEqualTo("src/App.java");
+              assertThat(f.message()).doesNotContain("s3cr3t-value-123");
+            });
+  }
+
+  @Test
   void aJobThatEndedWithoutAReportIsAFailedReviewWithItsResult() {
     ReviewReport code = new ReviewReport("code-review", "pass", false, "ok", null);
     ReviewReport security =

@@ -208,7 +208,8 @@ class RouterTest {
           "code-review:pass",
           "security-review:fail",
           "applier:running",
-          "retry:queued",
+          "retry:running",
+          "retry:pass",
           "done",
           "needs-input"
         })
@@ -416,6 +417,49 @@ class RouterTest {
 
       assertSkipsIssue(canonical);
       assertSkipsIssue(wilco);
+    }
+
+    @Test
+    void retryAddedAfterNeedsInputRunsTheBuildWorkflow() {
+      RouteDecision d =
+          route(
+              issues(
+                  "labeled",
+                  "retry:queued",
+                  openIssue("build:pass", "code-review:fail", "retry:queued")),
+              CANONICAL);
+      RouteDecision wilco =
+          route(issues("labeled", "wilco-retry:queued", openIssue("wilco-retry:queued")), WILCO);
+      RouteDecision others =
+          route(issues("labeled", "retry:queued", openIssue("retry:queued")), WILCO);
+
+      assertRunsBuild(d);
+      assertThat(d.label()).isEqualTo("retry:queued");
+      assertThat(d.reason())
+          .isEqualTo(
+              "the retry label `retry:queued` was added (a person asks for one fixer pass) and"
+                  + " issue #7 is open: the builder makes one fixer pass on the pull request, kept"
+                  + " to the files the findings name, and both reviews run again (round 2)");
+      assertRunsBuild(wilco);
+      assertThat(wilco.reason()).startsWith("the retry label `wilco-retry:queued` was added");
+      assertSkipsIssue(others);
+    }
+
+    @Test
+    void retryOnAClosedIssueOrWithoutTheLabelFieldIsDecidedFromTheIssue() {
+      RouteDecision closed =
+          route(issues("labeled", "retry:queued", closedIssue("retry:queued")), CANONICAL);
+      RouteDecision forgejo =
+          route(issues("label_updated", null, openIssue("build:pass", "retry:queued")), CANONICAL);
+
+      assertSkipsIssue(closed);
+      assertThat(closed.fix())
+          .isEqualTo("reopen the issue, then remove and re-apply `retry:queued`");
+      assertRunsBuild(forgejo);
+      assertThat(forgejo.reason())
+          .startsWith(
+              "the retry label `retry:queued` is on the issue and the payload does not say which"
+                  + " label was added and issue #7 is open: the builder makes one fixer pass");
     }
 
     @Test

@@ -21,11 +21,14 @@ import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.fake.FakeGitHub;
 import dev.hydra.label.Stage;
+import dev.hydra.pipeline.RetryScope;
 import dev.hydra.pipeline.RunnerStageExecutor;
 import dev.hydra.pipeline.StageExecutor;
 import dev.hydra.secret.Secret;
 import dev.hydra.stage.StageResult;
 import dev.hydra.stage.StageRunner;
+import dev.hydra.verdict.Finding;
+import dev.hydra.verdict.Severity;
 import dev.hydra.workspace.GitHttpRemote;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -85,6 +88,14 @@ class ReviewFixesPushTest {
   /** Whether the fake reviewer commits a fix. */
   boolean fixes = true;
 
+  /** The file the fake agent's fix changes, and its commit message. */
+  String fixFile = "Health.java";
+
+  String fixMessage = "fix: final";
+
+  /** The verdict the fake agent prints. */
+  String verdict = verdict();
+
   @BeforeEach
   void remote() throws Exception {
     wm.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(FakeGitHub.NAME)));
@@ -119,6 +130,30 @@ class ReviewFixesPushTest {
 
   /** The code-review stage of a review job holding the reviewer's and the builder's tokens. */
   StageResult review() throws Exception {
+    return execute(
+        (issue, pr) ->
+            StageExecutor.Call.onPullRequest(
+                Stage.CODE_REVIEW, Persona.REVIEWER, REPO, issue, pr, StageExecutor.Mode.REVIEW));
+  }
+
+  /** The builder's retry pass, from one finding in {@code file}. */
+  StageResult retry(String file) throws Exception {
+    verdict =
+        "HYDRA-VERDICT {\"schema\":1,\"stage\":\"build\",\"outcome\":\"pass\","
+            + "\"summary\":\"fixed\",\"findings\":[],\"fixes_applied\":[],\"unfixed\":[],"
+            + "\"turns\":3,\"cost_usd\":0.1,\"branch\":\""
+            + BRANCH
+            + "\",\"pr_title\":\"t\",\"pr_body\":\"Closes #7\"}";
+    RetryScope scope =
+        new RetryScope(
+            12,
+            BRANCH,
+            List.of(new Finding(Severity.CRITICAL, file, 1, "CWE-89", "SQL built from input")));
+    return execute((issue, pr) -> StageExecutor.Call.retry(REPO, issue, pr, scope));
+  }
+
+  StageResult execute(java.util.function.BiFunction<Issue, PullRequest, StageExecutor.Call> call)
+      throws Exception {
     Credentials credentials =
         Credentials.of(
             List.of(
@@ -158,9 +193,7 @@ class ReviewFixesPushTest {
             "PR_12",
             REPO.fullName(),
             List.of());
-    return executor.execute(
-        StageExecutor.Call.onPullRequest(
-            Stage.CODE_REVIEW, Persona.REVIEWER, REPO, issue, pr, StageExecutor.Mode.REVIEW));
+    return executor.execute(call.apply(issue, pr));
   }
 
   /** The reviewer's container: a fix committed and bundled as the entrypoint does, a pass. */
@@ -178,13 +211,13 @@ class ReviewFixesPushTest {
       try (Git repo = Git.open(mount.resolve("repo").toFile())) {
         // No automatic gc behind the commit: it would race the runner's deletion of the folder.
         repo.getRepository().getConfig().setInt("gc", null, "auto", 0);
-        Files.writeString(mount.resolve("repo/Health.java"), "final class Health {}\n");
-        repo.add().addFilepattern("Health.java").call();
+        Files.writeString(mount.resolve("repo/" + fixFile), "final class Health {}\n");
+        repo.add().addFilepattern(fixFile).call();
         PersonIdent agent =
             new PersonIdent("Agent", "agent@example.test", Instant.EPOCH, ZoneOffset.UTC);
         ObjectId fix =
             repo.commit()
-                .setMessage("fix: final")
+                .setMessage(fixMessage)
                 .setAuthor(agent)
                 .setCommitter(agent)
                 .setNoVerify(true)
@@ -200,7 +233,7 @@ class ReviewFixesPushTest {
         throw new IllegalStateException(e);
       }
     }
-    Stream.concat(success().stream(), Stream.of(verdict())).forEach(out);
+    Stream.concat(success().stream(), Stream.of(verdict)).forEach(out);
     return new ContainerResult(0, false, Duration.ofMillis(10));
   }
 
@@ -265,5 +298,58 @@ class ReviewFixesPushTest {
         .doesNotContain(builder);
     assertThat(git.pushes()).isEmpty();
     assertThat(git.tip(REPO.fullName(), BRANCH)).isEqualTo(head);
+  }
+
+  // ----------------------------------------- the retry pass (issue 13): kept to its scope
+
+  @Test
+  void aRetryPassWithinItsScopeIsPushedToThePullRequestBranch() throws Exception {
+    github.user("hydra-builder", builder, "write");
+    fixMessage = "fix (retry): final Health";
+
+    StageResult result = retry("Health.java");
+
+    assertThat(result.passed()).as(result.toString()).isTrue();
+    assertThat(git.pushes())
+        .singleElement()
+        .satisfies(p -> assertThat(p.user()).isEqualTo("hydra-builder"));
+    assertThat(git.tip(REPO.fullName(), BRANCH)).isNotEqualTo(head);
+  }
+
+  @Test
+  void aRetryPassTouchingAFileTheFindingsDoNotNameIsRefusedByTheRunner() throws Exception {
+    github.user("hydra-builder", builder, "write");
+    fixMessage = "fix (retry): final Health";
+
+    StageResult result = retry("Other.java");
+
+    assertThat(result.passed()).isFalse();
+    assertThat(result.message())
+        .contains("`Health.java` is not one of the files the findings name", "Other.java");
+    assertThat(git.pushes()).isEmpty();
+    assertThat(git.tip(REPO.fullName(), BRANCH)).isEqualTo(head);
+  }
+
+  @Test
+  void aRetryPassCommitWithoutTheRetryPrefixIsRefusedByTheRunner() throws Exception {
+    github.user("hydra-builder", builder, "write");
+
+    StageResult result = retry("Health.java");
+
+    assertThat(result.passed()).isFalse();
+    assertThat(result.message()).contains("does not start its message with `fix (retry):`");
+    assertThat(git.pushes()).isEmpty();
+  }
+
+  @Test
+  void aRetryPassMayAddANewFile() throws Exception {
+    github.user("hydra-builder", builder, "write");
+    fixMessage = "fix (retry): a guard";
+    fixFile = "HealthGuard.java";
+
+    StageResult result = retry("Other.java");
+
+    assertThat(result.passed()).as(result.toString()).isTrue();
+    assertThat(git.pushes()).hasSize(1);
   }
 }

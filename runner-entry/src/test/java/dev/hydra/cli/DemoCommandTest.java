@@ -167,7 +167,7 @@ class DemoCommandTest {
       String out = r.out();
       // One line for the seeding, not one per label.
       assertThat(out)
-          .contains("labels: seeded 24 Hydra labels (23 created, 1 updated)")
+          .contains("labels: seeded 26 Hydra labels (25 created, 1 updated)")
           .doesNotContain("label created build:queued")
           .doesNotContain("label updated ready-to-build");
       // The comment's visible text, not its hidden marker; an edit shows only its new lines.

@@ -117,7 +117,7 @@ class ForgeCommandsTest {
             "created   wilco-ready-to-build", "created   yolo", "labels in octo-org/hello-hydra");
     List<LoggedRequest> creates =
         wm.getWireMock().find(postRequestedFor(urlEqualTo("/repos/octo-org/hello-hydra/labels")));
-    assertThat(creates).hasSize(24); // trigger, 19 stage labels, done, needs-input, yolo, openspec
+    assertThat(creates).hasSize(26); // trigger, 21 stage labels, done, needs-input, yolo, openspec
     assertThat(creates).allMatch(q -> q.getHeader("Authorization").equals("token " + BUILDER));
     assertThat(creates.get(0).getBodyAsString())
         .contains("\"wilco-ready-to-build\"")

@@ -172,6 +172,28 @@ class MainTest {
   }
 
   @Nested
+  class ExplainRetry {
+    @Test
+    void explainsThatAPersonsRetryRunsTheBuildJobsFixerPass() throws IOException {
+      Path event = write("event.json", exampleIssueLabeled("retry:queued"));
+      Result r =
+          run(
+              "explain",
+              "--event",
+              event.toString(),
+              "--event-name",
+              "issues",
+              "--forge",
+              "github");
+      assertThat(r.code()).isZero();
+      assertThat(r.out())
+          .contains("Decision: run build for issue #7")
+          .contains("the retry label `retry:queued` was added")
+          .contains("one fixer pass", "round 2");
+    }
+  }
+
+  @Nested
   class BadInput {
     @Test
     void missingFileIsOneLineAndExitTwo() {

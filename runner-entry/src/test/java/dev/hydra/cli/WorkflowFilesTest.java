@@ -50,6 +50,9 @@ class WorkflowFilesTest {
       "format('{0}{1}rebuild:queued', vars.HYDRA_LABEL_PREFIX,"
           + " vars.HYDRA_LABEL_PREFIX != '' && '-' || '')";
 
+  /** The guard's third half: a person's retry:queued (issue 13), prefixed like the rebuild. */
+  static final String RETRY_GUARD = REBUILD_GUARD.replace("rebuild:queued", "retry:queued");
+
   static final Pattern PINNED =
       Pattern.compile("([\\w.-]+/[\\w./-]+|https://[\\w.-]+/[\\w./-]+)@[0-9a-f]{40}");
   static final Pattern UNTRUSTED_IN_SHELL =
@@ -264,7 +267,9 @@ class WorkflowFilesTest {
             "github.event.label.name == "
                 + GUARD
                 + " || github.event.label.name == "
-                + REBUILD_GUARD);
+                + REBUILD_GUARD
+                + " || github.event.label.name == "
+                + RETRY_GUARD);
   }
 
   @ParameterizedTest(name = "prefix={0} trigger={1} -> {2}")
@@ -285,6 +290,9 @@ class WorkflowFilesTest {
     String rebuild = prefix + (prefix.isEmpty() ? "" : "-") + "rebuild:queued";
     assertThat(rebuild)
         .isEqualTo(LabelScheme.of(prefix, trigger).name(Stage.REBUILD, StageState.QUEUED));
+    String retry = prefix + (prefix.isEmpty() ? "" : "-") + "retry:queued";
+    assertThat(retry)
+        .isEqualTo(LabelScheme.of(prefix, trigger).name(Stage.RETRY, StageState.QUEUED));
   }
 
   @Test

@@ -258,6 +258,7 @@ public final class FakeForgejo implements ResponseDefinitionTransformerV2 {
     events.clear();
     reviews.clear();
     rateLimitOnce.clear();
+    pullStates.clear();
     eventIds = 1300;
     pullIds = 77;
     reviewIds = 55;

@@ -77,7 +77,7 @@ class EntrypointContractTest {
         "HYDRA_BRANCH|hydra/../main|not a valid branch name",
         "HYDRA_BRANCH|a;b|not a valid branch name",
         "HYDRA_BASE_SHA|0123abc|40 lower-case hex digits",
-        "HYDRA_MODE|deploy|build, review or apply",
+        "HYDRA_MODE|deploy|build, review, apply or fix",
         "REPO_URL|https://x-access-token:t@forge.test/o/r|must not carry credentials",
       })
   void aMalformedValueIsRefused(String variable, String value, String message) throws Exception {
