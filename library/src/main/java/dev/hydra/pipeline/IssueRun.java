@@ -4,6 +4,7 @@ import dev.hydra.credentials.Persona;
 import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.RepoRef;
+import dev.hydra.gate.GateTable;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Outcome;
 import dev.hydra.label.PipelineState;
@@ -88,6 +89,11 @@ final class IssueRun {
     progress().record(record);
   }
 
+  /** Shows a gate table on the progress comment (replacing the last), saved with the next note. */
+  void progressGates(String title, GateTable table) {
+    progress().gates(title, table.markdown());
+  }
+
   /** Adds a note to the progress comment and saves it. */
   void progressNote(String note) throws ForgeException {
     ProgressComment comment = progress();
@@ -107,8 +113,17 @@ final class IssueRun {
 
   /** The stage's run record: logged, handed to the sink, returned for the result. */
   RunRecord record(StageResult result) {
-    RunRecord record = RunRecord.of(result);
+    return record(result, List.of());
+  }
+
+  /** The stage's run record with the gates' results on its commits. */
+  RunRecord record(StageResult result, List<GateRecord> gates) {
     context.log(result.describe());
+    return keep(RunRecord.of(result).withGates(gates));
+  }
+
+  /** Hands a record to the sink and returns it. */
+  RunRecord keep(RunRecord record) {
     context.records().write(repo, number, record);
     return record;
   }
@@ -118,8 +133,18 @@ final class IssueRun {
    * {@link #askAPerson}.
    */
   void needsInput(Set<String> labels, String note, String where, String why) throws ForgeException {
+    needsInput(labels, note, where, why, "");
+  }
+
+  /**
+   * The {@code needs-input} ending with details under the comment's sentence.
+   *
+   * @param details Markdown already escaped (a gate table), or empty
+   */
+  void needsInput(Set<String> labels, String note, String where, String why, String details)
+      throws ForgeException {
     builder().setLabels(repo, number, state(labels).withOutcome(Outcome.NEEDS_INPUT));
-    askAPerson(note, where, why);
+    askAPerson(note, where, why, details);
   }
 
   /**
@@ -129,6 +154,11 @@ final class IssueRun {
    * @param where the stage (or stages) that needs the person, for the comment
    */
   void askAPerson(String note, String where, String why) throws ForgeException {
+    askAPerson(note, where, why, "");
+  }
+
+  private void askAPerson(String note, String where, String why, String details)
+      throws ForgeException {
     progressNote(note);
     LabelScheme scheme = scheme();
     String body =
@@ -138,6 +168,7 @@ final class IssueRun {
             + where
             + "): "
             + Texts.oneLine(why)
+            + (details.isEmpty() ? "" : "\n\n" + details.strip())
             + "\n\nWhat you can do: finish the work on the pull request's branch and merge or close"
             + " it yourself; or fix what is described above (the issue's text, the setup) and"
             + " rebuild: remove `"

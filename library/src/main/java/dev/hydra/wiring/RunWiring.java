@@ -92,17 +92,18 @@ public final class RunWiring {
         runLog,
         () ->
             new RunnerStageExecutor(
-                StageRunners.docker(
-                    docker.docker(),
-                    docker.network(),
-                    target.settings().actions(),
+                    StageRunners.docker(
+                        docker.docker(),
+                        docker.network(),
+                        target.settings().actions(),
+                        target.settings().stages(),
+                        Clock.systemUTC(),
+                        line -> stageLog.accept(masker.mask(line))),
                     target.settings().stages(),
-                    Clock.systemUTC(),
-                    line -> stageLog.accept(masker.mask(line))),
-                target.settings().stages(),
-                credentials,
-                target.webUrl(),
-                git(target, credentials, pushOnly, baseBranch)));
+                    credentials,
+                    target.webUrl(),
+                    git(target, credentials, pushOnly, baseBranch))
+                .withGates(StageRunners.gates(docker.docker(), Clock.systemUTC(), masker)));
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.hydra.wiring;
 import dev.hydra.config.InvalidConfigurationException;
 import dev.hydra.config.StageSettings;
 import dev.hydra.container.docker.DockerCliRuntime;
+import dev.hydra.gate.GateRunner;
+import dev.hydra.secret.SecretMasker;
 import dev.hydra.stage.StageProfile;
 import dev.hydra.stage.StageRunner;
 import java.io.IOException;
@@ -51,5 +53,17 @@ public final class StageRunners {
             .withModelUpstream(StageProfile.modelUpstream(stages))
             .withTokenState(
                 Optional.of(stages.tokenState()).filter(s -> !s.isEmpty()).map(Path::of)));
+  }
+
+  /**
+   * The gates' runner on the same docker CLI (issue 13): each gate in its own container, no
+   * network, no secret, its output masked with {@code masker}.
+   *
+   * @throws IOException when the docker CLI cannot be started
+   */
+  public static GateRunner gates(String docker, Clock clock, SecretMasker masker)
+      throws IOException {
+    return new GateRunner(
+        DockerCliRuntime.create(docker.isBlank() ? "docker" : docker, clock), masker);
   }
 }
