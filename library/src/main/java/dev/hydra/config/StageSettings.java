@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param tokenBudgets the token budget text per stage
  * @param modelUpstream {@code HYDRA_MODEL_UPSTREAM}, empty when unset (the Messages API)
  * @param tokenState {@code HYDRA_TOKEN_STATE}, empty when unset (nothing remembered)
+ * @param gateFixPasses {@code HYDRA_GATE_FIX_PASSES}, empty when unset (checked by the pipeline's
+ *     options)
  */
 public record StageSettings(
     Map<Stage, String> timeouts,
@@ -36,11 +38,12 @@ public record StageSettings(
     Map<Persona, String> imageDigests,
     Map<Stage, String> tokenBudgets,
     String modelUpstream,
-    String tokenState) {
+    String tokenState,
+    String gateFixPasses) {
 
   /** Nothing configured: every stage's defaults. */
   public static final StageSettings NONE =
-      new StageSettings(Map.of(), Map.of(), Map.of(), "", "", Map.of(), Map.of(), "", "");
+      new StageSettings(Map.of(), Map.of(), Map.of(), "", "", Map.of(), Map.of(), "", "", "");
 
   /** Copies the maps, strips the values and drops the empty ones. */
   public StageSettings {
@@ -53,6 +56,7 @@ public record StageSettings(
     tokenBudgets = present(tokenBudgets);
     modelUpstream = modelUpstream.strip();
     tokenState = tokenState.strip();
+    gateFixPasses = gateFixPasses.strip();
   }
 
   /**
@@ -98,7 +102,8 @@ public record StageSettings(
         digests,
         budgets,
         env.getOrDefault(MODEL_UPSTREAM, ""),
-        env.getOrDefault(TOKEN_STATE, ""));
+        env.getOrDefault(TOKEN_STATE, ""),
+        env.getOrDefault("HYDRA_GATE_FIX_PASSES", ""));
   }
 
   /** The variable naming the Messages API the model gateway forwards to. */

@@ -231,6 +231,9 @@ public final class Demo {
    */
   private DemoChoice choice(DemoImages demoImages)
       throws InvalidConfigurationException, InterruptedException {
+    if (options.agent() == DemoAgent.DEMO && options.outcome() == DemoOutcome.GATE_FAIL) {
+      return DemoChoice.scriptedGates();
+    }
     if (options.agent() == DemoAgent.DEMO) {
       return DemoChoice.choose(
           options.scripted(), options.scripted() ? List.of() : demoImages.check(options.images()));

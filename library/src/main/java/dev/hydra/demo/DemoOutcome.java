@@ -29,7 +29,14 @@ public enum DemoOutcome {
    * The code reviewer applies one bounded fix, so the applier gives the final go: build → both
    * reviews → applier → {@code done}.
    */
-  FIXES("the code reviewer applies a fix, so the applier runs: done");
+  FIXES("the code reviewer applies a fix, so the applier runs: done"),
+
+  /**
+   * A gate is red on the builder's commits: the builder's focused fix pass turns it green, the
+   * reviews pass, the recheck on the final head is green: {@code done} (issue 13). Scripted stages:
+   * the demo images declare no gates yet.
+   */
+  GATE_FAIL("a gate is red on the builder's commits, its fix pass turns it green: done");
 
   private final String description;
 
@@ -52,7 +59,7 @@ public enum DemoOutcome {
     return Arrays.stream(values()).filter(o -> o.id().equals(id)).findFirst();
   }
 
-  /** The option values, for messages: {@code pass, review-fail or fixes}. */
+  /** The option values, for messages: {@code pass, review-fail, fixes or gate-fail}. */
   public static String choices() {
     List<String> ids = Arrays.stream(values()).map(DemoOutcome::id).toList();
     return String.join(", ", ids.subList(0, ids.size() - 1)) + " or " + ids.get(ids.size() - 1);

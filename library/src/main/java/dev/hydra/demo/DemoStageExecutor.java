@@ -1,8 +1,15 @@
 package dev.hydra.demo;
 
 import dev.hydra.agent.AgentOutcome;
+import dev.hydra.credentials.Persona;
+import dev.hydra.forge.PullRequest;
+import dev.hydra.forge.RepoRef;
+import dev.hydra.gate.GateResult;
+import dev.hydra.gate.GateStatus;
+import dev.hydra.gate.GateTable;
 import dev.hydra.image.ImageRef;
 import dev.hydra.label.Stage;
+import dev.hydra.pipeline.BuildGates;
 import dev.hydra.pipeline.RunnerStageExecutor;
 import dev.hydra.pipeline.StageExecutor;
 import dev.hydra.route.HydraBranch;
@@ -13,6 +20,7 @@ import dev.hydra.verdict.Severity;
 import dev.hydra.verdict.Verdict;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -48,6 +56,51 @@ public final class DemoStageExecutor implements StageExecutor {
 
   @Override
   public StageResult execute(Call call) {
+    StageResult result = scripted(call);
+    BuildGates gates = call.gates();
+    if (outcome != DemoOutcome.GATE_FAIL || gates == null || !result.passed()) {
+      return result;
+    }
+    // The scripted gate: red on the build's commits, green on the fix pass's.
+    for (GateTable table : List.of(gate(false), gate(true))) {
+      plan.accept("gates (scripted) on the builder's commits:");
+      table.markdown().lines().forEach(line -> plan.accept("  " + line));
+      BuildGates.Next next = gates.afterGates(table);
+      if (next instanceof BuildGates.Stop stop) {
+        return result.rejected(stop.why());
+      }
+      if (!(next instanceof BuildGates.FixPass fix)) {
+        return result;
+      }
+      plan.accept(
+          "fix pass: the builder runs again with " + String.join(", ", fix.inputs().keySet()));
+      result = scripted(call.withInputs(fix.inputs()));
+    }
+    return result;
+  }
+
+  /** The scripted recheck: green on the final head for {@code --outcome gate-fail}, else none. */
+  @Override
+  public Optional<GateTable> recheckGates(Persona persona, RepoRef repo, PullRequest pullRequest) {
+    return outcome == DemoOutcome.GATE_FAIL ? Optional.of(gate(true)) : Optional.empty();
+  }
+
+  /** The demo's one gate, {@code unit-tests}: red before the fix pass, green after. */
+  static GateTable gate(boolean green) {
+    return new GateTable(
+        List.of(
+            new GateResult(
+                "unit-tests",
+                green ? GateStatus.PASS : GateStatus.FAIL,
+                Duration.ofSeconds(green ? 4 : 3),
+                green ? "" : "exit code 1",
+                green
+                    ? "2 tests, 0 failures"
+                    : "HealthTest.answersOk: expected status 200 but was 404")),
+        "1 gate declared in .hydra/gates.yml (scripted demo)");
+  }
+
+  private StageResult scripted(Call call) {
     StagePlan would = planner.apply(call);
     plan.accept("would run (" + call.stage().id() + " as " + call.persona().id() + "):");
     plan.accept("  " + would.commandLine());

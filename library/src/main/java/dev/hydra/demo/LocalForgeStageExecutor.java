@@ -1,10 +1,12 @@
 package dev.hydra.demo;
 
+import dev.hydra.credentials.Persona;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.Issue;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
 import dev.hydra.forge.local.LocalForge;
+import dev.hydra.gate.GateTable;
 import dev.hydra.label.Stage;
 import dev.hydra.pipeline.StageExecutor;
 import dev.hydra.route.HydraBranch;
@@ -86,6 +88,13 @@ public final class LocalForgeStageExecutor implements StageExecutor {
     return result;
   }
 
+  /** The gates run by the delegate, on the pull request as the local forge knows it. */
+  @Override
+  public Optional<GateTable> recheckGates(Persona persona, RepoRef repo, PullRequest pullRequest)
+      throws InterruptedException {
+    return delegate.recheckGates(persona, repo, pullRequest);
+  }
+
   private void push(RepoRef repo, int issue, String branch, StageResult result) {
     String container =
         result.attempts().isEmpty()
@@ -110,15 +119,8 @@ public final class LocalForgeStageExecutor implements StageExecutor {
     if (pr.isEmpty()) {
       return call; // StageRequest refuses the file: URL with a message that names it
     }
-    return new Call(
-        call.stage(),
-        call.persona(),
-        call.repo(),
-        call.issue(),
-        call.comments(),
-        call.pullRequest(),
-        webUrl + "/" + call.repo().fullName() + "/pull/" + pr.get().number(),
-        call.mode());
+    return call.withPullRequestUrl(
+        webUrl + "/" + call.repo().fullName() + "/pull/" + pr.get().number());
   }
 
   // The pull request whose file URL this is: the one of the branch this executor recorded, else of

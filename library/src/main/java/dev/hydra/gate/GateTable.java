@@ -48,6 +48,16 @@ public record GateTable(List<GateResult> results, String note) {
     return new GateResult(gate.name(), GateStatus.FAIL, time, "exit code " + exitCode, report);
   }
 
+  /**
+   * The table of gates that could not run at all: one FAIL named {@code what} (the gate file's path
+   * when it is invalid), with the reason. Never an empty, passing table.
+   */
+  public static GateTable notRun(String what, String reason) {
+    return new GateTable(
+        List.of(new GateResult(what, GateStatus.FAIL, Duration.ZERO, reason, "")),
+        "the gates could not run");
+  }
+
   /** Whether no gate failed (true when there are none). */
   public boolean passed() {
     return results.stream().noneMatch(GateResult::failed);

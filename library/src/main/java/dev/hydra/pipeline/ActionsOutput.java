@@ -5,6 +5,7 @@ import dev.hydra.secret.WorkflowCommands;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -96,6 +97,10 @@ public final class ActionsOutput {
     if (!result.records().isEmpty()) {
       s.append(RunRecord.header()).append('\n');
       result.records().forEach(r -> s.append(r.row()).append('\n'));
+    }
+    List<GateRecord> gates = result.records().stream().flatMap(r -> r.gates().stream()).toList();
+    if (!gates.isEmpty()) {
+      s.append("\n#### Gates\n\n").append(GateRecord.markdown(gates));
     }
     return s.toString();
   }

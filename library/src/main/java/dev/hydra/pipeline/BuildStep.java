@@ -6,6 +6,7 @@ import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.Issue;
 import dev.hydra.forge.NewPullRequest;
 import dev.hydra.forge.PullRequest;
+import dev.hydra.gate.GateTable;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.PipelineState;
 import dev.hydra.label.Stage;
@@ -137,15 +138,26 @@ record BuildStep(PipelineContext context, GuardStep guard, AuthorityStep authori
               + number
               + " could not be read for the builder, so no container was started: "
               + Texts.oneLine(String.valueOf(e.getMessage())),
-          null);
+          null,
+          "");
     }
+    GatePasses gates = new GatePasses(context.options().gateFixPasses());
     StageResult result =
-        context.executor().execute(StageExecutor.Call.build(run.repo(), issue, comments));
-    RunRecord record = run.record(result);
+        context
+            .executor()
+            .execute(StageExecutor.Call.build(run.repo(), issue, comments).withGates(gates));
+    RunRecord record = run.record(result, gates.records());
     run.progressRecord(record);
+    Optional<GateTable> table = gates.last();
+    table.ifPresent(t -> run.progressGates(gatesTitle(gates), t));
     Optional<String> problem = problem(result, number);
     if (problem.isPresent()) {
-      return failed(run, ran, problem.get(), record);
+      return failed(
+          run,
+          ran,
+          problem.get(),
+          record,
+          table.filter(t -> !t.passed()).map(GateTable::markdown).orElse(""));
     }
     Verdict.BuilderResult built = result.verdictValue().flatMap(Verdict::builder).orElseThrow();
     // The reviews are queued before the PR exists: opening it starts the review workflow, whose
@@ -180,7 +192,8 @@ record BuildStep(PipelineContext context, GuardStep guard, AuthorityStep authori
           ran,
           "the build passed, but its draft pull request could not be opened: "
               + Texts.oneLine(String.valueOf(e.getMessage())),
-          record);
+          record,
+          "");
     }
     String done =
         reopened
@@ -198,19 +211,28 @@ record BuildStep(PipelineContext context, GuardStep guard, AuthorityStep authori
         List.of(record));
   }
 
+  /** The progress comment's title of the build's last gate table. */
+  private static String gatesTitle(GatePasses gates) {
+    int passes = gates.tables().size();
+    return "Gates on the builder's commits"
+        + (passes == 1 ? "" : " (pass " + passes + ", after " + (passes - 1) + " fix pass(es))");
+  }
+
   /**
    * The build's {@code needs-input} ending.
    *
    * @param record the container's run record, null when none was started
+   * @param details the red gate table, or empty
    */
   private static PipelineResult failed(
-      IssueRun run, PipelineState ran, String problem, @Nullable RunRecord record)
+      IssueRun run, PipelineState ran, String problem, @Nullable RunRecord record, String details)
       throws ForgeException {
     run.needsInput(
         ran.with(Stage.BUILD, StageState.FAIL),
         "Build failed: " + Texts.oneLine(problem),
         Stage.BUILD.id(),
-        problem);
+        problem,
+        details);
     return new PipelineResult(
         Stage.BUILD.id(),
         PipelineResult.Status.NEEDS_INPUT,

@@ -6,6 +6,7 @@ import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.Issue;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
+import dev.hydra.gate.GateTable;
 import dev.hydra.label.MetadataLabel;
 import dev.hydra.label.Outcome;
 import dev.hydra.label.PipelineState;
@@ -30,6 +31,9 @@ import java.util.Set;
 record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep authority) {
 
   private static final String DECISION = Step.DECISION.id();
+
+  /** The gates' recheck, as the stage of its record and the place of its {@code needs-input}. */
+  static final String RECHECK = "gate-recheck";
 
   /**
    * Decides on {@code pr}.
@@ -176,8 +180,20 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
    * @param pr the pull request as the event saw it, or, after fixes, as the applier was given it
    */
   private PipelineResult done(
-      IssueRun run, PullRequest pr, Set<String> labels, List<RunRecord> records)
-      throws ForgeException {
+      IssueRun run, PullRequest pr, Set<String> labels, List<RunRecord> checked)
+      throws ForgeException, InterruptedException {
+    List<RunRecord> records = new ArrayList<>(checked);
+    Optional<String> red = recheck(run, pr, records);
+    if (red.isPresent()) {
+      return needsInput(
+          run,
+          pr,
+          labels,
+          "A gate is red on the pull request's final head: a person decides.",
+          RECHECK,
+          red.get(),
+          records);
+    }
     Forge builder = run.builder();
     PipelineState state = run.state(labels);
     try {
@@ -205,6 +221,59 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
     run.log(ending.reason());
     return new PipelineResult(
         DECISION, ending.status(), ending.reason(), pr.number(), pr.url(), records);
+  }
+
+  /**
+   * The recheck before {@code done} (issue 13 item 3): every gate of the target branch re-run by
+   * the runner on the pull request's head — the exact commit {@code done} marks ready and a {@code
+   * yolo} merges —, because reviewers were seen skipping them. Its record joins {@code records} and
+   * its table the progress comment.
+   *
+   * @return why the issue needs a person, with the red table; empty when every gate passed or this
+   *     runner runs no gates (the log says so)
+   */
+  private Optional<String> recheck(IssueRun run, PullRequest pr, List<RunRecord> records)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    Optional<GateTable> checked = context.executor().recheckGates(Persona.BUILDER, run.repo(), pr);
+    if (checked.isEmpty()) {
+      run.log("gates not rechecked on PR #" + pr.number() + ": this runner runs no gates");
+      return Optional.empty();
+    }
+    GateTable table = checked.get();
+    records.add(
+        run.keep(
+            new RunRecord(
+                RECHECK,
+                "runner",
+                "-",
+                null,
+                "",
+                0,
+                0,
+                0,
+                (System.nanoTime() - start) / 1_000_000,
+                table.passed() ? "passed" : "failed",
+                GateRecord.of(RECHECK, table))));
+    run.progressGates(
+        "Gates rechecked on the final head "
+            + pr.headSha().substring(0, Math.min(12, pr.headSha().length())),
+        table);
+    run.log(
+        "gates rechecked on PR #"
+            + pr.number()
+            + ": "
+            + (table.passed() ? table.note() + ", all green" : GatePasses.failing(table)));
+    if (table.passed()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "the gates re-run on PR #"
+            + pr.number()
+            + "'s final head are red ("
+            + GatePasses.failing(table)
+            + "), so it is neither done nor merged\n\n"
+            + table.markdown());
   }
 
   /** How {@code done} ended: ready for review, or merged. */
@@ -257,8 +326,10 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
       String why,
       List<RunRecord> records)
       throws ForgeException {
-    run.needsInput(labels, note, where, why);
+    int details = why.indexOf("\n\n");
+    String sentence = details < 0 ? why : why.substring(0, details);
+    run.needsInput(labels, note, where, sentence, details < 0 ? "" : why.substring(details + 2));
     return new PipelineResult(
-        DECISION, PipelineResult.Status.NEEDS_INPUT, why, pr.number(), pr.url(), records);
+        DECISION, PipelineResult.Status.NEEDS_INPUT, sentence, pr.number(), pr.url(), records);
   }
 }

@@ -5,6 +5,7 @@ import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
+import dev.hydra.gate.GateTable;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Outcome;
 import dev.hydra.label.PipelineState;
@@ -98,6 +99,11 @@ final class IssueRun {
     progress().record(record);
   }
 
+  /** Shows a gate table on the progress comment (replacing the last), saved with the next note. */
+  void progressGates(String title, GateTable table) {
+    progress().gates(title, table.markdown());
+  }
+
   /** Adds a note to the progress comment and saves it. */
   void progressNote(String note) throws ForgeException {
     ProgressComment comment = progress();
@@ -117,8 +123,17 @@ final class IssueRun {
 
   /** The stage's run record: logged, handed to the sink, returned for the result. */
   RunRecord record(StageResult result) {
-    RunRecord record = RunRecord.of(result);
+    return record(result, List.of());
+  }
+
+  /** The stage's run record with the gates' results on its commits. */
+  RunRecord record(StageResult result, List<GateRecord> gates) {
     context.log(result.describe());
+    return keep(RunRecord.of(result).withGates(gates));
+  }
+
+  /** Hands a record to the sink and returns it. */
+  RunRecord keep(RunRecord record) {
     context.records().write(repo, number, record);
     return record;
   }
@@ -143,6 +158,16 @@ final class IssueRun {
    * retry is not used yet.
    */
   void needsInput(Set<String> labels, String note, String where, String why) throws ForgeException {
+    needsInput(labels, note, where, why, "");
+  }
+
+  /**
+   * The {@code needs-input} ending with details under the comment's sentence.
+   *
+   * @param details Markdown already escaped (a gate table), or empty
+   */
+  void needsInput(Set<String> labels, String note, String where, String why, String details)
+      throws ForgeException {
     builder().setLabels(repo, number, state(labels).withOutcome(Outcome.NEEDS_INPUT));
     boolean used = state(labels).state(Stage.RETRY).isPresent();
     RetryScope scope = retry;
@@ -152,7 +177,8 @@ final class IssueRun {
         why,
         used
             ? Retry.USED
-            : scope == null || scope.findings().isEmpty() ? Retry.NONE : Retry.OFFERED);
+            : scope == null || scope.findings().isEmpty() ? Retry.NONE : Retry.OFFERED,
+        details);
   }
 
   /** Whether the {@code needs-input} comment offers a retry. */
@@ -171,10 +197,11 @@ final class IssueRun {
    * @param where the stage (or stages) that needs the person, for the comment
    */
   void askAPerson(String note, String where, String why) throws ForgeException {
-    askAPerson(note, where, why, Retry.NONE);
+    askAPerson(note, where, why, Retry.NONE, "");
   }
 
-  private void askAPerson(String note, String where, String why, Retry offer)
+  private void askAPerson(
+      String note, String where, String why, Retry offer, String details)
       throws ForgeException {
     progressNote(note);
     LabelScheme scheme = scheme();
@@ -186,6 +213,7 @@ final class IssueRun {
             .append(where)
             .append("): ")
             .append(Texts.oneLine(why))
+            .append(details.isEmpty() ? "" : "\n\n" + details.strip())
             .append("\n\nWhat you can do, as a user with write access:\n");
     RetryScope scope = retry;
     if (offer == Retry.OFFERED && scope != null) {

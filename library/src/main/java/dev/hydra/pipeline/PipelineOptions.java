@@ -7,6 +7,7 @@ import dev.hydra.credentials.Persona;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Stage;
 import dev.hydra.stage.StageProfile;
+import dev.hydra.text.Texts;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * @param baseBranch the branch draft PRs target
  * @param runRecordDir where run records are written as JSON files, null for none
  * @param clock the clock
+ * @param gateFixPasses how many focused fix passes a build whose gates are red gets ({@code
+ *     HYDRA_GATE_FIX_PASSES}, default {@value GatePasses#DEFAULT_FIX_PASSES})
  */
 public record PipelineOptions(
     LabelScheme labels,
@@ -39,7 +42,8 @@ public record PipelineOptions(
     Duration grace,
     String baseBranch,
     @Nullable Path runRecordDir,
-    Clock clock) {
+    Clock clock,
+    int gateFixPasses) {
 
   /** The variable that names the trusted labellers, comma-separated logins. */
   public static final String TRUSTED_LABELERS = HydraSettings.TRUSTED_LABELERS;
@@ -50,9 +54,15 @@ public record PipelineOptions(
   /** The default grace period past a stage's timeout. */
   public static final Duration DEFAULT_GRACE = Duration.ofMinutes(10);
 
+  /** The variable that sets {@link #gateFixPasses}. */
+  public static final String GATE_FIX_PASSES = "HYDRA_GATE_FIX_PASSES";
+
   public PipelineOptions {
     trustedLabelers = Set.copyOf(trustedLabelers);
     personaLogins = Map.copyOf(personaLogins);
+    if (gateFixPasses < 0 || gateFixPasses > GatePasses.MAX_FIX_PASSES) {
+      throw new IllegalArgumentException("gate fix passes out of range: " + gateFixPasses);
+    }
   }
 
   /** Defaults: the stage profiles' timeouts, 10 minutes grace, {@code main}, no record files. */
@@ -65,7 +75,8 @@ public record PipelineOptions(
         DEFAULT_GRACE,
         "main",
         null,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        GatePasses.DEFAULT_FIX_PASSES);
   }
 
   /** Reads {@code HYDRA_TRUSTED_LABELERS} ({@link HydraSettings#trustedLabelers(Map)}). */
@@ -84,8 +95,8 @@ public record PipelineOptions(
   }
 
   /**
-   * The options the settings configure: labels, stage timeouts, trusted labellers and persona
-   * logins; the base branch, record files and clock stay the defaults.
+   * The options the settings configure: labels, stage timeouts, trusted labellers, persona logins
+   * and the gates' fix passes; the base branch, record files and clock stay the defaults.
    *
    * @throws InvalidConfigurationException naming a variable that holds no valid value
    */
@@ -93,37 +104,78 @@ public record PipelineOptions(
     return defaults(settings.labels())
         .withStageTimeouts(settings.stages())
         .withTrustedLabelers(settings.trustedLabelers())
-        .withPersonaLogins(settings.personaLogins());
+        .withPersonaLogins(settings.personaLogins())
+        .withGateFixPasses(Map.of(GATE_FIX_PASSES, settings.stages().gateFixPasses()));
   }
 
   /** With the persona accounts' logins. */
   public PipelineOptions withPersonaLogins(Map<Persona, String> logins) {
     return new PipelineOptions(
-        labels, trustedLabelers, logins, timeout, grace, baseBranch, runRecordDir, clock);
+        labels,
+        trustedLabelers,
+        logins,
+        timeout,
+        grace,
+        baseBranch,
+        runRecordDir,
+        clock,
+        gateFixPasses);
   }
 
   /** With other trusted labellers. */
   public PipelineOptions withTrustedLabelers(Set<String> logins) {
     return new PipelineOptions(
-        labels, logins, personaLogins, timeout, grace, baseBranch, runRecordDir, clock);
+        labels,
+        logins,
+        personaLogins,
+        timeout,
+        grace,
+        baseBranch,
+        runRecordDir,
+        clock,
+        gateFixPasses);
   }
 
   /** With another clock. */
   public PipelineOptions withClock(Clock other) {
     return new PipelineOptions(
-        labels, trustedLabelers, personaLogins, timeout, grace, baseBranch, runRecordDir, other);
+        labels,
+        trustedLabelers,
+        personaLogins,
+        timeout,
+        grace,
+        baseBranch,
+        runRecordDir,
+        other,
+        gateFixPasses);
   }
 
   /** With another base branch. */
   public PipelineOptions withBaseBranch(String branch) {
     return new PipelineOptions(
-        labels, trustedLabelers, personaLogins, timeout, grace, branch, runRecordDir, clock);
+        labels,
+        trustedLabelers,
+        personaLogins,
+        timeout,
+        grace,
+        branch,
+        runRecordDir,
+        clock,
+        gateFixPasses);
   }
 
   /** With run records written to {@code dir}. */
   public PipelineOptions withRunRecordDir(@Nullable Path dir) {
     return new PipelineOptions(
-        labels, trustedLabelers, personaLogins, timeout, grace, baseBranch, dir, clock);
+        labels,
+        trustedLabelers,
+        personaLogins,
+        timeout,
+        grace,
+        baseBranch,
+        dir,
+        clock,
+        gateFixPasses);
   }
 
   /**
@@ -172,6 +224,45 @@ public record PipelineOptions(
         graceTime,
         baseBranch,
         runRecordDir,
-        clock);
+        clock,
+        gateFixPasses);
+  }
+
+  /** With {@code passes} fix passes for a build whose gates are red (0 to 5). */
+  public PipelineOptions withGateFixPasses(int passes) {
+    return new PipelineOptions(
+        labels,
+        trustedLabelers,
+        personaLogins,
+        timeout,
+        grace,
+        baseBranch,
+        runRecordDir,
+        clock,
+        passes);
+  }
+
+  /**
+   * With the fix passes {@code HYDRA_GATE_FIX_PASSES} sets; unset or empty keeps the default.
+   *
+   * @throws InvalidConfigurationException when it is not a whole number from 0 to 5
+   */
+  public PipelineOptions withGateFixPasses(Map<String, String> env)
+      throws InvalidConfigurationException {
+    String text = env.getOrDefault(GATE_FIX_PASSES, "").strip();
+    if (text.isEmpty()) {
+      return this;
+    }
+    if (!text.matches("[0-9]") || Integer.parseInt(text) > GatePasses.MAX_FIX_PASSES) {
+      throw new InvalidConfigurationException(
+          GATE_FIX_PASSES
+              + " is "
+              + Texts.quote(text)
+              + "; set a whole number from 0 to "
+              + GatePasses.MAX_FIX_PASSES
+              + " (the focused fix passes a build with red gates gets), or unset it for "
+              + GatePasses.DEFAULT_FIX_PASSES);
+    }
+    return withGateFixPasses(Integer.parseInt(text));
   }
 }

@@ -24,10 +24,13 @@ import org.jspecify.annotations.Nullable;
 final class ProgressComment {
 
   private static final Pattern ROW = Pattern.compile("\\| ([a-z-]+) \\| .*\\|");
+  private static final String GATES_START = "<!-- hydra:gates -->";
+  private static final String GATES_END = "<!-- /hydra:gates -->";
 
   private final int issue;
   private final Map<String, String> rows = new LinkedHashMap<>();
   private final List<String> notes = new ArrayList<>();
+  private String gates = "";
   private @Nullable Long id;
 
   ProgressComment(int issue) {
@@ -41,6 +44,12 @@ final class ProgressComment {
 
   static ProgressComment parse(int issue, String body) {
     ProgressComment c = new ProgressComment(issue);
+    int start = body.indexOf(GATES_START);
+    int end = body.indexOf(GATES_END);
+    if (start >= 0 && end > start) {
+      c.gates = body.substring(start + GATES_START.length(), end).strip();
+      body = body.substring(0, start) + body.substring(end + GATES_END.length());
+    }
     for (String line : body.split("\n", -1)) {
       Matcher r = ROW.matcher(line.strip());
       if (r.matches() && Stage.fromId(r.group(1)).isPresent()) {
@@ -83,6 +92,16 @@ final class ProgressComment {
     rows.put(record.stage(), record.row());
   }
 
+  /**
+   * The last gate table shown, replacing the one before.
+   *
+   * @param title what was checked, for example {@code Gates on the builder's commits}
+   * @param markdown the table ({@code GateTable.markdown()}, escaped)
+   */
+  void gates(String title, String markdown) {
+    gates = "**" + title.replace("*", "") + "**\n\n" + markdown.replace(GATES_END, "").strip();
+  }
+
   void note(String line) {
     notes.add(line.replace('\n', ' ').replace('\r', ' '));
   }
@@ -97,6 +116,10 @@ final class ProgressComment {
     if (!rows.isEmpty()) {
       s.append('\n').append(RunRecord.header()).append('\n');
       rows.values().forEach(row -> s.append(row).append('\n'));
+    }
+    if (!gates.isEmpty()) {
+      s.append('\n').append(GATES_START).append('\n').append(gates).append('\n');
+      s.append(GATES_END).append('\n');
     }
     return s.toString();
   }

@@ -1,6 +1,7 @@
 package dev.hydra.pipeline;
 
 import dev.hydra.stage.StageResult;
+import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param costUsd cost in US dollars
  * @param durationMillis wall-clock time
  * @param outcome how it ended ({@code passed}, {@code failed}, {@code timed-out}, …)
+ * @param gates every gate's result on the stage's commits (the builder's passes) or on the pull
+ *     request's final head ({@code recheck}); empty when no gate ran
  */
 public record RunRecord(
     String stage,
@@ -30,7 +33,55 @@ public record RunRecord(
     int turns,
     double costUsd,
     long durationMillis,
-    String outcome) {
+    String outcome,
+    List<GateRecord> gates) {
+
+  /** Copies the list; a record read from JSON written before gates existed has none. */
+  public RunRecord {
+    gates = gates == null ? List.of() : List.copyOf(gates);
+  }
+
+  /** A record without gates. */
+  public RunRecord(
+      String stage,
+      String persona,
+      String image,
+      @Nullable String imageDigest,
+      String tokenName,
+      long tokens,
+      int turns,
+      double costUsd,
+      long durationMillis,
+      String outcome) {
+    this(
+        stage,
+        persona,
+        image,
+        imageDigest,
+        tokenName,
+        tokens,
+        turns,
+        costUsd,
+        durationMillis,
+        outcome,
+        List.of());
+  }
+
+  /** The same record with the gates' results. */
+  public RunRecord withGates(List<GateRecord> results) {
+    return new RunRecord(
+        stage,
+        persona,
+        image,
+        imageDigest,
+        tokenName,
+        tokens,
+        turns,
+        costUsd,
+        durationMillis,
+        outcome,
+        results);
+  }
 
   /** The record of a stage result. */
   public static RunRecord of(StageResult result) {

@@ -5,6 +5,13 @@ import dev.hydra.config.StageSettings;
 import dev.hydra.credentials.Credentials;
 import dev.hydra.credentials.Persona;
 import dev.hydra.forge.PullRequest;
+import dev.hydra.forge.RepoRef;
+import dev.hydra.gate.GateFile;
+import dev.hydra.gate.GateFileException;
+import dev.hydra.gate.GateFiles;
+import dev.hydra.gate.GateRunner;
+import dev.hydra.gate.GateTable;
+import dev.hydra.image.ImageRef;
 import dev.hydra.input.StageInputs;
 import dev.hydra.label.Stage;
 import dev.hydra.route.HydraBranch;
@@ -28,6 +35,7 @@ import dev.hydra.workspace.WorkspaceException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -95,6 +103,7 @@ public final class RunnerStageExecutor implements StageExecutor {
   private final Credentials credentials;
   private final String webUrl;
   private final @Nullable Git git;
+  private final @Nullable GateRunner gates;
 
   /**
    * @param runner runs the containers
@@ -133,11 +142,33 @@ public final class RunnerStageExecutor implements StageExecutor {
       Credentials credentials,
       String webUrl,
       @Nullable Git git) {
+    this(runner, stages, credentials, webUrl, git, null);
+  }
+
+  private RunnerStageExecutor(
+      StageRunner runner,
+      StageSettings stages,
+      Credentials credentials,
+      String webUrl,
+      @Nullable Git git,
+      @Nullable GateRunner gates) {
     this.runner = runner;
     this.stages = stages;
     this.credentials = credentials;
     this.webUrl = webUrl.endsWith("/") ? webUrl.substring(0, webUrl.length() - 1) : webUrl;
     this.git = git;
+    this.gates = gates;
+  }
+
+  /**
+   * The same executor, running the repository's gates (issue 13): on every gated builder pass
+   * before its push ({@link Call#gates}), and on a pull request's head ({@link #recheckGates}).
+   * Gates need the {@link Git} remotes: without them there is nothing to check out.
+   *
+   * @param runner runs each gate in its own container
+   */
+  public RunnerStageExecutor withGates(GateRunner runner) {
+    return new RunnerStageExecutor(this.runner, stages, credentials, webUrl, git, runner);
   }
 
   /**
@@ -247,6 +278,7 @@ public final class RunnerStageExecutor implements StageExecutor {
         if (retry != null) {
           Files.writeString(input.resolve(FINDINGS), retry.brief());
         }
+        writeInputs(input, call.inputs());
         Optional<String> spec = StageInputs.specName(call.issue().body());
         if (spec.isPresent() && StageInputs.copySpec(workspace.repoDir(), spec.get(), input)) {
           env.put("SPEC_PATH", StageMounts.SPEC);
@@ -255,7 +287,13 @@ public final class RunnerStageExecutor implements StageExecutor {
         return failedBefore(
             request, "the runner could not write the input folder: " + e.getMessage());
       }
-      StageResult result = runner.run(request, new StageMounts(workspace.mountDir(), input, env));
+      StageMounts mounts = new StageMounts(workspace.mountDir(), input, env);
+      BuildGates policy = call.gates();
+      GateRunner gateRunner = gates;
+      if (call.mode() == Mode.BUILD && policy != null && gateRunner != null) {
+        return gated(request, mounts, workspace, git, new Gating(policy, gateRunner, root));
+      }
+      StageResult result = runner.run(request, mounts);
       if (!result.passed()) {
         return result;
       }
@@ -263,31 +301,195 @@ public final class RunnerStageExecutor implements StageExecutor {
     }
   }
 
+  /** A gated build's policy, its gate runner, and the stage's private root for the trees. */
+  private record Gating(BuildGates policy, GateRunner runner, Path root) {}
+
+  /**
+   * The gated build (issue 13 item 2): each builder pass's commits are collected and checked as
+   * always, then the gates run on the runner's own copy of them; green → pushed; red → the policy
+   * gives the builder another pass on the same workspace with its files in the input folder, or
+   * stops with nothing pushed.
+   */
+  private StageResult gated(
+      StageRequest request, StageMounts mounts, StageWorkspace workspace, Git git, Gating gating)
+      throws InterruptedException {
+    for (int pass = 1; ; pass++) {
+      StageResult result = runner.run(request, mounts);
+      if (!result.passed()) {
+        return result;
+      }
+      try {
+        Optional<Output> output = workspace.collect(git.limits(), masker());
+        Optional<String> refused = refusal(result, workspace, output);
+        if (refused.isPresent() || output.isEmpty()) {
+          return result.rejected(refused.orElse("the builder committed nothing"));
+        }
+        Output built = output.get();
+        GateTable table =
+            runGates(
+                gating.runner(),
+                workspace,
+                built.headSha(),
+                built.changedPaths(),
+                request.image(),
+                gating.root().resolve("gates-" + pass));
+        BuildGates.Next next = gating.policy().afterGates(table);
+        if (next instanceof BuildGates.Stop stop) {
+          return result.rejected(stop.why());
+        }
+        if (next instanceof BuildGates.FixPass fix) {
+          writeInputs(mounts.input(), fix.inputs());
+          continue;
+        }
+        workspace.push(built, builderRemote(git), PushMode.REPLACE);
+        return result;
+      } catch (WorkspaceException e) {
+        return result.rejected("the build stage's commits were not pushed: " + e.getMessage());
+      } catch (IOException e) {
+        return result.rejected(
+            "the runner could not write the fix pass's input folder: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The gates of the target branch's {@code .hydra/gates.yml}, run on a tree the runner wrote from
+   * its mirror; the gate file is read from the target branch, so the builder's commits cannot
+   * change the gates that judge them. An invalid file, or trees that cannot be written, are a red
+   * table.
+   */
+  private static GateTable runGates(
+      GateRunner gates,
+      StageWorkspace workspace,
+      String head,
+      List<String> changedFiles,
+      ImageRef builderImage,
+      Path folder)
+      throws InterruptedException {
+    Path tree = folder.resolve("tree");
+    try {
+      Path base = folder.resolve("base");
+      workspace.exportTree(workspace.baseBranchRef(), base, ".hydra");
+      GateFile file = GateFiles.read(base);
+      if (file.gates().isEmpty()) {
+        return gates.run(file, new GateRunner.Inputs(base, builderImage, changedFiles));
+      }
+      workspace.exportTree(head, tree, "");
+      return gates.run(file, new GateRunner.Inputs(tree, builderImage, changedFiles));
+    } catch (GateFileException e) {
+      return GateTable.notRun(GateFile.PATH, Texts.oneLine(String.valueOf(e.getMessage())));
+    } catch (WorkspaceException e) {
+      return GateTable.notRun(
+          "checkout", "the runner could not write the tree to check: " + e.getMessage());
+    } finally {
+      TemporaryMounts.delete(folder);
+    }
+  }
+
+  /**
+   * The recheck before {@code done} (issue 13 item 3): the pull request's head cloned as {@code
+   * persona} into a private workspace, the gates of the target branch run on it. A head that moved
+   * or cannot be cloned is a red table, never a pass.
+   */
+  @Override
+  public Optional<GateTable> recheckGates(Persona persona, RepoRef repo, PullRequest pullRequest)
+      throws InterruptedException {
+    GateRunner gateRunner = gates;
+    if (gateRunner == null || git == null) {
+      return Optional.empty();
+    }
+    GitRemote own = git.remotes().get(persona);
+    if (own == null) {
+      return Optional.of(
+          GateTable.notRun(
+              "checkout",
+              "this job holds no git token for persona "
+                  + persona.id()
+                  + ", so the runner cannot check out the pull request's head"));
+    }
+    Path root;
+    try {
+      root = Files.createTempDirectory("hydra-gates-");
+    } catch (IOException e) {
+      return Optional.of(GateTable.notRun("checkout", "no folder: " + e.getMessage()));
+    }
+    try (StageWorkspace workspace =
+        StageWorkspace.forPullRequest(
+            root.resolve("workspace"),
+            own,
+            pullRequest.base(),
+            pullRequest.head(),
+            pullRequest.headSha())) {
+      ImageRef builder = StageProfile.from(Stage.BUILD, stages).image(stages);
+      return Optional.of(
+          runGates(
+              gateRunner,
+              workspace,
+              pullRequest.headSha(),
+              workspace.changedPaths(pullRequest.headSha()),
+              builder,
+              root.resolve("gates")));
+    } catch (WorkspaceException e) {
+      return Optional.of(
+          GateTable.notRun(
+              "checkout", "the runner could not check out the head: " + e.getMessage()));
+    } catch (InvalidConfigurationException e) {
+      return Optional.of(GateTable.notRun("checkout", "no builder image: " + e.getMessage()));
+    } finally {
+      TemporaryMounts.delete(root);
+    }
+  }
+
+  /**
+   * Writes a call's further input files (plain names, checked by {@link Call}), readable by all.
+   */
+  private static void writeInputs(Path input, Map<String, String> files) throws IOException {
+    for (Map.Entry<String, String> file : files.entrySet()) {
+      Path target = input.resolve(file.getKey());
+      Files.deleteIfExists(target);
+      Files.writeString(target, file.getValue());
+      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+  }
+
+  private SecretMasker masker() {
+    return SecretMasker.of(credentials.secrets());
+  }
+
+  /** Why a build's collected output may not be pushed, if it may not. */
+  private static Optional<String> refusal(
+      StageResult result, StageWorkspace workspace, Optional<Output> output) {
+    if (output.isEmpty()) {
+      return Optional.of(
+          "the builder passed but committed nothing on "
+              + workspace.branch()
+              + "; no branch was pushed and no pull request opened");
+    }
+    Optional<String> named =
+        result.verdictValue().flatMap(Verdict::builder).map(Verdict.BuilderResult::branch);
+    if (named.isPresent() && !named.get().equals(workspace.branch())) {
+      return Optional.of(
+          "the builder's verdict names branch "
+              + Texts.quote(named.get())
+              + ", but it worked on "
+              + workspace.branch()
+              + "; nothing was pushed");
+    }
+    return Optional.empty();
+  }
+
   /** Checks and pushes what a passed stage committed; a rejection fails the stage. */
   private StageResult deliver(Call call, StageResult result, StageWorkspace workspace, Git git) {
-    SecretMasker masker = SecretMasker.of(credentials.secrets());
     try {
       RetryScope retry = call.retry();
       Optional<Output> output =
           workspace.collect(
-              git.limits(), masker, retry == null ? null : OutputScope.retry(retry.files()));
+              git.limits(), masker(), retry == null ? null : OutputScope.retry(retry.files()));
       switch (call.mode()) {
         case BUILD -> {
-          if (output.isEmpty()) {
-            return result.rejected(
-                "the builder passed but committed nothing on "
-                    + workspace.branch()
-                    + "; no branch was pushed and no pull request opened");
-          }
-          Optional<String> named =
-              result.verdictValue().flatMap(Verdict::builder).map(Verdict.BuilderResult::branch);
-          if (named.isPresent() && !named.get().equals(workspace.branch())) {
-            return result.rejected(
-                "the builder's verdict names branch "
-                    + Texts.quote(named.get())
-                    + ", but it worked on "
-                    + workspace.branch()
-                    + "; nothing was pushed");
+          Optional<String> refused = refusal(result, workspace, output);
+          if (refused.isPresent() || output.isEmpty()) {
+            return result.rejected(refused.orElse("the builder committed nothing"));
           }
           workspace.push(output.get(), builderRemote(git), PushMode.REPLACE);
         }

@@ -99,10 +99,13 @@ public final class RunWiring {
                     target.settings().stages(),
                     Clock.systemUTC(),
                     line -> stageLog.accept(masker.mask(line))),
-                target.settings().stages(),
-                credentials,
-                target.webUrl(),
-                git(target, credentials, pushOnly, baseBranch)));
+                    target.settings().stages(),
+                    credentials,
+                    target.webUrl(),
+                    git(target, credentials, pushOnly, baseBranch))
+                .withGates(
+                    StageRunners.gates(
+                        target.settings().runtime(), docker, Clock.systemUTC(), masker)));
   }
 
   /**

@@ -8,6 +8,8 @@ import dev.hydra.container.ContainerRuntime;
 import dev.hydra.container.docker.DockerCliRuntime;
 import dev.hydra.container.kubernetes.KubernetesRuntime;
 import dev.hydra.container.kubernetes.KubernetesSettings;
+import dev.hydra.gate.GateRunner;
+import dev.hydra.secret.SecretMasker;
 import dev.hydra.stage.StageProfile;
 import dev.hydra.stage.StageRunner;
 import java.io.IOException;
@@ -97,5 +99,18 @@ public final class StageRunners {
     } catch (ContainerException e) {
       throw new InvalidConfigurationException(String.valueOf(e.getMessage()));
     }
+  }
+
+  /**
+   * The gates' runner on the runtime the settings choose (issue 13): each gate in its own
+   * container, no network, no secret, its output masked with {@code masker}.
+   *
+   * @throws InvalidConfigurationException naming the variable that holds no valid value
+   * @throws IOException when the docker CLI cannot be started
+   */
+  public static GateRunner gates(
+      RuntimeSettings runtime, RunWiring.Docker docker, Clock clock, SecretMasker masker)
+      throws InvalidConfigurationException, IOException {
+    return new GateRunner(runtime(runtime.choice(), docker, clock), masker);
   }
 }

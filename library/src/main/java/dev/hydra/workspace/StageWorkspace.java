@@ -450,6 +450,48 @@ public final class StageWorkspace implements AutoCloseable {
     };
   }
 
+  /**
+   * Writes the tree of a commit the mirror holds into {@code target}, a folder of the runner's that
+   * is never mounted for the agent: what the gates check (issue 13), never the agent's {@code
+   * repo/}. Files and links only, no {@code .git}.
+   *
+   * @param revision a commit id, or a ref of the mirror ({@code refs/heads/main})
+   * @param under a folder of the tree to write alone ({@code .hydra}), or empty for all of it
+   * @throws WorkspaceException when the mirror has no such commit or a file cannot be written
+   */
+  public void exportTree(String revision, Path target, String under) throws WorkspaceException {
+    try (Repository mirror = openMirror()) {
+      ObjectId commit = mirror.resolve(revision);
+      if (commit == null) {
+        throw new WorkspaceException("the runner's mirror has no " + Texts.quote(revision));
+      }
+      TreeExport.write(mirror, commit, target, under);
+    } catch (IOException | RuntimeException e) {
+      throw failure("writing the tree of " + Texts.quote(revision), remote, e);
+    }
+  }
+
+  /**
+   * The paths {@code head} changes from its merge base with the target branch (both names of a
+   * rename): a {@code diff} gate's changed files.
+   */
+  public List<String> changedPaths(String head) throws WorkspaceException {
+    try (Repository mirror = openMirror()) {
+      Ref base = mirror.exactRef("refs/heads/" + baseBranch);
+      if (base == null) {
+        throw new WorkspaceException("the mirror lost the branch " + Texts.quote(baseBranch));
+      }
+      return TreeExport.changedPaths(mirror, base.getObjectId(), ObjectId.fromString(head));
+    } catch (IOException | RuntimeException e) {
+      throw failure("listing the changed files", remote, e);
+    }
+  }
+
+  /** The target branch's tip as the mirror holds it. */
+  public String baseBranchRef() {
+    return "refs/heads/" + baseBranch;
+  }
+
   /** Deletes the whole workspace (mirror, clone, output), read-only files included. */
   @Override
   public void close() {

@@ -222,6 +222,10 @@ class DemoExecutorsTest {
           assertThat(result.status()).isEqualTo(PipelineResult.Status.DONE);
           assertThat(result.records()).extracting(RunRecord::stage).contains("applier");
         }
+        case GATE_FAIL -> {
+          assertThat(result.status()).isEqualTo(PipelineResult.Status.DONE);
+          assertThat(result.records()).extracting(RunRecord::stage).contains("gate-recheck");
+        }
       }
       assertThat(runtime.runs).as("no container ran").isEmpty();
     }

@@ -17,6 +17,10 @@ class DemoTest {
   List<String> lines = new ArrayList<>();
 
   PipelineResult demo(DemoOutcome outcome) throws Exception {
+    return demo(outcome, true);
+  }
+
+  PipelineResult demo(DemoOutcome outcome, boolean scripted) throws Exception {
     Demo.Options options =
         new Demo.Options(
             dir.resolve("forge"),
@@ -26,7 +30,7 @@ class DemoTest {
             DemoImages.TAG,
             DemoAgent.DEMO,
             outcome,
-            true,
+            scripted,
             Demo.NETWORK);
     return new Demo(options, lines::add).run();
   }
@@ -52,6 +56,23 @@ class DemoTest {
 
     assertThat(result.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
     assertThat(lines.get(lines.size() - 1)).startsWith("Next: bin/hydra demo --outcome fixes;");
+  }
+
+  @Test
+  void aGateFailShowsTheRedGateTheFixPassAndTheGreenRecheckThenDone() throws Exception {
+    PipelineResult result = demo(DemoOutcome.GATE_FAIL, false);
+
+    assertThat(result.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(lines.get(0)).startsWith("containers: off for --outcome gate-fail");
+    assertThat(lines)
+        .containsSubsequence(
+            "  plan: gates (scripted) on the builder's commits:",
+            "  plan:   | `unit-tests` | ❌ FAIL | 3.0 s | exit code 1 |",
+            "  plan: fix pass: the builder runs again with gates.md",
+            "  plan: would run (build as builder):",
+            "  plan:   | `unit-tests` | ✅ PASS | 4.0 s |  |");
+    assertThat(lines)
+        .anyMatch(l -> l.contains("gates rechecked on PR #") && l.endsWith("all green"));
   }
 
   @Test

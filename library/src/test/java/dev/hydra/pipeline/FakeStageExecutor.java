@@ -1,6 +1,12 @@
 package dev.hydra.pipeline;
 
 import dev.hydra.agent.AgentOutcome;
+import dev.hydra.credentials.Persona;
+import dev.hydra.forge.PullRequest;
+import dev.hydra.forge.RepoRef;
+import dev.hydra.gate.GateResult;
+import dev.hydra.gate.GateStatus;
+import dev.hydra.gate.GateTable;
 import dev.hydra.image.ImageRef;
 import dev.hydra.label.Stage;
 import dev.hydra.stage.StageResult;
@@ -8,17 +14,22 @@ import dev.hydra.verdict.Finding;
 import dev.hydra.verdict.Severity;
 import dev.hydra.verdict.Verdict;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A scripted {@link StageExecutor}: a verdict per stage, every call recorded. */
 public class FakeStageExecutor implements StageExecutor {
 
   public final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
   private final Map<Stage, Script> scripts = new EnumMap<>(Stage.class);
+  private final Deque<GateTable> buildGates = new ArrayDeque<>();
+  private final Deque<GateTable> rechecks = new ArrayDeque<>();
   private volatile String branch = "";
 
   /** What a stage reports. */
@@ -46,6 +57,51 @@ public class FakeStageExecutor implements StageExecutor {
     return this;
   }
 
+  /**
+   * The gates' table of each builder pass, in order: a gated build takes the next one after each
+   * pass and the last one repeats; none: the build is not gated (as without a gate runner).
+   */
+  public FakeStageExecutor gates(GateTable... tables) {
+    buildGates.addAll(List.of(tables));
+    return this;
+  }
+
+  /** The tables of the rechecks on the PR's head, in order; none: the executor runs no gates. */
+  public FakeStageExecutor rechecks(GateTable... tables) {
+    rechecks.addAll(List.of(tables));
+    return this;
+  }
+
+  /** A gate table: {@code name=PASS|FAIL}, in order. */
+  public static GateTable table(String... gates) {
+    List<GateResult> results = new ArrayList<>();
+    for (String gate : gates) {
+      String[] parts = gate.split("=", 2);
+      GateStatus status = GateStatus.valueOf(parts[1]);
+      results.add(
+          new GateResult(
+              parts[0],
+              status,
+              Duration.ofSeconds(1),
+              status == GateStatus.FAIL ? "exit code 1" : "",
+              status == GateStatus.FAIL ? "FAILED " + parts[0] + ": expected 200" : ""));
+    }
+    return new GateTable(results, results.size() + " gates declared in .hydra/gates.yml");
+  }
+
+  @Override
+  public synchronized Optional<GateTable> recheckGates(
+      Persona persona, RepoRef repo, PullRequest pullRequest) {
+    recheckedAs.add(persona);
+    if (rechecks.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(rechecks.size() > 1 ? rechecks.removeFirst() : rechecks.getFirst());
+  }
+
+  /** The personas each recheck ran as. */
+  public final List<Persona> recheckedAs = Collections.synchronizedList(new ArrayList<>());
+
   long count(Stage stage) {
     synchronized (calls) {
       return calls.stream().filter(c -> c.stage() == stage).count();
@@ -54,6 +110,28 @@ public class FakeStageExecutor implements StageExecutor {
 
   @Override
   public StageResult execute(Call call) {
+    StageResult result = scripted(call);
+    BuildGates policy = call.gates();
+    if (policy == null || !result.passed() || buildGates.isEmpty()) {
+      return result;
+    }
+    while (true) {
+      GateTable table;
+      synchronized (this) {
+        table = buildGates.size() > 1 ? buildGates.removeFirst() : buildGates.getFirst();
+      }
+      BuildGates.Next next = policy.afterGates(table);
+      if (next instanceof BuildGates.Stop stop) {
+        return result.rejected(stop.why());
+      }
+      if (!(next instanceof BuildGates.FixPass fix)) {
+        return result;
+      }
+      result = scripted(call.withInputs(fix.inputs()));
+    }
+  }
+
+  private StageResult scripted(Call call) {
     calls.add(call);
     Script script = scripts.getOrDefault(call.stage(), Script.PASS);
     boolean pass = script != Script.FAIL;

@@ -429,6 +429,66 @@ class ForgejoPipelineTest {
     assertThat(fj.pullTitle(12)).doesNotStartWith("WIP");
   }
 
+  // ------------------------------------------------------------------ gates (issue 13)
+
+  List<String> bodies() {
+    return fj.comments(FakeForgejo.ISSUE).stream().map(c -> c.body).toList();
+  }
+
+  @Test
+  void aRedGateGetsAFixPassThenGreenReachesDone() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    executor
+        .gates(FakeStageExecutor.table("tests=FAIL"), FakeStageExecutor.table("tests=PASS"))
+        .rechecks(FakeStageExecutor.table("tests=PASS"));
+
+    assertThat(buildJob("alice").status()).isEqualTo(PipelineResult.Status.PASSED);
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(executor.count(Stage.BUILD)).isEqualTo(2);
+    assertThat(executor.calls.get(1).inputs().get(GatePasses.INPUT)).contains("`tests`");
+    assertThat(bodies().get(0)).contains("Gates rechecked on the final head", "✅ PASS");
+    assertThat(fj.labelsNow()).contains("done");
+  }
+
+  @Test
+  void aGateStillRedEndsInNeedsInputAndNoPullRequest() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    executor.gates(FakeStageExecutor.table("tests=FAIL"));
+
+    PipelineResult build = buildJob("alice");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(executor.count(Stage.BUILD)).isEqualTo(3);
+    assertThat(fj.labelsNow()).containsExactlyInAnyOrder("build:fail", "needs-input");
+    assertThat(fj.pull()).as("no pull request").isNull();
+    assertThat(bodies())
+        .filteredOn(b -> b.contains("hydra:needs-input"))
+        .singleElement()
+        .asString()
+        .contains("| `tests` | ❌ FAIL");
+  }
+
+  @Test
+  void theRecheckCatchesAGateBrokenByAReviewersFixAndYoloDoesNotMerge() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    fj.apply("alice", "yolo");
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.PASS_WITH_FIXES);
+    pushFixes.add(Stage.SECURITY_REVIEW);
+    executor
+        .gates(FakeStageExecutor.table("tests=PASS"))
+        .rechecks(FakeStageExecutor.table("tests=FAIL"));
+    buildJob("alice");
+
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(executor.count(Stage.APPLIER)).isEqualTo(1);
+    assertThat(fj.labelsNow()).contains("applier:pass", "needs-input").doesNotContain("done");
+    assertThat(Objects.requireNonNull(fj.pull()).merged).isFalse();
+  }
+
   @Test
   void yoloFromATrustedLabellerMergesTheReviewedHead() throws Exception {
     fj.apply("alice", "ready-to-build");

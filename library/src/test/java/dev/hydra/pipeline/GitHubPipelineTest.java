@@ -320,6 +320,98 @@ class GitHubPipelineTest {
     assertThat(gh.labelsNow()).contains("applier:pass", "done");
   }
 
+  // ------------------------------------------------------------------ gates (issue 13)
+
+  List<String> bodies() {
+    return gh.comments.stream().map(c -> c.path("body").asText()).toList();
+  }
+
+  @Test
+  void aRedGateGetsAFixPassWithItsReportThenGreenOpensThePullRequestAndTheRecheckPasses()
+      throws Exception {
+    gh.apply("alice", "ready-to-build");
+    executor
+        .gates(
+            FakeStageExecutor.table("tests=FAIL", "lint=PASS"),
+            FakeStageExecutor.table("tests=PASS", "lint=PASS"))
+        .rechecks(FakeStageExecutor.table("tests=PASS", "lint=PASS"));
+
+    PipelineResult build = buildJob("alice");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(executor.count(Stage.BUILD)).as("the build and one fix pass").isEqualTo(2);
+    assertThat(executor.calls.get(0).inputs()).isEmpty();
+    assertThat(executor.calls.get(1).inputs().get(GatePasses.INPUT))
+        .contains("fix pass 1 of 2", "| `tests` | ❌ FAIL", "FAILED tests: expected 200")
+        .doesNotContain("FAILED lint");
+    assertThat(build.records().get(0).gates())
+        .extracting(GateRecord::run, GateRecord::name, GateRecord::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("build-1", "tests", "FAIL"),
+            org.assertj.core.groups.Tuple.tuple("build-1", "lint", "PASS"),
+            org.assertj.core.groups.Tuple.tuple("build-2", "tests", "PASS"),
+            org.assertj.core.groups.Tuple.tuple("build-2", "lint", "PASS"));
+    assertThat(ActionsOutput.summary(build)).contains("#### Gates", "| build-1 | tests | FAIL |");
+    assertThat(bodies().get(0))
+        .contains("Gates on the builder's commits (pass 2, after 1 fix pass(es))")
+        .contains("| `tests` | ✅ PASS");
+
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(executor.recheckedAs).containsExactly(Persona.BUILDER);
+    assertThat(decision.records()).extracting(RunRecord::stage).contains(DecisionStep.RECHECK);
+    assertThat(bodies().get(0)).contains("Gates rechecked on the final head");
+    assertThat(gh.labelsNow()).contains("done");
+  }
+
+  @Test
+  void aGateStillRedAfterTheFixPassesEndsInNeedsInputWithTheTableAndNoPullRequest()
+      throws Exception {
+    gh.apply("alice", "ready-to-build");
+    executor.gates(FakeStageExecutor.table("tests=FAIL", "lint=PASS"));
+
+    PipelineResult build = buildJob("alice");
+
+    assertThat(build.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(build.reason()).contains("gates still red: `tests` after 2 fix passes");
+    assertThat(executor.count(Stage.BUILD)).as("the build and two fix passes").isEqualTo(3);
+    assertThat(executor.calls.get(2).inputs().get(GatePasses.INPUT)).contains("fix pass 2 of 2");
+    assertThat(gh.labelsNow()).containsExactlyInAnyOrder("build:fail", "needs-input");
+    assertThat(gh.pull.path("number").isMissingNode()).as("no pull request").isTrue();
+    assertThat(bodies())
+        .filteredOn(b -> b.contains("hydra:needs-input"))
+        .singleElement()
+        .asString()
+        .contains("gates still red", "| `tests` | ❌ FAIL | 1.0 s | exit code 1 |");
+    assertThat(build.records().get(0).gates()).hasSize(6);
+  }
+
+  @Test
+  void theRecheckCatchesAGateBrokenByAReviewersFixAndYoloDoesNotMerge() throws Exception {
+    gh.apply("alice", "ready-to-build");
+    gh.apply("alice", "yolo");
+    executor.script(Stage.CODE_REVIEW, FakeStageExecutor.Script.PASS_WITH_FIXES);
+    executor
+        .gates(FakeStageExecutor.table("tests=PASS"))
+        .rechecks(FakeStageExecutor.table("tests=FAIL"));
+    buildJob("alice");
+
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(decision.reason()).contains("final head are red", "`tests`");
+    assertThat(executor.count(Stage.APPLIER)).as("the recheck follows the applier").isEqualTo(1);
+    assertThat(gh.labelsNow()).contains("applier:pass", "needs-input").doesNotContain("done");
+    assertThat(gh.merged).isFalse();
+    assertThat(gh.pull.path("draft").asBoolean()).as("not ready for review").isTrue();
+    assertThat(bodies())
+        .filteredOn(b -> b.contains("hydra:needs-input"))
+        .singleElement()
+        .asString()
+        .contains("| `tests` | ❌ FAIL");
+  }
+
   @Test
   void yoloFromATriageUserDoesNotMerge() throws Exception {
     gh.apply("alice", "ready-to-build");

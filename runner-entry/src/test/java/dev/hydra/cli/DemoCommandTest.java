@@ -229,7 +229,7 @@ class DemoCommandTest {
       MainTest.Result outcome = demo("--scripted", "--outcome", "maybe");
       assertThat(outcome.code()).isEqualTo(2);
       assertThat(outcome.err())
-          .contains("unknown outcome `maybe`; choose pass, review-fail or fixes");
+          .contains("unknown outcome `maybe`; choose pass, review-fail, fixes or gate-fail");
 
       MainTest.Result prefix = demo("--scripted", "--image-prefix", "Bad Prefix");
       assertThat(prefix.code()).isEqualTo(2);
