@@ -200,8 +200,7 @@ final class IssueRun {
     askAPerson(note, where, why, Retry.NONE, "");
   }
 
-  private void askAPerson(
-      String note, String where, String why, Retry offer, String details)
+  private void askAPerson(String note, String where, String why, Retry offer, String details)
       throws ForgeException {
     progressNote(note);
     LabelScheme scheme = scheme();

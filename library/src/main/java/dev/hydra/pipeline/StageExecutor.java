@@ -101,7 +101,16 @@ public interface StageExecutor {
         @Nullable String pullRequestUrl,
         Mode mode) {
       this(
-          stage, persona, repo, issue, comments, pullRequest, pullRequestUrl, mode, null, Map.of(),
+          stage,
+          persona,
+          repo,
+          issue,
+          comments,
+          pullRequest,
+          pullRequestUrl,
+          mode,
+          null,
+          Map.of(),
           null);
     }
 
@@ -168,14 +177,32 @@ public interface StageExecutor {
      */
     public Call withInputs(Map<String, String> files) {
       return new Call(
-          stage, persona, repo, issue, comments, pullRequest, pullRequestUrl, mode, retry, files,
+          stage,
+          persona,
+          repo,
+          issue,
+          comments,
+          pullRequest,
+          pullRequestUrl,
+          mode,
+          retry,
+          files,
           gates);
     }
 
     /** The same call, its builder passes gated by {@code policy}. */
     public Call withGates(@Nullable BuildGates policy) {
       return new Call(
-          stage, persona, repo, issue, comments, pullRequest, pullRequestUrl, mode, retry, inputs,
+          stage,
+          persona,
+          repo,
+          issue,
+          comments,
+          pullRequest,
+          pullRequestUrl,
+          mode,
+          retry,
+          inputs,
           policy);
     }
 

@@ -92,13 +92,13 @@ public final class RunWiring {
         runLog,
         () ->
             new RunnerStageExecutor(
-                StageRunners.of(
-                    target.settings().runtime(),
-                    docker,
-                    target.settings().actions(),
-                    target.settings().stages(),
-                    Clock.systemUTC(),
-                    line -> stageLog.accept(masker.mask(line))),
+                    StageRunners.of(
+                        target.settings().runtime(),
+                        docker,
+                        target.settings().actions(),
+                        target.settings().stages(),
+                        Clock.systemUTC(),
+                        line -> stageLog.accept(masker.mask(line))),
                     target.settings().stages(),
                     credentials,
                     target.webUrl(),

@@ -300,7 +300,7 @@ public abstract class ForgeWireContractTest extends ForgeContractTest {
   void seedingListsOnceThenWritesOnlyTheLabelsThatDiffer() throws Exception {
     super.seedingListsOnceThenWritesOnlyTheLabelsThatDiffer();
     List<LabelSpec> wanted = LabelSeeding.specs(LabelScheme.canonical());
-    wm.verify(20, postRequestedFor(urlPathEqualTo(apiPath() + "/repos/hydra-org/demo/labels")));
+    wm.verify(22, postRequestedFor(urlPathEqualTo(apiPath() + "/repos/hydra-org/demo/labels")));
     LabelSpec done = wanted.stream().filter(l -> l.name().equals("done")).findFirst().orElseThrow();
     wm.verify(1, createLabelRequest(REPO, done));
     LabelSpec buildPass =
