@@ -42,11 +42,15 @@ public final class SupervisorMetrics {
     Gauge.builder("hydra_supervisor_queue_depth", queued, AtomicInteger::get)
         .description("Jobs found at the last cycle that waited for a free slot")
         .register(registry);
+    // A gauge holds its object weakly: nothing else keeps the accounts, so the gauge must, or a
+    // collection turns the value into NaN.
     Gauge.builder("hydra_claude_accounts_exhausted", accounts, ClaudeAccounts::exhausted)
         .description("Claude accounts rate-limited until their reset (the stages' token state)")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("hydra_claude_accounts_quarantined", accounts, ClaudeAccounts::quarantined)
         .description("Claude accounts refused and out of rotation until replaced")
+        .strongReference(true)
         .register(registry);
   }
 

@@ -243,6 +243,51 @@ class TokenRotationTest {
     assertThat(java.nio.file.Files.readString(file)).doesNotContain("token\":");
   }
 
+  @Test
+  void stagesSavingInParallelMergeWhatEachLearnedAndLoseNothing(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("state/claude-tokens.json");
+    List<String> names = List.of("account-1", "account-2", "account-3", "account-4");
+    // Each stage loaded the empty file at its start; each learned about another account.
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> saves = new java.util.ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        String name = names.get(i);
+        long hours = i + 1L;
+        saves.add(
+            threads.submit(
+                () -> {
+                  ClaudeTokenPool pool = new ClaudeTokenPool(names);
+                  pool.markExhausted(name, NOW.plusSeconds(3600 * hours), NOW);
+                  TokenPoolState.save(file, pool, NOW);
+                  return null;
+                }));
+      }
+      for (var save : saves) {
+        save.get();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    ClaudeTokenPool later = new ClaudeTokenPool(names);
+    TokenPoolState.load(file, later);
+    assertThat(later.exhausted()).containsOnlyKeys(names);
+    assertThat(later.next(NOW)).isEmpty();
+
+    // A later save keeps the later of two resets and adds a quarantine to what is there.
+    ClaudeTokenPool stale = new ClaudeTokenPool(names);
+    stale.markExhausted("account-4", NOW.plusSeconds(60), NOW);
+    stale.quarantine("account-1", "api_error_status 401");
+    TokenPoolState.save(file, stale, NOW);
+    ClaudeTokenPool after = new ClaudeTokenPool(names);
+    TokenPoolState.load(file, after);
+    assertThat(after.exhausted()).containsEntry("account-4", NOW.plusSeconds(4 * 3600));
+    assertThat(after.quarantined()).containsOnlyKeys("account-1");
+    assertThat(after.exhausted()).hasSize(4);
+  }
+
   /** A fake agent whose runs end as given, per token. */
   TokenRotation.StageAttempt ending(Map<String, AgentOutcome> outcomeByToken) {
     return token -> {
