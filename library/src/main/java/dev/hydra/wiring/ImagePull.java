@@ -111,8 +111,8 @@ public final class ImagePull {
    * @param runner runs it (with {@code DOCKER_CONFIG} pointing at a private folder when logging in)
    * @param log receives one line per image, masked
    * @throws InvalidConfigurationException when the login fails or an image can be neither found nor
-   *     pulled; the message names the image and the fix
-   * @throws IOException when the docker CLI cannot be started
+   *     pulled; the message names the image and the fix (also when the docker CLI cannot be
+   *     started)
    * @throws InterruptedException when interrupted
    */
   public static void ensure(
@@ -121,8 +121,28 @@ public final class ImagePull {
       String docker,
       CommandRunner runner,
       Consumer<String> log)
-      throws InvalidConfigurationException, IOException, InterruptedException {
+      throws InvalidConfigurationException, InterruptedException {
     String cli = docker.isBlank() ? "docker" : docker;
+    try {
+      check(images, env, cli, runner, log);
+    } catch (IOException e) {
+      throw new InvalidConfigurationException(
+          "cannot run the docker CLI "
+              + Texts.quote(cli)
+              + " to check the stage images ("
+              + Texts.oneLine(String.valueOf(e.getMessage()))
+              + "); nothing was claimed. Fix: install Docker on the runner and give its user the"
+              + " daemon (docs/troubleshooting.md), or point HYDRA_DOCKER at the docker CLI");
+    }
+  }
+
+  private static void check(
+      List<ImageRef> images,
+      Map<String, String> env,
+      String cli,
+      CommandRunner runner,
+      Consumer<String> log)
+      throws InvalidConfigurationException, IOException, InterruptedException {
     String token = env.getOrDefault(REGISTRY_TOKEN, "").strip();
     SecretMasker masker =
         token.isEmpty()
