@@ -22,9 +22,12 @@ final class DoctorCommand implements CliCommand {
 
   private final ImageCheck.ImageProbe probe;
 
-  /** The command with the registry asked through the docker CLI. */
+  /**
+   * The command with the registry asked through the docker CLI, made only when doctor runs: the
+   * command runner's logger must not be created before {@link Logging} sets the level.
+   */
   DoctorCommand() {
-    this(new DockerImageProbe(new CommonsExecCommandRunner()));
+    this(image -> new DockerImageProbe(new CommonsExecCommandRunner()).unavailable(image));
   }
 
   /** The command with its own image probe (tests). */

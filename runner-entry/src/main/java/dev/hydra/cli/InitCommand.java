@@ -30,7 +30,8 @@ final class InitCommand implements CliCommand {
   private final ImageCheck.ImageProbe probe;
 
   InitCommand() {
-    this(new DockerImageProbe(new CommonsExecCommandRunner()));
+    // Made only when init runs: the command runner's logger must not exist before Logging.
+    this(image -> new DockerImageProbe(new CommonsExecCommandRunner()).unavailable(image));
   }
 
   /** The command with its own image probe (tests). */
