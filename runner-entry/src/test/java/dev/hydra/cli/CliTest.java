@@ -64,6 +64,7 @@ class CliTest {
     "lables,labels",
     "doctr,doctor",
     "dmeo,demo",
+    "demp,demo",
     "Demo,demo",
     "stagerun,stage-run",
     "reconcil,reconcile",
@@ -84,6 +85,34 @@ class CliTest {
     MainTest.Result r = MainTest.run(typed);
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).doesNotContain("did you mean").contains("choose one of route");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "route,--evnt,--event",
+    "demo,--outcom,--outcome",
+    "demo,--scriptd,--scripted",
+    "init,--rpeo,--repo",
+    "doctor,--Repo,--repo",
+    "run,--stag=build,--stage",
+    "explain,--exampel,--example"
+  })
+  void aMistypedOptionGetsASuggestionFromThatCommandsOptions(
+      String command, String typed, String meant) {
+    MainTest.Result r = MainTest.run(command, typed);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("hydra " + command + ": error: unknown option `" + typed + "`")
+        .contains("did you mean `" + meant + "`?")
+        .contains("hydra " + command + " --help");
+    assertThat(r.err().strip().lines()).as("one line").hasSize(1);
+  }
+
+  @Test
+  void anOptionFarFromEveryOptionOfTheCommandGetsNoGuess() {
+    MainTest.Result r = MainTest.run("route", "--outcome", "pass");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown option `--outcome`").doesNotContain("did you mean");
   }
 
   @Test
@@ -127,6 +156,7 @@ class CliTest {
     assertThat(r.code()).as(r.err()).isZero();
     Path script = dir.resolve("hydra.bash");
     Files.writeString(script, r.out(), StandardCharsets.UTF_8);
+    assertThat(bash("bash -n " + script + " && echo syntax-ok")).isEqualTo("syntax-ok\n");
     assertThat(complete(script, "hydra", "ro")).isEqualTo("route");
     assertThat(complete(script, "hydra", "d")).isEqualTo("demo dev-run doctor");
     assertThat(complete(script, "hydra", "demo", "--out")).isEqualTo("--outcome");
