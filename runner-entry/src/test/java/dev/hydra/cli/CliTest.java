@@ -178,6 +178,36 @@ class CliTest {
     assertThat(registered).contains("-F _hydra").contains("hydra");
   }
 
+  @Test
+  void zshLoadsTheScriptRegistersItAndCompletesACommandsOptions() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/zsh")) || Files.isExecutable(Path.of("/bin/zsh")),
+        "zsh is not installed (apt-get install zsh)");
+    MainTest.Result r = MainTest.run("completion", "zsh");
+    Path script = dir.resolve("hydra.zsh");
+    Files.writeString(script, r.out(), StandardCharsets.UTF_8);
+    // zsh's own completion filters COMPREPLY by the word typed; bashcompinit runs the function
+    // with ksharrays, as here.
+    ProcessBuilder p =
+        new ProcessBuilder(
+                "zsh",
+                "-f",
+                "-c",
+                "source "
+                    + script
+                    + "; setopt ksharrays; COMP_WORDS=(hydra demo --out); COMP_CWORD=2; _hydra;"
+                    + " print -r -- \"${COMPREPLY[*]}\"; print -r -- ${_comps[hydra]}")
+            .redirectErrorStream(true);
+    p.environment().put("HOME", dir.toString());
+    Process zsh = p.start();
+    String output = new String(zsh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(zsh.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    List<String> lines = output.strip().lines().toList();
+    assertThat(lines).as(output).hasSize(2);
+    assertThat(lines.get(0)).contains("--outcome", "--scripted").doesNotContain("route");
+    assertThat(lines.get(1)).isEqualTo("_bash_complete -o default -F _hydra");
+  }
+
   /** What the completion offers for the last word, via the function bash calls, sorted. */
   private static String complete(Path script, String... words) throws Exception {
     StringBuilder array = new StringBuilder();
