@@ -11,6 +11,7 @@ import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.UnrecognizedOptionException;
 import org.apache.commons.cli.help.HelpFormatter;
 import org.apache.commons.cli.help.TextHelpAppendable;
 
@@ -275,9 +276,26 @@ final class Cli {
           .setStripLeadingAndTrailingQuotes(false)
           .get()
           .parse(options, args, stop);
+    } catch (UnrecognizedOptionException e) {
+      throw new UsageException(command, unknownOption(e.getOption(), options));
     } catch (ParseException e) {
       throw new UsageException(command, String.valueOf(e.getMessage()));
     }
+  }
+
+  /** An unknown option, with the closest of the command's long options when one is close. */
+  static String unknownOption(String typed, Options options) {
+    List<String> names = new ArrayList<>();
+    for (Option option : options.getOptions()) {
+      if (option.getLongOpt() != null) {
+        names.add(option.getLongOpt());
+      }
+    }
+    String bare = typed.replaceFirst("^-+", "").replaceFirst("=.*", "");
+    String suggestion = bare.isEmpty() ? "" : suggest(bare, names);
+    return "unknown option "
+        + dev.hydra.text.Texts.quote(typed)
+        + (suggestion.isEmpty() ? "" : "; did you mean `--" + suggestion + "`?");
   }
 
   private static Options globalOptions() {

@@ -64,6 +64,7 @@ class CliTest {
     "lables,labels",
     "doctr,doctor",
     "dmeo,demo",
+    "demp,demo",
     "Demo,demo",
     "stagerun,stage-run",
     "reconcil,reconcile",
@@ -84,6 +85,34 @@ class CliTest {
     MainTest.Result r = MainTest.run(typed);
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).doesNotContain("did you mean").contains("choose one of route");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "route,--evnt,--event",
+    "demo,--outcom,--outcome",
+    "demo,--scriptd,--scripted",
+    "init,--rpeo,--repo",
+    "doctor,--Repo,--repo",
+    "run,--stag=build,--stage",
+    "explain,--exampel,--example"
+  })
+  void aMistypedOptionGetsASuggestionFromThatCommandsOptions(
+      String command, String typed, String meant) {
+    MainTest.Result r = MainTest.run(command, typed);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("hydra " + command + ": error: unknown option `" + typed + "`")
+        .contains("did you mean `" + meant + "`?")
+        .contains("hydra " + command + " --help");
+    assertThat(r.err().strip().lines()).as("one line").hasSize(1);
+  }
+
+  @Test
+  void anOptionFarFromEveryOptionOfTheCommandGetsNoGuess() {
+    MainTest.Result r = MainTest.run("route", "--outcome", "pass");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown option `--outcome`").doesNotContain("did you mean");
   }
 
   @Test
@@ -127,6 +156,7 @@ class CliTest {
     assertThat(r.code()).as(r.err()).isZero();
     Path script = dir.resolve("hydra.bash");
     Files.writeString(script, r.out(), StandardCharsets.UTF_8);
+    assertThat(bash("bash -n " + script + " && echo syntax-ok")).isEqualTo("syntax-ok\n");
     assertThat(complete(script, "hydra", "ro")).isEqualTo("route");
     assertThat(complete(script, "hydra", "d")).isEqualTo("demo dev-run doctor");
     assertThat(complete(script, "hydra", "demo", "--out")).isEqualTo("--outcome");
@@ -146,6 +176,36 @@ class CliTest {
     assertThat(complete(script, "hydra", "--v")).isEqualTo("--verbose --version");
     String registered = bash("source " + script + "; complete -p hydra");
     assertThat(registered).contains("-F _hydra").contains("hydra");
+  }
+
+  @Test
+  void zshLoadsTheScriptRegistersItAndCompletesACommandsOptions() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/zsh")) || Files.isExecutable(Path.of("/bin/zsh")),
+        "zsh is not installed (apt-get install zsh)");
+    MainTest.Result r = MainTest.run("completion", "zsh");
+    Path script = dir.resolve("hydra.zsh");
+    Files.writeString(script, r.out(), StandardCharsets.UTF_8);
+    // zsh's own completion filters COMPREPLY by the word typed; bashcompinit runs the function
+    // with ksharrays, as here.
+    ProcessBuilder p =
+        new ProcessBuilder(
+                "zsh",
+                "-f",
+                "-c",
+                "source "
+                    + script
+                    + "; setopt ksharrays; COMP_WORDS=(hydra demo --out); COMP_CWORD=2; _hydra;"
+                    + " print -r -- \"${COMPREPLY[*]}\"; print -r -- ${_comps[hydra]}")
+            .redirectErrorStream(true);
+    p.environment().put("HOME", dir.toString());
+    Process zsh = p.start();
+    String output = new String(zsh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(zsh.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    List<String> lines = output.strip().lines().toList();
+    assertThat(lines).as(output).hasSize(2);
+    assertThat(lines.get(0)).contains("--outcome", "--scripted").doesNotContain("route");
+    assertThat(lines.get(1)).isEqualTo("_bash_complete -o default -F _hydra");
   }
 
   /** What the completion offers for the last word, via the function bash calls, sorted. */
