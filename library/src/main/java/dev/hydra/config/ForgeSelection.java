@@ -31,9 +31,10 @@ public record ForgeSelection(ForgeType type, String source) {
     if (!explicit.isBlank()) {
       return new ForgeSelection(parse(explicit, "--forge"), "--forge " + explicit.strip());
     }
-    String fromEnv = env.getOrDefault("HYDRA_FORGE", "");
+    String fromEnv = env.getOrDefault(Variables.FORGE.name(), "");
     if (!fromEnv.isBlank()) {
-      return new ForgeSelection(parse(fromEnv, "HYDRA_FORGE"), "HYDRA_FORGE=" + fromEnv.strip());
+      String name = Variables.FORGE.name();
+      return new ForgeSelection(parse(fromEnv, name), name + "=" + fromEnv.strip());
     }
     return detect(env);
   }
@@ -53,14 +54,14 @@ public record ForgeSelection(ForgeType type, String source) {
   // tells them apart: Forgejo's ends in /api/v1, GitHub's is api.github.com or GHES's /api/v3.
   private static ForgeSelection detect(Map<String, String> env)
       throws InvalidConfigurationException {
-    if (isTrue(env, "FORGEJO_ACTIONS")) {
+    if (isTrue(env, Variables.FORGEJO_RUN.name())) {
       return new ForgeSelection(ForgeType.FORGEJO, "detected: FORGEJO_ACTIONS=true");
     }
-    if (isTrue(env, "GITEA_ACTIONS")) {
+    if (isTrue(env, Variables.GITEA_RUN.name())) {
       return new ForgeSelection(ForgeType.FORGEJO, "detected: GITEA_ACTIONS=true");
     }
-    if (isTrue(env, "GITHUB_ACTIONS")) {
-      String api = stripSlash(env.getOrDefault("GITHUB_API_URL", ""));
+    if (isTrue(env, Variables.ACTIONS_RUN.name())) {
+      String api = stripSlash(env.getOrDefault(Variables.GITHUB_API_URL.name(), ""));
       String lower = api.toLowerCase(Locale.ROOT);
       if (lower.endsWith("/api/v1")) {
         return new ForgeSelection(ForgeType.FORGEJO, "detected: GITHUB_API_URL ends in /api/v1");

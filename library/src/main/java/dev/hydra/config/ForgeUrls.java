@@ -18,9 +18,9 @@ public record ForgeUrls(
   /** Reads the four variables. */
   public static ForgeUrls from(Map<String, String> env) {
     return new ForgeUrls(
-        env.getOrDefault("GITHUB_API_URL", ""),
-        env.getOrDefault("FORGEJO_API_URL", ""),
-        env.getOrDefault("GITHUB_SERVER_URL", ""),
-        env.getOrDefault("FORGEJO_SERVER_URL", ""));
+        env.getOrDefault(Variables.GITHUB_API_URL.name(), ""),
+        env.getOrDefault(Variables.FORGEJO_API_URL.name(), ""),
+        env.getOrDefault(Variables.GITHUB_SERVER_URL.name(), ""),
+        env.getOrDefault(Variables.FORGEJO_SERVER_URL.name(), ""));
   }
 }

@@ -43,10 +43,10 @@ public record HydraSettings(
     boolean actions) {
 
   /** The variable that names the trusted labellers, comma-separated logins. */
-  public static final String TRUSTED_LABELERS = "HYDRA_TRUSTED_LABELERS";
+  public static final String TRUSTED_LABELERS = Variables.TRUSTED_LABELERS.name();
 
   /** The variable that names the persona accounts' logins. */
-  public static final String PERSONA_LOGINS = "HYDRA_PERSONA_LOGINS";
+  public static final String PERSONA_LOGINS = Variables.PERSONA_LOGINS.name();
 
   private static final Pattern LOGIN =
       Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98})(?:\\[bot\\])?");
@@ -75,7 +75,7 @@ public record HydraSettings(
         env.getOrDefault(PERSONA_LOGINS, ""),
         StageSettings.from(env),
         RuntimeSettings.from(env),
-        "true".equals(env.get("GITHUB_ACTIONS")));
+        "true".equals(env.get(Variables.ACTIONS_RUN.name())));
   }
 
   /** The part the router judges by: forge, labels, repository. */

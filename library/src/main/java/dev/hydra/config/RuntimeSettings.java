@@ -26,19 +26,19 @@ public record RuntimeSettings(
     String runtime, String namespace, String podIp, String registryCidrs, String kubeconfig) {
 
   /** The variable that picks the runtime. */
-  public static final String RUNTIME = "HYDRA_RUNTIME";
+  public static final String RUNTIME = Variables.RUNTIME.name();
 
   /** The runner's namespace, where stage Jobs are made. */
-  public static final String NAMESPACE = "HYDRA_K8S_NAMESPACE";
+  public static final String NAMESPACE = Variables.K8S_NAMESPACE.name();
 
   /** The runner pod's IP, from the downward API. */
-  public static final String POD_IP = "HYDRA_POD_IP";
+  public static final String POD_IP = Variables.POD_IP.name();
 
   /** The builder's registries (or their mirror) by CIDR. */
-  public static final String REGISTRY_CIDRS = "HYDRA_K8S_REGISTRY_CIDRS";
+  public static final String REGISTRY_CIDRS = Variables.K8S_REGISTRY_CIDRS.name();
 
   /** A kubeconfig file, for a runner outside the cluster. */
-  public static final String KUBECONFIG = "HYDRA_K8S_KUBECONFIG";
+  public static final String KUBECONFIG = Variables.K8S_KUBECONFIG.name();
 
   /** The local Docker engine, nothing else set. */
   public static final RuntimeSettings DOCKER = new RuntimeSettings("", "", "", "", "");

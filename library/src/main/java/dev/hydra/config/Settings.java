@@ -48,15 +48,15 @@ public record Settings(ForgeSelection forge, LabelScheme labels, Optional<RepoRe
    * @throws InvalidConfigurationException when the prefix or trigger label is invalid
    */
   public static LabelScheme labels(Map<String, String> env) throws InvalidConfigurationException {
-    String prefix = env.getOrDefault("HYDRA_LABEL_PREFIX", "");
-    String trigger = env.getOrDefault("HYDRA_TRIGGER_LABEL", "");
+    String prefix = env.getOrDefault(Variables.LABEL_PREFIX.name(), "");
+    String trigger = env.getOrDefault(Variables.TRIGGER_LABEL.name(), "");
     try {
       return LabelScheme.of(prefix, trigger);
     } catch (IllegalArgumentException e) {
       String variable =
           e.getMessage() != null && e.getMessage().startsWith("label prefix")
-              ? "HYDRA_LABEL_PREFIX"
-              : "HYDRA_TRIGGER_LABEL";
+              ? Variables.LABEL_PREFIX.name()
+              : Variables.TRIGGER_LABEL.name();
       throw new InvalidConfigurationException(
           variable + ": " + e.getMessage() + " (fix the repository variable or environment)");
     }
@@ -64,14 +64,14 @@ public record Settings(ForgeSelection forge, LabelScheme labels, Optional<RepoRe
 
   private static Optional<RepoRef> repository(Map<String, String> env)
       throws InvalidConfigurationException {
-    String value = env.getOrDefault("GITHUB_REPOSITORY", "");
+    String value = env.getOrDefault(Variables.REPOSITORY.name(), "");
     if (value.isBlank()) {
       return Optional.empty();
     }
     try {
       return Optional.of(RepoRef.parse(value.strip()));
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationException("GITHUB_REPOSITORY: " + e.getMessage());
+      throw new InvalidConfigurationException(Variables.REPOSITORY.name() + ": " + e.getMessage());
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.hydra.config;
 import dev.hydra.credentials.Persona;
 import dev.hydra.label.Stage;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -80,7 +79,7 @@ public record StageSettings(
   public static StageSettings from(Map<String, String> env, Optional<HydraRelease> release) {
     Map<Stage, String> timeouts = new EnumMap<>(Stage.class);
     Map<Stage, String> budgets = new EnumMap<>(Stage.class);
-    for (Stage stage : Stage.values()) {
+    for (Stage stage : Variables.CONTAINER_STAGES) {
       timeouts.put(stage, env.getOrDefault(timeoutVariable(stage), ""));
       budgets.put(stage, env.getOrDefault(tokenBudgetVariable(stage), ""));
     }
@@ -98,19 +97,21 @@ public record StageSettings(
         models,
         fallbacks,
         images.map(ImageDefaults.Choice::prefix).orElse(""),
-        images.map(ImageDefaults.Choice::tag).orElse(env.getOrDefault("HYDRA_IMAGE_TAG", "")),
+        images
+            .map(ImageDefaults.Choice::tag)
+            .orElse(env.getOrDefault(Variables.IMAGE_TAG.name(), "")),
         digests,
         budgets,
         env.getOrDefault(MODEL_UPSTREAM, ""),
         env.getOrDefault(TOKEN_STATE, ""),
-        env.getOrDefault("HYDRA_GATE_FIX_PASSES", ""));
+        env.getOrDefault(Variables.GATE_FIX_PASSES.name(), ""));
   }
 
   /** The variable naming the Messages API the model gateway forwards to. */
-  public static final String MODEL_UPSTREAM = "HYDRA_MODEL_UPSTREAM";
+  public static final String MODEL_UPSTREAM = Variables.MODEL_UPSTREAM.name();
 
   /** The variable naming the file that remembers exhausted and refused Claude tokens. */
-  public static final String TOKEN_STATE = "HYDRA_TOKEN_STATE";
+  public static final String TOKEN_STATE = Variables.TOKEN_STATE.name();
 
   /** The stage's token budget text, when set. */
   public Optional<String> tokenBudget(Stage stage) {
@@ -121,7 +122,7 @@ public record StageSettings(
    * The variable that sets a stage's token budget, for example {@code HYDRA_BUILD_TOKEN_BUDGET}.
    */
   public static String tokenBudgetVariable(Stage stage) {
-    return "HYDRA_" + stage.id().toUpperCase(Locale.ROOT).replace('-', '_') + "_TOKEN_BUDGET";
+    return Variables.tokenBudget(stage);
   }
 
   /** The stage's timeout text, when set. */
@@ -146,22 +147,22 @@ public record StageSettings(
 
   /** The variable that overrides a stage's timeout, for example {@code HYDRA_BUILD_TIMEOUT}. */
   public static String timeoutVariable(Stage stage) {
-    return "HYDRA_" + stage.id().toUpperCase(Locale.ROOT).replace('-', '_') + "_TIMEOUT";
+    return Variables.timeout(stage);
   }
 
   /** The variable that sets a persona's model, for example {@code HYDRA_BUILDER_MODEL}. */
   public static String modelVariable(Persona persona) {
-    return "HYDRA_" + persona.id().toUpperCase(Locale.ROOT) + "_MODEL";
+    return Variables.model(persona);
   }
 
   /** The variable that sets a persona's fallback model ({@code HYDRA_BUILDER_FALLBACK_MODEL}). */
   public static String fallbackModelVariable(Persona persona) {
-    return "HYDRA_" + persona.id().toUpperCase(Locale.ROOT) + "_FALLBACK_MODEL";
+    return Variables.fallbackModel(persona);
   }
 
   /** The variable that pins a persona's image to a digest: {@code HYDRA_IMAGE_DIGEST_BUILDER}, … */
   public static String digestVariable(Persona persona) {
-    return "HYDRA_IMAGE_DIGEST_" + persona.id().toUpperCase(Locale.ROOT);
+    return Variables.imageDigest(persona);
   }
 
   private static <K extends Enum<K>> Map<K, String> present(Map<K, String> values) {
