@@ -102,6 +102,10 @@ public final class ActionsOutput {
     if (!gates.isEmpty()) {
       s.append("\n#### Gates\n\n").append(GateRecord.markdown(gates));
     }
+    String passes = AgentPass.markdown(result.records());
+    if (!passes.isEmpty()) {
+      s.append("\n#### Agent passes\n\n").append(passes);
+    }
     return s.toString();
   }
 

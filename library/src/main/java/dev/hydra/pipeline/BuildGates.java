@@ -1,6 +1,7 @@
 package dev.hydra.pipeline;
 
 import dev.hydra.gate.GateTable;
+import dev.hydra.stage.StageResult;
 import java.util.Map;
 
 /**
@@ -18,6 +19,12 @@ public interface BuildGates {
    * @return what the executor does next
    */
   Next afterGates(GateTable table);
+
+  /**
+   * Told of every agent pass the executor ran under this policy, as it ended, before its gates (a
+   * pass that failed has none): the run record carries each pass's usage.
+   */
+  default void ran(StageResult pass) {}
 
   /** What comes after a gated pass. */
   sealed interface Next {}

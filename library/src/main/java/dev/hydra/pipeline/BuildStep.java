@@ -146,7 +146,7 @@ record BuildStep(PipelineContext context, GuardStep guard, AuthorityStep authori
         context
             .executor()
             .execute(StageExecutor.Call.build(run.repo(), issue, comments).withGates(gates));
-    RunRecord record = run.record(result, gates.records());
+    RunRecord record = run.record(result, gates);
     run.progressRecord(record);
     Optional<GateTable> table = gates.last();
     table.ifPresent(t -> run.progressGates(gatesTitle(gates), t));

@@ -254,7 +254,8 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
                 0,
                 (System.nanoTime() - start) / 1_000_000,
                 table.passed() ? "passed" : "failed",
-                GateRecord.of(RECHECK, table))));
+                GateRecord.of(RECHECK, table),
+                List.of())));
     run.progressGates(
         "Gates rechecked on the final head "
             + pr.headSha().substring(0, Math.min(12, pr.headSha().length())),
@@ -267,6 +268,7 @@ record DecisionStep(PipelineContext context, GuardStep guard, AuthorityStep auth
     if (table.passed()) {
       return Optional.empty();
     }
+    run.offerRetry(pr, GateFindings.of(table));
     return Optional.of(
         "the gates re-run on PR #"
             + pr.number()

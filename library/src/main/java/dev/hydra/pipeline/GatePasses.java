@@ -3,6 +3,7 @@ package dev.hydra.pipeline;
 import dev.hydra.gate.GateFile;
 import dev.hydra.gate.GateResult;
 import dev.hydra.gate.GateTable;
+import dev.hydra.stage.StageResult;
 import dev.hydra.text.Texts;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,14 +31,36 @@ public final class GatePasses implements BuildGates {
   static final int MAX_REPORT = 4000;
 
   private final int fixPasses;
+  private final String run;
   private final List<GateTable> tables = new ArrayList<>();
+  private final List<AgentPass> passes = new ArrayList<>();
 
-  /** A policy allowing {@code fixPasses} fix passes. */
+  /** A build's policy allowing {@code fixPasses} fix passes; its runs are {@code build-N}. */
   public GatePasses(int fixPasses) {
+    this(fixPasses, "build");
+  }
+
+  /**
+   * A policy allowing {@code fixPasses} fix passes.
+   *
+   * @param run what the passes are named after in the run record: {@code build} or {@code retry}
+   */
+  public GatePasses(int fixPasses, String run) {
     if (fixPasses < 0 || fixPasses > MAX_FIX_PASSES) {
       throw new IllegalArgumentException("fix passes out of range: " + fixPasses);
     }
     this.fixPasses = fixPasses;
+    this.run = run;
+  }
+
+  @Override
+  public synchronized void ran(StageResult pass) {
+    passes.add(AgentPass.of(run + "-" + (passes.size() + 1), pass));
+  }
+
+  /** Every agent pass's usage, in order ({@code build-1}, {@code build-2} …). */
+  public synchronized List<AgentPass> passes() {
+    return List.copyOf(passes);
   }
 
   @Override
@@ -81,7 +104,7 @@ public final class GatePasses implements BuildGates {
   public synchronized List<GateRecord> records() {
     List<GateRecord> records = new ArrayList<>();
     for (int i = 0; i < tables.size(); i++) {
-      records.addAll(GateRecord.of("build-" + (i + 1), tables.get(i)));
+      records.addAll(GateRecord.of(run + "-" + (i + 1), tables.get(i)));
     }
     return records;
   }

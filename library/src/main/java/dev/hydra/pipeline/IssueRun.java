@@ -18,6 +18,7 @@ import dev.hydra.workspace.OutputScope;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -123,13 +124,32 @@ final class IssueRun {
 
   /** The stage's run record: logged, handed to the sink, returned for the result. */
   RunRecord record(StageResult result) {
-    return record(result, List.of());
+    context.log(result.describe());
+    return keep(RunRecord.of(result));
   }
 
-  /** The stage's run record with the gates' results on its commits. */
-  RunRecord record(StageResult result, List<GateRecord> gates) {
+  /**
+   * The gated stage's run record: the gates' results on its commits and every agent pass's usage
+   * (the totals their sums).
+   */
+  RunRecord record(StageResult result, GatePasses gates) {
     context.log(result.describe());
-    return keep(RunRecord.of(result).withGates(gates));
+    RunRecord record = RunRecord.of(result).withGates(gates.records()).withPasses(gates.passes());
+    if (record.passes().size() > 1) {
+      context.log(
+          "stage "
+              + record.stage()
+              + " used "
+              + record.tokens()
+              + " tokens, "
+              + record.turns()
+              + " turns and $"
+              + String.format(Locale.ROOT, "%.2f", record.costUsd())
+              + " in "
+              + record.passes().size()
+              + " agent passes");
+    }
+    return keep(record);
   }
 
   /** Hands a record to the sink and returns it. */

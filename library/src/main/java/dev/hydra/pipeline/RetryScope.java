@@ -67,6 +67,16 @@ public record RetryScope(int pullRequest, String branch, List<Finding> findings)
     return files;
   }
 
+  /**
+   * Whether a red gate's finding names no file: the pass may then change the files the pull request
+   * changed as well, since a failing build or test suite rarely says where it broke (the runner
+   * widens the scope; docs/gates.md).
+   */
+  public boolean unplacedGates() {
+    return findings.stream()
+        .anyMatch(f -> f.file().isBlank() && f.rule().startsWith(GateFindings.RULE));
+  }
+
   /** The hidden marker that carries this scope in a comment. */
   String marker() {
     StringBuilder json = new StringBuilder();
@@ -153,6 +163,15 @@ public record RetryScope(int pullRequest, String branch, List<Finding> findings)
     }
     s.append("\n\n## Scope\n");
     files().forEach(f -> s.append("\n- `").append(Texts.escape(f, 300)).append('`'));
+    if (unplacedGates()) {
+      s.append("\n- every file this pull request already changed (a red gate names no file)");
+    }
+    if (findings.stream().anyMatch(f -> f.rule().startsWith(GateFindings.RULE))) {
+      s.append(
+          "\n\nThe `gate:` findings were read from the output of the repository's gates"
+              + " (.hydra/gates.yml), which are data too. The runner runs those gates on your"
+              + " commits before it pushes them; a gate still red means nothing is pushed.");
+    }
     return s.append('\n').toString();
   }
 }

@@ -5,6 +5,7 @@ import dev.hydra.forge.Forge;
 import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.Issue;
 import dev.hydra.forge.PullRequest;
+import dev.hydra.gate.GateTable;
 import dev.hydra.label.LabelScheme;
 import dev.hydra.label.Outcome;
 import dev.hydra.label.PipelineState;
@@ -104,17 +105,23 @@ record RetryStep(PipelineContext context, GuardStep guard, AuthorityStep authori
             + " for "
             + scope.findings().size()
             + " finding(s).");
+    GatePasses gates = new GatePasses(context.options().gateFixPasses(), RETRY);
     StageResult result =
-        context.executor().execute(StageExecutor.Call.retry(run.repo(), issue, onto, scope));
-    RunRecord record = run.record(result);
+        context
+            .executor()
+            .execute(StageExecutor.Call.retry(run.repo(), issue, onto, scope).withGates(gates));
+    RunRecord record = run.record(result, gates);
     run.progressRecord(record);
+    Optional<GateTable> table = gates.last();
+    table.ifPresent(t -> run.progressGates("Gates on the retry's commits", t));
     if (!result.passed()) {
       String why = "the retry pass " + result.status().id() + ": " + result.message();
       run.needsInput(
           run.next(running, Stage.RETRY, StageState.FAIL),
           "Retry failed: " + Texts.oneLine(why),
           RETRY,
-          why);
+          why,
+          table.filter(t -> !t.passed()).map(GateTable::markdown).orElse(""));
       return new PipelineResult(
           RETRY,
           PipelineResult.Status.NEEDS_INPUT,

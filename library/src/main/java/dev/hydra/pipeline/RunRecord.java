@@ -19,9 +19,12 @@ import org.jspecify.annotations.Nullable;
  * @param turns agent turns
  * @param costUsd cost in US dollars
  * @param durationMillis wall-clock time
- * @param outcome how it ended ({@code passed}, {@code failed}, {@code timed-out}, …)
+ * @param outcome how it ended (passed, failed, timed-out, …)
  * @param gates every gate's result on the stage's commits (the builder's passes) or on the pull
  *     request's final head ({@code recheck}); empty when no gate ran
+ * @param passes the usage of every agent pass (the build and its gate fix passes, the retry and
+ *     its); {@code tokens}, {@code turns}, {@code costUsd} and {@code durationMillis} are their
+ *     sums when there are any
  */
 public record RunRecord(
     String stage,
@@ -34,11 +37,13 @@ public record RunRecord(
     double costUsd,
     long durationMillis,
     String outcome,
-    List<GateRecord> gates) {
+    List<GateRecord> gates,
+    List<AgentPass> passes) {
 
-  /** Copies the list; a record read from JSON written before gates existed has none. */
+  /** Copies the lists; a record read from JSON written before gates or passes existed has none. */
   public RunRecord {
     gates = gates == null ? List.of() : List.copyOf(gates);
+    passes = passes == null ? List.of() : List.copyOf(passes);
   }
 
   /** A record without gates. */
@@ -64,6 +69,7 @@ public record RunRecord(
         costUsd,
         durationMillis,
         outcome,
+        List.of(),
         List.of());
   }
 
@@ -80,10 +86,34 @@ public record RunRecord(
         costUsd,
         durationMillis,
         outcome,
-        results);
+        results,
+        passes);
   }
 
-  /** The record of a stage result. */
+  /**
+   * The same record with every agent pass's usage, its totals their sums; unchanged when {@code
+   * all} is empty (the stage's executor reported no pass).
+   */
+  public RunRecord withPasses(List<AgentPass> all) {
+    if (all.isEmpty()) {
+      return this;
+    }
+    return new RunRecord(
+        stage,
+        persona,
+        image,
+        imageDigest,
+        tokenName,
+        all.stream().mapToLong(AgentPass::tokens).sum(),
+        all.stream().mapToInt(AgentPass::turns).sum(),
+        all.stream().mapToDouble(AgentPass::costUsd).sum(),
+        all.stream().mapToLong(AgentPass::durationMillis).sum(),
+        outcome,
+        gates,
+        all);
+  }
+
+  /** The record of a stage result: one agent pass. */
   public static RunRecord of(StageResult result) {
     return new RunRecord(
         result.stage().id(),
@@ -95,22 +125,26 @@ public record RunRecord(
         result.turns(),
         result.costUsd(),
         result.duration().toMillis(),
-        result.status().id());
+        result.status().id(),
+        List.of(),
+        List.of(AgentPass.of(result.stage().id(), result)));
   }
 
   /**
    * One Markdown table row: {@code | build | builder | image | accounts | tokens | turns | $ | s |
-   * outcome |}.
+   * outcome |}; the usage is the sum of every agent pass, and the tokens say how many there were
+   * when more than one ({@code 5200 (3 passes)}).
    */
   public String row() {
     return String.format(
         Locale.ROOT,
-        "| %s | %s | `%s` | %s | %d | %d | $%.2f | %.1f s | %s |",
+        "| %s | %s | `%s` | %s | %d%s | %d | $%.2f | %.1f s | %s |",
         stage,
         persona,
         image.replace("`", ""),
         tokenName.isEmpty() ? "-" : tokenName.replace("|", ""),
         tokens,
+        passes.size() > 1 ? " (" + passes.size() + " passes)" : "",
         turns,
         costUsd,
         durationMillis / 1000.0,

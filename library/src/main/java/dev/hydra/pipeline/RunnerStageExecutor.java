@@ -39,9 +39,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -290,8 +292,10 @@ public final class RunnerStageExecutor implements StageExecutor {
       StageMounts mounts = new StageMounts(workspace.mountDir(), input, env);
       BuildGates policy = call.gates();
       GateRunner gateRunner = gates;
-      if (call.mode() == Mode.BUILD && policy != null && gateRunner != null) {
-        return gated(request, mounts, workspace, git, new Gating(policy, gateRunner, root));
+      if ((call.mode() == Mode.BUILD || call.mode() == Mode.FIX)
+          && policy != null
+          && gateRunner != null) {
+        return gated(call, request, mounts, workspace, git, new Gating(policy, gateRunner, root));
       }
       StageResult result = runner.run(request, mounts);
       if (!result.passed()) {
@@ -301,26 +305,36 @@ public final class RunnerStageExecutor implements StageExecutor {
     }
   }
 
-  /** A gated build's policy, its gate runner, and the stage's private root for the trees. */
+  /** A gated pass's policy, its gate runner, and the stage's private root for the trees. */
   private record Gating(BuildGates policy, GateRunner runner, Path root) {}
 
   /**
-   * The gated build (issue 13 item 2): each builder pass's commits are collected and checked as
-   * always, then the gates run on the runner's own copy of them; green → pushed; red → the policy
-   * gives the builder another pass on the same workspace with its files in the input folder, or
-   * stops with nothing pushed.
+   * The gated build or retry pass (issue 13 items 2 and 4): each builder pass's commits are
+   * collected and checked as always (a retry's against its scope), then the gates run on the
+   * runner's own copy of them; green → pushed (the build's branch replaced, the retry's fixes
+   * fast-forwarded onto the pull request); red → the policy gives the builder another pass on the
+   * same workspace with its files in the input folder, or stops with nothing pushed. The policy is
+   * told of every pass, for the run record's usage.
    */
   private StageResult gated(
-      StageRequest request, StageMounts mounts, StageWorkspace workspace, Git git, Gating gating)
+      Call call,
+      StageRequest request,
+      StageMounts mounts,
+      StageWorkspace workspace,
+      Git git,
+      Gating gating)
       throws InterruptedException {
+    boolean retry = call.mode() == Mode.FIX;
     for (int pass = 1; ; pass++) {
       StageResult result = runner.run(request, mounts);
+      gating.policy().ran(result);
       if (!result.passed()) {
         return result;
       }
       try {
-        Optional<Output> output = workspace.collect(git.limits(), masker());
-        Optional<String> refused = refusal(result, workspace, output);
+        Optional<Output> output = workspace.collect(git.limits(), masker(), scope(call, workspace));
+        Optional<String> refused =
+            retry ? nothingFixed(workspace, output) : refusal(result, workspace, output);
         if (refused.isPresent() || output.isEmpty()) {
           return result.rejected(refused.orElse("the builder committed nothing"));
         }
@@ -330,7 +344,7 @@ public final class RunnerStageExecutor implements StageExecutor {
                 gating.runner(),
                 workspace,
                 built.headSha(),
-                built.changedPaths(),
+                retry ? workspace.changedPaths(built.headSha()) : built.changedPaths(),
                 request.image(),
                 gating.root().resolve("gates-" + pass));
         BuildGates.Next next = gating.policy().afterGates(table);
@@ -341,15 +355,45 @@ public final class RunnerStageExecutor implements StageExecutor {
           writeInputs(mounts.input(), fix.inputs());
           continue;
         }
-        workspace.push(built, builderRemote(git), PushMode.REPLACE);
+        workspace.push(built, builderRemote(git), retry ? PushMode.FAST_FORWARD : PushMode.REPLACE);
         return result;
       } catch (WorkspaceException e) {
-        return result.rejected("the build stage's commits were not pushed: " + e.getMessage());
+        return result.rejected(
+            "the " + call.mode().id() + " pass's commits were not pushed: " + e.getMessage());
       } catch (IOException e) {
         return result.rejected(
             "the runner could not write the fix pass's input folder: " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * The retry pass's scope ({@link OutputScope}), null for every other stage: the files its
+   * findings name; when a red gate's finding names none, the files the pull request changed as well
+   * (docs/gates.md, "A retry after red gates").
+   */
+  private static @Nullable OutputScope scope(Call call, StageWorkspace workspace)
+      throws WorkspaceException {
+    RetryScope retry = call.retry();
+    PullRequest pr = call.pullRequest();
+    if (retry == null) {
+      return null;
+    }
+    Set<String> files = new LinkedHashSet<>(retry.files());
+    if (pr != null && retry.unplacedGates()) {
+      files.addAll(workspace.changedPaths(pr.headSha()));
+    }
+    return OutputScope.retry(files);
+  }
+
+  /** Why a retry pass's output may not be pushed: it committed nothing. */
+  private static Optional<String> nothingFixed(StageWorkspace workspace, Optional<Output> output) {
+    return output.isPresent()
+        ? Optional.empty()
+        : Optional.of(
+            "the retry pass passed but committed nothing on "
+                + workspace.branch()
+                + "; nothing was pushed");
   }
 
   /**
@@ -481,10 +525,7 @@ public final class RunnerStageExecutor implements StageExecutor {
   /** Checks and pushes what a passed stage committed; a rejection fails the stage. */
   private StageResult deliver(Call call, StageResult result, StageWorkspace workspace, Git git) {
     try {
-      RetryScope retry = call.retry();
-      Optional<Output> output =
-          workspace.collect(
-              git.limits(), masker(), retry == null ? null : OutputScope.retry(retry.files()));
+      Optional<Output> output = workspace.collect(git.limits(), masker(), scope(call, workspace));
       switch (call.mode()) {
         case BUILD -> {
           Optional<String> refused = refusal(result, workspace, output);
@@ -499,11 +540,9 @@ public final class RunnerStageExecutor implements StageExecutor {
           }
         }
         case FIX -> {
-          if (output.isEmpty()) {
-            return result.rejected(
-                "the retry pass passed but committed nothing on "
-                    + workspace.branch()
-                    + "; nothing was pushed");
+          Optional<String> refused = nothingFixed(workspace, output);
+          if (refused.isPresent() || output.isEmpty()) {
+            return result.rejected(refused.orElse("the retry pass committed nothing"));
           }
           workspace.push(output.get(), builderRemote(git), PushMode.FAST_FORWARD);
         }

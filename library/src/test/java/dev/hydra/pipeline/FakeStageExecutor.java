@@ -7,6 +7,8 @@ import dev.hydra.forge.RepoRef;
 import dev.hydra.gate.GateResult;
 import dev.hydra.gate.GateStatus;
 import dev.hydra.gate.GateTable;
+import dev.hydra.gateway.StageUsage;
+import dev.hydra.gateway.TokenUsage;
 import dev.hydra.image.ImageRef;
 import dev.hydra.label.Stage;
 import dev.hydra.stage.StageResult;
@@ -22,6 +24,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** A scripted {@link StageExecutor}: a verdict per stage, every call recorded. */
 public class FakeStageExecutor implements StageExecutor {
@@ -89,6 +92,19 @@ public class FakeStageExecutor implements StageExecutor {
     return new GateTable(results, results.size() + " gates declared in .hydra/gates.yml");
   }
 
+  /** One red gate whose output names {@code file} at line 7, as a compiler or test runner would. */
+  public static GateTable redNaming(String gate, String file) {
+    return new GateTable(
+        List.of(
+            new GateResult(
+                gate,
+                GateStatus.FAIL,
+                Duration.ofSeconds(1),
+                "exit code 1",
+                "FAILED " + file + ":7: expected 200")),
+        "1 gate declared in .hydra/gates.yml");
+  }
+
   @Override
   public synchronized Optional<GateTable> recheckGates(
       Persona persona, RepoRef repo, PullRequest pullRequest) {
@@ -112,6 +128,9 @@ public class FakeStageExecutor implements StageExecutor {
   public StageResult execute(Call call) {
     StageResult result = scripted(call);
     BuildGates policy = call.gates();
+    if (policy != null) {
+      policy.ran(result);
+    }
     if (policy == null || !result.passed() || buildGates.isEmpty()) {
       return result;
     }
@@ -128,6 +147,7 @@ public class FakeStageExecutor implements StageExecutor {
         return result;
       }
       result = scripted(call.withInputs(fix.inputs()));
+      policy.ran(result);
     }
   }
 
@@ -173,6 +193,10 @@ public class FakeStageExecutor implements StageExecutor {
         null,
         3,
         0.12,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        new StageUsage(4, List.of(), USAGE, OptionalLong.empty(), Optional.empty()));
   }
+
+  /** The tokens every scripted pass reports: input, output, cache written, cache read. */
+  public static final TokenUsage USAGE = new TokenUsage(1000, 200, 50, 3000);
 }

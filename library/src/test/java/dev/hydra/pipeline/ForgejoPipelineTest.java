@@ -772,6 +772,43 @@ class ForgejoPipelineTest {
   }
 
   @Test
+  void aRedRecheckOffersARetryOnTheRedGatesWhosePassIsGatedAndRecheckedAgain() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    executor
+        .gates(
+            FakeStageExecutor.table("tests=PASS"),
+            FakeStageExecutor.table("tests=FAIL"),
+            FakeStageExecutor.table("tests=PASS"))
+        .rechecks(
+            FakeStageExecutor.redNaming("tests", "src/Health.java"),
+            FakeStageExecutor.table("tests=PASS"));
+    buildJob("alice");
+    assertThat(reviewJobs().status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(fj.labelsNow()).contains("needs-input").doesNotContain("done");
+    assertThat(lastComment()).contains("apply `retry:queued`", "(`src/Health.java`)");
+    fj.remove("alice", "needs-input");
+    fj.apply("alice", "retry:queued");
+
+    PipelineResult retry = retryJob("alice");
+
+    assertThat(retry.status()).as(retry.reason()).isEqualTo(PipelineResult.Status.PASSED);
+    assertThat(fixPasses()).as("the retry pass and one gate fix pass").isEqualTo(2);
+    StageExecutor.Call first =
+        executor.calls.stream().filter(c -> c.mode() == StageExecutor.Mode.FIX).findFirst().get();
+    assertThat(Objects.requireNonNull(first.retry()).findings())
+        .extracting(f -> f.file(), f -> f.rule())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("src/Health.java", "gate:tests"));
+    assertThat(retry.records().get(0).passes())
+        .extracting(AgentPass::pass)
+        .containsExactly("retry-1", "retry-2");
+    assertThat(ActionsOutput.summary(retry)).contains("| retry-1 | tests | FAIL |", "(2 passes)");
+
+    assertThat(reviewJobs().status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(executor.recheckedAs).hasSize(2);
+    assertThat(fj.labelsNow()).contains("retry:pass", "done");
+  }
+
+  @Test
   void aRetryFromATriageUserIsRefused() throws Exception {
     aRunThatNeedsInput();
     fj.remove("alice", "needs-input");
@@ -800,6 +837,10 @@ class ForgejoPipelineTest {
     fj.remove("alice", "needs-input");
     assertThat(retryJob("alice").status()).isEqualTo(PipelineResult.Status.PASSED);
     assertThat(reviewJobs().status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(lastComment())
+        .as("round 2's failure is terminal: no further retry offered")
+        .contains("retry: not available, this round's one retry was used already", "**rebuild**")
+        .doesNotContain("hydra:retry-scope");
     fj.remove("alice", "needs-input");
     fj.apply("alice", "retry:queued");
 

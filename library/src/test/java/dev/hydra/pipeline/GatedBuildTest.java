@@ -69,6 +69,9 @@ class GatedBuildTest {
   GitHttpRemote git;
   int builderRuns;
 
+  /** How the builder's commit messages start ({@code pass N}). */
+  String message = "pass ";
+
   /** What the builder writes into Health.java on each pass, the last one repeating. */
   List<String> passes = List.of("broken", "fixed");
 
@@ -187,23 +190,86 @@ class GatedBuildTest {
   }
 
   java.util.Optional<GateTable> recheck(String head) throws Exception {
-    PullRequest pr =
-        new PullRequest(
+    return executor().recheckGates(Persona.BUILDER, REPO, pr(head));
+  }
+
+  static PullRequest pr(String head) {
+    return new PullRequest(
+        12,
+        "Add a /health endpoint",
+        "Closes #7",
+        true,
+        true,
+        false,
+        BRANCH,
+        head,
+        "main",
+        "https://github.com/acme/shop/pull/12",
+        "hydra-builder",
+        "PR_12",
+        REPO.fullName(),
+        List.of());
+  }
+
+  // ------------------------------------------------------------- the retry pass (issue 13 item 4)
+
+  StageResult retry(RetryScope scope, GatePasses policy, String head) throws Exception {
+    Issue issue =
+        new Issue(7, "Add a /health endpoint", "GET /health", true, "alice", List.of(), false);
+    message = "fix (retry): pass ";
+    return executor()
+        .execute(StageExecutor.Call.retry(REPO, issue, pr(head), scope).withGates(policy));
+  }
+
+  static GateTable redWithoutAFile() {
+    return new GateTable(
+        List.of(
+            new dev.hydra.gate.GateResult(
+                "tests", GateStatus.FAIL, Duration.ofSeconds(1), "exit code 1", "FAILED: 500")),
+        "1 gate declared");
+  }
+
+  @Test
+  void aRetryPassIsGatedAndARedGateNamingNoFileLetsItChangeThePullRequestsFiles() throws Exception {
+    String head =
+        git.commit(REPO.fullName(), BRANCH, Map.of("Health.java", "broken\n"), "broken").name();
+    passes = List.of("still-broken", "fixed");
+    GatePasses policy = new GatePasses(2, "retry");
+
+    StageResult result =
+        retry(new RetryScope(12, BRANCH, GateFindings.of(redWithoutAFile())), policy, head);
+
+    assertThat(result.passed()).as(result.message()).isTrue();
+    assertThat(builderRuns).as("the retry pass and one gate fix pass").isEqualTo(2);
+    assertThat(treesGated).containsExactly("still-broken", "fixed");
+    assertThat(inputsSeen.get(1)).contains("`tests`", "Health.java says still-broken");
+    assertThat(policy.passes()).extracting(AgentPass::pass).containsExactly("retry-1", "retry-2");
+    try (org.eclipse.jgit.lib.Repository repo = git.open(REPO.fullName())) {
+      var tip = repo.parseCommit(repo.resolve("refs/heads/" + BRANCH));
+      assertThat(tip.getShortMessage()).isEqualTo("fix (retry): pass 2");
+      assertThat(tip.getParent(0).name()).as("a fast-forward of the PR's head").isEqualTo(head);
+    }
+  }
+
+  @Test
+  void aRetryWhoseFindingsNameAnotherFileMayNotChangeThePullRequestsFiles() throws Exception {
+    String head =
+        git.commit(REPO.fullName(), BRANCH, Map.of("Health.java", "broken\n"), "broken").name();
+    passes = List.of("fixed");
+    RetryScope scope =
+        new RetryScope(
             12,
-            "Add a /health endpoint",
-            "Closes #7",
-            true,
-            true,
-            false,
             BRANCH,
-            head,
-            "main",
-            "https://github.com/acme/shop/pull/12",
-            "hydra-builder",
-            "PR_12",
-            REPO.fullName(),
-            List.of());
-    return executor().recheckGates(Persona.BUILDER, REPO, pr);
+            List.of(
+                new dev.hydra.verdict.Finding(
+                    dev.hydra.verdict.Severity.WARNING, "Other.java", 1, "", "tidy")));
+
+    StageResult result = retry(scope, new GatePasses(2, "retry"), head);
+
+    assertThat(result.passed()).isFalse();
+    assertThat(result.message()).contains("Health.java");
+    assertThat(treesGated).as("refused before any gate").isEmpty();
+    assertThat(git.tip(REPO.fullName(), BRANCH)).isEqualTo(head);
   }
 
   // ------------------------------------------------------------------------ the containers
@@ -241,7 +307,7 @@ class GatedBuildTest {
           new PersonIdent("Agent", "agent@example.test", Instant.EPOCH, ZoneOffset.UTC);
       ObjectId commit =
           repo.commit()
-              .setMessage("pass " + builderRuns)
+              .setMessage(message + builderRuns)
               .setAuthor(agent)
               .setCommitter(agent)
               .setAmend(builderRuns > 1)

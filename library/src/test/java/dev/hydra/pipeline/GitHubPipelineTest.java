@@ -355,6 +355,20 @@ class GitHubPipelineTest {
     assertThat(bodies().get(0))
         .contains("Gates on the builder's commits (pass 2, after 1 fix pass(es))")
         .contains("| `tests` | ✅ PASS");
+    RunRecord built = build.records().get(0);
+    assertThat(built.passes())
+        .as("the usage of both agent passes, not only the last one")
+        .extracting(AgentPass::pass, AgentPass::inputTokens, AgentPass::cacheReadTokens)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("build-1", 1000L, 3000L),
+            org.assertj.core.groups.Tuple.tuple("build-2", 1000L, 3000L));
+    assertThat(built.tokens()).isEqualTo(2 * FakeStageExecutor.USAGE.total());
+    assertThat(built.turns()).isEqualTo(6);
+    assertThat(built.costUsd()).isCloseTo(0.24, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(ActionsOutput.summary(build))
+        .contains("| 8500 (2 passes) | 6 | $0.24 |", "#### Agent passes")
+        .contains("| build | build-2 | 1000 | 200 | 50 / 3000 | 3 | $0.12 | 2.0 s | passed |");
+    assertThat(bodies().get(0)).contains("| 8500 (2 passes) | 6 | $0.24 |");
 
     PipelineResult decision = reviewJobs();
 
@@ -410,6 +424,55 @@ class GitHubPipelineTest {
         .singleElement()
         .asString()
         .contains("| `tests` | ❌ FAIL");
+  }
+
+  @Test
+  void aRedRecheckOffersARetryOnTheRedGatesWhosePassIsGatedAndRecheckedAgain() throws Exception {
+    gh.apply("alice", "ready-to-build");
+    executor
+        .gates(
+            FakeStageExecutor.table("tests=PASS"),
+            FakeStageExecutor.table("tests=FAIL"),
+            FakeStageExecutor.table("tests=PASS"))
+        .rechecks(
+            FakeStageExecutor.redNaming("tests", "src/Health.java"),
+            FakeStageExecutor.table("tests=PASS"));
+    buildJob("alice");
+    assertThat(reviewJobs().status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+    assertThat(lastComment())
+        .contains("apply `retry:queued`", "the 1 finding(s) of this round", "(`src/Health.java`)");
+    gh.remove("alice", "needs-input");
+    gh.apply("alice", "retry:queued");
+
+    PipelineResult retry = retryJob("alice");
+
+    assertThat(retry.status()).as(retry.reason()).isEqualTo(PipelineResult.Status.PASSED);
+    List<StageExecutor.Call> fixes =
+        executor.calls.stream().filter(c -> c.mode() == StageExecutor.Mode.FIX).toList();
+    assertThat(fixes).as("the retry pass and one gate fix pass").hasSize(2);
+    RetryScope scope = java.util.Objects.requireNonNull(fixes.get(0).retry());
+    assertThat(scope.files()).containsExactly("src/Health.java");
+    assertThat(scope.findings())
+        .singleElement()
+        .satisfies(f -> assertThat(f.rule()).isEqualTo("gate:tests"))
+        .satisfies(f -> assertThat(f.message()).contains("src/Health.java:7: expected 200"));
+    assertThat(fixes.get(0).inputs()).isEmpty();
+    assertThat(fixes.get(1).inputs().get(GatePasses.INPUT)).contains("fix pass 1 of 2", "`tests`");
+    RunRecord record = retry.records().get(0);
+    assertThat(record.gates())
+        .extracting(GateRecord::run, GateRecord::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("retry-1", "FAIL"),
+            org.assertj.core.groups.Tuple.tuple("retry-2", "PASS"));
+    assertThat(record.passes()).extracting(AgentPass::pass).containsExactly("retry-1", "retry-2");
+    assertThat(record.tokens()).isEqualTo(2 * FakeStageExecutor.USAGE.total());
+    assertThat(bodies().get(0)).contains("Gates on the retry's commits");
+
+    PipelineResult decision = reviewJobs();
+
+    assertThat(decision.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(executor.recheckedAs).as("rechecked again after round 2").hasSize(2);
+    assertThat(gh.labelsNow()).contains("retry:pass", "done");
   }
 
   @Test
