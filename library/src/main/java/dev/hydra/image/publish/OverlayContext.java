@@ -1,11 +1,6 @@
 package dev.hydra.image.publish;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hydra.config.InvalidConfigurationException;
-import dev.hydra.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -183,27 +178,15 @@ public record OverlayContext(String role, Map<String, String> files) {
 
   private static String settings(String role, String hydra, List<String> tools)
       throws InvalidConfigurationException {
-    JsonNode tree =
-        Json.readTree(
-            hydra,
-            (message, cause) ->
-                new InvalidConfigurationException(
-                    "images/" + role + "/settings.json is not JSON: " + message));
-    if (tree == null || !(tree.path("permissions").path("allow") instanceof ArrayNode allow)) {
-      throw new InvalidConfigurationException(
-          "images/" + role + "/settings.json has no permissions.allow: not Hydra's images/");
-    }
-    if (tools.isEmpty()) {
+    Matcher allow = PersonaRules.array(hydra, "allow", role);
+    Set<String> present = new LinkedHashSet<>(PersonaRules.list(hydra, "allow", role));
+    List<String> added = tools.stream().filter(present::add).toList();
+    if (added.isEmpty()) {
       return hydra;
     }
-    Set<String> present = new LinkedHashSet<>();
-    allow.forEach(rule -> present.add(rule.asText()));
-    tools.stream().filter(present::add).forEach(allow::add);
-    try {
-      return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString((ObjectNode) tree)
-          + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    // Each tool was checked to hold no quote or backslash: a JSON string as it stands.
+    String more = String.join(", ", added.stream().map(t -> "\"" + t + "\"").toList());
+    String head = allow.group(2).isBlank() ? "" : ", ";
+    return hydra.substring(0, allow.start(3)) + head + more + hydra.substring(allow.start(3));
   }
 }

@@ -1,8 +1,6 @@
 package dev.hydra.image.publish;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.hydra.config.InvalidConfigurationException;
-import dev.hydra.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +25,7 @@ record PersonaRules(String role, List<String> denied) {
   private static final Pattern DISALLOWED =
       Pattern.compile("(?m)^HYDRA_DISALLOWED_TOOLS='([^']*)'\\s*$");
   private static final Pattern BASH = Pattern.compile("Bash\\((.*)\\)");
+  private static final Pattern STRING = Pattern.compile("\"([^\"\\\\]*)\"");
 
   PersonaRules {
     denied = List.copyOf(denied);
@@ -55,16 +54,7 @@ record PersonaRules(String role, List<String> denied) {
   /** The rules from the texts of {@code settings.json} and {@code persona.env}. */
   static PersonaRules parse(String role, String settingsJson, String personaEnv)
       throws InvalidConfigurationException {
-    JsonNode tree =
-        Json.readTree(
-            settingsJson,
-            (message, cause) ->
-                new InvalidConfigurationException(
-                    "images/" + role + "/settings.json is not JSON: " + message));
-    Set<String> denied = new LinkedHashSet<>();
-    if (tree != null) {
-      tree.path("permissions").path("deny").forEach(rule -> denied.add(rule.asText()));
-    }
+    Set<String> denied = new LinkedHashSet<>(list(settingsJson, "deny", role));
     Matcher m = DISALLOWED.matcher(personaEnv);
     if (m.find()) {
       for (String rule : m.group(1).split(",", -1)) {
@@ -87,8 +77,11 @@ record PersonaRules(String role, List<String> denied) {
     int paren = tool.indexOf('(');
     String name = paren < 0 ? tool : tool.substring(0, paren);
     Matcher bash = BASH.matcher(tool);
+    if (denied.contains(tool)) {
+      return tool;
+    }
     for (String rule : denied) {
-      if (rule.equals(tool) || (rule.equals(name) && paren >= 0)) {
+      if (rule.equals(name) && paren >= 0) {
         return rule;
       }
       Matcher deniedBash = BASH.matcher(rule);
@@ -102,6 +95,39 @@ record PersonaRules(String role, List<String> denied) {
       }
     }
     return null;
+  }
+
+  /**
+   * The strings of a one-level array {@code "<key>": [ … ]} of Hydra's own {@code settings.json}
+   * (its rules hold no quote or backslash).
+   *
+   * @throws InvalidConfigurationException when there is no such array: not Hydra's images
+   */
+  static List<String> list(String settingsJson, String key, String role)
+      throws InvalidConfigurationException {
+    Matcher array = array(settingsJson, key, role);
+    List<String> rules = new ArrayList<>();
+    Matcher string = STRING.matcher(array.group(2));
+    while (string.find()) {
+      rules.add(string.group(1));
+    }
+    return rules;
+  }
+
+  /** The array {@code "<key>": [ … ]}: group 2 its content, group 3 the closing bracket. */
+  static Matcher array(String settingsJson, String key, String role)
+      throws InvalidConfigurationException {
+    Matcher m =
+        Pattern.compile("(\"" + key + "\"\\s*:\\s*\\[)([^\\]\\\\]*)(\\])").matcher(settingsJson);
+    if (!m.find()) {
+      throw new InvalidConfigurationException(
+          "images/"
+              + role
+              + "/settings.json has no permissions."
+              + key
+              + " list: not Hydra's images/");
+    }
+    return m;
   }
 
   // "git  push:*" → "git push"; "npm test" → "npm test"; "*" → "".
