@@ -97,6 +97,25 @@ public final class ImageDefaults {
     }
   }
 
+  /**
+   * The images of the repository itself, never a release's: {@code HYDRA_IMAGE_PREFIX}, else {@code
+   * ghcr.io/<owner>/hydra} on GitHub and {@code <forge host>/<owner>/hydra} on Forgejo in Actions;
+   * tag {@code HYDRA_IMAGE_TAG} or {@code latest}. Where an adopter's customised images go ({@code
+   * hydra image build --overlay}), which the stages run once {@code HYDRA_IMAGE_PREFIX} names them.
+   *
+   * @param env the environment
+   * @throws InvalidConfigurationException when nothing names them and this is not Actions
+   */
+  public static Choice repository(Map<String, String> env) throws InvalidConfigurationException {
+    String tag = env.getOrDefault("HYDRA_IMAGE_TAG", "").strip();
+    tag = tag.isEmpty() ? LATEST : tag;
+    String prefix = env.getOrDefault("HYDRA_IMAGE_PREFIX", "").strip();
+    if (!prefix.isEmpty()) {
+      return new Choice(prefix, tag, "HYDRA_IMAGE_PREFIX");
+    }
+    return actions(env, tag);
+  }
+
   // An unreleased build in Actions: the registry of the forge the repository lives on.
   private static Choice actions(Map<String, String> env, String tag)
       throws InvalidConfigurationException {

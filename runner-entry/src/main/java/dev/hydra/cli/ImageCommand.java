@@ -1,5 +1,6 @@
 package dev.hydra.cli;
 
+import dev.hydra.config.HydraRelease;
 import dev.hydra.container.docker.CommandRunner;
 import dev.hydra.container.docker.CommonsExecCommandRunner;
 import dev.hydra.image.publish.BuiltImage;
@@ -7,6 +8,9 @@ import dev.hydra.image.publish.ImageBuildPlanner;
 import dev.hydra.image.publish.ImageBuilder;
 import dev.hydra.image.publish.ImageReport;
 import dev.hydra.image.publish.ImageSet;
+import dev.hydra.image.publish.OverlayBuilder;
+import dev.hydra.image.publish.OverlayPlanner;
+import dev.hydra.image.publish.OverlayRequest;
 import dev.hydra.pipeline.ActionsOutput;
 import dev.hydra.secret.StopCommands;
 import dev.hydra.secret.WorkflowCommands;
@@ -94,7 +98,20 @@ final class ImageCommand implements CliCommand {
             "PEM file with the CA of a TLS-intercepting proxy, for the download in the"
                 + " base image's build; copied into a temporary context, never into an"
                 + " image or the repository."),
-        CliOptions.flag("demo", "Build the demo images (images/demo/, a scripted agent) instead."));
+        CliOptions.flag("demo", "Build the demo images (images/demo/, a scripted agent) instead."),
+        CliOptions.arg(
+            "overlay",
+            "DIR",
+            "Customise Hydra's own images with this overlay folder of your repository (for"
+                + " example .hydra/images: CLAUDE.md, <role>/tools.txt, packages.txt; see"
+                + " images/README.md). Each persona is tagged <version>-<hash of what it"
+                + " consumes> and rebuilt only when that changes. Hydra's images/ comes from"
+                + " --context or the action, never from ./images."),
+        CliOptions.arg(
+            "from",
+            "PREFIX:TAG",
+            "With --overlay: the Hydra images to customise (<PREFIX>-<role>:<TAG>). Default: the"
+                + " images of this Hydra's release."));
   }
 
   @Override
@@ -114,6 +131,9 @@ final class ImageCommand implements CliCommand {
                   : dev.hydra.text.Texts.quote(String.join(" ", args))));
     }
     CommandRunner runner = runners.apply(in.env());
+    if (!in.option("overlay").isBlank()) {
+      return overlay(in, runner);
+    }
     ImageBuildPlanner.Plan plan =
         ImageBuildPlanner.plan(
             new ImageBuildPlanner.Options(
@@ -131,20 +151,7 @@ final class ImageCommand implements CliCommand {
     plan.notes().forEach(note -> in.err().println("hydra image: " + note));
     ImageBuilder builder = new ImageBuilder(runner, STEP_TIMEOUT, line -> in.err().println(line));
     builder.requireDocker();
-    // The build's output (apt, curl, npm) is shown, never obeyed as workflow commands.
-    @Nullable StopCommands fence =
-        "true".equals(in.env().get("GITHUB_ACTIONS")) ? WorkflowCommands.stopCommands() : null;
-    List<BuiltImage> built;
-    try {
-      if (fence != null) {
-        in.err().println(fence.stopLine());
-      }
-      built = builder.build(plan.request());
-    } finally {
-      if (fence != null) {
-        in.err().println(fence.resumeLine());
-      }
-    }
+    List<BuiltImage> built = fenced(in, () -> builder.build(plan.request()));
     ImageReport.lines(built).forEach(in.out()::println);
     RunCommand.append(
         in.env().getOrDefault("GITHUB_OUTPUT", ""),
@@ -153,5 +160,62 @@ final class ImageCommand implements CliCommand {
         in.env().getOrDefault("GITHUB_STEP_SUMMARY", ""),
         ImageReport.summary(plan.request(), built));
     return ExitCodes.OK;
+  }
+
+  /** {@code hydra image build --overlay DIR}: Hydra's images customised, unchanged ones reused. */
+  private int overlay(Invocation in, CommandRunner runner) throws Exception {
+    if (in.flag("demo")) {
+      throw new UsageException(in.command(), "--overlay customises the personas, not --demo");
+    }
+    OverlayRequest request =
+        OverlayPlanner.plan(
+            new OverlayPlanner.Options(
+                in.option("overlay"),
+                in.option("from"),
+                in.option("prefix"),
+                in.option("tag"),
+                in.option("roles"),
+                in.option("context"),
+                in.flag("push")),
+            in.env(),
+            Path.of("").toAbsolutePath(),
+            runner,
+            HydraRelease.bundled());
+    new ImageBuilder(runner, STEP_TIMEOUT, line -> in.err().println(line)).requireDocker();
+    OverlayBuilder builder =
+        new OverlayBuilder(runner, STEP_TIMEOUT, line -> in.err().println(line));
+    OverlayBuilder.Result result = fenced(in, () -> builder.build(request));
+    ImageReport.lines(result.images()).forEach(in.out()::println);
+    in.out()
+        .println(
+            "rebuilt: "
+                + (result.rebuilt().isEmpty() ? "none" : String.join(", ", result.rebuilt())));
+    RunCommand.append(
+        in.env().getOrDefault("GITHUB_OUTPUT", ""),
+        ActionsOutput.render(ImageReport.outputs(request, result)));
+    RunCommand.append(
+        in.env().getOrDefault("GITHUB_STEP_SUMMARY", ""), ImageReport.summary(request, result));
+    return ExitCodes.OK;
+  }
+
+  /** A build that may throw, for {@link #fenced}. */
+  private interface Build<T> {
+    T run() throws Exception;
+  }
+
+  // The build's output (apt, curl, npm) is shown, never obeyed as workflow commands.
+  private static <T> T fenced(Invocation in, Build<T> build) throws Exception {
+    @Nullable StopCommands fence =
+        "true".equals(in.env().get("GITHUB_ACTIONS")) ? WorkflowCommands.stopCommands() : null;
+    try {
+      if (fence != null) {
+        in.err().println(fence.stopLine());
+      }
+      return build.run();
+    } finally {
+      if (fence != null) {
+        in.err().println(fence.resumeLine());
+      }
+    }
   }
 }

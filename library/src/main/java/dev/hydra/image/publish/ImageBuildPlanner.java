@@ -255,16 +255,21 @@ public final class ImageBuildPlanner {
   }
 
   private static List<String> roles(Options options) throws InvalidConfigurationException {
-    if (options.roles().isBlank()) {
+    return roles(options.roles());
+  }
+
+  /** The roles of {@code --roles} (all when blank), each checked. */
+  static List<String> roles(String option) throws InvalidConfigurationException {
+    if (option.isBlank()) {
       return ImageSet.ROLES;
     }
     List<String> roles = new ArrayList<>();
-    for (String role : options.roles().split(",", -1)) {
+    for (String role : option.split(",", -1)) {
       String r = role.strip();
       if (r.isEmpty()) {
         throw new InvalidConfigurationException(
             "--roles "
-                + Texts.quote(options.roles())
+                + Texts.quote(option)
                 + " has an empty entry; list roles separated by commas, for example"
                 + " --roles builder,reviewer");
       }
@@ -346,7 +351,8 @@ public final class ImageBuildPlanner {
     }
   }
 
-  private static @Nullable String source(Map<String, String> env) {
+  /** The repository's URL in Actions, for the OCI source label; null elsewhere. */
+  static @Nullable String source(Map<String, String> env) {
     String server = env.getOrDefault("GITHUB_SERVER_URL", "").strip();
     String repository = env.getOrDefault("GITHUB_REPOSITORY", "").strip();
     if (server.isEmpty() || repository.isEmpty() || ImageDefaults.serverHost(server) == null) {

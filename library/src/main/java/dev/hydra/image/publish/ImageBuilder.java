@@ -187,7 +187,20 @@ public final class ImageBuilder {
       throws ImageBuildException, InterruptedException {
     List<String> tags = tags(request, role);
     log.accept("building " + tags.get(0) + " from " + dockerfile);
-    List<String> argv = buildArgv(request, context, role, dockerfile, buildArgs);
+    runBuild(buildArgv(request, context, role, dockerfile, buildArgs), tags.get(0));
+    String digest = publish(request.repository(role), tags, request.push());
+    log.accept("built " + tags.get(0) + " " + digest);
+    return new BuiltImage(role, tags, digest, request.push());
+  }
+
+  /**
+   * Runs one {@code docker build}, its output streamed to the log.
+   *
+   * @param argv the build's argv
+   * @param tag the image's first tag, for the messages
+   * @throws ImageBuildException when it fails or times out, with the last lines of its output
+   */
+  void runBuild(List<String> argv, String tag) throws ImageBuildException, InterruptedException {
     List<String> tail = new ArrayList<>();
     Consumer<String> sink =
         line -> {
@@ -197,35 +210,39 @@ public final class ImageBuilder {
           }
           tail.add(line);
         };
-    CommandRunner.Streamed result = stream(argv, sink, "docker build of " + tags.get(0));
+    CommandRunner.Streamed result = stream(argv, sink, "docker build of " + tag);
     if (result.timedOut()) {
       throw new ImageBuildException(
-          "docker build of " + tags.get(0) + " took longer than " + buildTimeout + "; killed");
+          "docker build of " + tag + " took longer than " + buildTimeout + "; killed");
     }
     if (result.exitCode() != 0) {
       throw new ImageBuildException(
           "docker build of "
-              + tags.get(0)
+              + tag
               + " failed (exit "
               + result.exitCode()
               + "):\n"
               + String.join("\n", tail));
     }
-    String digest;
-    if (request.push()) {
-      String pushed = null;
-      for (String tag : tags) {
-        String reported = push(tag);
-        if (pushed == null) {
-          pushed = reported;
-        }
-      }
-      digest = registryDigest(request.repository(role), tags.get(0), pushed);
-    } else {
-      digest = imageId(tags.get(0));
+  }
+
+  /**
+   * Pushes every tag of a built image and returns its pinned registry reference, or without push
+   * its local image ID.
+   */
+  String publish(String repository, List<String> tags, boolean push)
+      throws ImageBuildException, InterruptedException {
+    if (!push) {
+      return imageId(tags.get(0));
     }
-    log.accept("built " + tags.get(0) + " " + digest);
-    return new BuiltImage(role, tags, digest, request.push());
+    String pushed = null;
+    for (String tag : tags) {
+      String reported = push(tag);
+      if (pushed == null) {
+        pushed = reported;
+      }
+    }
+    return registryDigest(repository, tags.get(0), pushed);
   }
 
   /**
@@ -294,7 +311,7 @@ public final class ImageBuilder {
   }
 
   /** The local image ID ({@code sha256:…}) of a built image. */
-  private String imageId(String tag) throws ImageBuildException, InterruptedException {
+  String imageId(String tag) throws ImageBuildException, InterruptedException {
     CommandRunner.Result r =
         inspect(List.of("docker", "image", "inspect", "--format", "{{.Id}}", tag));
     String id = r.stdout().strip();
@@ -308,8 +325,7 @@ public final class ImageBuilder {
     return id;
   }
 
-  private CommandRunner.Result inspect(List<String> argv)
-      throws ImageBuildException, InterruptedException {
+  CommandRunner.Result inspect(List<String> argv) throws ImageBuildException, InterruptedException {
     try {
       return runner.run(argv, INSPECT_TIMEOUT);
     } catch (IOException e) {
@@ -345,13 +361,13 @@ public final class ImageBuilder {
     }
   }
 
-  private static String oneLine(String text) {
+  static String oneLine(String text) {
     String first = text.strip().lines().findFirst().orElse("");
     first = first.replaceAll("\\p{Cntrl}", "?");
     return first.length() > 300 ? first.substring(0, 300) + "…" : first;
   }
 
-  private CommandRunner.Streamed stream(List<String> argv, Consumer<String> sink, String what)
+  CommandRunner.Streamed stream(List<String> argv, Consumer<String> sink, String what)
       throws ImageBuildException, InterruptedException {
     try {
       return runner.stream(argv, buildTimeout, sink, sink);
@@ -445,7 +461,7 @@ public final class ImageBuilder {
         });
   }
 
-  private static void deleteTree(@Nullable Path dir) {
+  static void deleteTree(@Nullable Path dir) {
     if (dir == null) {
       return;
     }

@@ -125,6 +125,66 @@ public final class ImageReport {
     return s.toString();
   }
 
+  /**
+   * The step outputs of an overlay build: {@code prefix}, {@code tag}, {@code pushed}, {@code
+   * images}, {@code rebuilt} (the roles built now, comma-separated) and per role {@code
+   * <role>_image}, {@code <role>_digest} and {@code <role>_tag} (its immutable tag).
+   */
+  public static Map<String, String> outputs(OverlayRequest request, OverlayBuilder.Result result) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("prefix", request.prefix());
+    out.put("tag", request.tag());
+    out.put("pushed", Boolean.toString(request.push()));
+    out.put("rebuilt", String.join(",", result.rebuilt()));
+    out.put(
+        "images", String.join("\n", result.images().stream().map(ImageReport::pinned).toList()));
+    for (BuiltImage image : result.images()) {
+      out.put(image.role() + "_image", pinned(image));
+      out.put(image.role() + "_digest", digest(image));
+      String fixed = image.tags().get(image.tags().size() - 1);
+      out.put(image.role() + "_tag", fixed.substring(fixed.lastIndexOf(':') + 1));
+    }
+    return out;
+  }
+
+  /**
+   * The job summary of an overlay build: each persona rebuilt or unchanged, and how the stages run
+   * these images.
+   */
+  public static String summary(OverlayRequest request, OverlayBuilder.Result result) {
+    StringBuilder s = new StringBuilder();
+    s.append("### Hydra images customised ")
+        .append(request.push() ? "and pushed" : "locally")
+        .append("\n\nHydra's `")
+        .append(cell(request.fromPrefix() + "-<role>:" + request.fromTag()))
+        .append("` with the overlay `")
+        .append(cell(request.overlay().dir().getFileName().toString()))
+        .append("`.\n\n| Role | Pinned reference | Tags | Built |\n|---|---|---|---|\n");
+    for (BuiltImage image : result.images()) {
+      s.append("| ")
+          .append(cell(image.role()))
+          .append(" | `")
+          .append(cell(pinned(image)))
+          .append("` | ")
+          .append(String.join(", ", image.tags().stream().map(t -> "`" + cell(t) + "`").toList()))
+          .append(" | ")
+          .append(result.rebuilt().contains(image.role()) ? "rebuilt" : "unchanged, reused")
+          .append(" |\n");
+    }
+    s.append("\nThe stages run these images when the repository variable `HYDRA_IMAGE_PREFIX` is `")
+        .append(cell(request.prefix()))
+        .append("`")
+        .append(
+            request.tag().equals("latest")
+                ? ""
+                : " and `HYDRA_IMAGE_TAG` is `" + cell(request.tag()) + "`")
+        .append(" (tag `")
+        .append(cell(request.tag()))
+        .append("` follows each build). To freeze one persona, set `HYDRA_IMAGE_DIGEST_<ROLE>` to")
+        .append(" its digest above.\n");
+    return s.toString();
+  }
+
   private static String cell(String text) {
     return text.replace('\n', ' ').replace('\r', ' ').replace("|", "\\|").replace("`", "'");
   }
