@@ -140,7 +140,9 @@ fix_pass() {
   demo_commit "$file" "fix (retry): bind the request input in $file" "$text"
   say 02 "Fixed the finding in $file and committed it on ${HYDRA_BRANCH:-the branch}."
   result false "$turns" "$cost" "Fixed the finding in $file (retry pass)."
-  verdict "Fixed the finding in $file: one fixer pass after retry:queued." "" "" ""
+  # A passing build verdict names its branch and pull request (verdict-v1), a fix pass's too.
+  verdict "Fixed the finding in $file: one fixer pass after retry:queued." "" "" "" \
+    ",\"branch\":$(hydra_json_string "${HYDRA_BRANCH:-}"),\"pr_title\":$(hydra_json_string "Demo change for issue #$(issue_number)"),\"pr_body\":$(hydra_json_string "fix (retry): the finding in $file")"
 }
 
 if [ "$role" = builder ] && [ "${HYDRA_MODE:-build}" = fix ]; then
