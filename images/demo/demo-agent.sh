@@ -5,7 +5,11 @@
 # verdict-v1.schema.json. It opens no connection. When the runner mounted its clone (contract v2:
 # /workspace/repo a git work tree on $HYDRA_BRANCH, HYDRA_BASE_SHA set), a passing builder commits
 # one file there and writes /workspace/out/changes.bundle, as the real entrypoint does after the
-# agent (demo-git.pl: the demo images have no git); otherwise it changes nothing.
+# agent (demo-git.pl: the demo images have no git); otherwise it changes nothing. The file it commits
+# carries a test line, which the demo repository's gate (.hydra/gates.yml, --outcome gate-fail)
+# checks. In HYDRA_MODE=fix (a person's retry:queued) the builder reads /input/findings.md and
+# commits `fix (retry): …` on the pull request's branch, changing only the first file its Scope
+# names; a reviewer whose DEMO_OUTCOME is fail passes once that file carries the retry's fix.
 #
 # Steering (for tests and the embedded default):
 #   DEMO_OUTCOME=pass|fail          the verdict's outcome (default pass)
@@ -16,6 +20,8 @@
 #   DEMO_SLEEP=<seconds>            wait that long after the init line (timeouts, concurrency)
 #   DEMO_SLUG=<slug>                the builder's branch slug when HYDRA_BRANCH names none
 #                                   (default demo-change)
+#   DEMO_GATE=red                   the builder's first pass leaves out the test line (the
+#                                   gate is red); its fix pass (/input/gates.md) adds it
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../base/entrypoint-common.sh
 . "${HYDRA_LIB_DIR:-/usr/local/lib/hydra}/entrypoint-common.sh"
@@ -28,6 +34,8 @@ pause=${DEMO_SLEEP:-0}
 case "$outcome" in pass | fail) ;; *) hydra_die "$HYDRA_EXIT_USAGE" "DEMO_OUTCOME must be pass or fail" ;; esac
 case "$fixes" in 0 | 1) ;; *) hydra_die "$HYDRA_EXIT_USAGE" "DEMO_FIXES must be 0 or 1" ;; esac
 case "$pause" in '' | *[!0-9]*) hydra_die "$HYDRA_EXIT_USAGE" "DEMO_SLEEP must be whole seconds" ;; esac
+gate=${DEMO_GATE:-}
+case "$gate" in '' | red) ;; *) hydra_die "$HYDRA_EXIT_USAGE" "DEMO_GATE must be red or empty" ;; esac
 
 hydra_agent_home
 cd /workspace 2>/dev/null || cd "$HOME"
@@ -89,8 +97,12 @@ verdict() { # <summary> <findings> <fixes_applied> <unfixed> [extra json fields]
     "$stage" "$outcome" "$(hydra_json_string "$1")" "$2" "$3" "$4" "$turns" "$cost" "${5:-}")"
 }
 
-# demo_commit <issue>: a passing builder's one-file commit and its bundle, when the runner mounted
-# a clone (contract v2); nothing otherwise.
+# What the builder's file says, the test line the demo's gate checks, and the retry's fix line.
+test_line='Test: GET /health answers 200'
+fix_prefix='Fixed (retry):'
+
+# demo_commit <file> <message> <text>: a passing builder's one-file commit and its bundle, when the
+# runner mounted a clone (contract v2); nothing otherwise.
 demo_commit() {
   local bundle="$HYDRA_OUT_DIR/changes.bundle" sha
   rm -rf -- "$bundle"
@@ -101,10 +113,42 @@ demo_commit() {
   mkdir -p "$HYDRA_OUT_DIR"
   # The runner (another uid) reads the bundle and removes the workspace afterwards.
   sha=$(umask 0000 && perl /usr/local/lib/hydra/demo-git.pl "$HYDRA_REPO_DIR" "$HYDRA_BRANCH" "$HYDRA_BASE_SHA" \
-    "hydra-demo-$1.md" "Demo change for issue #$1" "$bundle") \
+    "$1" "$2" "$bundle" "$3") \
     || { hydra_fail_verdict "$stage" "the demo builder could not commit on $HYDRA_BRANCH"; exit 1; }
   hydra_log "demo commit $sha on $HYDRA_BRANCH written to $bundle"
 }
+
+# fix_pass: the builder's one fixer pass after retry:queued, from /input/findings.md.
+fix_pass() {
+  local findings="$HYDRA_INPUT_DIR/findings.md" file text
+  turns=5 cost=0.1311
+  say 01 "I will read the retry's findings and fix only the files they name."
+  if [ ! -f "$findings" ]; then
+    hydra_fail_verdict "$stage" "the retry pass has no $findings to work from"
+    exit 1
+  fi
+  tool_result 01 "$(head -c 600 "$findings")"
+  # shellcheck disable=SC2016 # the backticks are the Markdown's, not a command
+  file=$(sed -n '/^## Scope/,$p' "$findings" | grep -o '`[^`]*`' | head -n 1 | tr -d '`' || true)
+  case "$file" in
+    '' | */* | .*)
+      hydra_fail_verdict "$stage" "the findings name no top-level file this demo builder can fix"
+      exit 1 ;;
+  esac
+  text=$(cat "$HYDRA_REPO_DIR/$file" 2>/dev/null || true)
+  text="${text:+$text$'\n\n'}$fix_prefix the query takes the request input as a bound parameter (demo)."
+  demo_commit "$file" "fix (retry): bind the request input in $file" "$text"
+  say 02 "Fixed the finding in $file and committed it on ${HYDRA_BRANCH:-the branch}."
+  result false "$turns" "$cost" "Fixed the finding in $file (retry pass)."
+  # A passing build verdict names its branch and pull request (verdict-v1), a fix pass's too.
+  verdict "Fixed the finding in $file: one fixer pass after retry:queued." "" "" "" \
+    ",\"branch\":$(hydra_json_string "${HYDRA_BRANCH:-}"),\"pr_title\":$(hydra_json_string "Demo change for issue #$(issue_number)"),\"pr_body\":$(hydra_json_string "fix (retry): the finding in $file")"
+}
+
+if [ "$role" = builder ] && [ "${HYDRA_MODE:-build}" = fix ]; then
+  fix_pass
+  exit 0
+fi
 
 case "$role" in
   builder)
@@ -120,8 +164,15 @@ case "$role" in
     say 01 "I will read the issue and the spec, then implement the change on hydra/$n-$slug."
     tool_result 01 $'proposal.md\ntasks.md'
     if [ "$outcome" = pass ]; then
-      demo_commit "$n"
-      say 02 "Implemented the change, added a test, and committed on hydra/$n-$slug."
+      text="This file was added by Hydra's scripted demo builder."
+      if [ "$gate" = red ] && [ ! -f "$HYDRA_INPUT_DIR/gates.md" ]; then
+        say 02 "Implemented the change; its test line can wait."
+      else
+        [ ! -f "$HYDRA_INPUT_DIR/gates.md" ] || tool_result 02 "$(head -c 600 "$HYDRA_INPUT_DIR/gates.md")"
+        text="$text"$'\n\n'"$test_line"
+      fi
+      demo_commit "hydra-demo-$n.md" "Demo change for issue #$n" "$text"
+      say 03 "Implemented the change, added a test, and committed on hydra/$n-$slug."
       result false "$turns" "$cost" "Implemented the demo change for issue #$n on hydra/$n-$slug."
       body="## Summary\n\nThe demo change requested in issue #$n (scripted demo agent; no real code was written).\n\n## Changes\n\n- hydra-demo-$n.md: the demo change (committed when the runner mounted a clone)\n\nCloses #$n"
       verdict "Implemented the demo change for issue #$n." "" "" "" \
@@ -134,15 +185,21 @@ case "$role" in
     fi
     ;;
   reviewer | security)
+    file="hydra-demo-$(issue_number).md"
     if [ "$role" = reviewer ]; then
-      rule=naming/consistency file=src/demo.txt msg="A name in the change does not follow the project's convention (demo)."
+      rule=naming/consistency msg="A name in the change does not follow the project's convention (demo)."
       crit_rule=correctness/null-check crit_msg="A value that can be null is dereferenced without a check (demo)."
     else
-      rule=CWE-532 file=src/demo.txt msg="A log line could print a request header (demo)."
+      rule=CWE-532 msg="A log line could print a request header (demo)."
       crit_rule=CWE-89 crit_msg="A query is built by string concatenation from request input (demo)."
     fi
+    # A failing reviewer passes once a retry's fix of its finding is in the pull request.
+    if [ "$outcome" = fail ] && grep -q "^$fix_prefix" "$HYDRA_REPO_DIR/$file" 2>/dev/null; then
+      outcome=pass
+      rule=$crit_rule
+    fi
     say 01 "I will read the pull request's diff and review it."
-    tool_result 01 "diff --git a/src/demo.txt b/src/demo.txt"
+    tool_result 01 "diff --git a/$file b/$file"
     fixed=""
     if [ "$fixes" = 1 ]; then
       fixed=$(finding WARNING "$file" 3 "$rule" "$msg Fixed in the PR branch.")

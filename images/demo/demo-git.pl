@@ -1,10 +1,10 @@
 #!/usr/bin/perl
-# demo-git.pl <repo> <branch> <base-sha> <file> <message> <bundle>: the demo builder's commit,
+# demo-git.pl <repo> <branch> <base-sha> <file> <message> <bundle> [<text>]: the demo builder's commit,
 # without git (the demo images are Debian's slim image plus files: no package can be installed
 # offline, and perl-base has neither zlib nor SHA-1, so sha1sum hashes and zlib "stored" blocks
 # carry the objects).
 #
-# Writes <file> (top level of the work tree), commits the whole work tree on refs/heads/<branch>
+# Writes <file> (top level of the work tree; <text> and a line break, or a default line), commits the whole work tree on refs/heads/<branch>
 # with <base-sha> as the parent (loose objects, a loose ref), and writes a git v2 bundle of
 # refs/heads/<branch> with <base-sha> as its prerequisite: what `git bundle create <bundle>
 # refs/heads/<branch> ^<base-sha>` gives. The pack holds every blob and tree of the work tree, so
@@ -14,8 +14,9 @@ use strict;
 use warnings;
 use File::Temp qw(tempfile);
 
-my ($repo, $branch, $base, $file, $message, $bundle) = @ARGV;
-die "usage: demo-git.pl <repo> <branch> <base-sha> <file> <message> <bundle>\n" unless defined $bundle;
+my ($repo, $branch, $base, $file, $message, $bundle, $text) = @ARGV;
+die "usage: demo-git.pl <repo> <branch> <base-sha> <file> <message> <bundle> [<text>]\n" unless defined $bundle;
+$text = "This file was added by Hydra's scripted demo builder." unless defined $text;
 my $git = "$repo/.git";
 die "not a git work tree: $repo\n" unless -d "$git/objects";
 open(my $head_fh, '<', "$git/HEAD") or die "no HEAD\n";
@@ -111,7 +112,7 @@ sub tree_of {
 }
 
 open(my $out_fh, '>:raw', "$repo/$file") or die "cannot write $repo/$file\n";
-print $out_fh "This file was added by Hydra's scripted demo builder.\n";
+print $out_fh "$text\n";
 close $out_fh;
 
 my $tree = tree_of($repo);

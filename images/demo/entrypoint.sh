@@ -2,7 +2,12 @@
 # Entrypoint of the demo persona images: the real sequence of images/base/entrypoint-common.sh
 # (validate, drop privileges with setpriv, verdict last) around the scripted agent
 # /usr/local/bin/hydra-demo-agent. No firewall: the scripted agent opens no connection at all.
+# Given a command (the runner's gates run in the builder's image: `docker run … IMAGE <command>`),
+# it runs that command instead, with the container as the runner made it (no network, no secret).
 set -euo pipefail
+if [ "$#" -gt 0 ]; then
+  exec "$@"
+fi
 # shellcheck source-path=SCRIPTDIR source=../base/entrypoint-common.sh
 . "${HYDRA_LIB_DIR:-/usr/local/lib/hydra}/entrypoint-common.sh"
 

@@ -10,15 +10,19 @@ import dev.hydra.credentials.Credentials;
 import dev.hydra.credentials.Persona;
 import dev.hydra.event.ForgeEvent;
 import dev.hydra.forge.Forge;
+import dev.hydra.forge.ForgeException;
 import dev.hydra.forge.ForgeType;
 import dev.hydra.forge.Issue;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.local.LocalForge;
 import dev.hydra.forge.local.LocalForges;
+import dev.hydra.gate.GateRunner;
 import dev.hydra.image.publish.BuiltImage;
 import dev.hydra.image.publish.ImageBuildException;
 import dev.hydra.label.LabelScheme;
+import dev.hydra.label.Outcome;
 import dev.hydra.label.Stage;
+import dev.hydra.label.StageState;
 import dev.hydra.model.scripted.ScriptedModel;
 import dev.hydra.model.scripted.ToolResult;
 import dev.hydra.ops.LabelSeeding;
@@ -29,11 +33,9 @@ import dev.hydra.pipeline.RunnerStageExecutor;
 import dev.hydra.pipeline.StageExecutor;
 import dev.hydra.pipeline.Step;
 import dev.hydra.route.HydraBranch;
-import dev.hydra.route.RouteDecision;
 import dev.hydra.route.Router;
 import dev.hydra.secret.SecretMasker;
 import dev.hydra.stage.StageProfile;
-import dev.hydra.stage.StageResult;
 import dev.hydra.stage.StageRunner;
 import dev.hydra.text.Texts;
 import dev.hydra.workspace.GitRemote;
@@ -191,17 +193,15 @@ public final class Demo {
               executor(choice, dir, issue, builder, narrate, model),
               PipelineOptions.defaults(scheme).withRunRecordDir(dir.resolve("runs")),
               line -> narrate.accept("  " + line));
-      ForgeSelection forge = new ForgeSelection(ForgeType.GITHUB, "the local demo forge");
-      ForgeEvent labeled = labeled(builder.issue(LocalForges.DEMO_REPO, issue.number()), scheme);
-      timeline.flush();
-      result = pipeline.run(Router.route(labeled, scheme, forge), labeled, Step.ALL, Map.of());
-      timeline.flush();
+      Events events = new Events(pipeline, scheme, builder, issue.number(), head, timeline);
+      result = events.labeled(scheme.trigger());
       if (result.status() == PipelineResult.Status.PASSED) {
-        ForgeEvent opened =
-            opened(builder.findPullRequest(LocalForges.DEMO_REPO, head).orElseThrow());
-        RouteDecision review = Router.route(opened, scheme, forge);
-        result = pipeline.run(review, opened, Step.ALL, Map.of());
-        timeline.flush();
+        result = events.pullRequest("opened");
+      }
+      if (outcome == DemoOutcome.RETRY
+          && result.status() == PipelineResult.Status.NEEDS_INPUT
+          && result.stage().equals("decision")) {
+        result = retry(mona, scheme, events, narrate);
       }
       if (options.agent() == DemoAgent.REAL) {
         print.accept(
@@ -231,9 +231,6 @@ public final class Demo {
    */
   private DemoChoice choice(DemoImages demoImages)
       throws InvalidConfigurationException, InterruptedException {
-    if (options.agent() == DemoAgent.DEMO && options.outcome() == DemoOutcome.GATE_FAIL) {
-      return DemoChoice.scriptedGates();
-    }
     if (options.agent() == DemoAgent.DEMO) {
       return DemoChoice.choose(
           options.scripted(), options.scripted() ? List.of() : demoImages.check(options.images()));
@@ -266,22 +263,79 @@ public final class Demo {
     }
   }
 
-  /** The trigger applied by the admin, as the workflow's event would carry it. */
-  private static ForgeEvent labeled(Issue live, LabelScheme scheme) {
-    return ForgeEvent.ofIssue(
-        new ForgeEvent.Origin(LocalForges.DEMO_REPO, "main", LocalForges.DEMO_ADMIN, false),
-        "labeled",
-        scheme.trigger(),
-        live);
+  /**
+   * {@code --outcome retry} after the round's {@code needs-input}: the admin {@code mona}, a person
+   * with write access, removes {@code needs-input} and applies {@code retry:queued}, as on the
+   * forge's issue page; the build workflow's event for it takes the same route → pipeline code as
+   * any ({@code RetryStep}: the builder's one fixer pass), and when the pass pushed, the reopened
+   * pull request's event runs round 2 of both reviews and the decision.
+   */
+  private PipelineResult retry(
+      LocalForge mona, LabelScheme scheme, Events events, Consumer<String> narrate)
+      throws ForgeException, InterruptedException {
+    String needsInput = scheme.name(Outcome.NEEDS_INPUT);
+    String retry = scheme.name(Stage.RETRY, StageState.QUEUED);
+    narrate.accept(
+        "person: "
+            + LocalForges.DEMO_ADMIN
+            + " (the admin, with write access) removes `"
+            + needsInput
+            + "` and applies `"
+            + retry
+            + "`: one fixer pass on the findings, then the reviews again");
+    mona.takeLabel(LocalForges.DEMO_REPO, events.issue(), needsInput);
+    mona.addLabel(LocalForges.DEMO_REPO, events.issue(), retry);
+    PipelineResult result = events.labeled(retry);
+    if (result.status() == PipelineResult.Status.PASSED) {
+      result = events.pullRequest("reopened");
+    }
+    return result;
   }
 
-  /** The builder's draft pull request opened, as the workflow's event would carry it. */
-  private static ForgeEvent opened(PullRequest pr) {
-    return ForgeEvent.ofPullRequest(
-        new ForgeEvent.Origin(LocalForges.DEMO_REPO, "main", "hydra-builder", false),
-        "opened",
-        null,
-        pr);
+  /**
+   * The events the forge's workflows would receive, each run through {@link Router} and {@link
+   * Pipeline} as {@code hydra run} runs it, the timeline printed after each.
+   */
+  private record Events(
+      Pipeline pipeline,
+      LabelScheme scheme,
+      LocalForge builder,
+      int issue,
+      String head,
+      DemoTimeline timeline) {
+
+    private static final ForgeSelection FORGE =
+        new ForgeSelection(ForgeType.GITHUB, "the local demo forge");
+
+    /** A label the admin applied to the demo issue. */
+    PipelineResult labeled(String label) throws ForgeException, InterruptedException {
+      Issue live = builder.issue(LocalForges.DEMO_REPO, issue);
+      return run(
+          ForgeEvent.ofIssue(
+              new ForgeEvent.Origin(LocalForges.DEMO_REPO, "main", LocalForges.DEMO_ADMIN, false),
+              "labeled",
+              label,
+              live));
+    }
+
+    /** The builder's pull request {@code opened} or {@code reopened} by the builder. */
+    PipelineResult pullRequest(String action) throws ForgeException, InterruptedException {
+      PullRequest pr = builder.findPullRequest(LocalForges.DEMO_REPO, head).orElseThrow();
+      return run(
+          ForgeEvent.ofPullRequest(
+              new ForgeEvent.Origin(LocalForges.DEMO_REPO, "main", "hydra-builder", false),
+              action,
+              null,
+              pr));
+    }
+
+    private PipelineResult run(ForgeEvent event) throws ForgeException, InterruptedException {
+      timeline.flush();
+      PipelineResult result =
+          pipeline.run(Router.route(event, scheme, FORGE), event, Step.ALL, Map.of());
+      timeline.flush();
+      return result;
+    }
   }
 
   /**
@@ -315,18 +369,20 @@ public final class Demo {
             StageRunner.Options.defaults()
                 .withNetwork(options.network())
                 .withModelUpstream(model.baseUrl()));
-    Path bare = DemoRepository.create(dir, LocalForges.DEMO_REPO);
+    Path bare =
+        DemoRepository.create(dir, LocalForges.DEMO_REPO, options.outcome().declaresGates());
     Map<Persona, GitRemote> remotes = new EnumMap<>(Persona.class);
     for (Persona persona : Persona.values()) {
       remotes.put(persona, new GitRemote(bare.toUri(), persona.id(), null));
     }
     RunnerStageExecutor production =
         new RunnerStageExecutor(
-            runner,
-            StageSettings.from(stageEnv(options.imagePrefix(), options.imageTag())),
-            credentials,
-            WEB_URL,
-            new RunnerStageExecutor.Git(remotes, DemoRepository.BASE, OutputLimits.defaults()));
+                runner,
+                StageSettings.from(stageEnv(options.imagePrefix(), options.imageTag())),
+                credentials,
+                WEB_URL,
+                new RunnerStageExecutor.Git(remotes, DemoRepository.BASE, OutputLimits.defaults()))
+            .withGates(new GateRunner(runtime, SecretMasker.of(credentials.secrets())));
     StageExecutor stages =
         choice.containers()
             ? production
@@ -335,17 +391,17 @@ public final class Demo {
                 options.outcome(),
                 production::plan,
                 line -> narrate.accept("  plan: " + line));
-    if (real) {
-      StageExecutor containers = stages;
-      stages =
-          call -> {
-            StageResult result = containers.execute(call);
-            toolLines(model.results(call.persona().id()), call.persona().id()).forEach(narrate);
-            return result;
-          };
-    }
     return new LocalForgeStageExecutor(
-        stages, builder, WEB_URL, branch -> DemoRepository.head(bare, branch));
+        new DemoNarration(
+            stages,
+            narrate,
+            call ->
+                real
+                    ? toolLines(model.results(call.persona().id()), call.persona().id())
+                    : List.of()),
+        builder,
+        WEB_URL,
+        branch -> DemoRepository.head(bare, branch));
   }
 
   /**
@@ -409,11 +465,20 @@ public final class Demo {
         + "; the stage records: runs/)";
   }
 
-  /** The last line: what to try after this run. */
+  /**
+   * The last line: what to try after this run, the outcome that shows what this one did not: a
+   * failed review, a person's retry of it, a gate, a reviewer's fix.
+   */
   static String next(DemoOutcome outcome) {
-    String other = outcome == DemoOutcome.REVIEW_FAIL ? "--outcome fixes" : "--outcome review-fail";
-    return "Next: bin/hydra demo "
-        + other
+    DemoOutcome other =
+        switch (outcome) {
+          case PASS, FIXES -> DemoOutcome.REVIEW_FAIL;
+          case REVIEW_FAIL -> DemoOutcome.RETRY;
+          case RETRY -> DemoOutcome.GATE_FAIL;
+          case GATE_FAIL -> DemoOutcome.FIXES;
+        };
+    return "Next: bin/hydra demo --outcome "
+        + other.id()
         + "; bin/hydra explain --example; to adopt Hydra on your repository, README.md";
   }
 

@@ -37,19 +37,6 @@ public record DemoChoice(boolean containers, List<String> lines) {
   }
 
   /**
-   * Scripted stages for {@code --outcome gate-fail}, whatever could run: the demo images declare no
-   * gates yet, so the gate, its fix pass and the recheck are scripted. Pure.
-   */
-  public static DemoChoice scriptedGates() {
-    return new DemoChoice(
-        false,
-        List.of(
-            "containers: off for --outcome gate-fail (the demo images declare no gates yet): each"
-                + " stage and each gate is scripted, and the docker run a stage would use is"
-                + " printed as its plan"));
-  }
-
-  /**
    * Chooses the executor: real containers when nothing is missing and scripting was not asked for;
    * scripted verdicts otherwise, saying why and, for each missing piece, the fix. Pure.
    *

@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * Every other part of the spec — read-only root, tmpfs, capabilities, memory, PIDs, network,
- * deadline, mounts — reaches the delegate unchanged.
+ * deadline, mounts, pinned hosts, a gate's command and working directory — reaches the delegate
+ * unchanged.
  */
 public final class DemoContainerRuntime implements ContainerRuntime {
 
@@ -125,7 +126,10 @@ public final class DemoContainerRuntime implements ContainerRuntime {
         env,
         mounts,
         spec.labels(),
-        spec.timeout());
+        spec.timeout(),
+        spec.hosts(),
+        spec.command(),
+        spec.workdir());
   }
 
   @Override

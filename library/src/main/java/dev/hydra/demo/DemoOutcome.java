@@ -32,11 +32,20 @@ public enum DemoOutcome {
   FIXES("the code reviewer applies a fix, so the applier runs: done"),
 
   /**
-   * A gate is red on the builder's commits: the builder's focused fix pass turns it green, the
-   * reviews pass, the recheck on the final head is green: {@code done} (issue 13). Scripted stages:
-   * the demo images declare no gates yet.
+   * The demo repository declares a gate ({@code .hydra/gates.yml}, {@link DemoRepository}); it is
+   * red on the builder's first commits, the builder's focused fix pass turns it green, the reviews
+   * pass, the recheck on the final head is green: {@code done} (issue 13).
    */
-  GATE_FAIL("a gate is red on the builder's commits, its fix pass turns it green: done");
+  GATE_FAIL("a gate is red on the builder's commits, its fix pass turns it green: done"),
+
+  /**
+   * The security review fails ({@code needs-input}); the admin removes {@code needs-input} and
+   * applies {@code retry:queued}; the builder's one fixer pass fixes the finding's file, both
+   * reviews run again (round 2) and pass: {@code done} (issue 13).
+   */
+  RETRY(
+      "the security review fails, the admin applies retry:queued, one fixer pass, round 2"
+          + " passes: done");
 
   private final String description;
 
@@ -44,7 +53,7 @@ public enum DemoOutcome {
     this.description = description;
   }
 
-  /** The option value: {@code pass}, {@code review-fail}, {@code fixes}. */
+  /** The option value: {@code pass}, {@code review-fail}, {@code fixes}, … */
   public String id() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
@@ -59,15 +68,23 @@ public enum DemoOutcome {
     return Arrays.stream(values()).filter(o -> o.id().equals(id)).findFirst();
   }
 
-  /** The option values, for messages: {@code pass, review-fail, fixes or gate-fail}. */
+  /** The option values, for messages: {@code pass, review-fail, fixes, gate-fail or retry}. */
   public static String choices() {
     List<String> ids = Arrays.stream(values()).map(DemoOutcome::id).toList();
     return String.join(", ", ids.subList(0, ids.size() - 1)) + " or " + ids.get(ids.size() - 1);
   }
 
-  /** Whether the stage's verdict is {@code pass}. */
+  /**
+   * Whether the stage's verdict is {@code pass} before any retry: the security review fails for
+   * {@link #REVIEW_FAIL} and {@link #RETRY} (after a retry's fix, the reviewer passes).
+   */
   public boolean passes(Stage stage) {
-    return !(this == REVIEW_FAIL && stage == Stage.SECURITY_REVIEW);
+    return !((this == REVIEW_FAIL || this == RETRY) && stage == Stage.SECURITY_REVIEW);
+  }
+
+  /** Whether the demo repository declares its gate ({@code .hydra/gates.yml} on {@code main}). */
+  public boolean declaresGates() {
+    return this == GATE_FAIL;
   }
 
   /** Whether the stage reports a fix it applied (which sends the PR to the applier). */
@@ -78,7 +95,8 @@ public enum DemoOutcome {
   /**
    * The {@code DEMO_*} variables of each stage's demo image ({@code images/demo/demo-agent.sh}):
    * {@code DEMO_OUTCOME}, {@code DEMO_FIXES}, and for the builder {@code DEMO_SLUG}, so that its
-   * branch is the {@code hydra/<issue>-<slug>} the issue's title gives.
+   * branch is the {@code hydra/<issue>-<slug>} the issue's title gives, and with the gate {@code
+   * DEMO_GATE=red}, so that its first pass leaves the gate red.
    *
    * @param slug the builder's branch slug
    * @return by stage id, in pipeline order
@@ -92,6 +110,9 @@ public enum DemoOutcome {
       vars.put("DEMO_FIXES", fixes(stage) ? "1" : "0");
       if (stage == Stage.BUILD) {
         vars.put("DEMO_SLUG", slug);
+        if (declaresGates()) {
+          vars.put("DEMO_GATE", "red");
+        }
       }
       env.put(stage.id(), vars);
     }

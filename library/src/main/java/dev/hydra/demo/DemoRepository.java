@@ -1,6 +1,7 @@
 package dev.hydra.demo;
 
 import dev.hydra.forge.RepoRef;
+import dev.hydra.gate.GateFile;
 import dev.hydra.stage.TemporaryMounts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,10 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 /**
  * The demo repository's git remote: a bare repository beside the local forge's files ({@code
  * git/<owner>/<name>.git}), with one commit on {@code main}, so that the runner clones, checks and
- * pushes for real, as it does against a forge, only over {@code file:}.
+ * pushes for real, as it does against a forge, only over {@code file:}. With gates, that commit
+ * also declares the demo's one gate in {@code .hydra/gates.yml}: a shell check, run by the runner's
+ * {@code GateRunner} in the builder's image with no network, that every {@code hydra-demo-*.md} the
+ * demo builder writes carries its test line.
  */
 final class DemoRepository {
 
@@ -29,14 +33,35 @@ final class DemoRepository {
 
   static final String README_LINE = "The demo repository of `hydra demo`.";
 
+  /** The demo's gate: its name, and the line it requires in each file the demo builder adds. */
+  static final String GATE = "demo-test-line";
+
+  static final String TEST_LINE = "Test: GET /health answers 200";
+
+  /** The gate file on {@code main}, when the outcome declares gates. */
+  static final String GATES =
+      """
+      version: 1
+      gates:
+        - name: %s
+          timeout: 60s
+          command: |
+            for f in hydra-demo-*.md; do
+              grep -qx '%s' "$f" || { echo "$f has no test line ('%s')"; exit 1; }
+            done
+            echo "every demo change carries its test line"
+      """
+          .formatted(GATE, TEST_LINE, TEST_LINE);
+
   private DemoRepository() {}
 
   /**
    * Creates the bare repository with a README on {@code main}, or reuses the one there.
    *
+   * @param gates whether {@code main} declares the demo's gate ({@link #GATES})
    * @return the bare repository's folder
    */
-  static Path create(Path dir, RepoRef repo) throws IOException {
+  static Path create(Path dir, RepoRef repo, boolean gates) throws IOException {
     Path bare = dir.resolve("git").resolve(repo.owner()).resolve(repo.name() + ".git");
     if (Files.isDirectory(bare.resolve("refs"))) {
       return bare;
@@ -49,6 +74,12 @@ final class DemoRepository {
             "# " + repo.name() + "\n\n" + README_LINE + "\n",
             StandardCharsets.UTF_8);
         git.add().addFilepattern(README).call();
+        if (gates) {
+          Path file = seed.resolve(GateFile.PATH);
+          Files.createDirectories(file.getParent());
+          Files.writeString(file, GATES, StandardCharsets.UTF_8);
+          git.add().addFilepattern(GateFile.PATH).call();
+        }
         PersonIdent mona = new PersonIdent("mona", "mona@users.noreply.invalid");
         git.commit().setMessage("Initial commit").setAuthor(mona).setCommitter(mona).call();
       }

@@ -9,6 +9,7 @@ import dev.hydra.forge.local.LocalForge;
 import dev.hydra.gate.GateTable;
 import dev.hydra.label.Stage;
 import dev.hydra.pipeline.StageExecutor;
+import dev.hydra.pipeline.StageExecutor.Mode;
 import dev.hydra.route.HydraBranch;
 import dev.hydra.stage.StageResult;
 import dev.hydra.verdict.Verdict;
@@ -34,10 +35,12 @@ import org.jspecify.annotations.Nullable;
  *       URL the pull request would have on GitHub; every other part of the call is unchanged.
  *   <li><b>The builder's push.</b> The builder's container cannot push to a directory of JSON
  *       files. After a <em>passing</em> build whose verdict names this issue's {@code
- *       hydra/<issue>-<slug>} branch, the push is recorded with {@link LocalForge#pushBranch}, as
- *       {@code git push} would have made it, with a commit id derived from the branch and the
- *       container that built it. A failed build, or a branch for another issue, records nothing:
- *       the pipeline then reports the problem as it would on a real forge.
+ *       hydra/<issue>-<slug>} branch, or a passing retry pass ({@code fix} mode) on a pull
+ *       request's branch, the push is recorded with {@link LocalForge#pushBranch}, as {@code git
+ *       push} would have made it (which moves the pull request's head), with the commit the demo's
+ *       git remote holds, else a commit id derived from the branch and the container that built it.
+ *       A failed build, or a branch for another issue, records nothing: the pipeline then reports
+ *       the problem as it would on a real forge.
  * </ul>
  */
 public final class LocalForgeStageExecutor implements StageExecutor {
@@ -78,7 +81,10 @@ public final class LocalForgeStageExecutor implements StageExecutor {
   @Override
   public StageResult execute(Call call) throws InterruptedException {
     StageResult result = delegate.execute(withWebUrl(call));
-    if (call.stage() == Stage.BUILD && result.passed()) {
+    PullRequest fixed = call.pullRequest();
+    if (call.mode() == Mode.FIX && fixed != null && result.passed()) {
+      push(call.repo(), call.issue().number(), fixed.head(), result);
+    } else if (call.stage() == Stage.BUILD && result.passed()) {
       Optional<Verdict.BuilderResult> built = result.verdictValue().flatMap(Verdict::builder);
       Optional<HydraBranch> branch = built.flatMap(b -> HydraBranch.parse(b.branch()));
       if (branch.isPresent() && branch.get().issue() == call.issue().number()) {
@@ -100,9 +106,11 @@ public final class LocalForgeStageExecutor implements StageExecutor {
         result.attempts().isEmpty()
             ? ""
             : result.attempts().get(result.attempts().size() - 1).container();
+    // A scripted fix pass's stand-in commit differs from the build's.
+    String from = container + "\n" + result.message();
     try {
       builder.pushBranch(
-          repo, branch, heads.apply(branch).orElseGet(() -> commitId(repo, branch, container)));
+          repo, branch, heads.apply(branch).orElseGet(() -> commitId(repo, branch, from)));
     } catch (ForgeException e) {
       throw new IllegalStateException(
           "the demo could not record the builder's push of " + branch + ": " + e.getMessage(), e);

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hydra.container.ContainerPlan;
 import dev.hydra.container.ContainerSpec;
 import dev.hydra.container.FakeContainerRuntime;
+import dev.hydra.container.HostPin;
 import dev.hydra.container.Mount;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +65,39 @@ class DemoContainerRuntimeTest {
     assertThat(ran.labels()).isEqualTo(original.labels());
     assertThat(ran.network()).isEqualTo(original.network());
     assertThat(ran.timeout()).isEqualTo(original.timeout());
+  }
+
+  @Test
+  void aGatesCommandWorkingDirectoryAndPinnedHostsReachTheEngine() throws Exception {
+    ContainerSpec gate =
+        new ContainerSpec(
+            "hydra-demo-builder:local",
+            "hydra-gate-demo-test-line-0a1b2c3d",
+            ContainerSpec.NO_NETWORK,
+            2,
+            4L << 30,
+            1024,
+            1L << 30,
+            1L << 30,
+            Set.of(),
+            Map.of("HYDRA_GATE_NAME", "demo-test-line"),
+            List.of(new Mount(Path.of("/tmp/gate/workspace"), "/workspace", false)),
+            Map.of("hydra.gate", "demo-test-line"),
+            Duration.ofMinutes(1),
+            List.of("/bin/sh", "-c", "exit 0"),
+            "/workspace");
+    demo.run(
+        gate.withHosts(
+            List.of(new HostPin("registry.npmjs.org", InetAddress.getLoopbackAddress()))),
+        l -> {},
+        l -> {});
+
+    ContainerSpec ran = fake.runs.get(0);
+    assertThat(ran.command()).containsExactly("/bin/sh", "-c", "exit 0");
+    assertThat(ran.workdir()).isEqualTo("/workspace");
+    assertThat(ran.hosts()).extracting(HostPin::name).containsExactly("registry.npmjs.org");
+    assertThat(ran.env()).isEqualTo(gate.env());
+    assertThat(ran.network()).isEqualTo(ContainerSpec.NO_NETWORK);
   }
 
   @Test

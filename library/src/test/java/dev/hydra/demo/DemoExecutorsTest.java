@@ -212,7 +212,7 @@ class DemoExecutorsTest {
           assertThat(result.status()).isEqualTo(PipelineResult.Status.DONE);
           assertThat(result.records()).extracting(RunRecord::stage).doesNotContain("applier");
         }
-        case REVIEW_FAIL -> {
+        case REVIEW_FAIL, RETRY -> {
           assertThat(result.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
           assertThat(timeline())
               .anyMatch(l -> l.contains("security  review PR #2 REQUEST_CHANGES"))

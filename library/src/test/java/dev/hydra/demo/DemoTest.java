@@ -51,28 +51,60 @@ class DemoTest {
   }
 
   @Test
-  void aReviewFailEndsInNeedsInputAndSuggestsTheFixes() throws Exception {
+  void aReviewFailEndsInNeedsInputAndSuggestsTheRetry() throws Exception {
     PipelineResult result = demo(DemoOutcome.REVIEW_FAIL);
 
     assertThat(result.status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
-    assertThat(lines.get(lines.size() - 1)).startsWith("Next: bin/hydra demo --outcome fixes;");
+    assertThat(lines.get(lines.size() - 1)).startsWith("Next: bin/hydra demo --outcome retry;");
   }
 
   @Test
   void aGateFailShowsTheRedGateTheFixPassAndTheGreenRecheckThenDone() throws Exception {
-    PipelineResult result = demo(DemoOutcome.GATE_FAIL, false);
+    PipelineResult result = demo(DemoOutcome.GATE_FAIL);
 
     assertThat(result.status()).isEqualTo(PipelineResult.Status.DONE);
-    assertThat(lines.get(0)).startsWith("containers: off for --outcome gate-fail");
+    assertThat(lines.get(0)).startsWith("containers: off (--scripted)");
     assertThat(lines)
         .containsSubsequence(
-            "  plan: gates (scripted) on the builder's commits:",
-            "  plan:   | `unit-tests` | ❌ FAIL | 3.0 s | exit code 1 |",
-            "  plan: fix pass: the builder runs again with gates.md",
             "  plan: would run (build as builder):",
-            "  plan:   | `unit-tests` | ✅ PASS | 4.0 s |  |");
-    assertThat(lines)
+            "  gates on the builder's commits, pass 1: 1 gate declared in .hydra/gates.yml"
+                + " (scripted demo)",
+            "  gates | | `demo-test-line` | ❌ FAIL | 0.3 s | exit code 1 |",
+            "  fix pass: the builder runs again with /input/gates.md",
+            "  plan: would run (build as builder):",
+            "  gates | | `demo-test-line` | ✅ PASS | 0.4 s |  |",
+            "  gates green: the runner pushes the commits")
+        .anyMatch(l -> l.startsWith("  gates rechecked on PR #2's final head "))
         .anyMatch(l -> l.contains("gates rechecked on PR #") && l.endsWith("all green"));
+    assertThat(lines.get(lines.size() - 1)).startsWith("Next: bin/hydra demo --outcome fixes;");
+  }
+
+  @Test
+  void aRetryAfterTheFailedReviewRunsOneFixerPassAndRoundTwoToDone() throws Exception {
+    PipelineResult result = demo(DemoOutcome.RETRY);
+
+    assertThat(result.status()).isEqualTo(PipelineResult.Status.DONE);
+    assertThat(result.stage()).isEqualTo("decision");
+    assertThat(lines)
+        .filteredOn(l -> l.startsWith("  plan: would run (build as builder):"))
+        .as("the build and the one fixer pass")
+        .hasSize(2);
+    assertThat(lines)
+        .anyMatch(l -> l.contains("HYDRA_MODE=fix"))
+        .containsSubsequence(
+            "  builder claimed the build of #1 (`ready-to-build` was applied to #1 by @mona, who"
+                + " has write access)",
+            "  security reviewed PR #2: fail",
+            "person: mona (the admin, with write access) removes `needs-input` and applies"
+                + " `retry:queued`: one fixer pass on the findings, then the reviews again",
+            "  builder claimed the retry of #1 (`retry:queued` was applied to #1 by @mona, who has"
+                + " write access)",
+            "  plan: would run (build as builder):",
+            "  builder retried PR #2 for #1",
+            "  reviewer reviewed PR #2: pass",
+            "  security reviewed PR #2: pass",
+            "result: decision done: PR #2 is ready for review");
+    assertThat(lines.get(lines.size() - 1)).startsWith("Next: bin/hydra demo --outcome gate-fail;");
   }
 
   @Test

@@ -70,6 +70,17 @@ class DemoCommandIT {
     return MainTest.run(Map.of(), args.toArray(new String[0]));
   }
 
+  static final String BRANCH = "hydra/1-add-a-health-endpoint";
+
+  /** The git CLI on a bare repository of the demo. */
+  static String git(Path bare, String... args) throws Exception {
+    List<String> argv = new java.util.ArrayList<>(List.of("git", "--git-dir", bare.toString()));
+    argv.addAll(List.of(args));
+    CommandRunner.Result r = ItDocker.RUNNER.run(argv, java.time.Duration.ofSeconds(30));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    return r.stdout();
+  }
+
   JsonNode record(String forge, String stage) throws IOException {
     return Json.mapper()
         .readTree(dir.resolve(forge).resolve("runs").resolve("run-1-" + stage + ".json").toFile());
@@ -125,5 +136,75 @@ class DemoCommandIT {
     assertThat(docker("ps", "--all", "--quiet", "--filter", "network=" + NETWORK).stdout())
         .as("containers left behind")
         .isBlank();
+  }
+
+  @Test
+  void aRedGateGetsItsFixPassAndTheRecheckIsGreen() throws Exception {
+    MainTest.Result r = demo("gate-fail", "--outcome", "gate-fail");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("containers: every stage runs as a real hardened container")
+        .doesNotContain("plan: ")
+        // GateRunner ran the gate of main's .hydra/gates.yml: red on the first pass, the builder's
+        // fix pass (it read /input/gates.md), green; nothing pushed before it was green.
+        .containsSubsequence(
+            "gates on the builder's commits, pass 1: 1 gate declared in .hydra/gates.yml",
+            "| `demo-test-line` | ❌ FAIL |",
+            "fix pass: the builder runs again with /input/gates.md",
+            "build | HYDRA-VERDICT ",
+            "gates on the builder's commits, pass 2: 1 gate declared in .hydra/gates.yml",
+            "| `demo-test-line` | ✅ PASS |",
+            "gates green: the runner pushes the commits",
+            "push hydra/1-add-a-health-endpoint ",
+            "gates rechecked on PR #2's final head ",
+            "| `demo-test-line` | ✅ PASS |",
+            "result: decision done: PR #2 is ready for review");
+    assertThat(r.out().split("timeline \\| [0-9:]+ builder +push ", -1))
+        .as("one push, after the green gate")
+        .hasSize(2);
+    JsonNode build = record("gate-fail", "build");
+    assertThat(build.path("gates").toString()).contains("FAIL").contains("PASS");
+    DemoCommandTest.assertNoDemoSecretIn(r.out() + r.err());
+    assertThat(docker("ps", "--all", "--quiet", "--filter", "label=hydra.gate").stdout())
+        .as("gate containers left behind")
+        .isBlank();
+  }
+
+  @Test
+  void aRetryAfterTheFailedReviewPushesOneFixAndRoundTwoEndsDone() throws Exception {
+    MainTest.Result r = demo("retry", "--outcome", "retry");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .doesNotContain("plan: ")
+        .containsSubsequence(
+            "security-review | HYDRA-VERDICT ",
+            "review PR #2 REQUEST_CHANGES",
+            "needs-input",
+            "person: mona (the admin, with write access) removes `needs-input` and applies"
+                + " `retry:queued`",
+            "mona      labels #1 -> ",
+            "(+retry:queued)",
+            "builder claimed the retry of #1",
+            "build | HYDRA-VERDICT {\"schema\":1,\"stage\":\"build\",\"outcome\":\"pass\","
+                + "\"summary\":\"Fixed the finding in hydra-demo-1.md",
+            "push hydra/1-add-a-health-endpoint ",
+            "(PR #2 head moved)",
+            "builder retried PR #2 for #1",
+            "reviewer claimed the code-review of #1 (PR #2)",
+            "security-review | HYDRA-VERDICT ",
+            "security reviewed PR #2: pass",
+            "result: decision done: PR #2 is ready for review");
+    // The runner pushed the retry's one commit onto the PR's branch of the demo's git remote.
+    Path bare = dir.resolve("retry/git/demo/app.git");
+    String log = git(bare, "log", "--format=%s", "main.." + BRANCH);
+    assertThat(log.lines().toList())
+        .containsExactly(
+            "fix (retry): bind the request input in hydra-demo-1.md", "Demo change for issue #1");
+    assertThat(git(bare, "diff", "--name-only", BRANCH + "~1", BRANCH))
+        .as("the retry's commit changes only the file the finding names")
+        .isEqualToIgnoringWhitespace("hydra-demo-1.md");
+    DemoCommandTest.assertNoDemoSecretIn(r.out() + r.err());
   }
 }

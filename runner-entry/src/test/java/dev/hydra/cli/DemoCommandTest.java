@@ -225,11 +225,78 @@ class DemoCommandTest {
     }
 
     @Test
+    void aRetryReadsInOrderFromTheFailedReviewThroughMonasRetryToRoundTwoDone() {
+      MainTest.Result r = demo("--scripted", "--outcome", "retry");
+
+      assertThat(r.code()).as(r.err()).isZero();
+      String out = r.out();
+      assertThat(out)
+          .containsSubsequence(
+              "timeline | ",
+              "mona      labels #1 -> ready-to-build (+ready-to-build)",
+              "builder claimed the build of #1",
+              "plan: would run (build as builder):",
+              "draft PR #2 hydra/1-add-a-health-endpoint -> main",
+              "reviewer reviewed PR #2: pass",
+              "security  review PR #2 REQUEST_CHANGES",
+              "builder   labels #1 -> build:pass, code-review:pass, needs-input,"
+                  + " security-review:fail",
+              "**retry** (one fixer pass): remove `needs-input` and apply `retry:queued`",
+              "person: mona (the admin, with write access) removes `needs-input` and applies"
+                  + " `retry:queued`",
+              "mona      labels #1 -> build:pass, code-review:pass, security-review:fail"
+                  + " (-needs-input)",
+              "mona      labels #1 -> build:pass, code-review:pass, security-review:fail,"
+                  + " retry:queued (+retry:queued)",
+              "builder claimed the retry of #1 (`retry:queued` was applied to #1 by @mona",
+              "plan: would run (build as builder):",
+              "HYDRA_MODE=fix",
+              "builder   push hydra/1-add-a-health-endpoint ",
+              "(PR #2 head moved)",
+              "retry:pass",
+              "builder   closed and reopened PR #2",
+              "reviewer claimed the code-review of #1 (PR #2)",
+              "reviewer reviewed PR #2: pass",
+              "security claimed the security-review of #1 (PR #2)",
+              "security reviewed PR #2: pass",
+              "builder   ready for review PR #2",
+              "retry:pass, code-review:pass, done, security-review:pass",
+              "result: decision done: PR #2 is ready for review",
+              "Next: bin/hydra demo --outcome gate-fail;");
+      assertThat(out.split("reviewer claimed the code-review", -1)).as("two rounds").hasSize(3);
+      assertNoDemoSecretIn(out + r.err());
+    }
+
+    @Test
+    void aGateFailShowsTheGateTableRedThenGreenAndTheRecheck() {
+      MainTest.Result r = demo("--scripted", "--outcome", "gate-fail");
+
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out())
+          .contains("containers: off (--scripted)")
+          .containsSubsequence(
+              "plan: would run (build as builder):",
+              "gates on the builder's commits, pass 1: 1 gate declared in .hydra/gates.yml",
+              "gates | | `demo-test-line` | ❌ FAIL | 0.3 s | exit code 1 |",
+              "fix pass: the builder runs again with /input/gates.md",
+              "plan: would run (build as builder):",
+              "gates on the builder's commits, pass 2:",
+              "gates | | `demo-test-line` | ✅ PASS | 0.4 s |  |",
+              "gates green: the runner pushes the commits",
+              "draft PR #2",
+              "security reviewed PR #2: pass",
+              "gates rechecked on PR #2's final head ",
+              "gates | | `demo-test-line` | ✅ PASS |",
+              "result: decision done: PR #2 is ready for review",
+              "Next: bin/hydra demo --outcome fixes;");
+    }
+
+    @Test
     void badOptionsAreUsageErrors() {
       MainTest.Result outcome = demo("--scripted", "--outcome", "maybe");
       assertThat(outcome.code()).isEqualTo(2);
       assertThat(outcome.err())
-          .contains("unknown outcome `maybe`; choose pass, review-fail, fixes or gate-fail");
+          .contains("unknown outcome `maybe`; choose pass, review-fail, fixes, gate-fail or retry");
 
       MainTest.Result prefix = demo("--scripted", "--image-prefix", "Bad Prefix");
       assertThat(prefix.code()).isEqualTo(2);
