@@ -62,6 +62,11 @@ public abstract class ForgeContractTest {
 
   // Hooks each forge implements: the state a test starts from -----------------------------------
 
+  /** A second instance on the same repository, as another process would open it. */
+  protected Forge anotherInstance() throws Exception {
+    return openForge();
+  }
+
   protected abstract void stubCurrentUser(String login);
 
   protected abstract void stubRepository(RepoRef repo, boolean admin, boolean push);
@@ -293,6 +298,25 @@ public abstract class ForgeContractTest {
         measured(
             "seed (up to date)", () -> LabelSeeding.seed(forge, REPO, LabelScheme.canonical()));
     assertThat(results).allMatch(r -> r.change() == LabelSeeding.Change.UNCHANGED);
+  }
+
+  @Test
+  void seedingAFreshRepositoryWritesEachLabelOnceAndASecondRunOnlyLists() throws Exception {
+    stubRepository(REPO, false, true);
+    stubLabelWrites(REPO, List.of());
+    stubRepoLabels(REPO, List.of());
+    List<LabelSeeding.Result> first =
+        measured(
+            "seed (fresh repository)",
+            () -> LabelSeeding.seed(forge, REPO, LabelScheme.canonical()));
+    assertThat(first).hasSize(26).allMatch(r -> r.change() == LabelSeeding.Change.CREATED);
+    // The second run is another process: a fresh instance, the labels now all there.
+    stubRepoLabels(REPO, LabelSeeding.specs(LabelScheme.canonical()));
+    forge = anotherInstance();
+    List<LabelSeeding.Result> again =
+        measured(
+            "seed (second run)", () -> LabelSeeding.seed(forge, REPO, LabelScheme.canonical()));
+    assertThat(again).allMatch(r -> r.change() == LabelSeeding.Change.UNCHANGED);
   }
 
   @Test
