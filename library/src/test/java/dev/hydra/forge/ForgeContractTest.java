@@ -7,6 +7,7 @@ import dev.hydra.label.LabelScheme;
 import dev.hydra.ops.LabelSeeding;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -219,6 +220,33 @@ public abstract class ForgeContractTest {
     assertThat(who)
         .contains(LabelEvent.byUser("alice", java.time.Instant.parse("2026-11-20T09:02:03Z")));
     assertThat(forge.lastLabeled(REPO, 7, "done")).isEmpty();
+  }
+
+  @Test
+  void lastLabeledOfSeveralLabelsAnswersEachFromOneReadOfTheHistory() throws Exception {
+    stubLabelHistory(
+        REPO,
+        7,
+        List.of(
+            new HistoryItem("code-review:queued", "hydra-builder", true, "2026-11-20T09:00:00Z"),
+            new HistoryItem(
+                "security-review:queued", "hydra-builder", true, "2026-11-20T09:00:01Z"),
+            new HistoryItem("code-review:queued", "alice", false, "2026-11-20T09:04:00Z"),
+            new HistoryItem("code-review:queued", "alice", true, "2026-11-20T09:05:00Z")));
+    Map<String, LabelEvent> found =
+        measured(
+            "lastLabeled (three labels)",
+            () ->
+                forge.lastLabeled(
+                    REPO, 7, Set.of("code-review:queued", "security-review:queued", "done")));
+    assertThat(found)
+        .containsOnlyKeys("code-review:queued", "security-review:queued")
+        .containsEntry(
+            "code-review:queued",
+            LabelEvent.byUser("alice", java.time.Instant.parse("2026-11-20T09:05:00Z")))
+        .containsEntry(
+            "security-review:queued",
+            LabelEvent.byUser("hydra-builder", java.time.Instant.parse("2026-11-20T09:00:01Z")));
   }
 
   @Test

@@ -296,11 +296,25 @@ public final class GitHubForge implements Forge {
   @Override
   public Optional<LabelEvent> lastLabeled(RepoRef repo, int issue, String label)
       throws ForgeException {
+    return GitHubWire.lastLabeled(events(repo, issue), label);
+  }
+
+  /** {@inheritDoc} One read of the issue's events for all of them. */
+  @Override
+  public Map<String, LabelEvent> lastLabeled(RepoRef repo, int issue, Set<String> labels)
+      throws ForgeException {
+    List<GitHubWire.IssueEvent> events = events(repo, issue);
+    Map<String, LabelEvent> found = new LinkedHashMap<>();
+    for (String label : labels) {
+      GitHubWire.lastLabeled(events, label).ifPresent(event -> found.put(label, event));
+    }
+    return found;
+  }
+
+  private List<GitHubWire.IssueEvent> events(RepoRef repo, int issue) throws ForgeException {
     Attempt attempt = attempt(Operation.LABEL_HISTORY, repo.fullName() + "#" + issue);
-    List<GitHubWire.IssueEvent> events =
-        http.issueListing(
-            attempt, repo, issue, "events", new TypeReference<List<GitHubWire.IssueEvent>>() {});
-    return GitHubWire.lastLabeled(events, label);
+    return http.issueListing(
+        attempt, repo, issue, "events", new TypeReference<List<GitHubWire.IssueEvent>>() {});
   }
 
   /**

@@ -88,6 +88,7 @@ class ForgejoForgeTest extends ForgeWireContractTest {
         Map.entry("issue (again)", 1),
         // The timeline is read until an empty page: its X-Total-Count counts only the page.
         Map.entry("lastLabeled", 2),
+        Map.entry("lastLabeled (three labels)", 2),
         Map.entry("takeLabel", 2),
         Map.entry("takeLabel (not there)", 1),
         Map.entry("addLabels", 2),

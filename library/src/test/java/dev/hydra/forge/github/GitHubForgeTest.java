@@ -89,6 +89,7 @@ class GitHubForgeTest extends ForgeWireContractTest {
         Map.entry("issue", 2),
         Map.entry("issue (again)", 2),
         Map.entry("lastLabeled", 1),
+        Map.entry("lastLabeled (three labels)", 1),
         Map.entry("takeLabel", 1),
         Map.entry("takeLabel (not there)", 1),
         Map.entry("addLabels", 1),
