@@ -1,6 +1,8 @@
 package dev.hydra.forge;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -73,6 +75,23 @@ public interface Forge {
    * @throws ForgeException when the history cannot be read
    */
   Optional<LabelEvent> lastLabeled(RepoRef repo, int issue, String label) throws ForgeException;
+
+  /**
+   * {@link #lastLabeled(RepoRef, int, String)} for several labels at once: GitHub and Forgejo read
+   * the issue's history once for all of them (a recovery check of both queued reviews reads it
+   * once, not twice). By default, one read per label.
+   *
+   * @return each label's last addition, for the labels the history shows being added
+   * @throws ForgeException when the history cannot be read
+   */
+  default Map<String, LabelEvent> lastLabeled(RepoRef repo, int issue, Set<String> labels)
+      throws ForgeException {
+    Map<String, LabelEvent> found = new LinkedHashMap<>();
+    for (String label : labels) {
+      lastLabeled(repo, issue, label).ifPresent(event -> found.put(label, event));
+    }
+    return found;
+  }
 
   /**
    * Removes one label as a claim: of several runs that read the label and try to take it, at most

@@ -99,6 +99,12 @@ public final class MaskingForge implements Forge {
   }
 
   @Override
+  public Map<String, LabelEvent> lastLabeled(RepoRef repo, int issue, Set<String> labels)
+      throws ForgeException {
+    return delegate.lastLabeled(repo, issue, labels);
+  }
+
+  @Override
   public Optional<List<String>> takeLabel(RepoRef repo, int issue, String label)
       throws ForgeException {
     return delegate.takeLabel(repo, issue, label);

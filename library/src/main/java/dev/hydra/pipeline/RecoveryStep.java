@@ -12,10 +12,10 @@ import dev.hydra.label.StageState;
 import dev.hydra.stage.StageProfile;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -56,8 +56,8 @@ final class RecoveryStep {
     Forge builder = run.builder();
     LabelScheme scheme = run.scheme();
     Instant now = options.clock().instant();
-    List<Stage> stale = new ArrayList<>();
     List<String> busy = new ArrayList<>();
+    Map<String, Stage> timed = new LinkedHashMap<>();
     for (Map.Entry<Stage, StageState> e : state.stages().entrySet()) {
       if (e.getValue().finished()) {
         continue;
@@ -67,17 +67,26 @@ final class RecoveryStep {
       // A retry's pass runs the builder's container; a queued retry or rebuild is a person's
       // request, and no container runs out of time for it.
       boolean retrying = e.getKey() == Stage.RETRY && e.getValue() == StageState.RUNNING;
-      if (!StageProfile.CONTAINER_STAGES.contains(e.getKey()) && !retrying) {
-        continue;
-      }
-      Stage timed = retrying ? Stage.BUILD : e.getKey();
-      Optional<LabelEvent> since = builder.lastLabeled(run.repo(), issue.number(), label);
-      if (since.isPresent()
-          && now.isAfter(
-              since.get().at().plus(options.timeout().apply(timed)).plus(options.grace()))) {
-        stale.add(e.getKey());
+      if (StageProfile.CONTAINER_STAGES.contains(e.getKey()) || retrying) {
+        timed.put(label, e.getKey());
       }
     }
+    // One read of the history for every label timed (both queued reviews: one read, not two).
+    Map<String, LabelEvent> since =
+        timed.isEmpty()
+            ? Map.of()
+            : builder.lastLabeled(run.repo(), issue.number(), timed.keySet());
+    List<Stage> stale = new ArrayList<>();
+    timed.forEach(
+        (label, stage) -> {
+          LabelEvent added = since.get(label);
+          Stage clock = stage == Stage.RETRY ? Stage.BUILD : stage;
+          if (added != null
+              && now.isAfter(
+                  added.at().plus(options.timeout().apply(clock)).plus(options.grace()))) {
+            stale.add(stage);
+          }
+        });
     if (stale.isEmpty()) {
       return run.skip(what, "issue #" + issue.number() + " has a stage in progress: " + busy);
     }

@@ -132,6 +132,12 @@ final class CheckedForge implements Forge {
   }
 
   @Override
+  public Map<String, LabelEvent> lastLabeled(RepoRef repo, int issue, Set<String> labels)
+      throws ForgeException {
+    return delegate.lastLabeled(repo, issue, labels);
+  }
+
+  @Override
   public List<LabelSpec> labels(RepoRef repo) throws ForgeException {
     return delegate.labels(repo);
   }

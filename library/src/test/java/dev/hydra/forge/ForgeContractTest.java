@@ -7,6 +7,7 @@ import dev.hydra.label.LabelScheme;
 import dev.hydra.ops.LabelSeeding;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +62,11 @@ public abstract class ForgeContractTest {
   }
 
   // Hooks each forge implements: the state a test starts from -----------------------------------
+
+  /** A second instance on the same repository, as another process would open it. */
+  protected Forge anotherInstance() throws Exception {
+    return openForge();
+  }
 
   protected abstract void stubCurrentUser(String login);
 
@@ -217,6 +223,33 @@ public abstract class ForgeContractTest {
   }
 
   @Test
+  void lastLabeledOfSeveralLabelsAnswersEachFromOneReadOfTheHistory() throws Exception {
+    stubLabelHistory(
+        REPO,
+        7,
+        List.of(
+            new HistoryItem("code-review:queued", "hydra-builder", true, "2026-11-20T09:00:00Z"),
+            new HistoryItem(
+                "security-review:queued", "hydra-builder", true, "2026-11-20T09:00:01Z"),
+            new HistoryItem("code-review:queued", "alice", false, "2026-11-20T09:04:00Z"),
+            new HistoryItem("code-review:queued", "alice", true, "2026-11-20T09:05:00Z")));
+    Map<String, LabelEvent> found =
+        measured(
+            "lastLabeled (three labels)",
+            () ->
+                forge.lastLabeled(
+                    REPO, 7, Set.of("code-review:queued", "security-review:queued", "done")));
+    assertThat(found)
+        .containsOnlyKeys("code-review:queued", "security-review:queued")
+        .containsEntry(
+            "code-review:queued",
+            LabelEvent.byUser("alice", java.time.Instant.parse("2026-11-20T09:05:00Z")))
+        .containsEntry(
+            "security-review:queued",
+            LabelEvent.byUser("hydra-builder", java.time.Instant.parse("2026-11-20T09:00:01Z")));
+  }
+
+  @Test
   void takeLabelRemovesOneLabelAndSaysWhatIsLeft() throws Exception {
     stubRepoLabels(REPO, repoLabels());
     stubTakeLabel(REPO, 7, List.of("build:pass", "ready-to-build"), "ready-to-build", repoLabels());
@@ -293,6 +326,25 @@ public abstract class ForgeContractTest {
         measured(
             "seed (up to date)", () -> LabelSeeding.seed(forge, REPO, LabelScheme.canonical()));
     assertThat(results).allMatch(r -> r.change() == LabelSeeding.Change.UNCHANGED);
+  }
+
+  @Test
+  void seedingAFreshRepositoryWritesEachLabelOnceAndASecondRunOnlyLists() throws Exception {
+    stubRepository(REPO, false, true);
+    stubLabelWrites(REPO, List.of());
+    stubRepoLabels(REPO, List.of());
+    List<LabelSeeding.Result> first =
+        measured(
+            "seed (fresh repository)",
+            () -> LabelSeeding.seed(forge, REPO, LabelScheme.canonical()));
+    assertThat(first).hasSize(26).allMatch(r -> r.change() == LabelSeeding.Change.CREATED);
+    // The second run is another process: a fresh instance, the labels now all there.
+    stubRepoLabels(REPO, LabelSeeding.specs(LabelScheme.canonical()));
+    forge = anotherInstance();
+    List<LabelSeeding.Result> again =
+        measured(
+            "seed (second run)", () -> LabelSeeding.seed(forge, REPO, LabelScheme.canonical()));
+    assertThat(again).allMatch(r -> r.change() == LabelSeeding.Change.UNCHANGED);
   }
 
   @Test

@@ -603,6 +603,22 @@ class ForgejoPipelineTest {
   }
 
   @Test
+  void aDuplicateDeliveryWhileBothReviewsAreQueuedReadsTheLabelHistoryOnce() throws Exception {
+    fj.apply("alice", "ready-to-build");
+    buildJob("alice");
+    int before = requests();
+    PipelineResult again = buildJob("alice");
+
+    assertThat(again.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(again.reason()).contains("has a stage in progress");
+    List<ServeEvent> delivery = served().subList(before, requests());
+    assertThat(delivery)
+        .as("both queued reviews timed from one read of the timeline: its page, then the empty one")
+        .filteredOn(e -> e.getRequest().getUrl().contains("/issues/7/timeline"))
+        .hasSize(2);
+  }
+
+  @Test
   void aReplayedReviewEventAfterTheDecisionDoesNothing() throws Exception {
     fj.apply("alice", "ready-to-build");
     buildJob("alice");

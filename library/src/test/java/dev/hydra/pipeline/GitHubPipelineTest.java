@@ -614,6 +614,23 @@ class GitHubPipelineTest {
   }
 
   @Test
+  void aDuplicateDeliveryWhileBothReviewsAreQueuedReadsTheLabelHistoryOnce() throws Exception {
+    gh.apply("alice", "ready-to-build");
+    buildJob("alice");
+    int before = requests();
+    PipelineResult again = buildJob("alice");
+
+    assertThat(again.status()).isEqualTo(PipelineResult.Status.SKIPPED);
+    assertThat(again.reason()).contains("has a stage in progress");
+    List<ServeEvent> delivery = wm.getAllServeEvents().subList(0, requests() - before);
+    assertThat(delivery)
+        .as("both queued reviews timed from one read of the issue's events")
+        .filteredOn(e -> e.getRequest().getUrl().contains("/issues/7/events"))
+        .hasSize(1);
+    assertThat(delivery).hasSize(2); // the guard's read of the issue, then the events
+  }
+
+  @Test
   void aReviewOfAnIssueThatNeedsAPersonGivesItsClaimBack() throws Exception {
     gh.apply("alice", "ready-to-build");
     buildJob("alice");

@@ -47,6 +47,7 @@ import dev.hydra.text.Texts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -216,17 +217,31 @@ public final class ForgejoForge implements Forge {
   @Override
   public Optional<LabelEvent> lastLabeled(RepoRef repo, int issue, String label)
       throws ForgeException {
+    return ForgejoMapping.lastLabeled(timeline(repo, issue), label);
+  }
+
+  /** {@inheritDoc} One read of the issue's timeline (all its pages) for all of them. */
+  @Override
+  public Map<String, LabelEvent> lastLabeled(RepoRef repo, int issue, Set<String> labels)
+      throws ForgeException {
+    List<TimelineComment> timeline = timeline(repo, issue);
+    Map<String, LabelEvent> found = new LinkedHashMap<>();
+    for (String label : labels) {
+      ForgejoMapping.lastLabeled(timeline, label).ifPresent(event -> found.put(label, event));
+    }
+    return found;
+  }
+
+  private List<TimelineComment> timeline(RepoRef repo, int issue) throws ForgeException {
     Attempt attempt = attempt(Operation.LABEL_HISTORY, repo.fullName() + "#" + issue);
     // The last addition may be on the last page: read them all, and the timeline's
     // X-Total-Count counts only its page.
-    List<TimelineComment> timeline =
-        pages(
-            attempt,
-            Paging.UNTIL_EMPTY,
-            (page, limit) ->
-                issues.issueGetCommentsAndTimelineWithHttpInfo(
-                    repo.owner(), repo.name(), (long) issue, null, page, limit, null));
-    return ForgejoMapping.lastLabeled(timeline, label);
+    return pages(
+        attempt,
+        Paging.UNTIL_EMPTY,
+        (page, limit) ->
+            issues.issueGetCommentsAndTimelineWithHttpInfo(
+                repo.owner(), repo.name(), (long) issue, null, page, limit, null));
   }
 
   /**

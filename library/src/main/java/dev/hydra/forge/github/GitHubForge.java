@@ -22,11 +22,9 @@ import dev.hydra.forge.transport.BoundTransport;
 import dev.hydra.forge.transport.ForgeErrors;
 import dev.hydra.forge.transport.ForgeErrors.Attempt;
 import dev.hydra.forge.transport.KnownLogin;
-import dev.hydra.forge.transport.LabelColors;
 import dev.hydra.forge.transport.Operation;
 import dev.hydra.json.Json;
 import dev.hydra.text.Texts;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -39,7 +37,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import org.kohsuke.github.GHLabel;
 import org.kohsuke.github.GHPullRequestReviewEvent;
 import org.kohsuke.github.GHRepository;
 import org.kohsuke.github.GitHub;
@@ -59,11 +56,11 @@ import org.slf4j.LoggerFactory;
  * rate-limit and abuse handlers are set to fail, so it never sleeps on its own.
  *
  * <p><b>github-api or plain REST.</b> github-api serves the calls of set-up and seeding, where one
- * of its calls is one request on a repository handle ({@link #currentUser}, {@link
- * #tokenPermission}, {@link #labels}, {@link #upsertLabel}). Every call of a pipeline run sends the
- * REST request itself, through the same transport, because github-api first fetches the repository
- * (and often the issue or pull request) and a whole build → reviews → decision run must stay within
- * 20 requests (the pipeline's own are 18):
+ * of its calls is one request ({@link #currentUser}, {@link #tokenPermission}); labels are listed
+ * and written as plain REST ({@link #labels}: one request for Hydra's labels). Every call of a
+ * pipeline run sends the REST request itself, through the same transport, because github-api first
+ * fetches the repository (and often the issue or pull request) and a whole build → reviews →
+ * decision run must stay within 20 requests (the pipeline's own are 18):
  *
  * <ul>
  *   <li>{@link #issue}: one GraphQL query ({@link GitHubIssueRead}: the issue, its comments, the
@@ -105,13 +102,12 @@ public final class GitHubForge implements Forge {
   private final BoundTransport transport;
   private final GitHubRest http;
   private final GitHub github;
-  private final Map<RepoRef, GHRepository> repositories = new ConcurrentHashMap<>();
 
   /**
    * The labels of the last {@link #labels} listing per repository, kept current by this instance's
    * writes, so that seeding after a listing writes only what differs and reads nothing per label.
    */
-  private final Map<RepoRef, Map<String, GHLabel>> listedLabels = new ConcurrentHashMap<>();
+  private final Map<RepoRef, Map<String, LabelSpec>> listedLabels = new ConcurrentHashMap<>();
 
   private final KnownLogin login;
 
@@ -190,7 +186,6 @@ public final class GitHubForge implements Forge {
     }
     Attempt attempt = attempt(Operation.TOKEN_PERMISSION, repo.fullName());
     GHRepository fetched = GitHubRest.hub(attempt, () -> github.getRepository(repo.fullName()));
-    repositories.put(repo, fetched);
     Permission permission =
         fetched.hasAdminAccess()
             ? Permission.ADMIN
@@ -301,11 +296,25 @@ public final class GitHubForge implements Forge {
   @Override
   public Optional<LabelEvent> lastLabeled(RepoRef repo, int issue, String label)
       throws ForgeException {
+    return GitHubWire.lastLabeled(events(repo, issue), label);
+  }
+
+  /** {@inheritDoc} One read of the issue's events for all of them. */
+  @Override
+  public Map<String, LabelEvent> lastLabeled(RepoRef repo, int issue, Set<String> labels)
+      throws ForgeException {
+    List<GitHubWire.IssueEvent> events = events(repo, issue);
+    Map<String, LabelEvent> found = new LinkedHashMap<>();
+    for (String label : labels) {
+      GitHubWire.lastLabeled(events, label).ifPresent(event -> found.put(label, event));
+    }
+    return found;
+  }
+
+  private List<GitHubWire.IssueEvent> events(RepoRef repo, int issue) throws ForgeException {
     Attempt attempt = attempt(Operation.LABEL_HISTORY, repo.fullName() + "#" + issue);
-    List<GitHubWire.IssueEvent> events =
-        http.issueListing(
-            attempt, repo, issue, "events", new TypeReference<List<GitHubWire.IssueEvent>>() {});
-    return GitHubWire.lastLabeled(events, label);
+    return http.issueListing(
+        attempt, repo, issue, "events", new TypeReference<List<GitHubWire.IssueEvent>>() {});
   }
 
   /**
@@ -367,93 +376,93 @@ public final class GitHubForge implements Forge {
         Map.of("labels", new ArrayList<>(new TreeSet<>(labels))));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code GET …/labels?per_page=100}, every page: one request for Hydra's 26 labels.
+   */
   @Override
   public List<LabelSpec> labels(RepoRef repo) throws ForgeException {
     Attempt attempt = attempt(Operation.LIST_LABELS, repo.fullName());
-    GHRepository repository = repository(repo, attempt);
-    Map<String, GHLabel> byName = new ConcurrentHashMap<>();
-    List<LabelSpec> specs =
-        GitHubRest.hub(
+    Map<String, LabelSpec> byName = new ConcurrentHashMap<>();
+    List<LabelSpec> specs = new ArrayList<>();
+    for (GitHubWire.Label label :
+        http.readPages(
             attempt,
-            () -> {
-              List<LabelSpec> listed = new ArrayList<>();
-              for (GHLabel label : repository.listLabels().withPageSize(100)) {
-                byName.putIfAbsent(label.getName(), label);
-                listed.add(spec(label));
-              }
-              return listed;
-            });
+            http.repoPath(repo, "/labels?per_page=100"),
+            new TypeReference<List<GitHubWire.Label>>() {})) {
+      LabelSpec spec = label.toSpec();
+      byName.putIfAbsent(spec.name(), spec);
+      specs.add(spec);
+    }
     listedLabels.put(repo, byName);
     return specs;
   }
 
-  private static LabelSpec spec(GHLabel label) {
-    return new LabelSpec(
-        label.getName(),
-        LabelColors.normalize(label.getColor()),
-        GitHubWire.orEmpty(label.getDescription()));
-  }
-
+  /**
+   * {@inheritDoc}
+   *
+   * <p>After a {@link #labels} listing, one {@code POST …/labels} for a missing label, one {@code
+   * PATCH …/labels/{name}} for one that differs, nothing for one that is current; without a
+   * listing, a {@code GET …/labels/{name}} first. A listing that went stale meanwhile (the label
+   * was created or deleted by someone else) is answered 422 or 404, and then the label is read.
+   */
   @Override
   public boolean upsertLabel(RepoRef repo, LabelSpec label) throws ForgeException {
     Attempt attempt =
         attempt(
             Operation.UPSERT_LABEL, repo.fullName() + " (label " + Texts.quote(label.name()) + ")");
-    GHRepository repository = repository(repo, attempt);
-    Map<String, GHLabel> listed = listedLabels.get(repo);
+    Map<String, LabelSpec> listed = listedLabels.get(repo);
     if (listed != null) {
-      // After a listing: no read per label; a listing that went stale meanwhile (the label was
-      // created or deleted by someone else) is answered 422 or 404, and then the label is read.
       try {
-        return write(
-            attempt, repository, listed, Optional.ofNullable(listed.get(label.name())), label);
+        return write(attempt, repo, listed, Optional.ofNullable(listed.get(label.name())), label);
       } catch (ForgeConflictException | ForgeNotFoundException stale) {
         listedLabels.remove(repo);
       }
     }
-    Optional<GHLabel> existing =
-        GitHubRest.hub(
-            attempt,
-            () -> {
-              try {
-                return Optional.of(repository.getLabel(label.name()));
-              } catch (FileNotFoundException absent) {
-                return Optional.<GHLabel>empty();
-              }
-            });
-    Map<String, GHLabel> none = new ConcurrentHashMap<>();
-    return write(attempt, repository, none, existing, label);
+    Optional<LabelSpec> existing;
+    try {
+      existing =
+          Optional.of(
+              GitHubRest.read(
+                      attempt,
+                      http.rest(attempt, "GET", labelPath(repo, label.name()), null),
+                      new TypeReference<GitHubWire.Label>() {})
+                  .toSpec());
+    } catch (ForgeNotFoundException absent) {
+      existing = Optional.empty();
+    }
+    return write(attempt, repo, new ConcurrentHashMap<>(), existing, label);
   }
 
   private boolean write(
       Attempt attempt,
-      GHRepository repository,
-      Map<String, GHLabel> known,
-      Optional<GHLabel> existing,
+      RepoRef repo,
+      Map<String, LabelSpec> known,
+      Optional<LabelSpec> existing,
       LabelSpec label)
       throws ForgeException {
     if (existing.isEmpty()) {
-      GHLabel created =
-          GitHubRest.hub(
-              attempt,
-              () -> repository.createLabel(label.name(), label.color(), label.description()));
-      if (created != null) {
-        known.put(label.name(), created);
-      }
+      Map<String, String> body = new LinkedHashMap<>();
+      body.put("name", label.name());
+      body.put("color", label.color());
+      body.put("description", label.description());
+      http.rest(attempt, "POST", http.repoPath(repo, "/labels"), body);
+      known.put(label.name(), label);
       return true;
     }
-    GHLabel current = existing.get();
-    LabelSpec have = spec(current);
-    if (!have.color().equals(label.color()) || !have.description().equals(label.description())) {
-      GHLabel updated =
-          GitHubRest.hub(
-              attempt,
-              () -> current.update().color(label.color()).description(label.description()).done());
-      if (updated != null) {
-        known.put(label.name(), updated);
-      }
+    if (!existing.get().equals(label)) {
+      Map<String, String> body = new LinkedHashMap<>();
+      body.put("color", label.color());
+      body.put("description", label.description());
+      http.rest(attempt, "PATCH", labelPath(repo, label.name()), body);
+      known.put(label.name(), label);
     }
     return false;
+  }
+
+  private URI labelPath(RepoRef repo, String name) {
+    return http.repoPath(repo, "/labels/" + GitHubRest.segment(name));
   }
 
   @Override
@@ -701,16 +710,6 @@ public final class GitHubForge implements Forge {
 
   private Attempt attempt(Operation operation, String target) {
     return new Attempt(transport, operation, target);
-  }
-
-  private GHRepository repository(RepoRef repo, Attempt attempt) throws ForgeException {
-    GHRepository cached = repositories.get(repo);
-    if (cached != null) {
-      return cached;
-    }
-    GHRepository fetched = GitHubRest.hub(attempt, () -> github.getRepository(repo.fullName()));
-    repositories.put(repo, fetched);
-    return fetched;
   }
 
   /** GraphQL beside the REST API: {@code /graphql}, or {@code /api/graphql} on GHES. */

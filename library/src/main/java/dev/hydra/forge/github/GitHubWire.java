@@ -5,9 +5,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.hydra.forge.Comment;
 import dev.hydra.forge.Issue;
 import dev.hydra.forge.LabelEvent;
+import dev.hydra.forge.LabelSpec;
 import dev.hydra.forge.Permission;
 import dev.hydra.forge.PullRequest;
 import dev.hydra.forge.RepoRef;
+import dev.hydra.forge.transport.LabelColors;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -100,6 +102,15 @@ final class GitHubWire {
       }
     }
     return names;
+  }
+
+  /** A repository label: items of {@code GET /repos/{o}/{r}/labels}, and its writes' answers. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Label(@Nullable String name, @Nullable String color, @Nullable String description) {
+    LabelSpec toSpec() {
+      return new LabelSpec(
+          orEmpty(name), LabelColors.normalize(orEmpty(color)), orEmpty(description));
+    }
   }
 
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -53,6 +53,11 @@ class LocalForgeContractTest extends ForgeContractTest {
     return LocalForge.forPersona(dir, PERSONA);
   }
 
+  @Override
+  protected Forge anotherInstance() {
+    return LocalForge.forPersona(dir, PERSONA);
+  }
+
   /** The repository again with other permissions: only at a test's start, before any state. */
   private void grant(String login, Permission permission) {
     if (users.get(login) == permission) {
