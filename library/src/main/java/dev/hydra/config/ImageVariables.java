@@ -261,6 +261,18 @@ public final class ImageVariables {
               .means("The builder's branch slug when `HYDRA_BRANCH` names none.")
               .readBy(DEMO_AGENT));
 
+  /** The demo builder's red gate. */
+  public static final ConfigVariable DEMO_GATE =
+      add(
+          demo("DEMO_GATE")
+              .byDefault("empty")
+              .means(
+                  """
+                  `red` (`--outcome gate-fail`): the builder's first pass leaves out the line the
+                  demo repository's gate checks; its fix pass, reading `/input/gates.md`, adds
+                  it.""")
+              .readBy(DEMO_AGENT));
+
   /** Demo mode of the entrypoint. */
   public static final ConfigVariable DEMO_MODE =
       add(
@@ -295,6 +307,19 @@ public final class ImageVariables {
               .byDefault("`hydra-<role>`, `hydra-<role>@users.noreply.invalid`")
               .means("The git identity of the agent's commits.")
               .readBy(ENTRYPOINT));
+
+  /** The persona's tool lists. */
+  public static final ConfigVariable TOOL_LISTS =
+      add(
+          ConfigVariable.of(
+                  IMAGE, IMAGE_INTERNAL, List.of("HYDRA_ALLOWED_TOOLS", "HYDRA_DISALLOWED_TOOLS"))
+              .byDefault("each persona's `persona.env`")
+              .means(
+                  """
+                  The `--allowedTools` / `--disallowedTools` lists the agent starts with; an
+                  overlay's `<role>/tools.txt` adds allowed rules (`hydra image build
+                  --overlay`), never one the persona's managed settings deny.""")
+              .readBy(AGENT_STAGE + ", `image.publish.OverlayContext`"));
 
   /** iptables' lock file. */
   public static final ConfigVariable XTABLES_LOCKFILE =
@@ -359,6 +384,17 @@ public final class ImageVariables {
               .byDefault("empty")
               .means("A label on the base's throw-away fetch stage, so a test can remove it.")
               .readBy("`images/base/Dockerfile`"));
+
+  /** The image an overlay layer is built on. */
+  public static final ConfigVariable FROM =
+      add(
+          buildArg("HYDRA_FROM")
+              .byDefault("the release's `<prefix>-<role>:<version>`, or `--from`")
+              .means(
+                  """
+                  The Hydra persona image an overlay layer (`hydra image build --overlay`) is
+                  built on; its image id is part of the overlay's tag hash.""")
+              .readBy("`image.publish.OverlayBuilder` (the generated overlay Dockerfile)"));
 
   /** The demo image's role. */
   public static final ConfigVariable ROLE =

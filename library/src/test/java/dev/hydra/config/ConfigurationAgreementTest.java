@@ -82,7 +82,7 @@ class ConfigurationAgreementTest {
     assertThat(scan.found())
         .extracting(Found::name)
         .as("constants the scripts set themselves, and the shell's own, are not configuration")
-        .doesNotContain("HYDRA_EXIT_USAGE", "HYDRA_ALLOWED_TOOLS", "HOME", "BASH_REMATCH");
+        .doesNotContain("HYDRA_EXIT_USAGE", "HOME", "BASH_REMATCH");
   }
 
   @Test
