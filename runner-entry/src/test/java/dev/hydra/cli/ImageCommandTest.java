@@ -268,7 +268,7 @@ class ImageCommandTest {
         run("image", "build", "--context", dir.resolve("nope").toString()),
         2,
         "is not a directory; pass the repository's images/ directory");
-    assertError(run("image", "build", "--bogus"), 2, "Unrecognized option: --bogus");
+    assertError(run("image", "build", "--bogus"), 2, "unknown option `--bogus`");
     env.remove("HYDRA_IMAGE_PREFIX");
     assertError(
         run("image", "build", "--context", context),
