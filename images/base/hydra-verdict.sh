@@ -3,7 +3,8 @@
 # (verdict-v1.schema.json) and prints it as `HYDRA-VERDICT {compact json}`.
 #
 # The agent is told (CLAUDE.md) to end its final message with one ```json block holding outcome,
-# summary, findings, fixes_applied, unfixed and, for the builder, branch, pr_title and pr_body.
+# summary, findings, fixes_applied, unfixed and, for the builder, branch, pr_title and pr_body
+# (a retry, HYDRA_MODE=fix, works on an existing pull request and may leave those three out).
 # Turns and cost come from the result record, never from the agent. Anything missing, malformed or
 # out of bounds becomes a FAIL verdict that says why: never a pass by default.
 set -euo pipefail
@@ -35,7 +36,7 @@ block=$(awk '/^```json[[:space:]]*$/ { inside = 1; buf = ""; next }
 jq -e 'type == "object"' >/dev/null 2>&1 <<<"$block" \
   || fail "the agent's verdict block is not a JSON object" "$turns" "$cost"
 
-jq -c --arg stage "$stage" --argjson turns "$turns" --argjson cost "$cost" '
+jq -c --arg stage "$stage" --arg mode "${HYDRA_MODE:-}" --argjson turns "$turns" --argjson cost "$cost" '
   def clean_findings:
     (if type == "array" then .[0:500] else [] end)
     | map(select(type == "object")
@@ -64,6 +65,7 @@ jq -c --arg stage "$stage" --argjson turns "$turns" --argjson cost "$cost" '
          and ($v.pr_title | type) == "string" and ($v.pr_title | length) >= 1
          and ($v.pr_body | type) == "string"
       then . + {branch: $v.branch, pr_title: ($v.pr_title[0:256]), pr_body: ($v.pr_body[0:65536])}
+      elif $mode == "fix" then .
       else .outcome = "fail"
          | .summary = ("the builder reported pass without a valid branch (hydra/<issue>-<slug>), pr_title and pr_body: " + .summary)[0:4000]
       end

@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
  * @param timeout the wall-clock limit
  * @param hosts host names pinned in the container's {@code /etc/hosts} (the allow-list the runner
  *     resolved for it); empty for none
- * @param command the argv run instead of the image's default command; empty for the image's own (a
- *     stage's entrypoint); a gate's command (dev.hydra.gate)
+ * @param command the argv run instead of the image's ENTRYPOINT and CMD (its first element becomes
+ *     the entrypoint, so an image whose entrypoint would ignore arguments still runs it); empty for
+ *     the image's own (a stage's entrypoint); a gate's command (dev.hydra.gate)
  * @param workdir the working directory in the container; empty for the image's own
  */
 public record ContainerSpec(
@@ -172,6 +173,9 @@ public record ContainerSpec(
         throw new IllegalArgumentException(
             "variable " + e.getKey() + " contains a line break; an env-file cannot carry it");
       }
+    }
+    if (!command.isEmpty() && command.get(0).isBlank()) {
+      throw new IllegalArgumentException("a command's first element (the entrypoint) is blank");
     }
     if (!workdir.isEmpty() && (!workdir.startsWith("/") || workdir.contains("\n"))) {
       throw new IllegalArgumentException("workdir must be an absolute path: " + workdir);

@@ -160,7 +160,8 @@ final class IssueRun {
 
   /**
    * Offers a person's {@code retry:queued} in this run's {@code needs-input} comment: one fixer
-   * pass on {@code pr} from {@code findings} (added to those offered already).
+   * pass on {@code pr} from {@code findings} (added to those offered already; only those {@link
+   * RetryScope#addressed} keeps, so none is counted twice).
    */
   void offerRetry(PullRequest pr, List<Finding> findings) {
     List<Finding> all = new ArrayList<>();
@@ -169,7 +170,7 @@ final class IssueRun {
       all.addAll(before.findings());
     }
     all.addAll(findings);
-    retry = new RetryScope(pr.number(), pr.head(), all);
+    retry = new RetryScope(pr.number(), pr.head(), RetryScope.addressed(all));
   }
 
   /**
@@ -244,6 +245,9 @@ final class IssueRun {
           .append(scope.findings().size())
           .append(" finding(s) of this round on PR #")
           .append(scope.pullRequest())
+          .append(" (")
+          .append(scope.severities())
+          .append("; INFO findings are not part of it)")
           .append(", changing only the files they name")
           .append(
               scope.files().isEmpty()

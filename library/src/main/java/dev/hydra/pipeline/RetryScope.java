@@ -56,6 +56,26 @@ public record RetryScope(int pullRequest, String branch, List<Finding> findings)
     findings = List.copyOf(kept);
   }
 
+  /**
+   * The findings a retry pass addresses: the CRITICAL and WARNING ones, each once (a review lists
+   * an open finding in both {@code findings} and {@code unfixed}); INFO is left to a person.
+   */
+  static List<Finding> addressed(List<Finding> findings) {
+    return findings.stream().filter(f -> f.severity() != Severity.INFO).distinct().toList();
+  }
+
+  /** How many findings of each severity, e.g. {@code 1 CRITICAL, 2 WARNING}. */
+  String severities() {
+    List<String> counts = new ArrayList<>();
+    for (Severity severity : Severity.values()) {
+      long n = findings.stream().filter(f -> f.severity() == severity).count();
+      if (n > 0) {
+        counts.add(n + " " + severity.name());
+      }
+    }
+    return String.join(", ", counts);
+  }
+
   /** The files the findings name, in order: the existing files the pass may change. */
   public Set<String> files() {
     Set<String> files = new LinkedHashSet<>();

@@ -503,7 +503,9 @@ public final class StageRunner {
         verdict =
             StageVerdicts.masked(
                 VerdictReader.read(
-                    request.profile().stage(), line == null ? List.of() : List.of(line)),
+                    request.profile().stage(),
+                    request.mode(),
+                    line == null ? List.of() : List.of(line)),
                 out.masker());
         problem = null;
       } catch (InvalidVerdictException e) {

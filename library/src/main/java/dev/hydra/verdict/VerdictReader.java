@@ -29,6 +29,12 @@ public final class VerdictReader {
   /** The marker that starts the verdict line. */
   public static final String PREFIX = "HYDRA-VERDICT ";
 
+  /**
+   * The {@code HYDRA_MODE} of a builder's retry: the pull request exists, so its passing verdict
+   * may leave out the branch and PR text.
+   */
+  public static final String FIX_MODE = "fix";
+
   /** The schema, as a classpath resource beside this class. */
   public static final String SCHEMA_RESOURCE = "verdict-v1.schema.json";
 
@@ -49,6 +55,21 @@ public final class VerdictReader {
    */
   public static Verdict read(Stage expected, Iterable<String> stdout)
       throws InvalidVerdictException {
+    return read(expected, "", stdout);
+  }
+
+  /**
+   * Reads the verdict of a stage run in this mode from its output lines.
+   *
+   * @param expected the stage that ran
+   * @param mode the {@code HYDRA_MODE} the runner gave the container: in {@value #FIX_MODE} (a
+   *     retry on an existing pull request) a passing build verdict needs no branch or PR text
+   * @param stdout the container's stdout, line by line
+   * @return the validated verdict
+   * @throws InvalidVerdictException when there is no usable verdict for {@code expected}
+   */
+  public static Verdict read(Stage expected, String mode, Iterable<String> stdout)
+      throws InvalidVerdictException {
     String last = null;
     for (String line : stdout) {
       if (line.startsWith(PREFIX)) {
@@ -62,7 +83,7 @@ public final class VerdictReader {
               + " container printed no line starting with `HYDRA-VERDICT `;"
               + " the image must end with its verdict (see verdict-v1.schema.json)");
     }
-    return parse(expected, last.substring(PREFIX.length()));
+    return parse(expected, mode, last.substring(PREFIX.length()));
   }
 
   /**
@@ -74,6 +95,21 @@ public final class VerdictReader {
    * @throws InvalidVerdictException when it is not JSON, breaks the schema, or names another stage
    */
   public static Verdict parse(Stage expected, String json) throws InvalidVerdictException {
+    return parse(expected, "", json);
+  }
+
+  /**
+   * Validates one verdict object of a stage run in this mode.
+   *
+   * @param expected the stage that ran
+   * @param mode the {@code HYDRA_MODE} the runner gave the container
+   * @param json the JSON after the marker
+   * @return the verdict
+   * @throws InvalidVerdictException when it is not JSON, breaks the schema, names another stage, or
+   *     is a passing build outside {@value #FIX_MODE} mode without its branch and PR text
+   */
+  public static Verdict parse(Stage expected, String mode, String json)
+      throws InvalidVerdictException {
     if (json.length() > MAX_LINE) {
       throw new InvalidVerdictException(
           "the " + expected.id() + " verdict is larger than " + (MAX_LINE >> 10) + " KiB");
@@ -110,6 +146,12 @@ public final class VerdictReader {
       throw new InvalidVerdictException(
           "the " + expected.id() + " container reported a verdict for stage " + stage.id());
     }
+    boolean passed = node.get("outcome").asText().equals("pass");
+    if (stage == Stage.BUILD && passed && !node.has("branch") && !FIX_MODE.equals(mode)) {
+      throw new InvalidVerdictException(
+          "the build verdict is pass but has no branch, pr_title and pr_body (every build pass"
+              + " but a retry, HYDRA_MODE=fix, names the pull request to open)");
+    }
     Verdict.BuilderResult builder = null;
     if (node.has("branch")) {
       builder =
@@ -120,7 +162,7 @@ public final class VerdictReader {
     }
     return new Verdict(
         stage,
-        node.get("outcome").asText().equals("pass"),
+        passed,
         node.get("summary").asText(),
         findings(node.get("findings")),
         findings(node.get("fixes_applied")),

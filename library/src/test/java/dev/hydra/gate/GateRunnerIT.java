@@ -48,13 +48,17 @@ class GateRunnerIT {
   }
 
   GateTable run(String yaml) throws Exception {
+    return run(yaml, IMAGE);
+  }
+
+  GateTable run(String yaml, ImageRef builderImage) throws Exception {
     GateRunner runner =
         new GateRunner(
             new DockerCliRuntime(
                 DockerSupport.RUNNER, "docker", dir.resolve("secrets"), Clock.systemUTC()),
             SecretMasker.of(List.of(Secret.of("it-secret", SECRET))));
     return runner.run(
-        GateFile.parse(yaml), new GateRunner.Inputs(checkout, IMAGE, List.of("src/a.txt")));
+        GateFile.parse(yaml), new GateRunner.Inputs(checkout, builderImage, List.of("src/a.txt")));
   }
 
   static String gate(String name, String command, String extra) {
@@ -89,6 +93,38 @@ class GateRunnerIT {
     assertThat(table.results().get(2).time()).isLessThan(Duration.ofSeconds(50));
     assertThat(table.results().get(3).report()).isEqualTo("src/a.txt");
     assertThat(table.passed()).isFalse();
+  }
+
+  @Test
+  void aGateRunsInABuilderImageWhoseEntrypointWouldIgnoreTheCommand() throws Exception {
+    // Like a persona image (ENTRYPOINT hydra-entrypoint): given arguments, it runs itself anyway.
+    String persona =
+        DockerSupport.buildImage(
+            dir,
+            "FROM "
+                + DockerSupport.BASE_IMAGE
+                + "\nENTRYPOINT [\"/bin/sh\", \"-c\", \"echo persona entrypoint; exit 7\"]\n");
+    try {
+      Files.createDirectories(checkout.resolve("src"));
+      Files.writeString(checkout.resolve("src/a.txt"), "hello\n");
+      GateTable table =
+          run(
+              "version: 1\ngates:\n"
+                  + gate("shell", "grep -q hello src/a.txt && echo shell gate ran in \"$PWD\"", "")
+                  + "  - name: "
+                  + ID
+                  + "-argv\n    command: [cat, src/a.txt]\n",
+              ImageRef.parse(persona));
+
+      assertThat(table.results())
+          .extracting(GateResult::status)
+          .as(table.results().toString())
+          .containsExactly(GateStatus.PASS, GateStatus.PASS);
+      assertThat(table.results().get(0).report()).isEqualTo("shell gate ran in /workspace");
+      assertThat(table.results().get(1).report()).isEqualTo("hello");
+    } finally {
+      DockerSupport.removeImage(persona);
+    }
   }
 
   @Test

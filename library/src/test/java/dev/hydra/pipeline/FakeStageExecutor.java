@@ -39,7 +39,9 @@ public class FakeStageExecutor implements StageExecutor {
   public enum Script {
     PASS,
     FAIL,
-    PASS_WITH_FIXES
+    PASS_WITH_FIXES,
+    /** A pass with one INFO finding, as a reviewer notes something it does not fail on. */
+    PASS_WITH_NOTE
   }
 
   public FakeStageExecutor() {
@@ -163,6 +165,14 @@ public class FakeStageExecutor implements StageExecutor {
             : List.of(
                 new Finding(
                     Severity.CRITICAL, "src/App.java", 3, "CWE-89", "SQL built from input"));
+    // A failing reviewer lists what it did not fix in `unfixed` as well, as the real ones do.
+    List<Finding> unfixed =
+        call.stage() == Stage.CODE_REVIEW || call.stage() == Stage.SECURITY_REVIEW
+            ? findings
+            : List.<Finding>of();
+    if (script == Script.PASS_WITH_NOTE) {
+      findings = List.of(new Finding(Severity.INFO, "src/App.java", 1, "", "a long method"));
+    }
     List<Finding> fixes =
         script == Script.PASS_WITH_FIXES
             ? List.of(new Finding(Severity.WARNING, "src/App.java", 5, "", "closed the stream"))
@@ -174,7 +184,7 @@ public class FakeStageExecutor implements StageExecutor {
             call.stage().id() + (pass ? " passed" : " failed"),
             findings,
             fixes,
-            List.of(),
+            unfixed,
             3,
             0.12,
             call.stage() == Stage.BUILD && pass

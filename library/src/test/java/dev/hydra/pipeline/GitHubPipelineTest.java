@@ -769,6 +769,23 @@ class GitHubPipelineTest {
   }
 
   @Test
+  void theRetryOfferCountsEachFindingOnceAndLeavesInfoOut() throws Exception {
+    gh.apply("alice", "ready-to-build");
+    executor.script(Stage.CODE_REVIEW, FakeStageExecutor.Script.PASS_WITH_NOTE);
+    executor.script(Stage.SECURITY_REVIEW, FakeStageExecutor.Script.FAIL);
+    buildJob("alice");
+    assertThat(reviewJobs().status()).isEqualTo(PipelineResult.Status.NEEDS_INPUT);
+
+    // The CRITICAL is in the security verdict's findings and unfixed; the code review's INFO
+    // is no work for a retry.
+    assertThat(lastComment())
+        .contains(
+            "The builder fixes the 1 finding(s) of this round on PR #12 (1 CRITICAL; INFO findings"
+                + " are not part of it)")
+        .doesNotContain("the 2 finding(s)", "the 3 finding(s)");
+  }
+
+  @Test
   void theNeedsInputCommentOffersRetryAndRebuildWithWhatEachDoes() throws Exception {
     aRunThatNeedsInput();
 

@@ -15,6 +15,18 @@ class RetryScopeTest {
   }
 
   @Test
+  void aRetryAddressesEachCriticalOrWarningFindingOnce() {
+    Finding critical = new Finding(Severity.CRITICAL, "src/Db.java", 42, "CWE-89", "query");
+    Finding warning = new Finding(Severity.WARNING, "src/A.java", 1, "", "leak");
+    Finding info = new Finding(Severity.INFO, "src/A.java", 9, "", "long method");
+    List<Finding> addressed = RetryScope.addressed(List.of(critical, info, critical, warning));
+
+    assertThat(addressed).containsExactly(critical, warning);
+    assertThat(new RetryScope(12, "hydra/7-x", addressed).severities())
+        .isEqualTo("1 CRITICAL, 1 WARNING");
+  }
+
+  @Test
   void itTravelsInACommentAndComesBackTheSame() {
     RetryScope scope =
         new RetryScope(

@@ -123,13 +123,38 @@ class VerdictReaderTest {
           .hasMessageContaining("breaks verdict-v1.schema.json");
     }
 
+    static final String NO_PR =
+        BUILD_PASS.replace(
+            ",\"branch\":\"hydra/7-add-a-health-endpoint\",\"pr_title\":\"Add /health\",\"pr_body\":\"Closes #7\"",
+            "");
+
     @Test
     void aPassingBuildMustNameItsBranchAndPr() {
-      String noBranch =
-          BUILD_PASS.replace(
-              ",\"branch\":\"hydra/7-add-a-health-endpoint\",\"pr_title\":\"Add /health\",\"pr_body\":\"Closes #7\"",
-              "");
-      assertThatThrownBy(() -> VerdictReader.parse(Stage.BUILD, noBranch))
+      assertThat(NO_PR).isNotEqualTo(BUILD_PASS);
+      assertThatThrownBy(() -> VerdictReader.parse(Stage.BUILD, NO_PR))
+          .isInstanceOf(InvalidVerdictException.class)
+          .hasMessageContaining("has no branch, pr_title and pr_body");
+      assertThatThrownBy(
+              () -> VerdictReader.read(Stage.BUILD, "build", List.of("HYDRA-VERDICT " + NO_PR)))
+          .isInstanceOf(InvalidVerdictException.class)
+          .hasMessageContaining("has no branch, pr_title and pr_body");
+    }
+
+    @Test
+    void aRetryPassNeedsNoPrTextForThePullRequestExists() throws Exception {
+      Verdict v =
+          VerdictReader.read(
+              Stage.BUILD, VerdictReader.FIX_MODE, List.of("HYDRA-VERDICT " + NO_PR));
+      assertThat(v.passed()).isTrue();
+      assertThat(v.builder()).isEmpty();
+      assertThat(VerdictReader.parse(Stage.BUILD, "fix", BUILD_PASS).builder()).isPresent();
+    }
+
+    @Test
+    void theBranchAndPrTextComeTogetherInEveryMode() {
+      String branchOnly = BUILD_PASS.replace(",\"pr_title\":\"Add /health\"", "");
+      assertThat(branchOnly).isNotEqualTo(BUILD_PASS);
+      assertThatThrownBy(() -> VerdictReader.parse(Stage.BUILD, "fix", branchOnly))
           .hasMessageContaining("breaks verdict-v1.schema.json");
     }
 

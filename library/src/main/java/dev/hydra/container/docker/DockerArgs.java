@@ -83,9 +83,15 @@ final class DockerArgs {
       argv.add("--workdir");
       argv.add(spec.workdir());
     }
+    if (!spec.command().isEmpty()) {
+      // The command replaces the image's ENTRYPOINT, not only its CMD: a persona image's
+      // entrypoint would otherwise start the agent and ignore the command (a gate's).
+      argv.add("--entrypoint");
+      argv.add(spec.command().get(0));
+    }
     argv.add("--");
     argv.add(spec.image());
-    argv.addAll(spec.command());
+    argv.addAll(spec.command().stream().skip(1).toList());
     return argv;
   }
 

@@ -152,11 +152,21 @@ final class KubernetesManifests {
             .withResources(agentResources)
             .withSecurityContext(restricted())
             .build();
-    Container agent =
+    ContainerBuilder agentBuilder =
         new ContainerBuilder()
             .withName(AGENT)
             .withImage(spec.image())
-            .withImagePullPolicy("IfNotPresent")
+            .withImagePullPolicy("IfNotPresent");
+    if (!spec.command().isEmpty()) {
+      // `command` replaces the image's ENTRYPOINT (`args` would only replace its CMD, and a
+      // persona image's entrypoint ignores arguments): a gate's command runs, not the agent.
+      agentBuilder.withCommand(spec.command());
+    }
+    if (!spec.workdir().isEmpty()) {
+      agentBuilder.withWorkingDir(spec.workdir());
+    }
+    Container agent =
+        agentBuilder
             .withEnv(agentEnv(spec))
             .withVolumeMounts(
                 mount("tmp", "/tmp", false),

@@ -210,6 +210,40 @@ class DockerCliRuntimeTest {
   }
 
   @Test
+  void aCommandReplacesTheImagesEntrypointAndAStageKeepsIt() throws Exception {
+    ContainerSpec stage = spec(Duration.ofMinutes(35));
+    ContainerSpec gate =
+        new ContainerSpec(
+            stage.image(),
+            "hydra-gate-lint-abc123",
+            ContainerSpec.NO_NETWORK,
+            2,
+            4L << 30,
+            1024,
+            1L << 30,
+            1L << 30,
+            Set.of(),
+            Map.of("HYDRA_GATE_NAME", "lint"),
+            List.of(),
+            Map.of("hydra.gate", "lint"),
+            Duration.ofMinutes(10),
+            List.of("/bin/sh", "-c", "make lint"),
+            "/workspace");
+    DockerCliRuntime runtime = runtime(new FakeRunner(), Clock.fixed(NOW, ZoneOffset.UTC));
+
+    List<String> argv = runtime.plan(gate).command();
+    // A persona image's ENTRYPOINT (hydra-entrypoint) would start the agent and ignore arguments.
+    assertThat(argv)
+        .containsSubsequence("--entrypoint", "/bin/sh", "--", stage.image(), "-c", "make lint");
+    assertThat(argv.subList(argv.indexOf("--") + 1, argv.size()))
+        .containsExactly(stage.image(), "-c", "make lint");
+    assertThat(argv.subList(0, argv.indexOf("--"))).containsOnlyOnce("--entrypoint");
+    assertThat(runtime.plan(stage).command())
+        .doesNotContain("--entrypoint")
+        .endsWith("--", stage.image());
+  }
+
+  @Test
   void thePlanIsTheArgvRunWouldUseAndWritesNoFile() throws Exception {
     FakeRunner runner = new FakeRunner();
     DockerCliRuntime runtime = runtime(runner, Clock.fixed(NOW, ZoneOffset.UTC));

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,6 +185,40 @@ class KubernetesManifestsTest {
     assertThat(named(pod, "agent").getCommand()).isEmpty(); // the image's own entrypoint
     assertThat(named(pod, "fetch").getCommand()).contains(KubernetesManifests.FETCH_SCRIPT);
     assertThat(named(pod, "upload").getCommand()).contains(KubernetesManifests.UPLOAD_SCRIPT);
+  }
+
+  @Test
+  void aCommandReplacesTheAgentImagesEntrypointNotOnlyItsArguments() {
+    ContainerSpec b = builder();
+    ContainerSpec gate =
+        new ContainerSpec(
+            b.image(),
+            "hydra-gate-lint-0a1b2c3d",
+            b.network(),
+            b.cpus(),
+            b.memoryBytes(),
+            b.pidsLimit(),
+            b.tmpBytes(),
+            b.workspaceBytes(),
+            Set.of(),
+            Map.of("HYDRA_GATE_NAME", "lint"),
+            b.mounts(),
+            Map.of("hydra.gate", "lint"),
+            b.timeout(),
+            List.of("/bin/sh", "-c", "make lint"),
+            "/workspace");
+    Container agent =
+        named(
+            KubernetesManifests.job(gate, KubernetesSpecs.settings(), TRANSFER, START)
+                .getSpec()
+                .getTemplate()
+                .getSpec(),
+            "agent");
+
+    assertThat(agent.getCommand()).containsExactly("/bin/sh", "-c", "make lint");
+    assertThat(agent.getArgs()).isEmpty();
+    assertThat(agent.getWorkingDir()).isEqualTo("/workspace");
+    assertThat(named(pod(), "agent").getWorkingDir()).isNull();
   }
 
   @Test
