@@ -68,46 +68,80 @@ public final class AdopterWorkflows {
   }
 
   /**
-   * What is still to set by hand, and where: init never writes a secret.
+   * The exact next steps after init, in order: commit and push the workflows, the secrets (init
+   * never writes one) and variables to set and where — the page's URL and its path in the forge's
+   * Settings —, then the doctor workflow and the first label.
    *
    * @param forge the forge
    * @param repo the repository
    * @param webRoot the forge's web root
    * @param personaLogins the value of {@code HYDRA_PERSONA_LOGINS} when the tokens told it, else
    *     empty
+   * @param clone the clone's directory as the adopter gave it ({@code .} for the current one)
+   * @param trigger the trigger label
    */
-  public static List<String> toSet(
-      ForgeType forge, RepoRef repo, String webRoot, String personaLogins) {
-    String settings =
-        webRoot
-            + "/"
-            + repo.fullName()
-            + (forge == ForgeType.GITHUB
-                ? "/settings/secrets/actions"
-                : "/settings/actions/secrets");
+  public static List<String> nextSteps(
+      ForgeType forge,
+      RepoRef repo,
+      String webRoot,
+      String personaLogins,
+      String clone,
+      String trigger) {
+    boolean github = forge == ForgeType.GITHUB;
+    String repoUrl = webRoot + "/" + repo.fullName();
+    String git = clone.equals(".") ? "git" : "git -C " + clone;
+    String menu = github ? "Settings → Secrets and variables → Actions" : "Settings → Actions";
     List<String> lines = new ArrayList<>();
-    lines.add("Secrets (" + settings + "; init never writes one):");
+    lines.add("Next:");
+    lines.add("1. Commit and push the workflows:");
+    lines.add(
+        "     "
+            + git
+            + " add "
+            + folder(forge)
+            + " && "
+            + git
+            + " commit -m \"Adopt Hydra\" && "
+            + git
+            + " push");
+    lines.add(
+        "2. Set the secrets at "
+            + repoUrl
+            + (github ? "/settings/secrets/actions" : "/settings/actions/secrets")
+            + " ("
+            + menu
+            + " → Secrets; init never writes one):");
     for (Persona persona : Persona.values()) {
       lines.add(
-          "  "
+          "     "
               + persona.envVariable()
               + "  the "
               + persona.id()
               + " account's own token (docs/forges.md#token-scopes-per-persona)");
     }
-    lines.add("  HYDRA_CLAUDE_TOKEN_1  `claude setup-token` as your first Claude account");
-    lines.add("  HYDRA_CLAUDE_TOKEN_2  the same as a second account, so rotation can help");
-    lines.add("Variables (the same page, Variables):");
+    lines.add("     HYDRA_CLAUDE_TOKEN_1  `claude setup-token` as your first Claude account");
+    lines.add("     HYDRA_CLAUDE_TOKEN_2  the same as a second account, so rotation can help");
     lines.add(
-        "  HYDRA_PERSONA_LOGINS  "
+        "3. Set the variables at "
+            + repoUrl
+            + (github ? "/settings/variables/actions" : "/settings/actions/variables")
+            + " ("
+            + menu
+            + " → Variables):");
+    lines.add(
+        "     HYDRA_PERSONA_LOGINS  "
             + (personaLogins.isEmpty()
                 ? "builder=LOGIN,reviewer=LOGIN,security=LOGIN,applier=LOGIN"
                 : personaLogins));
-    if (forge == ForgeType.FORGEJO) {
-      lines.add("  HYDRA_TRUSTED_LABELERS  the logins whose labels may start a build");
+    if (!github) {
+      lines.add("     HYDRA_TRUSTED_LABELERS  the logins whose labels may start a build");
     }
     lines.add(
-        "Then run the hydra-doctor workflow by hand and label an issue with the trigger label.");
+        "4. Run the hydra-doctor workflow by hand ("
+            + repoUrl
+            + "/actions), then label an issue `"
+            + trigger
+            + "`.");
     return lines;
   }
 }

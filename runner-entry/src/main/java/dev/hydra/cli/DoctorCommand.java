@@ -2,10 +2,12 @@ package dev.hydra.cli;
 
 import dev.hydra.container.docker.CommonsExecCommandRunner;
 import dev.hydra.credentials.Persona;
+import dev.hydra.forge.ForgeType;
 import dev.hydra.label.Stage;
 import dev.hydra.ops.ClaudeTokenCheck;
 import dev.hydra.ops.Doctor;
 import dev.hydra.ops.ImageCheck;
+import dev.hydra.ops.TokenScopes;
 import dev.hydra.ops.TrustCheck;
 import dev.hydra.secret.Secret;
 import dev.hydra.stage.StageProfile;
@@ -13,6 +15,8 @@ import dev.hydra.wiring.DockerImageProbe;
 import dev.hydra.wiring.ForgeOpener;
 import dev.hydra.wiring.ForgeTarget;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.cli.Options;
@@ -84,7 +88,20 @@ final class DoctorCommand implements CliCommand {
                     persona.id(),
                     tokens.getOrDefault(persona, Optional.empty()).orElseThrow().reveal()),
             target.settings().personaLogins());
+    ForgeType forge = target.settings().forge().type();
+    List<Doctor.Row> scopes = new ArrayList<>();
+    for (Persona persona : report.accounts().keySet()) {
+      Secret token = tokens.getOrDefault(persona, Optional.empty()).orElseThrow();
+      scopes.addAll(
+          TokenScopes.rows(
+              forge,
+              persona,
+              forge == ForgeType.GITHUB
+                  ? TokenScopes.githubHeader(target.apiUrl(), token)
+                  : Optional.empty()));
+    }
     return report
+        .plus(scopes)
         .plus(ClaudeTokenCheck.rows(env))
         .plus(
             TrustCheck.rows(

@@ -38,16 +38,29 @@ final class ForgeOptionsCli {
   /** The settings, with {@code defaults} for variables the environment does not set. */
   static HydraSettings settings(Invocation in, Map<String, String> defaults)
       throws InvalidConfigurationException {
+    return settings(in, defaults, in.option("forge"));
+  }
+
+  private static HydraSettings settings(
+      Invocation in, Map<String, String> defaults, String forgeOption)
+      throws InvalidConfigurationException {
     Map<String, String> env = new HashMap<>(defaults);
     env.putAll(in.env());
     if (in.flag("prefix")) {
       env.put("HYDRA_LABEL_PREFIX", in.option("prefix"));
     }
-    return HydraSettings.from(in.option("forge"), env);
+    return HydraSettings.from(forgeOption, env);
   }
 
   /** The forge target from the options and the environment. */
   static ForgeTarget resolve(Invocation in) throws InvalidConfigurationException {
-    return ForgeTarget.resolve(settings(in), in.option("repo"), in.option("api-url"));
+    return resolve(in, in.option("forge"), in.option("api-url"));
+  }
+
+  /** The forge target, with the forge and API URL options as a command settled them. */
+  static ForgeTarget resolve(Invocation in, String forgeOption, String apiUrlOption)
+      throws InvalidConfigurationException {
+    return ForgeTarget.resolve(
+        settings(in, Map.of(), forgeOption), in.option("repo"), apiUrlOption);
   }
 }

@@ -43,6 +43,8 @@ class TroubleshootingDocTest {
     Path event = write("event.json", "{\"action\":\"labeled\"}");
     String missing = dir.resolve("missing.json").toString();
     Path noClone = Files.createDirectories(dir.resolve("not-a-clone"));
+    Path clone = dir.resolve("clone");
+    Files.createDirectories(clone.resolve(".git"));
     Map<String, String> run =
         Map.of("HYDRA_IMAGE_PREFIX", "ghcr.io/o/hydra", "HYDRA_DOCKER", "true");
     Map<String, String> withTokens = with(run, "HYDRA_BUILDER_TOKEN", BUILDER);
@@ -125,7 +127,11 @@ class TroubleshootingDocTest {
                 "--dir",
                 noClone.toString(),
                 "--action",
-                "o/hydra-java@v1")));
+                "o/hydra-java@v1")),
+        new Case(
+            "init from an unreleased build",
+            Map.of(),
+            List.of("init", "--forge", "github", "--repo", "o/r", "--dir", clone.toString())));
   }
 
   @Test
