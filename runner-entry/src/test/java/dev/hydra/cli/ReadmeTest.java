@@ -55,7 +55,7 @@ class ReadmeTest {
     assertThat(steps.get(0)).startsWith("**`hydra init`**");
     assertThat(steps.get(1)).startsWith("**Set the secrets and variables it names**");
     assertThat(steps.get(2)).startsWith("**Label an issue**");
-    assertThat(section).contains("hydra init --forge github --repo OWNER/NAME");
+    assertThat(section).contains("hydra init --repo OWNER/NAME");
   }
 
   @Test
