@@ -182,20 +182,7 @@ public final class OverlayPlanner {
         }) {
       try {
         ImageRef.forRole(image[1], "builder", image[2]);
-        new ImageBuildRequest(
-            Path.of("."),
-            ImageSet.PERSONAS,
-            image[1],
-            image[2],
-            null,
-            Instant.EPOCH,
-            null,
-            null,
-            null,
-            false,
-            null,
-            ImageSet.ROLES,
-            Map.of());
+        ImageBuildRequest.of(Path.of("."), ImageSet.PERSONAS, image[1], image[2], Instant.EPOCH);
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigurationException(image[0] + ": " + e.getMessage());
       }
